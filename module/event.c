@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi: the event queue of an open file, read() and poll().
+ *
+ * Each file has a ring of event_queue_len records, allocated at open(), so
+ * queueing an event never allocates and never fails.  When the ring is full
+ * a new event is counted in evq->dropped instead; the first record read
+ * afterwards frees a slot, which is used at once for one KTAPI_EV_OVERFLOW
+ * record carrying that count.  Events are queued under the switch lock, so
+ * they reach every file in the order the switch made them.
+ *
+ * Locking:
+ *  - evq->lock (spinlock) protects head, count, dropped and the ring.  It is
+ *    the innermost lock: nothing is taken while holding it.
+ *  - evq->read_mutex serialises readers, so a record is copied to userspace
+ *    before it is removed from the ring (a failed copy loses nothing).  It is
+ *    taken before evq->lock and never while holding the switch lock.
+ */
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+int ktapi_evq_init(struct ktapi_evq *q, u32 len)
+{
+	q->ring = kvcalloc(len, sizeof(*q->ring), GFP_KERNEL_ACCOUNT);
+	if (!q->ring)
+		return -ENOMEM;
+	q->len = len;
+	spin_lock_init(&q->lock);
+	init_waitqueue_head(&q->wait);
+	mutex_init(&q->read_mutex);
+	return 0;
+}
+
+void ktapi_evq_free(struct ktapi_evq *q)
+{
+	atomic_long_sub(q->count, &ktapi_stats.events_queued);
+	kvfree(q->ring);
+	mutex_destroy(&q->read_mutex);
+}
+
+static void ktapi_evq_add_locked(struct ktapi_evq *q,
+				 const struct ktapi_event *ev)
+{
+	u32 tail = q->head + q->count;
+
+	lockdep_assert_held(&q->lock);
+	if (tail >= q->len)
+		tail -= q->len;
+	q->ring[tail] = *ev;
+	q->count++;
+	atomic_long_inc(&ktapi_stats.events_queued);
+}
+
+/**
+ * ktapi_evq_push - queue one event
+ * @q: the queue of the file that receives the event
+ * @type: KTAPI_EV_*
+ * @h: the handle the event is about, or NULL (LINE_CLOSE)
+ * @state: the call state to report
+ * @state_mode: the disconnect mode to report
+ */
+void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
+		    u32 state, u32 state_mode)
+{
+	struct ktapi_event ev = {
+		.type = type,
+		.time_ns = ktime_get_ns(),
+	};
+
+	if (h) {
+		ev.handle = h->id;
+		ev.call_id = h->call->call_id;
+		ev.state = state;
+		ev.state_mode = state_mode;
+		ev.privilege = h->privilege;
+	}
+
+	spin_lock(&q->lock);
+	if (q->count == q->len) {
+		q->dropped++;
+		atomic_long_inc(&ktapi_stats.events_dropped);
+	} else {
+		ktapi_evq_add_locked(q, &ev);
+	}
+	spin_unlock(&q->lock);
+	wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/* Remove the head record; queue the OVERFLOW record if one is owed. */
+static void ktapi_evq_pop_locked(struct ktapi_evq *q)
+{
+	lockdep_assert_held(&q->lock);
+	q->head = q->head + 1 == q->len ? 0 : q->head + 1;
+	q->count--;
+	atomic_long_dec(&ktapi_stats.events_queued);
+	if (q->dropped) {
+		struct ktapi_event ev = {
+			.type = KTAPI_EV_OVERFLOW,
+			.dropped = q->dropped,
+			.time_ns = ktime_get_ns(),
+		};
+
+		ktapi_evq_add_locked(q, &ev);
+		q->dropped = 0;
+	}
+}
+
+ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
+		       bool nonblock)
+{
+	struct ktapi_event ev;
+	size_t done = 0;
+	int ret;
+
+	if (count < sizeof(ev))
+		return -EINVAL;
+
+	ret = mutex_lock_interruptible(&q->read_mutex);
+	if (ret)
+		return ret;
+
+	while (count - done >= sizeof(ev)) {
+		spin_lock(&q->lock);
+		if (!q->count) {
+			spin_unlock(&q->lock);
+			if (done)
+				break;
+			if (nonblock) {
+				ret = -EAGAIN;
+				break;
+			}
+			mutex_unlock(&q->read_mutex);
+			ret = wait_event_interruptible(q->wait,
+						       READ_ONCE(q->count));
+			if (ret)
+				return ret;
+			ret = mutex_lock_interruptible(&q->read_mutex);
+			if (ret)
+				return ret;
+			continue;
+		}
+		ev = q->ring[q->head];
+		spin_unlock(&q->lock);
+
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			ret = -EFAULT;
+			break;
+		}
+
+		spin_lock(&q->lock);
+		ktapi_evq_pop_locked(q);
+		spin_unlock(&q->lock);
+		done += sizeof(ev);
+	}
+	mutex_unlock(&q->read_mutex);
+
+	return done ? done : ret;
+}
+
+__poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
+			struct poll_table_struct *wait)
+{
+	poll_wait(filp, &q->wait, wait);
+	return READ_ONCE(q->count) ? EPOLLIN | EPOLLRDNORM : 0;
+}

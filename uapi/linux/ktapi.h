@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ktapi - the TAPI 2.2 call handle model as a Linux character device.
+ *
+ * This header is the ABI between the ktapi module and userspace.  The
+ * normative text is ABI.md; this file restates it and documents every
+ * choice that ABI.md leaves open.
+ *
+ * General ioctl format
+ * --------------------
+ * Every command is _IO(KTAPI_IOC_TYPE, nr): the argument is a pointer to a
+ * struct whose first two members are "__u32 size; __u32 flags;".  The kernel
+ * reads size first, then copies the struct with copy_struct_from_user():
+ *
+ *  - size < the first published size of the struct (its sizeof today) is
+ *    -EINVAL; size > PAGE_SIZE is -E2BIG;
+ *  - a larger size is accepted only when every byte past what the kernel
+ *    knows is zero, else -E2BIG;
+ *  - unknown flags bits (no flags are defined yet) and non-zero reserved
+ *    fields are -EINVAL;
+ *  - output fields are written back to at most min(size, sizeof(struct))
+ *    bytes.  On error the output fields are undefined;
+ *  - an unreadable or unwritable argument is -EFAULT.
+ *
+ * The checks run in this order, and the first failing one gives the errno:
+ * the argument itself (EFAULT, EINVAL, E2BIG), flags and reserved fields
+ * (EINVAL), the state of the line (EBADFD, or EBUSY for LINE_OPEN), then the
+ * values of the fields (ENODEV, EINVAL, EPROTONOSUPPORT, ENOENT, ...).
+ * An unknown command is -ENOTTY.  Every struct has the same layout for 32-
+ * and 64-bit processes; 32-bit processes use the same commands.
+ *
+ * Handles
+ * -------
+ * A handle is a non-zero __u32 naming one call for one open file (one
+ * "line").  Handles are allocated cyclically in 1..max_handles (module
+ * parameter, default 65536): a deallocated value is not handed out again by
+ * the same file until the handle space wraps.  A handle of one file means
+ * nothing in another (ENOENT).  When a file's handle space is full, its
+ * MAKE_CALL fails with -ENOSPC; an incoming call that would give a handle to
+ * another file whose space is full skips that file when it is a monitor,
+ * and is refused (caller's leg DISCONNECTED/BUSY) when it is the owner.
+ *
+ * Call ids are system-wide unique among live calls, non-zero, allocated
+ * cyclically in 1..0xffffffff.
+ *
+ * Events
+ * ------
+ * read() returns whole struct ktapi_event records: as many as fit in the
+ * buffer (at least one; a buffer smaller than one record is -EINVAL).  It
+ * blocks while the queue is empty unless O_NONBLOCK (-EAGAIN); poll()
+ * reports EPOLLIN | EPOLLRDNORM while a record is queued.  The queue holds
+ * event_queue_len records (module parameter); when it is full new events
+ * are counted, not queued, and as soon as a record is read a
+ * KTAPI_EV_OVERFLOW record carrying the count in "dropped" is queued.
+ * Events of one file are delivered in the order they happened.
+ *
+ * Line devices
+ * ------------
+ * Line device N (0 <= N < num_devices) has the address "N + 1000" in
+ * decimal ("1000", "1001", ...).  A well-formed address that names no
+ * device (say "999") gives the caller's leg DISCONNECTED/BADADDRESS.
+ */
+#ifndef _UAPI_LINUX_KTAPI_H
+#define _UAPI_LINUX_KTAPI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Free in Documentation/userspace-api/ioctl/ioctl-number.rst of 6.1. */
+#define KTAPI_IOC_TYPE		0xB7
+
+/* An address: 1..63 characters from "0123456789*#+", NUL-terminated. */
+#define KTAPI_ADDRESS_MAX	64
+
+/* LINECALLSTATE_ */
+#define KTAPI_CALLSTATE_IDLE			0x00000001
+#define KTAPI_CALLSTATE_OFFERING		0x00000002
+#define KTAPI_CALLSTATE_ACCEPTED		0x00000004
+#define KTAPI_CALLSTATE_DIALTONE		0x00000008
+#define KTAPI_CALLSTATE_DIALING			0x00000010
+#define KTAPI_CALLSTATE_RINGBACK		0x00000020
+#define KTAPI_CALLSTATE_BUSY			0x00000040
+#define KTAPI_CALLSTATE_SPECIALINFO		0x00000080
+#define KTAPI_CALLSTATE_CONNECTED		0x00000100
+#define KTAPI_CALLSTATE_PROCEEDING		0x00000200
+#define KTAPI_CALLSTATE_ONHOLD			0x00000400
+#define KTAPI_CALLSTATE_CONFERENCED		0x00000800
+#define KTAPI_CALLSTATE_ONHOLDPENDCONF		0x00001000
+#define KTAPI_CALLSTATE_ONHOLDPENDTRANSFER	0x00002000
+#define KTAPI_CALLSTATE_DISCONNECTED		0x00004000
+#define KTAPI_CALLSTATE_UNKNOWN			0x00008000
+
+/* LINECALLPRIVILEGE_ */
+#define KTAPI_PRIVILEGE_NONE			0x00000001
+#define KTAPI_PRIVILEGE_MONITOR			0x00000002
+#define KTAPI_PRIVILEGE_OWNER			0x00000004
+
+/* LINECALLORIGIN_ */
+#define KTAPI_CALLORIGIN_OUTBOUND		0x00000001
+#define KTAPI_CALLORIGIN_INTERNAL		0x00000002
+#define KTAPI_CALLORIGIN_EXTERNAL		0x00000004
+#define KTAPI_CALLORIGIN_UNKNOWN		0x00000010
+#define KTAPI_CALLORIGIN_UNAVAIL		0x00000020
+#define KTAPI_CALLORIGIN_CONFERENCE		0x00000040
+#define KTAPI_CALLORIGIN_INBOUND		0x00000080
+
+/* LINECALLREASON_ */
+#define KTAPI_CALLREASON_DIRECT			0x00000001
+
+/* LINEDISCONNECTMODE_: state_mode of a DISCONNECTED call, else 0. */
+#define KTAPI_DISCONNECTMODE_NORMAL		0x00000001
+#define KTAPI_DISCONNECTMODE_UNKNOWN		0x00000002
+#define KTAPI_DISCONNECTMODE_REJECT		0x00000004
+#define KTAPI_DISCONNECTMODE_BUSY		0x00000020
+#define KTAPI_DISCONNECTMODE_NOANSWER		0x00000040
+#define KTAPI_DISCONNECTMODE_BADADDRESS		0x00000080
+#define KTAPI_DISCONNECTMODE_UNAVAIL		0x00000800
+
+/* API versions; LINE_OPEN accepts 1.3 (0x00010003) to 2.2. */
+#define KTAPI_API_VERSION_1_3			0x00010003
+#define KTAPI_API_VERSION_1_4			0x00010004
+#define KTAPI_API_VERSION_2_0			0x00020000
+#define KTAPI_API_VERSION_2_2			0x00020002
+#define KTAPI_API_VERSION_MIN			KTAPI_API_VERSION_1_3
+#define KTAPI_API_VERSION_MAX			KTAPI_API_VERSION_2_2
+
+/* Event types (struct ktapi_event.type) */
+#define KTAPI_EV_APPNEWCALL			1
+#define KTAPI_EV_CALLSTATE			2
+#define KTAPI_EV_LINE_CLOSE			3
+#define KTAPI_EV_OVERFLOW			4
+
+/**
+ * struct ktapi_devcaps - KTAPI_IOC_GET_DEVCAPS
+ * @size: sizeof(struct ktapi_devcaps)
+ * @flags: must be 0
+ * @device_id: in: the line device; ENODEV if >= num_devices
+ * @num_devices: out: number of line devices (module parameter "lines")
+ * @address: out: the device's dialable address, NUL-terminated
+ *
+ * Works on any open file, with or without LINE_OPEN.
+ */
+struct ktapi_devcaps {
+	__u32 size;
+	__u32 flags;
+	__u32 device_id;
+	__u32 num_devices;
+	char address[KTAPI_ADDRESS_MAX];
+};
+
+/**
+ * struct ktapi_line_open - KTAPI_IOC_LINE_OPEN
+ * @size: sizeof(struct ktapi_line_open)
+ * @flags: must be 0
+ * @device_id: the line device; ENODEV if >= num_devices
+ * @privileges: KTAPI_PRIVILEGE_NONE, or a non-empty OR of MONITOR and
+ *	OWNER; anything else is EINVAL
+ * @api_version: KTAPI_API_VERSION_MIN..MAX, else EPROTONOSUPPORT
+ * @reserved: must be 0
+ *
+ * Once per file: a second LINE_OPEN, also after a forced close, is EBUSY.
+ */
+struct ktapi_line_open {
+	__u32 size;
+	__u32 flags;
+	__u32 device_id;
+	__u32 privileges;
+	__u32 api_version;
+	__u32 reserved;
+};
+
+/**
+ * struct ktapi_make_call - KTAPI_IOC_MAKE_CALL
+ * @size: sizeof(struct ktapi_make_call)
+ * @flags: must be 0
+ * @dest_address: in: the address to dial
+ * @handle: out: OWNER handle of the new OUTBOUND leg (ignored on input)
+ * @call_id: out: call_id of that leg (ignored on input)
+ *
+ * Works on any open line, whatever its privileges.  The leg is DIALING,
+ * then RINGBACK (a line device with an owner answers), or DISCONNECTED
+ * with UNAVAIL (a line device without owner) or BADADDRESS (no device).
+ */
+struct ktapi_make_call {
+	__u32 size;
+	__u32 flags;
+	char dest_address[KTAPI_ADDRESS_MAX];
+	__u32 handle;
+	__u32 call_id;
+};
+
+/**
+ * struct ktapi_call_op - ANSWER, DROP and DEALLOCATE_CALL
+ * @size: sizeof(struct ktapi_call_op)
+ * @flags: must be 0
+ * @handle: the call handle
+ * @reserved: must be 0
+ */
+struct ktapi_call_op {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 reserved;
+};
+
+/**
+ * struct ktapi_close_line_device - KTAPI_IOC_CLOSE_LINE_DEVICE
+ * @size: sizeof(struct ktapi_close_line_device)
+ * @flags: must be 0
+ * @device_id: the line device whose open lines are force-closed
+ * @reserved: must be 0
+ *
+ * Needs CAP_SYS_ADMIN (EPERM); works on any open file.
+ */
+struct ktapi_close_line_device {
+	__u32 size;
+	__u32 flags;
+	__u32 device_id;
+	__u32 reserved;
+};
+
+/**
+ * struct ktapi_call_info - KTAPI_IOC_GET_CALL_INFO
+ * @size: sizeof(struct ktapi_call_info)
+ * @flags: must be 0
+ * @handle: in: the call handle; everything below is output
+ * @call_id: the leg's system-wide call id
+ * @related_call_id: call_id of the other leg of an internal call, else 0
+ * @device_id: the line device the leg lives on
+ * @origin: KTAPI_CALLORIGIN_OUTBOUND (made here) or _INTERNAL (incoming)
+ * @reason: KTAPI_CALLREASON_DIRECT
+ * @state: current KTAPI_CALLSTATE_
+ * @state_mode: KTAPI_DISCONNECTMODE_ when DISCONNECTED, else 0
+ * @states_seen: OR of every state the leg has been in
+ * @privilege: this handle's privilege, MONITOR or OWNER
+ * @num_owners: OWNER handles to the leg, over all files
+ * @num_monitors: MONITOR handles to the leg, over all files
+ * @create_time_ns: CLOCK_MONOTONIC time the leg was created
+ * @state_time_ns: CLOCK_MONOTONIC time of the last state change
+ * @caller_address: address of the calling line device
+ * @called_address: the dialled address
+ */
+struct ktapi_call_info {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 call_id;
+	__u32 related_call_id;
+	__u32 device_id;
+	__u32 origin;
+	__u32 reason;
+	__u32 state;
+	__u32 state_mode;
+	__u32 states_seen;
+	__u32 privilege;
+	__u32 num_owners;
+	__u32 num_monitors;
+	__aligned_u64 create_time_ns;
+	__aligned_u64 state_time_ns;
+	char caller_address[KTAPI_ADDRESS_MAX];
+	char called_address[KTAPI_ADDRESS_MAX];
+};
+
+/**
+ * struct ktapi_event - one record read() from the file
+ * @type: KTAPI_EV_
+ * @handle: APPNEWCALL, CALLSTATE: the handle in this file
+ * @call_id: APPNEWCALL, CALLSTATE: the leg's call id
+ * @state: APPNEWCALL: state when the handle was given; CALLSTATE: new state
+ * @state_mode: CALLSTATE: the disconnect mode when DISCONNECTED, else 0
+ * @privilege: APPNEWCALL, CALLSTATE: the handle's privilege
+ * @dropped: OVERFLOW: number of events not queued since the last OVERFLOW
+ * @reserved: 0
+ * @time_ns: CLOCK_MONOTONIC time the event was queued
+ *
+ * Fields not listed for a type are 0.
+ */
+struct ktapi_event {
+	__u32 type;
+	__u32 handle;
+	__u32 call_id;
+	__u32 state;
+	__u32 state_mode;
+	__u32 privilege;
+	__u32 dropped;
+	__u32 reserved;
+	__aligned_u64 time_ns;
+};
+
+#define KTAPI_IOC_GET_DEVCAPS		_IO(KTAPI_IOC_TYPE, 0x00)
+#define KTAPI_IOC_LINE_OPEN		_IO(KTAPI_IOC_TYPE, 0x01)
+#define KTAPI_IOC_MAKE_CALL		_IO(KTAPI_IOC_TYPE, 0x02)
+#define KTAPI_IOC_ANSWER		_IO(KTAPI_IOC_TYPE, 0x03)
+#define KTAPI_IOC_DROP			_IO(KTAPI_IOC_TYPE, 0x04)
+#define KTAPI_IOC_GET_CALL_INFO		_IO(KTAPI_IOC_TYPE, 0x05)
+#define KTAPI_IOC_DEALLOCATE_CALL	_IO(KTAPI_IOC_TYPE, 0x06)
+#define KTAPI_IOC_CLOSE_LINE_DEVICE	_IO(KTAPI_IOC_TYPE, 0x07)
+
+#endif /* _UAPI_LINUX_KTAPI_H */
