@@ -47,7 +47,7 @@ done < "$frag"
 [ "$missing" = 0 ] || exit 1
 
 echo "debug kernel: building bzImage (a few minutes)"
-make -s -j"$(nproc)" bzImage modules_prepare
+make -s -j"$(nproc)" bzImage modules modules_prepare
 cp arch/x86/boot/bzImage "$out/bzImage"
 make -s kernelrelease > "$out/kernelrelease"
 echo "$stamp" > "$out/stamp"
