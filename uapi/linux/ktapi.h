@@ -66,8 +66,12 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* Free in Documentation/userspace-api/ioctl/ioctl-number.rst of 6.1. */
-#define KTAPI_IOC_TYPE		0xB7
+/*
+ * Unused in Documentation/userspace-api/ioctl/ioctl-number.rst (6.1 and
+ * mainline).  0xB7 is nsfs (NS_GET_USERNS is _IO(0xb7, 1)), 0xB8 and 0xBA
+ * were taken after 6.1.
+ */
+#define KTAPI_IOC_TYPE		0xB9
 
 /* An address: 1..63 characters from "0123456789*#+", NUL-terminated. */
 #define KTAPI_ADDRESS_MAX	64
