@@ -40,6 +40,7 @@
 #include <linux/timekeeping.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static struct kmem_cache *ktapi_call_cache;
 static struct kmem_cache *ktapi_handle_cache;
@@ -105,6 +106,7 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
 	c->create_time_ns = ktime_get_ns();
 	strscpy(c->called_address, called_address, sizeof(c->called_address));
 	atomic_long_inc(&ktapi_stats.calls);
+	atomic_long_inc(&ktapi_stats.calls_total);
 	return c;
 }
 
@@ -134,6 +136,21 @@ void ktapi_call_notify(struct ktapi_call *c)
 }
 
 /**
+ * ktapi_call_init_state - give an unpublished leg its first state
+ * @c: the leg
+ * @state: KTAPI_CALLSTATE_*
+ *
+ * Its holders are told with ktapi_call_notify() once they are published.
+ */
+void ktapi_call_init_state(struct ktapi_call *c, u32 state)
+{
+	trace_ktapi_call_state(c->call_id, c->line->id, 0, state, 0);
+	c->state = state;
+	c->states_seen = state;
+	c->state_time_ns = ktime_get_ns();
+}
+
+/**
  * ktapi_call_set_state - change a leg's state and tell its holders
  * @c: the leg
  * @state: KTAPI_CALLSTATE_*
@@ -142,6 +159,7 @@ void ktapi_call_notify(struct ktapi_call *c)
 void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode)
 {
 	lockdep_assert_held(&ktapi_switch_lock);
+	trace_ktapi_call_state(c->call_id, c->line->id, c->state, state, mode);
 	spin_lock(&c->lock);
 	c->state = state;
 	c->state_mode = mode;
@@ -209,7 +227,10 @@ void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 	/* The slot exists, so nothing is allocated and nothing can fail. */
 	old = xa_store(&h->file->handles, h->id, h, GFP_NOWAIT);
 	WARN_ON_ONCE(old);
+	h->file->nr_handles++;
 	atomic_long_inc(&ktapi_stats.handles);
+	atomic_long_inc(&ktapi_stats.handles_total);
+	trace_ktapi_handle_alloc(c->line->id, h->id, c->call_id, privilege);
 }
 
 /* A published handle of @f, or NULL (ENOENT).  Under the switch lock. */
@@ -237,7 +258,9 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close)
 	bool sole_owner;
 
 	lockdep_assert_held(&ktapi_switch_lock);
+	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	xa_erase(&h->file->handles, h->id);
+	h->file->nr_handles--;
 	list_del(&h->call_node);
 	spin_lock(&c->lock);
 	if (h->privilege == KTAPI_PRIVILEGE_OWNER)

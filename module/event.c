@@ -24,6 +24,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "trace.h"
 
 int ktapi_evq_init(struct ktapi_evq *q, u32 len)
 {
@@ -55,6 +56,7 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
 	q->ring[tail] = *ev;
 	q->count++;
 	atomic_long_inc(&ktapi_stats.events_queued);
+	atomic_long_inc(&ktapi_stats.events_total);
 }
 
 /**
@@ -85,6 +87,7 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 	if (q->count == q->len) {
 		q->dropped++;
 		atomic_long_inc(&ktapi_stats.events_dropped);
+		trace_ktapi_event_drop(type, ev.handle, q->dropped);
 	} else {
 		ktapi_evq_add_locked(q, &ev);
 	}

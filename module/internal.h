@@ -48,6 +48,9 @@ struct ktapi_stats {
 	atomic_long_t handles;
 	atomic_long_t events_queued;
 	atomic_long_t events_dropped;
+	atomic_long_t calls_total;
+	atomic_long_t handles_total;
+	atomic_long_t events_total;
 };
 
 extern struct ktapi_stats ktapi_stats;
@@ -89,6 +92,7 @@ struct ktapi_file {
 	struct ktapi_line_dev *line;
 	u32 privileges;
 	u32 api_version;
+	u32 nr_handles;			/* published handles */
 	struct list_head line_node;	/* in line->files while OPEN */
 	struct ktapi_evq evq;
 };
@@ -152,6 +156,7 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin);
 void ktapi_call_put(struct ktapi_call *c);
+void ktapi_call_init_state(struct ktapi_call *c, u32 state);
 void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode);
 void ktapi_call_notify(struct ktapi_call *c);
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f);

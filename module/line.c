@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static struct ktapi_line_dev *ktapi_lines;
 
@@ -134,6 +135,7 @@ int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo)
 	f->api_version = lo->api_version;
 	list_add_tail(&f->line_node, &line->files);
 	atomic_long_inc(&ktapi_stats.lines_open);
+	trace_ktapi_line_open(line->id, lo->privileges, lo->api_version);
 	/* Publish the fields above to lockless readers of f->state. */
 	smp_store_release(&f->state, KTAPI_FILE_OPEN);
 out:
@@ -142,13 +144,13 @@ out:
 }
 
 /* Take an open line off its device and void its handles. */
-static void ktapi_line_detach(struct ktapi_file *f,
-			      enum ktapi_file_state new_state)
+static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 {
 	lockdep_assert_held(&ktapi_switch_lock);
+	trace_ktapi_line_close(f->line->id, forced, f->nr_handles);
 	list_del_init(&f->line_node);
 	atomic_long_dec(&ktapi_stats.lines_open);
-	WRITE_ONCE(f->state, new_state);
+	WRITE_ONCE(f->state, KTAPI_FILE_CLOSED);
 	ktapi_file_void_handles(f);
 }
 
@@ -169,7 +171,7 @@ int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 	mutex_lock(&ktapi_switch_lock);
 	list_for_each_entry_safe(victim, tmp, &line->files, line_node) {
 		ktapi_evq_push(&victim->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0);
-		ktapi_line_detach(victim, KTAPI_FILE_CLOSED);
+		ktapi_line_detach(victim, true);
 	}
 	mutex_unlock(&ktapi_switch_lock);
 	return 0;
@@ -180,6 +182,6 @@ void ktapi_line_close(struct ktapi_file *f)
 {
 	mutex_lock(&ktapi_switch_lock);
 	if (f->state == KTAPI_FILE_OPEN)
-		ktapi_line_detach(f, KTAPI_FILE_CLOSED);
+		ktapi_line_detach(f, false);
 	mutex_unlock(&ktapi_switch_lock);
 }

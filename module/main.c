@@ -24,6 +24,9 @@
 
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 unsigned int ktapi_nr_lines = 8;
 module_param_named(lines, ktapi_nr_lines, uint, 0444);
 MODULE_PARM_DESC(lines, "Number of line devices (1..1024, default 8)");
@@ -129,6 +132,36 @@ static __poll_t ktapi_poll(struct file *filp, struct poll_table_struct *wait)
 	return ktapi_evq_poll(&f->evq, filp, wait);
 }
 
+static const char *const ktapi_file_state_name[] = {
+	[KTAPI_FILE_NEW] = "new",
+	[KTAPI_FILE_OPEN] = "open",
+	[KTAPI_FILE_CLOSED] = "closed",
+};
+
+/* /proc/<pid>/fdinfo/<fd> of a ktapi file. */
+static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
+{
+	struct ktapi_file *f = filp->private_data;
+	u32 queued, dropped;
+
+	mutex_lock(&ktapi_switch_lock);
+	seq_printf(m, "ktapi-line:\t%s\n", ktapi_file_state_name[f->state]);
+	if (f->line) {
+		seq_printf(m, "ktapi-device:\t%u\n", f->line->id);
+		seq_printf(m, "ktapi-privileges:\t0x%x\n", f->privileges);
+		seq_printf(m, "ktapi-api-version:\t0x%08x\n", f->api_version);
+	}
+	seq_printf(m, "ktapi-handles:\t%u\n", f->nr_handles);
+	mutex_unlock(&ktapi_switch_lock);
+
+	spin_lock(&f->evq.lock);
+	queued = f->evq.count;
+	dropped = f->evq.dropped;
+	spin_unlock(&f->evq.lock);
+	seq_printf(m, "ktapi-events-queued:\t%u\n", queued);
+	seq_printf(m, "ktapi-events-pending-drop:\t%u\n", dropped);
+}
+
 /* Every argument struct, so the dispatcher can copy any of them. */
 union ktapi_ioctl_buf {
 	struct {
@@ -220,6 +253,7 @@ static const struct file_operations ktapi_fops = {
 	.poll = ktapi_poll,
 	.unlocked_ioctl = ktapi_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = ktapi_show_fdinfo,
 };
 
 static struct miscdevice ktapi_misc = {
@@ -240,6 +274,12 @@ static int ktapi_stats_show(struct seq_file *m, void *unused)
 		   atomic_long_read(&ktapi_stats.events_queued));
 	seq_printf(m, "events_dropped %ld\n",
 		   atomic_long_read(&ktapi_stats.events_dropped));
+	seq_printf(m, "calls_total %ld\n",
+		   atomic_long_read(&ktapi_stats.calls_total));
+	seq_printf(m, "handles_total %ld\n",
+		   atomic_long_read(&ktapi_stats.handles_total));
+	seq_printf(m, "events_total %ld\n",
+		   atomic_long_read(&ktapi_stats.events_total));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ktapi_stats);

@@ -163,10 +163,10 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
 	struct ktapi_call *out = s->out, *in = s->in;
 
 	lockdep_assert_held(&ktapi_switch_lock);
-	out->state = KTAPI_CALLSTATE_DIALING;
+	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING);
 	ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER);
 	ktapi_publish_monitors(&s->out_monitors, out);
-	ktapi_call_set_state(out, KTAPI_CALLSTATE_DIALING, 0);
+	ktapi_call_notify(out);
 
 	if (!in) {
 		ktapi_call_set_state(out, KTAPI_CALLSTATE_DISCONNECTED,
@@ -178,12 +178,12 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
 	in->peer = out;
 	out->related_call_id = in->call_id;
 	in->related_call_id = out->call_id;
-	in->state = KTAPI_CALLSTATE_OFFERING;
+	ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING);
 	ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER);
 	ktapi_evq_push(&s->owner->file->evq, KTAPI_EV_APPNEWCALL, s->owner,
 		       in->state, 0);
 	ktapi_publish_monitors(&s->in_monitors, in);
-	ktapi_call_set_state(in, KTAPI_CALLSTATE_OFFERING, 0);
+	ktapi_call_notify(in);
 	ktapi_call_set_state(out, KTAPI_CALLSTATE_RINGBACK, 0);
 }
 
