@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi_bench - cost of ktapi's handle operations, against the syscall
+ * floor and against the kernel's own handle table (file descriptors).
+ *
+ * Run by "make bench" in the test VM under QEMU with
+ * -icount shift=0,sleep=off -cpu qemu64 on one vCPU: CLOCK_MONOTONIC then
+ * advances one nanosecond per guest instruction, so every figure below is
+ * an instruction count and repeated runs print the same numbers.  Run
+ * without icount (-w), the same figures are wall-clock nanoseconds.
+ *
+ * Needs the module loaded with max_handles > 1048576 and lines >= 2, as
+ * root (debugfs for the stats file, /proc/meminfo for slab growth).
+ *
+ * Output: a table on stdout, and with -c FILE a CSV of every figure.
+ * "BENCH:" prefixes every table line so the host can pick them out of the
+ * console log.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ktapi.h>
+
+#define BIG_N		1048576UL
+#define NOLINE_ADDR	"999"
+
+static FILE *csv;
+static bool wall;		/* -w: wall time, not icount */
+
+static uint64_t now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "ktapi_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int kopen(unsigned int dev, unsigned int priv)
+{
+	struct ktapi_line_open lo = {
+		.size = sizeof(lo), .device_id = dev, .privileges = priv,
+		.api_version = KTAPI_API_VERSION_2_2,
+	};
+	int fd = open("/dev/ktapi", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		die("open /dev/ktapi");
+	if (ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo))
+		die("LINE_OPEN");
+	return fd;
+}
+
+static uint32_t make_call(int fd, const char *addr)
+{
+	struct ktapi_make_call mc = { .size = sizeof(mc) };
+
+	strcpy(mc.dest_address, addr);
+	if (ioctl(fd, KTAPI_IOC_MAKE_CALL, &mc))
+		die("MAKE_CALL");
+	return mc.handle;
+}
+
+static void call_op(int fd, unsigned long cmd, uint32_t h)
+{
+	struct ktapi_call_op op = { .size = sizeof(op), .handle = h };
+
+	if (ioctl(fd, cmd, &op))
+		die("call op");
+}
+
+static void call_info(int fd, uint32_t h, struct ktapi_call_info *ci)
+{
+	ci->size = sizeof(*ci);
+	ci->flags = 0;
+	ci->handle = h;
+	if (ioctl(fd, KTAPI_IOC_GET_CALL_INFO, ci))
+		die("GET_CALL_INFO");
+}
+
+static void drain(int fd)
+{
+	struct ktapi_event ev[64];
+
+	while (read(fd, ev, sizeof(ev)) > 0)
+		;
+}
+
+static long slab_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void report(const char *name, unsigned long live, double per_op,
+		   const char *unit)
+{
+	printf("BENCH: %-44s %9lu %12.1f %s\n", name, live, per_op, unit);
+	if (csv)
+		fprintf(csv, "%s,%lu,%.1f,%s\n", name, live, per_op, unit);
+}
+
+static const char *unit(void)
+{
+	return wall ? "ns" : "insn";
+}
+
+/* Per-iteration cost of body(), the loop's own overhead included. */
+#define MEASURE(iters, body) ({					\
+	unsigned long __i, __n = (iters);			\
+	uint64_t __t0 = now();					\
+	for (__i = 0; __i < __n; __i++) {			\
+		body;						\
+	}							\
+	(double)(now() - __t0) / __n;				\
+})
+
+struct figures {
+	double enotty, getppid, info, make_noline, make_owned, eventfd;
+	double info_at[4], make_at[4], read_one, release_big, bytes_per_call;
+};
+
+static const unsigned long live_points[4] = { 1, 1000, 65536, BIG_N };
+
+static double bench_make_owned(int a, int b, unsigned long iters)
+{
+	return MEASURE(iters, {
+		uint32_t h = make_call(a, "1001");
+
+		call_op(a, KTAPI_IOC_DEALLOCATE_CALL, h);
+		/* The callee's side: its events and its handle. */
+		struct ktapi_event ev[4];
+		ssize_t r = read(b, ev, sizeof(ev));
+
+		if (r < (ssize_t)sizeof(ev[0]) || ev[0].type != KTAPI_EV_APPNEWCALL)
+			die("callee events");
+		call_op(b, KTAPI_IOC_DEALLOCATE_CALL, ev[0].handle);
+	});
+}
+
+/* Make calls on fd until it holds n handles (idle calls). */
+static void fill(int fd, unsigned long have, unsigned long n)
+{
+	for (; have < n; have++) {
+		uint32_t h = make_call(fd, NOLINE_ADDR);
+
+		call_op(fd, KTAPI_IOC_DROP, h);
+		if ((have & 1023) == 0)
+			drain(fd);
+	}
+	drain(fd);
+}
+
+static unsigned long param(const char *name)
+{
+	char path[128];
+	unsigned long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/ktapi/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%lu", &v) != 1)
+		die(path);
+	fclose(f);
+	return v;
+}
+
+/* Queue events with calls to no line (two each), then time the reads. */
+static double bench_read_one(int fd, unsigned long iters)
+{
+	unsigned long batch = param("event_queue_len") / 2, done = 0, j;
+	uint32_t *hs = calloc(batch, sizeof(*hs));
+	uint64_t total = 0, t0;
+	struct ktapi_event ev;
+
+	if (!hs || !batch)
+		die("read batch");
+	drain(fd);
+	while (done < iters) {
+		for (j = 0; j < batch; j++)
+			hs[j] = make_call(fd, NOLINE_ADDR);
+		t0 = now();
+		for (j = 0; j < 2 * batch; j++)
+			if (read(fd, &ev, sizeof(ev)) != sizeof(ev))
+				die("read");
+		total += now() - t0;
+		done += 2 * batch;
+		for (j = 0; j < batch; j++)
+			call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, hs[j]);
+	}
+	free(hs);
+	return (double)total / done;
+}
+
+/* MAKE_CALL, DEALLOCATE_CALL and the event reads, each on its own. */
+static void bench_parts(int fd, unsigned long iters)
+{
+	unsigned long batch = param("event_queue_len") / 2, done = 0, j;
+	uint64_t tm = 0, td = 0, tr = 0, t0;
+	uint32_t *hs = calloc(batch, sizeof(*hs));
+	struct ktapi_event ev[64];
+
+	if (!hs || !batch)
+		die("parts batch");
+	drain(fd);
+	while (done < iters) {
+		t0 = now();
+		for (j = 0; j < batch; j++)
+			hs[j] = make_call(fd, NOLINE_ADDR);
+		tm += now() - t0;
+		t0 = now();
+		for (j = 0; j < batch; j++)
+			call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, hs[j]);
+		td += now() - t0;
+		t0 = now();
+		while (read(fd, ev, sizeof(ev)) == sizeof(ev))
+			;
+		tr += now() - t0;
+		done += batch;
+	}
+	free(hs);
+	report("part: MAKE_CALL, no line", 1, (double)tm / done, unit());
+	report("part: DEALLOCATE_CALL of a DISCONNECTED leg", 1,
+	       (double)td / done, unit());
+	report("part: read() of its 2 events, 64 per read", 1,
+	       (double)tr / done, unit());
+}
+
+struct thr {
+	int fd;
+	uint32_t h;
+	unsigned long iters;
+	pthread_barrier_t *bar;
+	double per_op;
+};
+
+static void *info_thread(void *arg)
+{
+	struct thr *t = arg;
+	struct ktapi_call_info ci;
+
+	pthread_barrier_wait(t->bar);
+	t->per_op = MEASURE(t->iters, call_info(t->fd, t->h, &ci));
+	return NULL;
+}
+
+/* GET_CALL_INFO throughput with two threads, on one file or on two. */
+static void bench_concurrency(unsigned long iters)
+{
+	pthread_barrier_t bar;
+	struct thr t[2];
+	pthread_t tid[2];
+	int fds[2], i, mode;
+	struct ktapi_call_info ci;
+	double one;
+
+	fds[0] = kopen(0, KTAPI_PRIVILEGE_NONE);
+	fds[1] = kopen(0, KTAPI_PRIVILEGE_NONE);
+	t[0].h = make_call(fds[0], NOLINE_ADDR);
+	t[1].h = make_call(fds[1], NOLINE_ADDR);
+	one = MEASURE(iters, call_info(fds[0], t[0].h, &ci));
+	report("info, 1 thread", 1, one, "ns");
+	for (mode = 0; mode < 2; mode++) {
+		pthread_barrier_init(&bar, NULL, 2);
+		for (i = 0; i < 2; i++) {
+			t[i].fd = fds[mode ? i : 0];
+			t[i].h = mode ? t[i].h : t[0].h;
+			t[i].iters = iters;
+			t[i].bar = &bar;
+			pthread_create(&tid[i], NULL, info_thread, &t[i]);
+		}
+		for (i = 0; i < 2; i++)
+			pthread_join(tid[i], NULL);
+		pthread_barrier_destroy(&bar);
+		report(mode ? "info, 2 threads, 2 files (per op/thread)" :
+			      "info, 2 threads, 1 file (per op/thread)",
+		       2, (t[0].per_op + t[1].per_op) / 2, "ns");
+		if (mode == 0)
+			t[1].h = make_call(fds[1], NOLINE_ADDR);
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void goal(const char *what, double value, double limit, bool le)
+{
+	bool met = le ? value <= limit : value >= limit;
+
+	printf("BENCH-GOAL: %-52s %8.3f %s %8.3f  %s\n", what, value,
+	       le ? "<=" : ">=", limit, met ? "met" : "NOT MET");
+	if (csv)
+		fprintf(csv, "goal: %s,%.3f,%.3f,%s\n", what, value, limit,
+			met ? "met" : "not met");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long iters = 20000, i, big = BIG_N;
+	struct ktapi_call_info ci;
+	struct figures fg = { 0 };
+	int opt, a, b, fd;
+	uint32_t h;
+	long kb0, kb1;
+	uint64_t t0;
+
+	while ((opt = getopt(argc, argv, "c:n:wb:")) != -1) {
+		switch (opt) {
+		case 'c':
+			csv = fopen(optarg, "w");
+			if (!csv)
+				die(optarg);
+			fprintf(csv, "operation,live_handles,per_op,unit\n");
+			break;
+		case 'n':
+			iters = strtoul(optarg, NULL, 0);
+			break;
+		case 'w':
+			wall = true;
+			break;
+		case 'b':
+			big = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-w] [-n iters] [-b big] [-c csv]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+
+	printf("BENCH: %-44s %9s %12s %s\n", "operation", "live", "per op",
+	       "unit");
+	a = kopen(0, KTAPI_PRIVILEGE_OWNER);
+	b = kopen(1, KTAPI_PRIVILEGE_OWNER);
+
+	/* The floors. */
+	fg.enotty = MEASURE(iters, ioctl(a, _IO(KTAPI_IOC_TYPE, 0x7f), NULL));
+	report("floor: unknown ioctl (ENOTTY)", 0, fg.enotty, unit());
+	fg.getppid = MEASURE(iters, syscall(SYS_getppid));
+	report("floor: getppid()", 0, fg.getppid, unit());
+	fg.eventfd = MEASURE(iters, close(eventfd(0, 0)));
+	report("peer: eventfd() + close()", 0, fg.eventfd, unit());
+
+	/* One live handle. */
+	h = make_call(a, NOLINE_ADDR);
+	drain(a);
+	fg.info = MEASURE(iters, call_info(a, h, &ci));
+	report("GET_CALL_INFO", 1, fg.info, unit());
+	fg.make_noline = MEASURE(iters, {
+		call_op(a, KTAPI_IOC_DEALLOCATE_CALL, make_call(a, NOLINE_ADDR));
+		drain(a);
+	});
+	report("MAKE_CALL+DEALLOCATE, no line (+events)", 1, fg.make_noline,
+	       unit());
+	bench_parts(a, iters);
+	fg.make_owned = bench_make_owned(a, b, iters);
+	report("MAKE_CALL+DEALLOCATE, owned line (+callee)", 1, fg.make_owned,
+	       unit());
+
+	fg.read_one = bench_read_one(a, iters);
+	report("read() of one event", 1, fg.read_one, unit());
+	close(a);
+
+	/* The same with many live handles on the file. */
+	fd = kopen(0, KTAPI_PRIVILEGE_NONE);
+	kb0 = slab_kb();
+	for (i = 0; i < 4; i++) {
+		unsigned long n = live_points[i] > big ? big : live_points[i];
+
+		fill(fd, i ? (live_points[i - 1] > big ? big : live_points[i - 1]) : 0, n);
+		h = make_call(fd, NOLINE_ADDR);
+		drain(fd);
+		fg.info_at[i] = MEASURE(iters, call_info(fd, h, &ci));
+		report("GET_CALL_INFO", n, fg.info_at[i], unit());
+		fg.make_at[i] = MEASURE(iters, {
+			call_op(fd, KTAPI_IOC_DEALLOCATE_CALL,
+				make_call(fd, NOLINE_ADDR));
+			drain(fd);
+		});
+		report("MAKE_CALL+DEALLOCATE, no line (+events)", n,
+		       fg.make_at[i], unit());
+		call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, h);
+	}
+	kb1 = slab_kb();
+	fg.bytes_per_call = (double)(kb1 - kb0) * 1024 / big;
+	report("kernel memory per idle call (slab bytes)", big,
+	       fg.bytes_per_call, "bytes");
+
+	t0 = now();
+	close(fd);
+	fg.release_big = (double)(now() - t0);
+	report("release of a file holding the calls", big, fg.release_big,
+	       wall ? "ns total" : "insn total");
+
+	bench_concurrency(wall ? iters * 10 : iters);
+	close(b);
+
+	goal("GET_CALL_INFO / ENOTTY floor", fg.info / fg.enotty, 1.25, true);
+	goal("MAKE+DEALLOC (no line) / eventfd+close",
+	     fg.make_noline / fg.eventfd, 0.5, true);
+	goal("GET_CALL_INFO at 1M / at 1", fg.info_at[3] / fg.info_at[0], 1.3,
+	     true);
+	goal("MAKE+DEALLOC at 1M / at 1", fg.make_at[3] / fg.make_at[0], 1.3,
+	     true);
+	goal("bytes per idle call", fg.bytes_per_call, 256, true);
+	goal("release of 1M calls (1e9 insn)", fg.release_big / 1e9, 2, true);
+	if (csv)
+		fclose(csv);
+	return 0;
+}
