@@ -28,7 +28,9 @@
  *    freed handle or call.
  *  - call->lock protects the fields GET_CALL_INFO reads while the switch
  *    changes them: state, state_mode, states_seen, state_time_ns and the
- *    owner/monitor counts.  Writers also hold the switch lock.
+ *    owner/monitor counts.  Writers also hold the switch lock.  It nests
+ *    inside a handles xa_lock in GET_CALL_INFO, and is never held while
+ *    taking another lock.
  *  - ktapi_call_ids (a global allocating XArray) gives each live leg a
  *    unique call_id; its xa_lock is taken alone or under the switch lock.
  *  - Everything else about calls and handles (the holders lists, peer
@@ -124,15 +126,21 @@ void ktapi_call_put(struct ktapi_call *c)
 	kref_put(&c->ref, ktapi_call_release);
 }
 
-/* Queue a CALLSTATE event with the leg's state to every holder. */
+/*
+ * Queue a CALLSTATE event with the leg's state to every holder whose line
+ * is open.  A line being closed is CLOSED before its handles are voided, so
+ * dropping one of its calls tells nothing to its other, still listed
+ * handles: after LINE_CLOSE a file gets no more events.
+ */
 void ktapi_call_notify(struct ktapi_call *c)
 {
 	struct ktapi_handle *h;
 
 	lockdep_assert_held(&ktapi_switch_lock);
 	list_for_each_entry(h, &c->holders, call_node)
-		ktapi_evq_push(&h->file->evq, KTAPI_EV_CALLSTATE, h, c->state,
-			       c->state_mode);
+		if (h->file->state == KTAPI_FILE_OPEN)
+			ktapi_evq_push(&h->file->evq, KTAPI_EV_CALLSTATE, h,
+				       c->state, c->state_mode);
 }
 
 /**
@@ -298,15 +306,20 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 	}
 }
 
+/*
+ * GET_CALL_INFO.  The handle is looked up and its leg's reference taken in
+ * one handles xa_lock section, and the changing fields are read in that same
+ * section (call->lock nests inside it): ktapi_handle_remove() erases the
+ * handle under the xa_lock before it changes the counts, so the snapshot
+ * always counts this handle.  The constant fields are read after the
+ * unlock, under the reference.
+ */
 int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 			      struct ktapi_call_info *ci,
 			      void __user *uarg)
 {
 	struct ktapi_handle *h;
-	struct ktapi_call *c = NULL;
-	u32 usize = ci->size;
-	u32 privilege = 0;
-	int ret;
+	struct ktapi_call *c;
 
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -314,22 +327,13 @@ int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 
 	xa_lock(&f->handles);
 	h = ci->handle ? xa_load(&f->handles, ci->handle) : NULL;
-	if (h) {
-		c = h->call;
-		privilege = h->privilege;
-		kref_get(&c->ref);
-	}
-	xa_unlock(&f->handles);
-	if (!c)
+	if (!h) {
+		xa_unlock(&f->handles);
 		return -ENOENT;
-
-	ci->call_id = c->call_id;
-	ci->related_call_id = c->related_call_id;
-	ci->device_id = c->line->id;
-	ci->origin = c->origin;
-	ci->reason = KTAPI_CALLREASON_DIRECT;
-	ci->privilege = privilege;
-	ci->create_time_ns = c->create_time_ns;
+	}
+	c = h->call;
+	kref_get(&c->ref);
+	ci->privilege = h->privilege;
 	spin_lock(&c->lock);
 	ci->state = c->state;
 	ci->state_mode = c->state_mode;
@@ -338,14 +342,21 @@ int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 	ci->num_monitors = c->num_monitors;
 	ci->state_time_ns = c->state_time_ns;
 	spin_unlock(&c->lock);
+	xa_unlock(&f->handles);
+
+	ci->call_id = c->call_id;
+	ci->related_call_id = c->related_call_id;
+	ci->device_id = c->line->id;
+	ci->origin = c->origin;
+	ci->reason = KTAPI_CALLREASON_DIRECT;
+	ci->create_time_ns = c->create_time_ns;
 	memcpy(ci->caller_address, c->caller_line->address,
 	       sizeof(ci->caller_address));
 	memcpy(ci->called_address, c->called_address,
 	       sizeof(ci->called_address));
 	ktapi_call_put(c);
 
-	ret = ktapi_copy_out(uarg, ci, sizeof(*ci), usize);
-	return ret;
+	return ktapi_copy_out(uarg, ci, sizeof(*ci), ci->size);
 }
 
 int ktapi_ioctl_deallocate_call(struct ktapi_file *f,

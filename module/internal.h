@@ -6,13 +6,14 @@
  *
  *   ktapi_switch_lock (mutex, switch.c)
  *     -> file->handles xa_lock (spinlock, call.c)
+ *          -> call->lock (GET_CALL_INFO's snapshot)
  *     -> call->lock (spinlock, call.c)
  *     -> file->evq.lock (spinlock, event.c)
  *     -> ktapi_call_ids xa_lock (spinlock, call.c)
  *   file->evq.read_mutex (mutex, event.c) -> file->evq.lock
  *
- * The arrows give the only nesting allowed: no spinlock is held while taking
- * another one, and nothing is taken while holding a spinlock except as shown.
+ * The arrows give the only nesting allowed: nothing is taken while holding
+ * a spinlock except as shown.
  */
 #ifndef _KTAPI_INTERNAL_H
 #define _KTAPI_INTERNAL_H

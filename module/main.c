@@ -201,6 +201,25 @@ static long ktapi_dispatch(struct ktapi_file *f, unsigned int nr,
 	return -ENOTTY;
 }
 
+/*
+ * The bytes of each struct the kernel reads: the rest is output only, and
+ * every handler writes all of it before copying the struct back.
+ */
+static const u16 ktapi_ioctl_in_size[] = {
+	[_IOC_NR(KTAPI_IOC_GET_DEVCAPS)] =
+		offsetofend(struct ktapi_devcaps, device_id),
+	[_IOC_NR(KTAPI_IOC_LINE_OPEN)] = sizeof(struct ktapi_line_open),
+	[_IOC_NR(KTAPI_IOC_MAKE_CALL)] =
+		offsetofend(struct ktapi_make_call, dest_address),
+	[_IOC_NR(KTAPI_IOC_ANSWER)] = sizeof(struct ktapi_call_op),
+	[_IOC_NR(KTAPI_IOC_DROP)] = sizeof(struct ktapi_call_op),
+	[_IOC_NR(KTAPI_IOC_GET_CALL_INFO)] =
+		offsetofend(struct ktapi_call_info, handle),
+	[_IOC_NR(KTAPI_IOC_DEALLOCATE_CALL)] = sizeof(struct ktapi_call_op),
+	[_IOC_NR(KTAPI_IOC_CLOSE_LINE_DEVICE)] =
+		sizeof(struct ktapi_close_line_device),
+};
+
 /* The struct size of each command, indexed by _IOC_NR(). */
 static const u16 ktapi_ioctl_size[] = {
 	[_IOC_NR(KTAPI_IOC_GET_DEVCAPS)] = sizeof(struct ktapi_devcaps),
@@ -234,10 +253,18 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
-	ret = copy_struct_from_user(&buf, ksize, uarg, usize);
-	if (ret)
-		return ret;
-	/* What copy_struct_from_user() read may differ from get_user()'s. */
+	/*
+	 * copy_struct_from_user(), reading only what the kernel uses: the
+	 * output fields are neither read nor required to be zero.
+	 */
+	if (copy_from_user(&buf, uarg, ktapi_ioctl_in_size[nr]))
+		return -EFAULT;
+	if (usize > ksize) {
+		ret = check_zeroed_user(uarg + ksize, usize - ksize);
+		if (ret <= 0)
+			return ret ?: -E2BIG;
+	}
+	/* What copy_from_user() read may differ from get_user()'s. */
 	buf.hdr.size = usize;
 	if (buf.hdr.flags)
 		return -EINVAL;

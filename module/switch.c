@@ -163,6 +163,13 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
 	struct ktapi_call *out = s->out, *in = s->in;
 
 	lockdep_assert_held(&ktapi_switch_lock);
+	if (in) {
+		/* Linked before publishing: these fields never change after. */
+		out->peer = in;
+		in->peer = out;
+		out->related_call_id = in->call_id;
+		in->related_call_id = out->call_id;
+	}
 	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING);
 	ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER);
 	ktapi_publish_monitors(&s->out_monitors, out);
@@ -174,10 +181,6 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
 		return;
 	}
 
-	out->peer = in;
-	in->peer = out;
-	out->related_call_id = in->call_id;
-	in->related_call_id = out->call_id;
 	ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING);
 	ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER);
 	ktapi_evq_push(&s->owner->file->evq, KTAPI_EV_APPNEWCALL, s->owner,

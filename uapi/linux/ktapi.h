@@ -26,6 +26,7 @@
  * the argument itself (EFAULT, EINVAL, E2BIG), flags and reserved fields
  * (EINVAL), the state of the line (EBADFD, or EBUSY for LINE_OPEN), then the
  * values of the fields (ENODEV, EINVAL, EPROTONOSUPPORT, ENOENT, ...).
+ * CLOSE_LINE_DEVICE checks CAP_SYS_ADMIN (EPERM) before device_id.
  * An unknown command is -ENOTTY.  Every struct has the same layout for 32-
  * and 64-bit processes; 32-bit processes use the same commands.
  *
