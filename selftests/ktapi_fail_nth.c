@@ -1,0 +1,1091 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi_fail_nth: systematic slab allocation failures in every ktapi entry
+ * point, in the manner of the kernel's iommufd_fail_nth.c.
+ *
+ * For each operation (open, every ioctl, release) the test first runs it
+ * once without fault injection (the "golden" run, checked against the ABI),
+ * then, for N = 1, 2, ..., rebuilds the same fixture, arms
+ * /proc/thread-self/fail-nth with N right before the operation's system
+ * call and checks the outcome:
+ *
+ *  - no fault was injected (the operation made fewer than N allocations):
+ *    it must succeed exactly like the golden run; the loop ends;
+ *  - a fault was injected and the operation succeeded (the failure was
+ *    absorbed, e.g. an XArray node retried with GFP_KERNEL or a kmemleak
+ *    object taken from its pool): the outcome must equal the golden run;
+ *  - a fault was injected and the operation failed: the error must be
+ *    ENOMEM and nothing observable may have changed (debugfs stats, every
+ *    handle of every file and its GET_CALL_INFO, the line state of every
+ *    file, no event queued anywhere); then the operation is retried
+ *    without faults and must give the golden outcome, except that handle
+ *    values reserved by the failed attempt may be skipped (never reused).
+ *
+ * After every iteration all files are closed and the stats must be back
+ * at their starting values (the VM run adds a kmemleak scan).
+ *
+ * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and
+ * CONFIG_FAULT_INJECTION_DEBUG_FS; the whole program is skipped (exit 4,
+ * "1..0 # SKIP") when /proc/thread-self/fail-nth or debugfs failslab is
+ * missing, as on Debian's stock kernel.
+ */
+/*
+ * The 6.1 kselftest_harness.h trips -Wextra by itself (unused parameters
+ * in its wrappers, int/unsigned compares in EXPECT_EQ(CONSTANT, __u32)),
+ * as ktapi_test.c notes: silence exactly these two.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "ktapi_raw.h"
+
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define FAILSLAB	KR_DEBUGFS "/failslab"
+#define MAX_ITER	2000
+
+/* The files of the fixture. */
+enum { FA, FAM, FB, FBM, FBO2, FC, FX, FN, NSLOT };
+
+static const char *const slot_name[NSLOT] = {
+	"FA(dev0 owner)", "FAM(dev0 monitor)", "FB(dev1 owner)",
+	"FBM(dev1 monitor)", "FBO2(dev1 owner|monitor)", "FC(dev2 monitor)",
+	"FX(no line)", "FN(new)",
+};
+
+static const struct {
+	int dev;		/* -1: opened without LINE_OPEN; -2: not opened */
+	__u32 priv;
+} slot_def[NSLOT] = {
+	[FA] = { 0, KTAPI_PRIVILEGE_OWNER },
+	[FAM] = { 0, KTAPI_PRIVILEGE_MONITOR },
+	[FB] = { 1, KTAPI_PRIVILEGE_OWNER },
+	[FBM] = { 1, KTAPI_PRIVILEGE_MONITOR },
+	[FBO2] = { 1, KTAPI_PRIVILEGE_OWNER | KTAPI_PRIVILEGE_MONITOR },
+	[FC] = { 2, KTAPI_PRIVILEGE_MONITOR },
+	[FX] = { -1, 0 },
+	[FN] = { -2, 0 },
+};
+
+static const char *sname(int i)
+{
+	return i >= 0 && i < NSLOT ? slot_name[i] : "?";
+}
+
+#define NPROBE	24	/* handles 1..NPROBE are probed in every file */
+#define MAXEV	32
+
+struct fsnap {
+	int open;
+	int h0_err;		/* GET_CALL_INFO(0): ENOENT (line open) / EBADFD */
+	int probe_bad;		/* a probe gave something else than ENOENT/EBADFD */
+	int nh;
+	__u32 hv[NPROBE];
+	struct ktapi_call_info hi[NPROBE];
+	int nev;
+	int ev_err;
+	struct ktapi_event ev[MAXEV];
+};
+
+struct snap {
+	struct kr_stats st;
+	struct fsnap f[NSLOT];
+};
+
+struct world {
+	int fd[NSLOT];
+	__u32 h_out;		/* FA's handle of the prepared call */
+	__u32 h_in;		/* FB's handle of the incoming leg */
+	__u32 h_in_mon;		/* FBM's handle of the incoming leg */
+	struct ktapi_devcaps dc;
+	struct ktapi_call_info ci;
+};
+
+/* Shared with the parent (created before the harness forks). */
+struct totals {
+	unsigned int ops;
+	unsigned int points;
+	unsigned int enomem;
+	unsigned int absorbed;
+	unsigned int skipped_handles;
+	unsigned int makecall_enomem;
+	unsigned int open_enomem;
+};
+static struct totals *totals;
+
+/* Big, so static: every test runs in its own forked child. */
+static struct snap s_before, s_after, s_golden, s_golden_before, s_tmp,
+		   s_norm_golden, s_retry;
+
+static struct kr_stats base_stats;
+static int nth_fd = -1;
+
+/* ------------------------------------------------------------------ */
+
+static int nth_arm(unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(nth_fd, buf, len, 0) == len ? 0 : errno;
+}
+
+/* Disarm; return 1 when the armed fault was injected, 0 if not, -errno. */
+static int nth_disarm(void)
+{
+	char buf[32] = "";
+	ssize_t n;
+	int injected;
+
+	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	injected = atoi(buf) == 0;
+	if (pwrite(nth_fd, "0", 1, 0) != 1)
+		return -errno;
+	return injected;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void world_close(struct world *w)
+{
+	int i;
+
+	for (i = 0; i < NSLOT; i++) {
+		if (w->fd[i] >= 0)
+			close(w->fd[i]);
+		w->fd[i] = -1;
+	}
+}
+
+static void world_setup(struct __test_metadata *_metadata, struct world *w)
+{
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < NSLOT; i++)
+		w->fd[i] = -1;
+	/* Open and LINE_OPEN in slot order: FB is dev1's oldest owner. */
+	for (i = 0; i < NSLOT; i++) {
+		if (slot_def[i].dev == -2)
+			continue;
+		w->fd[i] = kr_open();
+		ASSERT_LE(0, w->fd[i]) TH_LOG("open: %s", strerror(errno));
+		if (slot_def[i].dev < 0)
+			continue;
+		ASSERT_EQ(0, kr_line_open(w->fd[i], slot_def[i].dev,
+					  slot_def[i].priv,
+					  KTAPI_API_VERSION_2_2));
+	}
+}
+
+static void world_drain(struct __test_metadata *_metadata, struct world *w)
+{
+	int i;
+
+	for (i = 0; i < NSLOT; i++)
+		if (w->fd[i] >= 0)
+			ASSERT_LE(0, kr_drain(w->fd[i], NULL, 0));
+}
+
+static void check_back_to_base(struct __test_metadata *_metadata)
+{
+	struct kr_stats st;
+	char a[256], b[256];
+
+	ASSERT_EQ(0, kr_stats_read(&st));
+	kr_stats_str(&base_stats, a, sizeof(a));
+	kr_stats_str(&st, b, sizeof(b));
+	ASSERT_TRUE(st.files == base_stats.files &&
+		    st.lines_open == base_stats.lines_open &&
+		    st.calls == base_stats.calls &&
+		    st.handles == base_stats.handles &&
+		    st.events_queued == base_stats.events_queued &&
+		    st.events_dropped == base_stats.events_dropped)
+		TH_LOG("leak after closing every file: before [%s] now [%s]",
+		       a, b);
+}
+
+static void take_snap(struct __test_metadata *_metadata, struct world *w,
+		      struct snap *s)
+{
+	struct ktapi_call_info ci;
+	int i, h, ret;
+
+	memset(s, 0, sizeof(*s));
+	ASSERT_EQ(0, kr_stats_read(&s->st));
+	for (i = 0; i < NSLOT; i++) {
+		struct fsnap *f = &s->f[i];
+
+		if (w->fd[i] < 0)
+			continue;
+		f->open = 1;
+		f->h0_err = kr_info(w->fd[i], 0, &ci);
+		for (h = 1; h <= NPROBE; h++) {
+			ret = kr_info(w->fd[i], h, &ci);
+			if (ret == 0) {
+				f->hv[f->nh] = h;
+				f->hi[f->nh] = ci;
+				f->nh++;
+			} else if (ret != ENOENT && ret != EBADFD) {
+				f->probe_bad = ret;
+			}
+		}
+		ret = kr_drain(w->fd[i], f->ev, MAXEV);
+		if (ret < 0)
+			f->ev_err = -ret;
+		else
+			f->nev = ret;
+	}
+}
+
+/* Per-file rank of a handle value, for comparing runs. */
+static __u32 norm_handle(const struct fsnap *f, __u32 h)
+{
+	int j;
+
+	for (j = 0; j < f->nh; j++)
+		if (f->hv[j] == h)
+			return j + 1;
+	return h ? 0x80000000u | h : 0;
+}
+
+static __u32 norm_id(__u32 *ids, int *n, __u32 id)
+{
+	int i;
+
+	if (!id)
+		return 0;
+	for (i = 0; i < *n; i++)
+		if (ids[i] == id)
+			return i + 1;
+	if (*n < 1024)
+		ids[(*n)++] = id;
+	return *n;
+}
+
+/* Replace handles by ranks, call ids by order of appearance, times by 0. */
+static void snap_normalize(const struct snap *in, struct snap *out)
+{
+	__u32 ids[1024];
+	int nids = 0, i, j;
+
+	*out = *in;
+	for (i = 0; i < NSLOT; i++) {
+		struct fsnap *f = &out->f[i];
+
+		for (j = 0; j < f->nh; j++) {
+			struct ktapi_call_info *ci = &f->hi[j];
+
+			ci->handle = j + 1;
+			ci->call_id = norm_id(ids, &nids, ci->call_id);
+			ci->related_call_id = norm_id(ids, &nids,
+						      ci->related_call_id);
+			ci->create_time_ns = 0;
+			ci->state_time_ns = 0;
+		}
+		for (j = 0; j < f->nev && j < MAXEV; j++) {
+			struct ktapi_event *ev = &f->ev[j];
+
+			ev->handle = norm_handle(&in->f[i], ev->handle);
+			ev->call_id = norm_id(ids, &nids, ev->call_id);
+			ev->time_ns = 0;
+		}
+		for (j = 0; j < f->nh; j++)
+			f->hv[j] = j + 1;
+	}
+}
+
+static void ev_str(const struct ktapi_event *ev, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "{type %u handle %#x call %u state %#x mode %#x priv %#x dropped %u rsv %u t %llu}",
+		 ev->type, ev->handle, ev->call_id, ev->state, ev->state_mode,
+		 ev->privilege, ev->dropped, ev->reserved,
+		 (unsigned long long)ev->time_ns);
+}
+
+static void ci_str(const struct ktapi_call_info *c, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "{h %u call %u rel %u dev %u orig %#x reason %#x state %#x mode %#x seen %#x priv %#x own %u mon %u ct %llu st %llu '%.64s'->'%.64s'}",
+		 c->handle, c->call_id, c->related_call_id, c->device_id,
+		 c->origin, c->reason, c->state, c->state_mode, c->states_seen,
+		 c->privilege, c->num_owners, c->num_monitors,
+		 (unsigned long long)c->create_time_ns,
+		 (unsigned long long)c->state_time_ns, c->caller_address,
+		 c->called_address);
+}
+
+/* Describe the first difference of two snapshots; 0 when equal. */
+static int snap_diff(const struct snap *a, const struct snap *b, char *out,
+		     size_t len)
+{
+	char x[400], y[400];
+	int i, j;
+
+	if (memcmp(&a->st, &b->st, sizeof(a->st))) {
+		kr_stats_str(&a->st, x, sizeof(x));
+		kr_stats_str(&b->st, y, sizeof(y));
+		snprintf(out, len, "stats [%s] vs [%s]", x, y);
+		return 1;
+	}
+	for (i = 0; i < NSLOT; i++) {
+		const struct fsnap *f = &a->f[i], *g = &b->f[i];
+
+		if (f->open != g->open || f->h0_err != g->h0_err ||
+		    f->probe_bad != g->probe_bad || f->ev_err != g->ev_err) {
+			snprintf(out, len,
+				 "%s: open %d/%d line %s/%s probe %s/%s read %s/%s",
+				 slot_name[i], f->open, g->open,
+				 kr_errname(f->h0_err), kr_errname(g->h0_err),
+				 kr_errname(f->probe_bad),
+				 kr_errname(g->probe_bad),
+				 kr_errname(f->ev_err), kr_errname(g->ev_err));
+			return 1;
+		}
+		if (f->nh != g->nh) {
+			snprintf(out, len, "%s: %d handles vs %d",
+				 slot_name[i], f->nh, g->nh);
+			return 1;
+		}
+		for (j = 0; j < f->nh; j++) {
+			if (f->hv[j] != g->hv[j] ||
+			    memcmp(&f->hi[j], &g->hi[j], sizeof(f->hi[j]))) {
+				ci_str(&f->hi[j], x, sizeof(x));
+				ci_str(&g->hi[j], y, sizeof(y));
+				snprintf(out, len, "%s: handle #%d %u %s vs %u %s",
+					 slot_name[i], j, f->hv[j], x,
+					 g->hv[j], y);
+				return 1;
+			}
+		}
+		if (f->nev != g->nev) {
+			snprintf(out, len, "%s: %d events vs %d",
+				 slot_name[i], f->nev, g->nev);
+			return 1;
+		}
+		for (j = 0; j < f->nev && j < MAXEV; j++) {
+			if (memcmp(&f->ev[j], &g->ev[j], sizeof(f->ev[j]))) {
+				ev_str(&f->ev[j], x, sizeof(x));
+				ev_str(&g->ev[j], y, sizeof(y));
+				snprintf(out, len, "%s: event #%d %s vs %s",
+					 slot_name[i], j, x, y);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations                                                         */
+
+struct op {
+	const char *name;
+	void (*prep)(struct __test_metadata *_metadata, struct world *w);
+	int (*run)(struct world *w);
+	void (*golden)(struct __test_metadata *_metadata, struct world *w,
+		       const struct snap *before, const struct snap *after);
+	bool cannot_fail;	/* release: must absorb every failure */
+};
+
+#define OP(n, p, r, g)	{ .name = n, .prep = p, .run = r, .golden = g }
+
+static const struct ktapi_event *find_ev(const struct fsnap *f, __u32 type)
+{
+	int j;
+
+	for (j = 0; j < f->nev && j < MAXEV; j++)
+		if (f->ev[j].type == type)
+			return &f->ev[j];
+	return NULL;
+}
+
+/* FA dials dev1: FB owns the incoming leg, FBM and FBO2 monitor it. */
+static void prep_call(struct __test_metadata *_metadata, struct world *w)
+{
+	struct ktapi_event evs[MAXEV];
+	int n, j;
+
+	ASSERT_EQ(0, kr_make_call(w->fd[FA], "1001", &w->h_out, NULL));
+	n = kr_drain(w->fd[FB], evs, MAXEV);
+	ASSERT_LT(0, n);
+	for (j = 0; j < n && j < MAXEV; j++)
+		if (evs[j].type == KTAPI_EV_APPNEWCALL)
+			w->h_in = evs[j].handle;
+	n = kr_drain(w->fd[FBM], evs, MAXEV);
+	ASSERT_LT(0, n);
+	for (j = 0; j < n && j < MAXEV; j++)
+		if (evs[j].type == KTAPI_EV_APPNEWCALL)
+			w->h_in_mon = evs[j].handle;
+	ASSERT_NE(0, w->h_in);
+	ASSERT_NE(0, w->h_in_mon);
+	world_drain(_metadata, w);
+}
+
+static void prep_connected(struct __test_metadata *_metadata, struct world *w)
+{
+	prep_call(_metadata, w);
+	ASSERT_EQ(0, kr_answer(w->fd[FB], w->h_in));
+	world_drain(_metadata, w);
+}
+
+static int run_open(struct world *w)
+{
+	w->fd[FN] = kr_open();
+	return w->fd[FN] < 0 ? errno : 0;
+}
+
+static void golden_open(struct __test_metadata *_metadata, struct world *w,
+			const struct snap *b, const struct snap *a)
+{
+	(void)w;
+	ASSERT_EQ(b->st.files + 1, a->st.files);
+	ASSERT_TRUE(a->f[FN].open);
+	ASSERT_EQ(EBADFD, a->f[FN].h0_err);
+	ASSERT_EQ(0, a->f[FN].nev);
+}
+
+static int run_devcaps(struct world *w)
+{
+	return kr_devcaps(w->fd[FX], 3, &w->dc);
+}
+
+static void golden_devcaps(struct __test_metadata *_metadata, struct world *w,
+			   const struct snap *b, const struct snap *a)
+{
+	(void)b; (void)a;
+	ASSERT_EQ(kr_param("lines"), w->dc.num_devices);
+	ASSERT_STREQ("1003", w->dc.address);
+}
+
+static void prep_new_file(struct __test_metadata *_metadata, struct world *w)
+{
+	w->fd[FN] = kr_open();
+	ASSERT_LE(0, w->fd[FN]);
+}
+
+static int run_line_open(struct world *w)
+{
+	return kr_line_open(w->fd[FN], 1, KTAPI_PRIVILEGE_MONITOR,
+			    KTAPI_API_VERSION_2_2);
+}
+
+static void golden_line_open(struct __test_metadata *_metadata,
+			     struct world *w, const struct snap *b,
+			     const struct snap *a)
+{
+	(void)w;
+	ASSERT_EQ(b->st.lines_open + 1, a->st.lines_open);
+	ASSERT_EQ(EBADFD, b->f[FN].h0_err);
+	ASSERT_EQ(ENOENT, a->f[FN].h0_err);
+}
+
+static int run_call_999(struct world *w)
+{
+	return kr_make_call(w->fd[FA], "999", &w->h_out, NULL);
+}
+
+static int run_call_unowned(struct world *w)
+{
+	return kr_make_call(w->fd[FA], "1002", &w->h_out, NULL);
+}
+
+static int run_call_owned(struct world *w)
+{
+	return kr_make_call(w->fd[FA], "1001", &w->h_out, NULL);
+}
+
+static int run_call_self(struct world *w)
+{
+	return kr_make_call(w->fd[FB], "1001", &w->h_out, NULL);
+}
+
+/* Check an event record. */
+#define EXPECT_EV(ev, t, st, mode, priv) do {				\
+		ASSERT_EQ((__u32)(t), (ev)->type);			\
+		ASSERT_EQ((__u32)(st), (ev)->state);			\
+		ASSERT_EQ((__u32)(mode), (ev)->state_mode);		\
+		ASSERT_EQ((__u32)(priv), (ev)->privilege);		\
+		ASSERT_EQ(0, (ev)->reserved);				\
+		ASSERT_EQ(0, (ev)->dropped);				\
+	} while (0)
+
+static void golden_call_unrouted(struct __test_metadata *_metadata,
+				 const struct snap *b, const struct snap *a,
+				 __u32 mode)
+{
+	const struct fsnap *fa = &a->f[FA], *fam = &a->f[FAM];
+	int i;
+
+	ASSERT_EQ(b->st.calls + 1, a->st.calls);
+	ASSERT_EQ(b->st.handles + 2, a->st.handles);
+	ASSERT_EQ(b->st.events_queued + 5, a->st.events_queued);
+	ASSERT_EQ(1, fa->nh);
+	ASSERT_EQ(KTAPI_CALLSTATE_DISCONNECTED, fa->hi[0].state);
+	ASSERT_EQ(mode, fa->hi[0].state_mode);
+	ASSERT_EQ(KTAPI_CALLSTATE_DIALING | KTAPI_CALLSTATE_DISCONNECTED,
+		  fa->hi[0].states_seen);
+	ASSERT_EQ(KTAPI_CALLORIGIN_OUTBOUND, fa->hi[0].origin);
+	ASSERT_EQ(0, fa->hi[0].related_call_id);
+	ASSERT_EQ(1, fa->hi[0].num_owners);
+	ASSERT_EQ(1, fa->hi[0].num_monitors);
+	ASSERT_EQ(2, fa->nev);
+	EXPECT_EV(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+		  KTAPI_PRIVILEGE_OWNER);
+	EXPECT_EV(&fa->ev[1], KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_DISCONNECTED, mode, KTAPI_PRIVILEGE_OWNER);
+	ASSERT_EQ(1, fam->nh);
+	ASSERT_EQ(3, fam->nev);
+	EXPECT_EV(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
+		  KTAPI_PRIVILEGE_MONITOR);
+	EXPECT_EV(&fam->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+		  KTAPI_PRIVILEGE_MONITOR);
+	EXPECT_EV(&fam->ev[2], KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_DISCONNECTED, mode, KTAPI_PRIVILEGE_MONITOR);
+	for (i = FB; i < NSLOT; i++) {
+		ASSERT_EQ(0, a->f[i].nh) TH_LOG("%s", sname(i));
+		ASSERT_EQ(0, a->f[i].nev) TH_LOG("%s", sname(i));
+	}
+}
+
+static void golden_call_999(struct __test_metadata *_metadata,
+			    struct world *w, const struct snap *b,
+			    const struct snap *a)
+{
+	(void)w;
+	golden_call_unrouted(_metadata, b, a,
+			     KTAPI_DISCONNECTMODE_BADADDRESS);
+}
+
+static void golden_call_unowned(struct __test_metadata *_metadata,
+				struct world *w, const struct snap *b,
+				const struct snap *a)
+{
+	(void)w;
+	golden_call_unrouted(_metadata, b, a, KTAPI_DISCONNECTMODE_UNAVAIL);
+}
+
+static void golden_call_owned(struct __test_metadata *_metadata,
+			      struct world *w, const struct snap *b,
+			      const struct snap *a)
+{
+	const struct fsnap *fa = &a->f[FA], *fam = &a->f[FAM], *fb = &a->f[FB];
+	int i;
+
+	(void)w;
+	ASSERT_EQ(b->st.calls + 2, a->st.calls);
+	ASSERT_EQ(b->st.handles + 5, a->st.handles);
+	ASSERT_EQ(b->st.events_queued + 11, a->st.events_queued);
+	ASSERT_EQ(1, fa->nh);
+	ASSERT_EQ(KTAPI_CALLSTATE_RINGBACK, fa->hi[0].state);
+	ASSERT_EQ(1, fb->nh);
+	ASSERT_EQ(KTAPI_CALLSTATE_OFFERING, fb->hi[0].state);
+	ASSERT_EQ(KTAPI_CALLORIGIN_INTERNAL, fb->hi[0].origin);
+	ASSERT_EQ(KTAPI_PRIVILEGE_OWNER, fb->hi[0].privilege);
+	ASSERT_EQ(fa->hi[0].call_id, fb->hi[0].related_call_id);
+	ASSERT_EQ(fb->hi[0].call_id, fa->hi[0].related_call_id);
+	ASSERT_EQ(1, fb->hi[0].num_owners);
+	ASSERT_EQ(2, fb->hi[0].num_monitors);
+	ASSERT_EQ(2, fa->nev);
+	EXPECT_EV(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+		  KTAPI_PRIVILEGE_OWNER);
+	EXPECT_EV(&fa->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
+		  KTAPI_PRIVILEGE_OWNER);
+	ASSERT_EQ(3, fam->nev);
+	EXPECT_EV(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
+		  KTAPI_PRIVILEGE_MONITOR);
+	EXPECT_EV(&fam->ev[2], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
+		  KTAPI_PRIVILEGE_MONITOR);
+	ASSERT_EQ(2, fb->nev);
+	EXPECT_EV(&fb->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_OFFERING, 0,
+		  KTAPI_PRIVILEGE_OWNER);
+	EXPECT_EV(&fb->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_OFFERING, 0,
+		  KTAPI_PRIVILEGE_OWNER);
+	for (i = FBM; i <= FBO2; i++) {
+		ASSERT_EQ(1, a->f[i].nh);
+		ASSERT_EQ(2, a->f[i].nev);
+		EXPECT_EV(&a->f[i].ev[0], KTAPI_EV_APPNEWCALL,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
+		EXPECT_EV(&a->f[i].ev[1], KTAPI_EV_CALLSTATE,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
+	}
+	for (i = FC; i < NSLOT; i++)
+		ASSERT_EQ(0, a->f[i].nev + a->f[i].nh) TH_LOG("%s", sname(i));
+}
+
+static void golden_call_self(struct __test_metadata *_metadata,
+			     struct world *w, const struct snap *b,
+			     const struct snap *a)
+{
+	int i;
+
+	(void)w;
+	ASSERT_EQ(b->st.calls + 2, a->st.calls);
+	/* FB: both legs; FBM, FBO2: a monitor handle to each leg. */
+	ASSERT_EQ(b->st.handles + 6, a->st.handles);
+	for (i = FB; i <= FBO2; i++)
+		ASSERT_EQ(2, a->f[i].nh) TH_LOG("%s", sname(i));
+	ASSERT_EQ(KTAPI_CALLSTATE_RINGBACK, a->f[FB].hi[0].state);
+	ASSERT_EQ(KTAPI_CALLSTATE_OFFERING, a->f[FB].hi[1].state);
+	ASSERT_EQ(KTAPI_PRIVILEGE_OWNER, a->f[FB].hi[1].privilege);
+	for (i = FA; i <= FAM; i++)
+		ASSERT_EQ(0, a->f[i].nev + a->f[i].nh) TH_LOG("%s", sname(i));
+}
+
+static int run_answer(struct world *w)
+{
+	return kr_answer(w->fd[FB], w->h_in);
+}
+
+static void golden_answer(struct __test_metadata *_metadata, struct world *w,
+			  const struct snap *b, const struct snap *a)
+{
+	int i;
+
+	(void)w; (void)b;
+	ASSERT_EQ(KTAPI_CALLSTATE_CONNECTED, a->f[FA].hi[0].state);
+	ASSERT_EQ(KTAPI_CALLSTATE_CONNECTED, a->f[FB].hi[0].state);
+	for (i = FA; i <= FBO2; i++) {
+		ASSERT_EQ(1, a->f[i].nev) TH_LOG("%s", sname(i));
+		ASSERT_EQ(KTAPI_CALLSTATE_CONNECTED, a->f[i].ev[0].state);
+	}
+}
+
+static int run_drop(struct world *w)
+{
+	return kr_drop(w->fd[FA], w->h_out);
+}
+
+static void golden_drop(struct __test_metadata *_metadata, struct world *w,
+			const struct snap *b, const struct snap *a)
+{
+	(void)w; (void)b;
+	ASSERT_EQ(KTAPI_CALLSTATE_IDLE, a->f[FA].hi[0].state);
+	ASSERT_EQ(KTAPI_CALLSTATE_DISCONNECTED, a->f[FB].hi[0].state);
+	ASSERT_EQ(KTAPI_DISCONNECTMODE_NORMAL, a->f[FB].hi[0].state_mode);
+	ASSERT_EQ(1, a->f[FA].nev);
+	ASSERT_EQ(1, a->f[FB].nev);
+}
+
+static int run_info(struct world *w)
+{
+	return kr_info(w->fd[FBM], w->h_in_mon, &w->ci);
+}
+
+static void golden_info(struct __test_metadata *_metadata, struct world *w,
+			const struct snap *b, const struct snap *a)
+{
+	char x[512];
+
+	ASSERT_EQ(0, snap_diff(b, a, x, sizeof(x))) TH_LOG("%s", x);
+	ASSERT_EQ(w->h_in_mon, w->ci.handle);
+	ASSERT_EQ(KTAPI_PRIVILEGE_MONITOR, w->ci.privilege);
+	ASSERT_EQ(KTAPI_CALLSTATE_OFFERING, w->ci.state);
+	ASSERT_EQ(1, w->ci.device_id);
+	ASSERT_STREQ("1000", w->ci.caller_address);
+	ASSERT_STREQ("1001", w->ci.called_address);
+}
+
+static int run_dealloc(struct world *w)
+{
+	return kr_dealloc(w->fd[FA], w->h_out);
+}
+
+static void golden_dealloc(struct __test_metadata *_metadata, struct world *w,
+			   const struct snap *b, const struct snap *a)
+{
+	(void)w;
+	ASSERT_EQ(b->st.handles - 1, a->st.handles);
+	ASSERT_EQ(b->st.calls, a->st.calls);
+	ASSERT_EQ(0, a->f[FA].nh);
+	ASSERT_EQ(1, a->f[FAM].nh);
+	ASSERT_EQ(0, a->f[FAM].hi[0].num_owners);
+}
+
+static int run_close_dev(struct world *w)
+{
+	return kr_close_dev(w->fd[FX], 1);
+}
+
+static void golden_close_dev(struct __test_metadata *_metadata,
+			     struct world *w, const struct snap *b,
+			     const struct snap *a)
+{
+	int i;
+
+	(void)w;
+	ASSERT_EQ(b->st.lines_open - 3, a->st.lines_open);
+	ASSERT_EQ(b->st.calls - 1, a->st.calls);
+	for (i = FB; i <= FBO2; i++) {
+		const struct fsnap *f = &a->f[i];
+
+		ASSERT_EQ(EBADFD, f->h0_err) TH_LOG("%s", sname(i));
+		ASSERT_EQ(0, f->nh);
+		ASSERT_LT(0, f->nev);
+		ASSERT_EQ(KTAPI_EV_LINE_CLOSE, f->ev[f->nev - 1].type);
+	}
+	ASSERT_EQ(KTAPI_CALLSTATE_DISCONNECTED, a->f[FA].hi[0].state);
+	ASSERT_EQ(KTAPI_DISCONNECTMODE_REJECT, a->f[FA].hi[0].state_mode);
+}
+
+static int run_release(struct world *w)
+{
+	int fd = w->fd[FB];
+
+	w->fd[FB] = -1;
+	return close(fd) ? errno : 0;
+}
+
+static void golden_release(struct __test_metadata *_metadata,
+			   struct world *w, const struct snap *b,
+			   const struct snap *a)
+{
+	(void)w;
+	ASSERT_EQ(b->st.files - 1, a->st.files);
+	/* The incoming leg is IDLE but lives on: FBM and FBO2 hold it. */
+	ASSERT_EQ(b->st.calls, a->st.calls);
+	ASSERT_EQ(b->st.handles - 1, a->st.handles);
+	ASSERT_EQ(KTAPI_CALLSTATE_DISCONNECTED, a->f[FA].hi[0].state);
+	ASSERT_EQ(KTAPI_DISCONNECTMODE_REJECT, a->f[FA].hi[0].state_mode);
+	ASSERT_EQ(KTAPI_CALLSTATE_IDLE, a->f[FBM].hi[0].state);
+	ASSERT_TRUE(find_ev(&a->f[FBO2], KTAPI_EV_CALLSTATE) != NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void one_iteration(struct __test_metadata *_metadata,
+			  const struct op *op, struct world *w,
+			  unsigned int n, int *injected, int *ret)
+{
+	world_setup(_metadata, w);
+	if (op->prep)
+		op->prep(_metadata, w);
+	world_drain(_metadata, w);
+	take_snap(_metadata, w, &s_before);
+	if (n) {
+		ASSERT_EQ(0, nth_arm(n));
+		*ret = op->run(w);
+		*injected = nth_disarm();
+		ASSERT_LE(0, *injected);
+	} else {
+		*ret = op->run(w);
+		*injected = 0;
+	}
+	take_snap(_metadata, w, &s_after);
+}
+
+/*
+ * Compare with the golden run: call ids (global, cyclic) and times differ
+ * between runs, so compare normalized snapshots; with @exact the handle
+ * values must be the golden ones too.
+ */
+static int golden_diff(const struct snap *got, bool exact, char *out,
+		       size_t len)
+{
+	int i, j;
+
+	if (exact) {
+		for (i = 0; i < NSLOT; i++) {
+			const struct fsnap *f = &got->f[i], *g = &s_golden.f[i];
+
+			for (j = 0; j < f->nh && j < g->nh; j++) {
+				if (f->hv[j] != g->hv[j]) {
+					snprintf(out, len,
+						 "%s: handle #%d is %u, golden %u",
+						 sname(i), j, f->hv[j], g->hv[j]);
+					return 1;
+				}
+			}
+		}
+	}
+	snap_normalize(got, &s_tmp);
+	snap_normalize(&s_golden, &s_norm_golden);
+	return snap_diff(&s_tmp, &s_norm_golden, out, len);
+}
+
+/* Handles the failed attempt reserved may be skipped; never reused. */
+static void check_skips(struct __test_metadata *_metadata,
+			const struct snap *got, unsigned int *skipped)
+{
+	int i, j;
+
+	for (i = 0; i < NSLOT; i++) {
+		const struct fsnap *f = &got->f[i], *g = &s_golden.f[i];
+		int fresh = g->nh - s_golden_before.f[i].nh;
+
+		for (j = 0; j < f->nh && j < g->nh; j++) {
+			ASSERT_LE(g->hv[j], f->hv[j]) TH_LOG("%s: handle %u < %u",
+							    slot_name[i],
+							    f->hv[j], g->hv[j]);
+			ASSERT_LE(f->hv[j] - g->hv[j], (unsigned int)
+				  (fresh > 0 ? fresh : 0))
+				TH_LOG("%s: handle %u, golden %u", slot_name[i],
+				       f->hv[j], g->hv[j]);
+			if (j == f->nh - 1 || j == g->nh - 1)
+				*skipped += f->hv[j] - g->hv[j];
+		}
+	}
+}
+
+static void run_fail_nth(struct __test_metadata *_metadata,
+			 const struct op *op)
+{
+	unsigned int n, points = 0, enomem = 0, absorbed = 0, skipped = 0;
+	struct world w;
+	int injected, ret;
+	char x[2048];
+
+	if (nth_fd < 0)
+		SKIP(return, "cannot open %s: %s", FAIL_NTH, strerror(errno));
+	ASSERT_EQ(0, kr_stats_read(&base_stats));
+
+	/* The golden run, checked against the ABI. */
+	one_iteration(_metadata, op, &w, 0, &injected, &ret);
+	ASSERT_EQ(0, ret) TH_LOG("%s without faults: %s", op->name,
+				 kr_errname(ret));
+	op->golden(_metadata, &w, &s_before, &s_after);
+	s_golden_before = s_before;
+	s_golden = s_after;
+	world_close(&w);
+	check_back_to_base(_metadata);
+
+	for (n = 1; ; n++) {
+		ASSERT_GT(MAX_ITER, n) TH_LOG("%s: no end after %u faults",
+					      op->name, n);
+		one_iteration(_metadata, op, &w, n, &injected, &ret);
+		if (!injected) {
+			/* Fewer than n allocations: nothing left to fail. */
+			ASSERT_EQ(0, ret) TH_LOG("%s, fail-nth %u not reached: %s",
+						 op->name, n, kr_errname(ret));
+			ASSERT_EQ(0, golden_diff(&s_after, true, x, sizeof(x)))
+				TH_LOG("%s, fail-nth %u not reached: %s",
+				       op->name, n, x);
+			world_close(&w);
+			check_back_to_base(_metadata);
+			break;
+		}
+		points++;
+		if (ret == 0) {
+			absorbed++;
+			ASSERT_EQ(0, golden_diff(&s_after, true, x, sizeof(x)))
+				TH_LOG("%s, fault %u absorbed: %s", op->name, n,
+				       x);
+		} else {
+			ASSERT_FALSE(op->cannot_fail)
+				TH_LOG("%s, fault %u: %s", op->name, n,
+				       kr_errname(ret));
+			ASSERT_EQ(ENOMEM, ret)
+				TH_LOG("%s, fault %u: %s", op->name, n,
+				       kr_errname(ret));
+			enomem++;
+			ASSERT_EQ(0, snap_diff(&s_after, &s_before, x, sizeof(x)))
+				TH_LOG("%s, fault %u: changed on ENOMEM: %s",
+				       op->name, n, x);
+			/* The same operation, now without faults. */
+			ret = op->run(&w);
+			ASSERT_EQ(0, ret) TH_LOG("%s, retry after fault %u: %s",
+						 op->name, n, kr_errname(ret));
+			take_snap(_metadata, &w, &s_retry);
+			check_skips(_metadata, &s_retry, &skipped);
+			ASSERT_EQ(0, golden_diff(&s_retry, false, x, sizeof(x)))
+				TH_LOG("%s, retry after fault %u: %s", op->name,
+				       n, x);
+		}
+		world_close(&w);
+		check_back_to_base(_metadata);
+	}
+
+	ksft_print_msg("%-28s %3u failure points: %u ENOMEM, %u absorbed; %u handle values skipped\n",
+		       op->name, points, enomem, absorbed, skipped);
+	__atomic_add_fetch(&totals->ops, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->points, points, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->enomem, enomem, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->absorbed, absorbed, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->skipped_handles, skipped, __ATOMIC_SEQ_CST);
+	if (op->run == run_open)
+		__atomic_add_fetch(&totals->open_enomem, enomem,
+				   __ATOMIC_SEQ_CST);
+	if (op->run == run_call_999 || op->run == run_call_unowned ||
+	    op->run == run_call_owned || op->run == run_call_self)
+		__atomic_add_fetch(&totals->makecall_enomem, enomem,
+				   __ATOMIC_SEQ_CST);
+}
+
+static const struct op op_open = OP("open", NULL, run_open, golden_open);
+static const struct op op_devcaps = OP("GET_DEVCAPS", NULL, run_devcaps,
+				golden_devcaps);
+static const struct op op_line_open = OP("LINE_OPEN", prep_new_file, run_line_open,
+				golden_line_open);
+static const struct op op_call_999 = OP("MAKE_CALL(BADADDRESS)", NULL, run_call_999,
+				golden_call_999);
+static const struct op op_call_unowned = OP("MAKE_CALL(unowned)", NULL, run_call_unowned,
+				golden_call_unowned);
+static const struct op op_call_owned = OP("MAKE_CALL(owned+monitors)", NULL, run_call_owned,
+				golden_call_owned);
+static const struct op op_call_self = OP("MAKE_CALL(own device)", NULL, run_call_self,
+				golden_call_self);
+static const struct op op_answer = OP("ANSWER", prep_call, run_answer,
+				golden_answer);
+static const struct op op_drop = OP("DROP", prep_connected, run_drop,
+				golden_drop);
+static const struct op op_info = OP("GET_CALL_INFO", prep_call, run_info,
+				golden_info);
+static const struct op op_dealloc = OP("DEALLOCATE_CALL", prep_call, run_dealloc,
+				golden_dealloc);
+static const struct op op_close_dev = OP("CLOSE_LINE_DEVICE", prep_call, run_close_dev,
+				golden_close_dev);
+static const struct op op_release = {
+	.name = "release", .prep = prep_call, .run = run_release,
+	.golden = golden_release, .cannot_fail = true,
+};
+
+FIXTURE(fail_nth) {
+	int unused;
+};
+
+/* fail-nth is per thread: open it in the test's own (forked) process. */
+FIXTURE_SETUP(fail_nth)
+{
+	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	if (nth_fd >= 0) {
+		pwrite(nth_fd, "0", 1, 0);
+		close(nth_fd);
+	}
+	nth_fd = -1;
+}
+
+#define FAIL_NTH_TEST(name, op)						\
+	TEST_F_TIMEOUT(fail_nth, name, 900)				\
+	{								\
+		run_fail_nth(_metadata, &(op));				\
+	}
+
+FAIL_NTH_TEST(open, op_open)
+FAIL_NTH_TEST(get_devcaps, op_devcaps)
+FAIL_NTH_TEST(line_open, op_line_open)
+FAIL_NTH_TEST(make_call_badaddress, op_call_999)
+FAIL_NTH_TEST(make_call_unowned, op_call_unowned)
+FAIL_NTH_TEST(make_call_owned_monitored, op_call_owned)
+FAIL_NTH_TEST(make_call_own_device, op_call_self)
+FAIL_NTH_TEST(answer, op_answer)
+FAIL_NTH_TEST(drop, op_drop)
+FAIL_NTH_TEST(get_call_info, op_info)
+FAIL_NTH_TEST(deallocate_call, op_dealloc)
+FAIL_NTH_TEST(close_line_device, op_close_dev)
+FAIL_NTH_TEST(release, op_release)
+
+/*
+ * Runs last: the loops above must really have injected failures, or the
+ * whole test proves nothing.
+ */
+TEST_F(fail_nth, summary)
+{
+	ksft_print_msg("fail_nth: %u operations, %u failure points in total (%u ENOMEM, %u absorbed), %u handle values skipped after ENOMEM\n",
+		       totals->ops, totals->points, totals->enomem,
+		       totals->absorbed, totals->skipped_handles);
+	ASSERT_EQ(13, totals->ops) TH_LOG("an operation's test did not finish");
+	ASSERT_LT(0, totals->open_enomem)
+		TH_LOG("no failure was injected into open()");
+	ASSERT_LT(0, totals->makecall_enomem)
+		TH_LOG("no failure was injected into MAKE_CALL");
+}
+
+/* ------------------------------------------------------------------ */
+
+static int write_at(int dfd, const char *path, const char *val)
+{
+	int fd = openat(dfd, path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : errno;
+}
+
+/*
+ * As iommufd_fail_nth.c: let every allocation be failed (failslab ignores
+ * GFP_KERNEL ones by default) and keep the console quiet.  fail-nth takes
+ * precedence over probability/interval/times, which stay as they are
+ * (probability 0: nothing fails by chance in other tasks).
+ */
+static const char *setup_fault_injection(void)
+{
+	struct dirent *de;
+	DIR *dir;
+	int ret;
+
+	if (access(FAIL_NTH, F_OK))
+		return "no " FAIL_NTH " (kernel without CONFIG_FAULT_INJECTION)";
+	kr_debugfs_mount();
+	dir = opendir(KR_DEBUGFS);
+	if (!dir)
+		return "no debugfs at " KR_DEBUGFS;
+	ret = write_at(dirfd(dir), "failslab/ignore-gfp-wait", "N");
+	if (ret) {
+		closedir(dir);
+		return "no failslab/ignore-gfp-wait in debugfs (needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS)";
+	}
+	while ((de = readdir(dir))) {
+		char fn[300];
+
+		if (strncmp(de->d_name, "fail", 4))
+			continue;
+		snprintf(fn, sizeof(fn), "%s/verbose", de->d_name);
+		write_at(dirfd(dir), fn, "0");
+	}
+	closedir(dir);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *why;
+	char buf[32];
+
+	if (access(KR_DEV, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
+	}
+	why = setup_fault_injection();
+	if (why) {
+		ksft_print_header();
+		ksft_exit_skip("%s\n", why);
+	}
+	if (kr_debugfs_mount() || kr_stats_read(&base_stats)) {
+		ksft_print_header();
+		ksft_exit_skip("no %s\n", KR_STATS);
+	}
+	if (!kr_read_file(FAILSLAB "/probability", buf, sizeof(buf)) &&
+	    atoi(buf) != 0)
+		fprintf(stderr,
+			"# warning: failslab/probability is %s: other tasks fail at random\n",
+			buf);
+	totals = mmap(NULL, sizeof(*totals), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (totals == MAP_FAILED) {
+		ksft_print_header();
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	}
+	/* fail-nth is per thread: each forked test opens its own. */
+	return test_harness_run(argc, argv);
+}
+
+/* As TEST_HARNESS_MAIN does: run the tests in declaration order. */
+static void __attribute__((constructor)) __constructor_order_last(void)
+{
+	if (!__constructor_order)
+		__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;
+}

@@ -1,0 +1,1139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi_hostile: hostile arguments to every entry point of /dev/ktapi.
+ *
+ * Table-driven: every ioctl gets NULL, unmapped, kernel and half-mapped
+ * pointers, every interesting size, unknown flags and non-zero reserved
+ * fields; MAKE_CALL gets malformed and boundary addresses; the call ops get
+ * handles that never existed, stale ones and ones of another file; the
+ * device ioctls get device ids out of range; unknown command numbers,
+ * read() with short and bad buffers, other system calls, and
+ * CLOSE_LINE_DEVICE from an unprivileged task.  Each case checks the exact
+ * errno (uapi/linux/ktapi.h gives the check order), and after each case a
+ * full call round trip on a fixture pair of lines checks that the module
+ * still works.  The number of cases is printed.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+
+#define _GNU_SOURCE
+#include <grp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "ktapi_raw.h"
+
+#define T	KTAPI_IOC_TYPE
+
+struct counts {
+	unsigned int cases;
+	unsigned int tests;
+};
+static struct counts *counts;
+
+/* The eight commands and what their structs look like. */
+struct ioc {
+	const char *name;
+	unsigned long cmd;
+	size_t size;
+	bool out;		/* writes results back */
+	bool line;		/* needs an open line */
+	long reserved_off;	/* offset of "reserved", or -1 */
+	long dev_off;		/* offset of "device_id", or -1 */
+	long handle_off;	/* offset of "handle" (input), or -1 */
+};
+
+enum { I_DEVCAPS, I_LINE_OPEN, I_MAKE_CALL, I_ANSWER, I_DROP, I_INFO,
+       I_DEALLOC, I_CLOSE_DEV, NIOC };
+
+static const struct ioc iocs[NIOC] = {
+	[I_DEVCAPS] = { "GET_DEVCAPS", KTAPI_IOC_GET_DEVCAPS,
+			sizeof(struct ktapi_devcaps), true, false, -1,
+			offsetof(struct ktapi_devcaps, device_id), -1 },
+	[I_LINE_OPEN] = { "LINE_OPEN", KTAPI_IOC_LINE_OPEN,
+			  sizeof(struct ktapi_line_open), false, false,
+			  offsetof(struct ktapi_line_open, reserved),
+			  offsetof(struct ktapi_line_open, device_id), -1 },
+	[I_MAKE_CALL] = { "MAKE_CALL", KTAPI_IOC_MAKE_CALL,
+			  sizeof(struct ktapi_make_call), true, true, -1, -1,
+			  -1 },
+	[I_ANSWER] = { "ANSWER", KTAPI_IOC_ANSWER,
+		       sizeof(struct ktapi_call_op), false, true,
+		       offsetof(struct ktapi_call_op, reserved), -1,
+		       offsetof(struct ktapi_call_op, handle) },
+	[I_DROP] = { "DROP", KTAPI_IOC_DROP, sizeof(struct ktapi_call_op),
+		     false, true, offsetof(struct ktapi_call_op, reserved), -1,
+		     offsetof(struct ktapi_call_op, handle) },
+	[I_INFO] = { "GET_CALL_INFO", KTAPI_IOC_GET_CALL_INFO,
+		     sizeof(struct ktapi_call_info), true, true, -1, -1,
+		     offsetof(struct ktapi_call_info, handle) },
+	[I_DEALLOC] = { "DEALLOCATE_CALL", KTAPI_IOC_DEALLOCATE_CALL,
+			sizeof(struct ktapi_call_op), false, true,
+			offsetof(struct ktapi_call_op, reserved), -1,
+			offsetof(struct ktapi_call_op, handle) },
+	[I_CLOSE_DEV] = { "CLOSE_LINE_DEVICE", KTAPI_IOC_CLOSE_LINE_DEVICE,
+			  sizeof(struct ktapi_close_line_device), false, false,
+			  offsetof(struct ktapi_close_line_device, reserved),
+			  offsetof(struct ktapi_close_line_device, device_id),
+			  -1 },
+};
+
+#define MAXTMP	4
+
+FIXTURE(hostile) {
+	int fa, fb;		/* dev0 owner calls dev1 owner: the round trip */
+	long ps;
+	char *rw;		/* two read-write pages ... */
+	char *none;		/* ... followed by a PROT_NONE page */
+	char *ro;		/* a read-only page */
+	unsigned int lines;
+	long long max_handles;
+	struct kr_stats base;
+	/* per case */
+	int tmp[MAXTMP];
+	__u32 h_out, h_in;
+	int fv;			/* victim on dev3 for CLOSE_LINE_DEVICE */
+};
+
+/* NULL, hidden from the compiler's nonnull checks. */
+static void *volatile null_ptr;
+
+static const char *ioc_name(int i)
+{
+	return i >= 0 && i < NIOC ? iocs[i].name : "?";
+}
+
+static void *kernel_ptr(void)
+{
+	if (sizeof(void *) == 8)
+		return (void *)(uintptr_t)0xffff888000000000ULL;
+	return (void *)(uintptr_t)0xfffff000UL;
+}
+
+static int new_tmp(FIXTURE_DATA(hostile) *self)
+{
+	int i;
+
+	for (i = 0; i < MAXTMP; i++) {
+		if (self->tmp[i] < 0) {
+			self->tmp[i] = kr_open();
+			return self->tmp[i];
+		}
+	}
+	return -1;
+}
+
+/* Drain FA and FB, deallocating every handle their events name. */
+static void clean_pair(FIXTURE_DATA(hostile) *self)
+{
+	struct ktapi_event evs[64];
+	int fds[2] = { self->fa, self->fb };
+	int round, i, j, n;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 2; i++) {
+			n = kr_drain(fds[i], evs, 64);
+			for (j = 0; j < n && j < 64; j++)
+				if (evs[j].handle)
+					kr_dealloc(fds[i], evs[j].handle);
+		}
+	}
+	if (self->h_out)
+		kr_dealloc(self->fa, self->h_out);
+	if (self->h_in)
+		kr_dealloc(self->fb, self->h_in);
+	for (i = 0; i < 2; i++)
+		kr_drain(fds[i], NULL, 0);
+}
+
+static void case_cleanup(FIXTURE_DATA(hostile) *self)
+{
+	int i;
+
+	for (i = 0; i < MAXTMP; i++) {
+		if (self->tmp[i] >= 0)
+			close(self->tmp[i]);
+		self->tmp[i] = -1;
+	}
+	if (self->fv >= 0)
+		close(self->fv);
+	self->fv = -1;
+	clean_pair(self);
+	self->h_out = self->h_in = 0;
+}
+
+static void expect_ev(struct __test_metadata *_metadata, int fd, __u32 type,
+		      __u32 state, __u32 mode, __u32 *handle, const char *when)
+{
+	struct ktapi_event ev;
+
+	ASSERT_EQ(0, kr_read_event(fd, &ev, 2000))
+		TH_LOG("%s: no event (type %u state %#x)", when, type, state);
+	ASSERT_EQ(type, ev.type) TH_LOG("%s", when);
+	ASSERT_EQ(state, ev.state) TH_LOG("%s", when);
+	ASSERT_EQ(mode, ev.state_mode) TH_LOG("%s", when);
+	if (handle)
+		*handle = ev.handle;
+}
+
+/* A full call between the fixture lines: the module still works. */
+static void roundtrip(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(hostile) *self, const char *after)
+{
+	struct ktapi_event ev;
+	__u32 ho, hi, h;
+
+	ASSERT_EQ(0, kr_drain(self->fa, NULL, 0)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kr_drain(self->fb, NULL, 0)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kr_make_call(self->fa, "1001", &ho, NULL))
+		TH_LOG("after %s", after);
+	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_DIALING, 0, &h, after);
+	ASSERT_EQ(ho, h);
+	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_RINGBACK, 0, NULL, after);
+	expect_ev(_metadata, self->fb, KTAPI_EV_APPNEWCALL,
+		  KTAPI_CALLSTATE_OFFERING, 0, &hi, after);
+	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_OFFERING, 0, &h, after);
+	ASSERT_EQ(hi, h);
+	ASSERT_EQ(0, kr_answer(self->fb, hi)) TH_LOG("after %s", after);
+	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_CONNECTED, 0, NULL, after);
+	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_CONNECTED, 0, NULL, after);
+	ASSERT_EQ(0, kr_drop(self->fa, ho)) TH_LOG("after %s", after);
+	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_IDLE, 0, NULL, after);
+	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
+		  KTAPI_CALLSTATE_DISCONNECTED, KTAPI_DISCONNECTMODE_NORMAL,
+		  NULL, after);
+	ASSERT_EQ(0, kr_dealloc(self->fa, ho)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kr_dealloc(self->fb, hi)) TH_LOG("after %s", after);
+	ASSERT_EQ(EAGAIN, kr_read_event(self->fa, &ev, 0)) TH_LOG("after %s", after);
+	ASSERT_EQ(EAGAIN, kr_read_event(self->fb, &ev, 0)) TH_LOG("after %s", after);
+}
+
+/* One case: exact errno, then the module must still work. */
+#define CHECK(expect, got, fmt, ...) do {				\
+		char __name[256];					\
+		int __e = (expect), __g = (got);			\
+		snprintf(__name, sizeof(__name), fmt, ##__VA_ARGS__);	\
+		__atomic_add_fetch(&counts->cases, 1, __ATOMIC_SEQ_CST); \
+		EXPECT_EQ(__e, __g)					\
+			TH_LOG("%s: expected %s, got %s", __name,	\
+			       kr_errname(__e), kr_errname(__g));	\
+		case_cleanup(self);					\
+		roundtrip(_metadata, self, __name);			\
+	} while (0)
+
+FIXTURE_SETUP(hostile)
+{
+	struct ktapi_devcaps dc;
+	int i;
+
+	for (i = 0; i < MAXTMP; i++)
+		self->tmp[i] = -1;
+	self->fv = -1;
+	if (access(KR_DEV, F_OK))
+		SKIP(return, "%s not present (module not loaded)", KR_DEV);
+	ASSERT_EQ(0, kr_debugfs_mount());
+	ASSERT_EQ(0, kr_stats_read(&self->base));
+	self->ps = sysconf(_SC_PAGESIZE);
+	self->rw = mmap(NULL, 3 * self->ps, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->rw != MAP_FAILED);
+	self->none = self->rw + 2 * self->ps;
+	ASSERT_EQ(0, mprotect(self->none, self->ps, PROT_NONE));
+	self->ro = mmap(NULL, self->ps, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->ro != MAP_FAILED);
+	self->fa = kr_open();
+	self->fb = kr_open();
+	ASSERT_LE(0, self->fa);
+	ASSERT_LE(0, self->fb);
+	ASSERT_EQ(0, kr_line_open(self->fa, 0, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2));
+	ASSERT_EQ(0, kr_line_open(self->fb, 1, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2));
+	ASSERT_EQ(0, kr_devcaps(self->fa, 0, &dc));
+	self->lines = dc.num_devices;
+	ASSERT_EQ(kr_param("lines"), self->lines);
+	ASSERT_LE(6, self->lines) TH_LOG("the test needs lines >= 6");
+	self->max_handles = kr_param("max_handles");
+	ASSERT_LT(0, self->max_handles);
+	roundtrip(_metadata, self, "setup");
+	__atomic_add_fetch(&counts->tests, 1, __ATOMIC_SEQ_CST);
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	struct kr_stats st;
+	char a[256], b[256];
+
+	case_cleanup(self);
+	if (self->fa >= 0)
+		close(self->fa);
+	if (self->fb >= 0)
+		close(self->fb);
+	if (kr_stats_read(&st))
+		return;
+	kr_stats_str(&self->base, a, sizeof(a));
+	kr_stats_str(&st, b, sizeof(b));
+	/* Not EXPECT_*: after a failed ASSERT it would log regardless. */
+	if (st.files != self->base.files ||
+	    st.lines_open != self->base.lines_open ||
+	    st.calls != self->base.calls ||
+	    st.handles != self->base.handles ||
+	    st.events_queued != self->base.events_queued) {
+		TH_LOG("not back to the start: [%s] now [%s]", a, b);
+		_metadata->passed = 0;
+	}
+}
+
+/*
+ * Fill @buf (zeroed, at least the struct's size) with a valid argument for
+ * iocs[i] and return the fd to use; the unmodified call gives 0.
+ */
+static int make_valid(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(hostile) *self, int i, void *buf)
+{
+	struct ktapi_event ev;
+	int fd = -1;
+
+	memset(buf, 0, iocs[i].size);
+	*(__u32 *)buf = iocs[i].size;
+	switch (i) {
+	case I_DEVCAPS:
+		((struct ktapi_devcaps *)buf)->device_id = 0;
+		return self->fa;
+	case I_LINE_OPEN: {
+		struct ktapi_line_open *lo = buf;
+
+		fd = new_tmp(self);
+		lo->device_id = 3;
+		lo->privileges = KTAPI_PRIVILEGE_MONITOR;
+		lo->api_version = KTAPI_API_VERSION_2_2;
+		return fd;
+	}
+	case I_MAKE_CALL:
+		strcpy(((struct ktapi_make_call *)buf)->dest_address, "999");
+		return self->fa;
+	case I_CLOSE_DEV:
+		/* A victim line on dev3; issued from a file without a line. */
+		self->fv = kr_open();
+		if (self->fv < 0 ||
+		    kr_line_open(self->fv, 3, KTAPI_PRIVILEGE_OWNER,
+				 KTAPI_API_VERSION_2_2))
+			return -1;
+		((struct ktapi_close_line_device *)buf)->device_id = 3;
+		return new_tmp(self);
+	}
+	/* The call ops: FA calls FB. */
+	if (kr_make_call(self->fa, "1001", &self->h_out, NULL))
+		return -1;
+	if (kr_read_event(self->fb, &ev, 2000) ||
+	    ev.type != KTAPI_EV_APPNEWCALL)
+		return -1;
+	self->h_in = ev.handle;
+	if (i == I_ANSWER) {
+		((struct ktapi_call_op *)buf)->handle = self->h_in;
+		return self->fb;
+	}
+	if (i == I_INFO)
+		((struct ktapi_call_info *)buf)->handle = self->h_out;
+	else
+		((struct ktapi_call_op *)buf)->handle = self->h_out;
+	return self->fa;
+}
+
+static int ioctl_err(int fd, unsigned long cmd, void *arg)
+{
+	return kr_err(ioctl(fd, cmd, arg));
+}
+
+/* ------------------------------------------------------------------ */
+
+TEST_F_TIMEOUT(hostile, pointers, 600)
+{
+	char buf[512];
+	int i, fd;
+
+	for (i = 0; i < NIOC; i++) {
+		const struct ioc *io = &iocs[i];
+		size_t ks = io->size;
+		char *p;
+
+		fd = make_valid(_metadata, self, i, buf);
+		ASSERT_LE(0, fd);
+		CHECK(EFAULT, ioctl_err(fd, io->cmd, NULL), "%s(NULL)", io->name);
+
+		fd = make_valid(_metadata, self, i, buf);
+		CHECK(EFAULT, ioctl_err(fd, io->cmd, self->none),
+		      "%s(unmapped page)", io->name);
+
+		fd = make_valid(_metadata, self, i, buf);
+		CHECK(EFAULT, ioctl_err(fd, io->cmd, kernel_ptr()),
+		      "%s(kernel address)", io->name);
+
+		/* size and flags readable, the rest of the struct not. */
+		fd = make_valid(_metadata, self, i, buf);
+		p = self->none - 8;
+		memcpy(p, buf, 8);
+		CHECK(EFAULT, ioctl_err(fd, io->cmd, p),
+		      "%s(struct crosses into an unmapped page)", io->name);
+
+		/* The struct ends at the page end; size claims 8 more bytes. */
+		fd = make_valid(_metadata, self, i, buf);
+		p = self->none - ks;
+		memcpy(p, buf, ks);
+		*(__u32 *)p = ks + 8;
+		CHECK(EFAULT, ioctl_err(fd, io->cmd, p),
+		      "%s(size %zu, tail unmapped)", io->name, ks + 8);
+
+		/* The struct ends exactly at an unmapped page: fine. */
+		fd = make_valid(_metadata, self, i, buf);
+		memcpy(p, buf, ks);
+		CHECK(0, ioctl_err(fd, io->cmd, p),
+		      "%s(struct ends at an unmapped page)", io->name);
+
+		/* Read-only: EFAULT when results are written back. */
+		fd = make_valid(_metadata, self, i, buf);
+		{
+			struct kr_stats st0, st1;
+
+			memcpy(self->ro, buf, ks);
+			ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ));
+			ASSERT_EQ(0, kr_stats_read(&st0));
+			CHECK(io->out ? EFAULT : 0,
+			      ioctl_err(fd, io->cmd, self->ro),
+			      "%s(read-only struct)", io->name);
+			ASSERT_EQ(0, mprotect(self->ro, self->ps,
+					      PROT_READ | PROT_WRITE));
+			if (i == I_MAKE_CALL) {
+				/* Nothing of the failed call remains. */
+				ASSERT_EQ(0, kr_stats_read(&st1));
+				ASSERT_EQ(st0.calls, st1.calls);
+				ASSERT_EQ(st0.handles, st1.handles);
+			}
+		}
+	}
+	case_cleanup(self);
+}
+
+TEST_F_TIMEOUT(hostile, sizes, 600)
+{
+	static const struct {
+		const char *what;
+		long long delta;	/* size = struct size + delta */
+		long long abs;		/* or this absolute size if >= 0 */
+		int tail;		/* 0: zero tail, 1: last byte set */
+		int expect;		/* -1: the valid call's result (0) */
+	} sz[] = {
+		{ "size 0", 0, 0, 0, EINVAL },
+		{ "size 4", 0, 4, 0, EINVAL },
+		{ "size 8 (header only)", 0, 8, 0, EINVAL },
+		{ "size - 1", -1, -1, 0, EINVAL },
+		{ "size - 4", -4, -1, 0, EINVAL },
+		{ "size + 1, non-zero tail", 1, -1, 1, E2BIG },
+		{ "size + 8, non-zero tail", 8, -1, 1, E2BIG },
+		{ "size + 1, zero tail", 1, -1, 0, -1 },
+		{ "size + 8, zero tail", 8, -1, 0, -1 },
+		{ "size + 3 (odd), zero tail", 3, -1, 0, -1 },
+		{ "size PAGE_SIZE, zero tail", 0, -2, 0, -1 },
+		{ "size PAGE_SIZE, non-zero last byte", 0, -2, 1, E2BIG },
+		{ "size PAGE_SIZE + 1", 0, -3, 0, E2BIG },
+		{ "size 65536", 0, 65536, 0, E2BIG },
+		{ "size 0x80000000", 0, 0x80000000LL, 0, E2BIG },
+		{ "size 0xffffffff", 0, 0xffffffffLL, 0, E2BIG },
+	};
+	char buf[512];
+	unsigned int j;
+	int i, fd;
+
+	for (i = 0; i < NIOC; i++) {
+		const struct ioc *io = &iocs[i];
+
+		for (j = 0; j < ARRAY_SIZE(sz); j++) {
+			long long size = sz[j].abs >= 0 ? sz[j].abs :
+					 sz[j].abs == -1 ?
+					 (long long)io->size + sz[j].delta :
+					 sz[j].abs == -2 ? self->ps : self->ps + 1;
+			long room = size <= self->ps ? (long)size : self->ps;
+			char *p;
+			int expect = sz[j].expect, got;
+			long k = 0;
+
+			/* The argument fills the buffer up to the PROT_NONE page. */
+			if (room < (long)io->size)
+				room = io->size;
+			p = self->none - room;
+			memset(self->rw, 0, 2 * self->ps);
+			fd = make_valid(_metadata, self, i, buf);
+			ASSERT_LE(0, fd);
+			memcpy(p, buf, io->size);
+			*(__u32 *)p = (__u32)size;
+			if (sz[j].tail)
+				p[room - 1] = 0x5a;
+			if (expect < 0)
+				expect = 0;
+			got = ioctl_err(fd, io->cmd, p);
+			/* Nothing is written past the kernel's struct. */
+			if (!got)
+				for (k = io->size; k < room; k++)
+					ASSERT_EQ(0, p[k])
+						TH_LOG("%s, %s: byte %ld written",
+						       io->name, sz[j].what, k);
+			CHECK(expect, got, "%s(%s = %lld)", io->name, sz[j].what,
+			      size);
+		}
+	}
+}
+
+TEST_F_TIMEOUT(hostile, flags_and_reserved, 600)
+{
+	static const __u32 flags[] = { 1, 2, 0x80000000u, 0xffffffffu };
+	static const __u32 rsv[] = { 1, 0x80000000u, 0xffffffffu };
+	char buf[512];
+	unsigned int j;
+	int i, fd;
+
+	for (i = 0; i < NIOC; i++) {
+		const struct ioc *io = &iocs[i];
+
+		for (j = 0; j < ARRAY_SIZE(flags); j++) {
+			fd = make_valid(_metadata, self, i, buf);
+			ASSERT_LE(0, fd);
+			((__u32 *)buf)[1] = flags[j];
+			CHECK(EINVAL, ioctl_err(fd, io->cmd, buf),
+			      "%s(flags %#x)", io->name, flags[j]);
+		}
+		for (j = 0; io->reserved_off >= 0 && j < ARRAY_SIZE(rsv); j++) {
+			fd = make_valid(_metadata, self, i, buf);
+			*(__u32 *)(buf + io->reserved_off) = rsv[j];
+			CHECK(EINVAL, ioctl_err(fd, io->cmd, buf),
+			      "%s(reserved %#x)", io->name, rsv[j]);
+		}
+		/* Check order: the argument before flags ... */
+		fd = make_valid(_metadata, self, i, buf);
+		memset(self->rw, 0, 2 * self->ps);
+		memcpy(self->none - io->size - 8, buf, io->size);
+		((__u32 *)(self->none - io->size - 8))[0] = io->size + 8;
+		((__u32 *)(self->none - io->size - 8))[1] = 1;
+		self->none[-1] = 1;
+		CHECK(E2BIG, ioctl_err(fd, io->cmd, self->none - io->size - 8),
+		      "%s(flags 1 and a non-zero tail)", io->name);
+		/* ... flags and reserved before the state of the line ... */
+		if (io->line) {
+			int nl = new_tmp(self);
+
+			make_valid(_metadata, self, i, buf);
+			((__u32 *)buf)[1] = 1;
+			CHECK(EINVAL, ioctl_err(nl, io->cmd, buf),
+			      "%s(flags 1, no LINE_OPEN)", io->name);
+			nl = new_tmp(self);
+			make_valid(_metadata, self, i, buf);
+			CHECK(EBADFD, ioctl_err(nl, io->cmd, buf),
+			      "%s(no LINE_OPEN)", io->name);
+			if (io->reserved_off >= 0) {
+				nl = new_tmp(self);
+				make_valid(_metadata, self, i, buf);
+				*(__u32 *)(buf + io->reserved_off) = 1;
+				CHECK(EINVAL, ioctl_err(nl, io->cmd, buf),
+				      "%s(reserved 1, no LINE_OPEN)", io->name);
+			}
+		}
+		/* ... and before the values of the fields. */
+		if (io->handle_off >= 0 && io->reserved_off >= 0) {
+			fd = make_valid(_metadata, self, i, buf);
+			*(__u32 *)(buf + io->handle_off) = 0;
+			*(__u32 *)(buf + io->reserved_off) = 1;
+			CHECK(EINVAL, ioctl_err(fd, io->cmd, buf),
+			      "%s(reserved 1, handle 0)", io->name);
+		}
+		if (io->dev_off >= 0) {
+			fd = make_valid(_metadata, self, i, buf);
+			*(__u32 *)(buf + io->dev_off) = self->lines;
+			((__u32 *)buf)[1] = 1;
+			CHECK(EINVAL, ioctl_err(fd, io->cmd, buf),
+			      "%s(flags 1, device_id out of range)", io->name);
+		}
+	}
+	/* LINE_OPEN on an open line: EBUSY comes before the field values. */
+	{
+		struct ktapi_line_open lo = {
+			.size = sizeof(lo), .device_id = self->lines,
+			.privileges = 0, .api_version = 0,
+		};
+
+		CHECK(EBUSY, ioctl_err(self->fa, KTAPI_IOC_LINE_OPEN, &lo),
+		      "LINE_OPEN(open line, bad device, privileges, version)");
+		lo.reserved = 1;
+		CHECK(EINVAL, ioctl_err(self->fa, KTAPI_IOC_LINE_OPEN, &lo),
+		      "LINE_OPEN(open line, reserved 1)");
+	}
+	/* MAKE_CALL: EBADFD before a malformed address. */
+	{
+		struct ktapi_make_call mc = { .size = sizeof(mc) };
+		int nl = new_tmp(self);
+
+		CHECK(EBADFD, ioctl_err(nl, KTAPI_IOC_MAKE_CALL, &mc),
+		      "MAKE_CALL(no LINE_OPEN, empty address)");
+	}
+}
+
+TEST_F_TIMEOUT(hostile, addresses, 600)
+{
+	static const struct {
+		const char *addr;	/* NUL-terminated, unless len 64 */
+		int expect;
+		__u32 mode;		/* expected disconnect mode when 0 */
+	} ad[] = {
+		{ "", EINVAL, 0 },
+		{ "12a4", EINVAL, 0 },
+		{ " 1000", EINVAL, 0 },
+		{ "1000 ", EINVAL, 0 },
+		{ "-1000", EINVAL, 0 },
+		{ "1.0", EINVAL, 0 },
+		{ "1000\n", EINVAL, 0 },
+		{ "\t", EINVAL, 0 },
+		{ "\xff", EINVAL, 0 },
+		{ "1001\x80", EINVAL, 0 },
+		{ "ABC", EINVAL, 0 },
+		{ "(1000)", EINVAL, 0 },
+		{ "999", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "0", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "01001", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "+1001", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "1001#", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "*", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "#", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "+", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "4294967295", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "4294968296", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "99999999999999999999", 0, KTAPI_DISCONNECTMODE_BADADDRESS },
+		{ "1005", 0, KTAPI_DISCONNECTMODE_UNAVAIL },
+	};
+	struct ktapi_make_call mc;
+	struct ktapi_call_info ci;
+	char long_addr[KTAPI_ADDRESS_MAX + 1];
+	unsigned int j;
+	int len;
+
+	for (j = 0; j < ARRAY_SIZE(ad); j++) {
+		__u32 h = 0;
+		int got = kr_make_call(self->fa, ad[j].addr, &h, NULL);
+
+		if (!got && ad[j].expect == 0) {
+			ASSERT_EQ(0, kr_info(self->fa, h, &ci));
+			EXPECT_EQ(KTAPI_CALLSTATE_DISCONNECTED, ci.state)
+				TH_LOG("'%s'", ad[j].addr);
+			EXPECT_EQ(ad[j].mode, ci.state_mode)
+				TH_LOG("'%s'", ad[j].addr);
+			EXPECT_STREQ(ad[j].addr, ci.called_address);
+		}
+		CHECK(ad[j].expect, got, "MAKE_CALL('%s')", ad[j].addr);
+	}
+	/* 63 characters: the longest address. */
+	for (len = 62; len <= 63; len++) {
+		__u32 h = 0;
+		int got;
+
+		memset(long_addr, 0, sizeof(long_addr));
+		memset(long_addr, '9', len);
+		long_addr[0] = '#';
+		got = kr_make_call(self->fa, long_addr, &h, NULL);
+		if (!got) {
+			ASSERT_EQ(0, kr_info(self->fa, h, &ci));
+			EXPECT_EQ(0, memcmp(long_addr, ci.called_address,
+					    len + 1));
+			EXPECT_EQ(KTAPI_DISCONNECTMODE_BADADDRESS,
+				  ci.state_mode);
+		}
+		CHECK(0, got, "MAKE_CALL(%d characters)", len);
+	}
+	/* 64 characters without a NUL, and 64 NULs. */
+	memset(&mc, 0, sizeof(mc));
+	mc.size = sizeof(mc);
+	memset(mc.dest_address, '9', sizeof(mc.dest_address));
+	CHECK(EINVAL, ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc),
+	      "MAKE_CALL(64 characters, no NUL)");
+	memset(mc.dest_address, '1', sizeof(mc.dest_address));
+	CHECK(EINVAL, ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc),
+	      "MAKE_CALL(64 characters '1', no NUL)");
+	memset(mc.dest_address, 0, sizeof(mc.dest_address));
+	CHECK(EINVAL, ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc),
+	      "MAKE_CALL(all NUL)");
+	/* 64 characters, no NUL, at the end of the mapping. */
+	memset(mc.dest_address, '9', sizeof(mc.dest_address));
+	memcpy(self->none - sizeof(mc), &mc, sizeof(mc));
+	CHECK(EINVAL, ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL,
+				self->none - sizeof(mc)),
+	      "MAKE_CALL(64 characters, no NUL, page end)");
+	/* The output fields are ignored on input. */
+	memset(&mc, 0, sizeof(mc));
+	mc.size = sizeof(mc);
+	strcpy(mc.dest_address, "999");
+	mc.handle = 0xffffffff;
+	mc.call_id = 0xffffffff;
+	CHECK(0, ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc),
+	      "MAKE_CALL(handle and call_id set on input)");
+}
+
+TEST_F_TIMEOUT(hostile, handles, 600)
+{
+	static const int ops[] = { I_ANSWER, I_DROP, I_INFO, I_DEALLOC };
+	__u32 bad[] = { 0, 1, 2, 3, 0x7fffffff, 0x80000000u, 0xfffffffeu,
+			0xffffffffu, 0, 0 };
+	struct ktapi_call_info ci;
+	unsigned int nbad = 8, j, k;
+	struct ktapi_event ev;
+	char buf[512];
+	__u32 stale, h;
+	int fh, fm;
+
+	bad[nbad++] = (__u32)self->max_handles;
+	if (self->max_handles < 0xffffffffLL)
+		bad[nbad++] = (__u32)self->max_handles + 1;
+
+	/* FH: an open line that has never had a handle. */
+	for (k = 0; k < ARRAY_SIZE(ops); k++) {
+		const struct ioc *io = &iocs[ops[k]];
+
+		for (j = 0; j < nbad; j++) {
+			fh = new_tmp(self);
+			ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+						  KTAPI_API_VERSION_2_2));
+			make_valid(_metadata, self, ops[k], buf);
+			*(__u32 *)(buf + io->handle_off) = bad[j];
+			CHECK(ENOENT, ioctl_err(fh, io->cmd, buf),
+			      "%s(never allocated handle %#x)", io->name,
+			      bad[j]);
+		}
+		/* A live handle of another file. */
+		fh = new_tmp(self);
+		ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+					  KTAPI_API_VERSION_2_2));
+		make_valid(_metadata, self, ops[k], buf);
+		CHECK(ENOENT, ioctl_err(fh, io->cmd, buf),
+		      "%s(handle of another file)", io->name);
+		/* A deallocated handle. */
+		ASSERT_EQ(0, kr_make_call(self->fa, "999", &stale, NULL));
+		ASSERT_EQ(0, kr_dealloc(self->fa, stale));
+		make_valid(_metadata, self, ops[k], buf);
+		*(__u32 *)(buf + io->handle_off) = stale;
+		CHECK(ENOENT, ioctl_err(self->fa, io->cmd, buf),
+		      "%s(deallocated handle %u)", io->name, stale);
+		/* A handle of a line that was force-closed: EBADFD. */
+		fh = new_tmp(self);
+		ASSERT_EQ(0, kr_line_open(fh, 4, KTAPI_PRIVILEGE_OWNER,
+					  KTAPI_API_VERSION_2_2));
+		ASSERT_EQ(0, kr_make_call(fh, "999", &h, NULL));
+		ASSERT_EQ(0, kr_close_dev(self->fa, 4));
+		make_valid(_metadata, self, ops[k], buf);
+		*(__u32 *)(buf + io->handle_off) = h;
+		CHECK(EBADFD, ioctl_err(fh, io->cmd, buf),
+		      "%s(handle of a force-closed line)", io->name);
+	}
+
+	/* A MONITOR handle cannot ANSWER or DROP. */
+	for (k = 0; k < 2; k++) {
+		fm = new_tmp(self);
+		ASSERT_EQ(0, kr_line_open(fm, 1, KTAPI_PRIVILEGE_MONITOR,
+					  KTAPI_API_VERSION_2_2));
+		ASSERT_EQ(0, kr_make_call(self->fa, "1001", &self->h_out, NULL));
+		ASSERT_EQ(0, kr_read_event(fm, &ev, 2000));
+		ASSERT_EQ(KTAPI_EV_APPNEWCALL, ev.type);
+		CHECK(EACCES, k ? kr_drop(fm, ev.handle) :
+				  kr_answer(fm, ev.handle),
+		      "%s(MONITOR handle)", k ? "DROP" : "ANSWER");
+	}
+	/* ANSWER on a non-OFFERING leg, DROP on an IDLE one. */
+	ASSERT_EQ(0, kr_make_call(self->fa, "1001", &self->h_out, NULL));
+	CHECK(EBUSY, kr_answer(self->fa, self->h_out),
+	      "ANSWER(own outbound leg, RINGBACK)");
+	ASSERT_EQ(0, kr_make_call(self->fa, "999", &h, NULL));
+	ASSERT_EQ(0, kr_drop(self->fa, h));
+	CHECK(EBUSY, kr_drop(self->fa, h), "DROP(IDLE leg)");
+	/* TAPI 1.4: the sole owner may not deallocate an active call. */
+	fh = new_tmp(self);
+	ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_1_4));
+	ASSERT_EQ(0, kr_make_call(fh, "1001", &h, NULL));
+	ASSERT_EQ(0, kr_info(fh, h, &ci));
+	ASSERT_EQ(KTAPI_CALLSTATE_RINGBACK, ci.state);
+	CHECK(EBUSY, kr_dealloc(fh, h), "DEALLOCATE_CALL(1.4, sole owner, RINGBACK)");
+}
+
+TEST_F_TIMEOUT(hostile, devices, 600)
+{
+	__u32 bad[] = { 0, 0, 0x7fffffff, 0x80000000u, 0xffffffffu };
+	static const __u32 bad_priv[] = { 0, 8, 3, 5, 7, 0x10, 0xffffffffu };
+	static const __u32 good_priv[] = { 1, 2, 4, 6 };
+	static const __u32 bad_api[] = { 0, 0x00010002, 0x00020003, 0x00030000,
+					 0x00010000, 0xffffffffu };
+	static const __u32 good_api[] = { 0x00010003, 0x00010004, 0x00020000,
+					  0x00020001, 0x00020002 };
+	struct ktapi_devcaps dc;
+	unsigned int j;
+	int fd;
+
+	bad[0] = self->lines;
+	bad[1] = self->lines + 1;
+	for (j = 0; j < ARRAY_SIZE(bad); j++) {
+		CHECK(ENODEV, kr_devcaps(self->fa, bad[j], &dc),
+		      "GET_DEVCAPS(device %#x)", bad[j]);
+		fd = new_tmp(self);
+		CHECK(ENODEV, kr_line_open(fd, bad[j], KTAPI_PRIVILEGE_OWNER,
+					   KTAPI_API_VERSION_2_2),
+		      "LINE_OPEN(device %#x)", bad[j]);
+		fd = new_tmp(self);
+		CHECK(ENODEV, kr_close_dev(fd, bad[j]),
+		      "CLOSE_LINE_DEVICE(device %#x)", bad[j]);
+		/* ENODEV comes before EINVAL and EPROTONOSUPPORT. */
+		fd = new_tmp(self);
+		CHECK(ENODEV, kr_line_open(fd, bad[j], 0, 0),
+		      "LINE_OPEN(device %#x, privileges 0, version 0)",
+		      bad[j]);
+	}
+	/* The last device works. */
+	CHECK(0, kr_devcaps(self->fa, self->lines - 1, &dc),
+	      "GET_DEVCAPS(last device)");
+	fd = new_tmp(self);
+	CHECK(0, kr_line_open(fd, self->lines - 1, KTAPI_PRIVILEGE_OWNER,
+			      KTAPI_API_VERSION_2_2), "LINE_OPEN(last device)");
+	fd = new_tmp(self);
+	CHECK(0, kr_close_dev(fd, self->lines - 1),
+	      "CLOSE_LINE_DEVICE(last device)");
+	for (j = 0; j < ARRAY_SIZE(bad_priv); j++) {
+		fd = new_tmp(self);
+		CHECK(EINVAL, kr_line_open(fd, 3, bad_priv[j],
+					   KTAPI_API_VERSION_2_2),
+		      "LINE_OPEN(privileges %#x)", bad_priv[j]);
+		fd = new_tmp(self);
+		CHECK(EINVAL, kr_line_open(fd, 3, bad_priv[j], 0),
+		      "LINE_OPEN(privileges %#x, version 0)", bad_priv[j]);
+	}
+	for (j = 0; j < ARRAY_SIZE(good_priv); j++) {
+		fd = new_tmp(self);
+		CHECK(0, kr_line_open(fd, 3, good_priv[j],
+				      KTAPI_API_VERSION_2_2),
+		      "LINE_OPEN(privileges %#x)", good_priv[j]);
+	}
+	for (j = 0; j < ARRAY_SIZE(bad_api); j++) {
+		fd = new_tmp(self);
+		CHECK(EPROTONOSUPPORT, kr_line_open(fd, 3,
+						    KTAPI_PRIVILEGE_MONITOR,
+						    bad_api[j]),
+		      "LINE_OPEN(api_version %#x)", bad_api[j]);
+	}
+	for (j = 0; j < ARRAY_SIZE(good_api); j++) {
+		fd = new_tmp(self);
+		CHECK(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_MONITOR,
+				      good_api[j]),
+		      "LINE_OPEN(api_version %#x)", good_api[j]);
+	}
+	/* A second LINE_OPEN, and one after a forced close. */
+	fd = new_tmp(self);
+	ASSERT_EQ(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2));
+	CHECK(EBUSY, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2), "LINE_OPEN(twice)");
+	fd = new_tmp(self);
+	ASSERT_EQ(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2));
+	ASSERT_EQ(0, kr_close_dev(self->fa, 3));
+	CHECK(EBUSY, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2),
+	      "LINE_OPEN(after a forced close)");
+}
+
+TEST_F_TIMEOUT(hostile, unknown_commands, 600)
+{
+	char buf[512];
+	struct {
+		const char *name;
+		unsigned long cmd;
+	} cmds[] = {
+		{ "_IO(T, 8)", _IO(T, 8) },
+		{ "_IO(T, 9)", _IO(T, 9) },
+		{ "_IO(T, 0x7f)", _IO(T, 0x7f) },
+		{ "_IO(T, 0xff)", _IO(T, 0xff) },
+		{ "_IOWR(T, 0, devcaps)", _IOWR(T, 0, struct ktapi_devcaps) },
+		{ "_IOW(T, 1, line_open)", _IOW(T, 1, struct ktapi_line_open) },
+		{ "_IOR(T, 2, make_call)", _IOR(T, 2, struct ktapi_make_call) },
+		{ "_IOWR(T, 3, call_op)", _IOWR(T, 3, struct ktapi_call_op) },
+		{ "_IOW(T, 4, call_op)", _IOW(T, 4, struct ktapi_call_op) },
+		{ "_IOWR(T, 5, call_info)", _IOWR(T, 5, struct ktapi_call_info) },
+		{ "_IOR(T, 6, call_op)", _IOR(T, 6, struct ktapi_call_op) },
+		{ "_IOWR(T, 7, close_line_device)",
+		  _IOWR(T, 7, struct ktapi_close_line_device) },
+		{ "_IOC(NONE, T, 0, 80)", _IOC(_IOC_NONE, T, 0, 80) },
+		{ "_IOC(NONE, T, 2, 1)", _IOC(_IOC_NONE, T, 2, 1) },
+		{ "_IO(T - 1, 0)", _IO(T - 1, 0) },
+		{ "_IO(T + 1, 2)", _IO(T + 1, 2) },
+		{ "_IO(0xB7, 1) (nsfs NS_GET_USERNS)", _IO(0xB7, 1) },
+		{ "_IO(0xB7, 2)", _IO(0xB7, 2) },
+		{ "_IO(0, 0)", 0 },
+		{ "TCGETS", 0x5401 },
+		{ "_IO('T', 0x7f)", _IO('T', 0x7f) },
+		{ "0xffffffff", 0xffffffffUL },
+	};
+	unsigned int j;
+	int i;
+
+	for (j = 0; j < ARRAY_SIZE(cmds); j++) {
+		for (i = 0; i < NIOC; i++)
+			ASSERT_NE(iocs[i].cmd, cmds[j].cmd)
+				TH_LOG("%s is %s", cmds[j].name, ioc_name(i));
+		/* A valid struct for the command number, where there is one. */
+		i = _IOC_NR(cmds[j].cmd) < NIOC ? (int)_IOC_NR(cmds[j].cmd) :
+						 I_DEVCAPS;
+		make_valid(_metadata, self, i, buf);
+		CHECK(ENOTTY, ioctl_err(self->fa, cmds[j].cmd, buf),
+		      "ioctl(%s)", cmds[j].name);
+		CHECK(ENOTTY, ioctl_err(self->fa, cmds[j].cmd, NULL),
+		      "ioctl(%s, NULL)", cmds[j].name);
+	}
+}
+
+TEST_F_TIMEOUT(hostile, read_and_other_syscalls, 600)
+{
+	struct ktapi_event ev[2];
+	char *p;
+	int fq, fl;
+	__u32 h;
+
+	/* FQ has two events queued: DIALING, DISCONNECTED(BADADDRESS). */
+#define QUEUE_TWO() do {						\
+		fq = new_tmp(self);					\
+		ASSERT_EQ(0, kr_line_open(fq, 4, KTAPI_PRIVILEGE_OWNER,	\
+					  KTAPI_API_VERSION_2_2));	\
+		ASSERT_EQ(0, kr_make_call(fq, "999", &h, NULL));	\
+	} while (0)
+
+	static const size_t short_len[] = { 0, 1, 8, sizeof(ev[0]) - 1 };
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(short_len); j++) {
+		QUEUE_TWO();
+		CHECK(EINVAL, kr_err(read(fq, ev, short_len[j])),
+		      "read(%zu bytes, events queued)", short_len[j]);
+		QUEUE_TWO();
+		ASSERT_EQ(0, fcntl(fq, F_SETFL, O_NONBLOCK));
+		CHECK(EINVAL, kr_err(read(fq, ev, short_len[j])),
+		      "read(%zu bytes, O_NONBLOCK, events queued)", short_len[j]);
+		fl = new_tmp(self);
+		CHECK(EINVAL, kr_err(read(fl, ev, short_len[j])),
+		      "read(%zu bytes, empty queue)", short_len[j]);
+	}
+	/* A short read consumes nothing. */
+	QUEUE_TWO();
+	ASSERT_EQ(-1, read(fq, ev, sizeof(ev[0]) - 1));
+	ASSERT_EQ(2 * sizeof(ev[0]), read(fq, ev, sizeof(ev)));
+	CHECK(KTAPI_CALLSTATE_DIALING, ev[0].state,
+	      "read after a short read: first record kept");
+
+	QUEUE_TWO();
+	CHECK(EFAULT, kr_err(read(fq, null_ptr, sizeof(ev[0]))),
+	      "read(NULL, event queued)");
+	QUEUE_TWO();
+	CHECK(EFAULT, kr_err(read(fq, self->none, sizeof(ev[0]))),
+	      "read(unmapped buffer, event queued)");
+	QUEUE_TWO();
+	CHECK(EFAULT, kr_err(read(fq, kernel_ptr(), sizeof(ev[0]))),
+	      "read(kernel address, event queued)");
+	QUEUE_TWO();
+	ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ));
+	CHECK(EFAULT, kr_err(read(fq, self->ro, sizeof(ev[0]))),
+	      "read(read-only buffer, event queued)");
+	ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ | PROT_WRITE));
+	/* A failed copy loses nothing. */
+	QUEUE_TWO();
+	ASSERT_EQ(-1, read(fq, null_ptr, sizeof(ev[0])));
+	ASSERT_EQ(2 * sizeof(ev[0]), read(fq, ev, sizeof(ev)));
+	ASSERT_EQ(KTAPI_CALLSTATE_DIALING, ev[0].state);
+	CHECK(KTAPI_CALLSTATE_DISCONNECTED, ev[1].state,
+	      "read after EFAULT: both records kept");
+	/* The second record would cross into an unmapped page. */
+	QUEUE_TWO();
+	p = self->none - sizeof(ev[0]) - 8;
+	{
+		ssize_t n1 = read(fq, p, 2 * sizeof(ev[0]));
+		ssize_t n2 = read(fq, ev, sizeof(ev));
+
+		EXPECT_EQ(KTAPI_CALLSTATE_DIALING,
+			  ((struct ktapi_event *)p)->state);
+		EXPECT_EQ(sizeof(ev[0]), n2)
+			TH_LOG("the record after a partial read");
+		EXPECT_EQ(KTAPI_CALLSTATE_DISCONNECTED, ev[0].state)
+			TH_LOG("the record after a partial read");
+		CHECK(sizeof(ev[0]), n1,
+		      "read(2 records, second unmapped): one record");
+	}
+	/*
+	 * Nothing queued, O_NONBLOCK: EAGAIN, even with a bad buffer.
+	 * (CHECK closes the temporary files: one per case.)
+	 */
+	fl = new_tmp(self);
+	ASSERT_EQ(0, fcntl(fl, F_SETFL, O_NONBLOCK));
+	CHECK(EAGAIN, kr_err(read(fl, ev, sizeof(ev))),
+	      "read(O_NONBLOCK, no LINE_OPEN, empty)");
+	fl = new_tmp(self);
+	ASSERT_EQ(0, fcntl(fl, F_SETFL, O_NONBLOCK));
+	CHECK(EAGAIN, kr_err(read(fl, null_ptr, sizeof(ev))),
+	      "read(O_NONBLOCK, NULL, empty)");
+	/* Other system calls the device does not implement. */
+	fl = new_tmp(self);
+	CHECK(EINVAL, kr_err(write(fl, ev, sizeof(ev[0]))), "write()");
+	fl = new_tmp(self);
+	CHECK(ESPIPE, kr_err(lseek(fl, 0, SEEK_SET) < 0 ? -1 : 0), "lseek()");
+	fl = new_tmp(self);
+	CHECK(ESPIPE, kr_err(pread(fl, ev, sizeof(ev[0]), 0)), "pread()");
+	fl = new_tmp(self);
+	p = mmap(NULL, self->ps, PROT_READ, MAP_SHARED, fl, 0);
+	CHECK(ENODEV, p == MAP_FAILED ? errno : 0, "mmap()");
+	if (p != MAP_FAILED)
+		munmap(p, self->ps);
+#undef QUEUE_TWO
+}
+
+/* Results of the unprivileged child, for the parent to check. */
+struct unpriv_result {
+	int n;
+	struct {
+		char name[96];
+		int expect, got;
+	} r[16];
+};
+
+static void unpriv_record(struct unpriv_result *res, const char *name,
+			  int expect, int got)
+{
+	if (res->n >= 16)
+		return;
+	snprintf(res->r[res->n].name, sizeof(res->r[0].name), "%s", name);
+	res->r[res->n].expect = expect;
+	res->r[res->n].got = got;
+	res->n++;
+}
+
+TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
+{
+	struct unpriv_result *res;
+	struct ktapi_close_line_device cl;
+	struct ktapi_call_info ci;
+	struct ktapi_event ev;
+	int fv, status, i;
+	pid_t pid;
+
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(res != MAP_FAILED);
+	memset(res, 0, sizeof(*res));
+	fv = new_tmp(self);
+	ASSERT_EQ(0, kr_line_open(fv, 3, KTAPI_PRIVILEGE_OWNER,
+				  KTAPI_API_VERSION_2_2));
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uid 65534");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd, e;
+		__u32 h;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		/* The root-opened file, inherited. */
+		unpriv_record(res, "CLOSE_LINE_DEVICE(root's file)", EPERM,
+			      kr_close_dev(self->fa, 3));
+		fd = kr_open();
+		if (fd < 0)
+			_exit(3);
+		unpriv_record(res, "CLOSE_LINE_DEVICE(own file)", EPERM,
+			      kr_close_dev(fd, 3));
+		unpriv_record(res, "CLOSE_LINE_DEVICE(own file, dev 0)", EPERM,
+			      kr_close_dev(fd, 0));
+		memset(&cl, 0, sizeof(cl));
+		cl.size = sizeof(cl);
+		cl.device_id = 3;
+		cl.reserved = 1;
+		unpriv_record(res, "CLOSE_LINE_DEVICE(reserved 1)", EINVAL,
+			      ioctl_err(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, &cl));
+		cl.reserved = 0;
+		cl.flags = 1;
+		unpriv_record(res, "CLOSE_LINE_DEVICE(flags 1)", EINVAL,
+			      ioctl_err(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, &cl));
+		unpriv_record(res, "CLOSE_LINE_DEVICE(NULL)", EFAULT,
+			      ioctl_err(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, NULL));
+		/* Everything else works for anybody. */
+		unpriv_record(res, "LINE_OPEN as nobody", 0,
+			      kr_line_open(fd, 5, KTAPI_PRIVILEGE_OWNER,
+					   KTAPI_API_VERSION_2_2));
+		e = kr_make_call(fd, "1001", &h, NULL);
+		unpriv_record(res, "MAKE_CALL as nobody", 0, e);
+		unpriv_record(res, "DROP as nobody", 0, kr_drop(fd, h));
+		unpriv_record(res, "DEALLOCATE_CALL as nobody", 0,
+			      kr_dealloc(fd, h));
+		unpriv_record(res, "CLOSE_LINE_DEVICE(own line)", EPERM,
+			      kr_close_dev(fd, 5));
+		close(fd);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("child setup failed");
+	ASSERT_LT(0, res->n);
+	for (i = 0; i < res->n; i++) {
+		res->r[i].name[sizeof(res->r[0].name) - 1] = 0;
+		if (i < res->n - 1) {
+			/* All but the last: plain records, no round trip. */
+			__atomic_add_fetch(&counts->cases, 1, __ATOMIC_SEQ_CST);
+			EXPECT_EQ(res->r[i].expect, res->r[i].got)
+				TH_LOG("%s: expected %s, got %s", res->r[i].name,
+				       kr_errname(res->r[i].expect),
+				       kr_errname(res->r[i].got));
+		}
+	}
+	/* The victim's line is untouched: no LINE_CLOSE, still open. */
+	EXPECT_EQ(EAGAIN, kr_read_event(fv, &ev, 0));
+	EXPECT_EQ(ENOENT, kr_info(fv, 0, &ci));
+	EXPECT_EQ(ENOENT, kr_info(self->fa, 0, &ci));
+	i = res->n - 1;
+	CHECK(res->r[i].expect, res->r[i].got, "%s", res->r[i].name);
+	munmap(res, sizeof(*res));
+}
+
+/* Runs last: print the number of cases. */
+TEST_F(hostile, zz_summary)
+{
+	ksft_print_msg("hostile: %u cases in %u tests, each followed by a call round trip\n",
+		       counts->cases, counts->tests - 1);
+	ASSERT_EQ(10, counts->tests) TH_LOG("a test did not run its setup");
+	ASSERT_LT(0, counts->cases);
+}
+
+static void __attribute__((constructor)) __constructor_order_last(void)
+{
+	if (!__constructor_order)
+		__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;
+}
+
+int main(int argc, char **argv)
+{
+	if (access(KR_DEV, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
+	}
+	counts = mmap(NULL, sizeof(*counts), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (counts == MAP_FAILED) {
+		ksft_print_header();
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	}
+	return test_harness_run(argc, argv);
+}

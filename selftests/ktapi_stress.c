@@ -1,0 +1,1197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi_stress: multi-threaded randomized test of /dev/ktapi.
+ *
+ *   ktapi_stress [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS]
+ *                [-D DEVICES]
+ *
+ * THREADS worker threads (default 4) run random sequences of every ioctl
+ * on FILES files (default 6) spread over DEVICES line devices (default 3)
+ * with mixed privileges and API versions, using their own handles,
+ * handles of other files, stale and never-allocated ones.  Files are
+ * closed and re-opened (and re-LINE_OPENed) while calls come in, lines are
+ * force-closed, and READERS threads (default 2) read events with blocking
+ * read() (woken by signals) and with poll().  With root, the last worker
+ * drops to uid/gid 65534 (its own thread only), so CLOSE_LINE_DEVICE must
+ * give EPERM there and 0 elsewhere.
+ *
+ * Checked: every return value is in the set ABI.md allows for that
+ * operation on well-formed input (never EFAULT, never EINVAL except for the
+ * deliberately malformed cases, whose errno is exact); GET_CALL_INFO
+ * results are self-consistent; every event record is well-formed, and per
+ * handle the states follow the state machine in order (APPNEWCALL first,
+ * then the states it announced, nothing after LINE_CLOSE); the readers also
+ * read /proc/self/fdinfo of the files; after every file is closed the debugfs
+ * counts files, lines_open, calls, handles, events_queued are back to their
+ * starting values; a call round trip still works.  A separate phase probes
+ * GET_CALL_INFO on a handle while its MAKE_CALL is being published and
+ * while it is being deallocated (handles are cyclic, so the next one is
+ * known in advance).
+ *
+ * The run is bounded by time (default 10 s).  The seed is printed; -s SEED
+ * replays each thread's sequence of operations (not the interleaving).
+ * Output is TAP (kselftest.h).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+
+#include "kselftest.h"
+#include "ktapi_raw.h"
+
+#define MAX_THREADS	32
+#define MAX_FILES	64
+#define MAX_READERS	16
+#define NKNOWN		64
+#define TRACK		1024
+
+enum op {
+	OP_MAKE_CALL, OP_ANSWER, OP_DROP, OP_INFO, OP_DEALLOC, OP_DEVCAPS,
+	OP_LINE_OPEN, OP_CLOSE_DEV, OP_REOPEN, OP_READ_NB, OP_MALFORMED,
+	OP_READ_BLOCK, OP_READ_POLL, OP_FDINFO, NOPS
+};
+
+static const char *const op_name[NOPS] = {
+	"MAKE_CALL", "ANSWER", "DROP", "GET_CALL_INFO", "DEALLOCATE_CALL",
+	"GET_DEVCAPS", "LINE_OPEN", "CLOSE_LINE_DEVICE", "reopen",
+	"read(poll 0)", "malformed", "read(blocking)", "read(poll)",
+	"fdinfo",
+};
+
+/* The errnos we count; anything else lands in the last bucket. */
+static const int errs[] = { 0, ENOENT, EBADFD, EBUSY, EACCES, ENOSPC, ENOMEM,
+			    ENODEV, EPERM, EINVAL, E2BIG, EAGAIN, EINTR,
+			    EFAULT };
+#define NERRS	(ARRAY_SIZE(errs) + 1)
+
+struct slot {
+	pthread_rwlock_t lock;		/* read: use fd; write: replace it */
+	int fd;
+	unsigned int gen;
+	int dev;
+	__u32 priv, api;
+	int line_opened;		/* atomic: LINE_OPEN succeeded */
+	pthread_mutex_t hlock;		/* known[] */
+	__u32 known[NKNOWN];
+	unsigned int nknown;
+	__u32 stale;			/* a handle we deallocated */
+	pthread_mutex_t rlock;		/* one reader; the tracker */
+	unsigned int tr_gen;
+	bool lenient;			/* events were lost: no first-state rule */
+	bool closed;			/* LINE_CLOSE seen: nothing may follow */
+	__u64 last_time;
+	struct track {
+		__u32 handle, call_id, last, announced;
+	} tr[TRACK];
+};
+
+static struct {
+	unsigned int duration, threads, files, readers, devices, lines;
+	unsigned long long seed;
+	long long max_handles;
+	bool root;
+	volatile int stop;
+	struct slot slot[MAX_FILES];
+	unsigned long long count[NOPS][NERRS];
+	unsigned long long events, overflows, line_closes, appnewcalls;
+	unsigned long long violations, ev_violations, probe_violations;
+	pthread_mutex_t log_lock;
+	pthread_t reader_tid[MAX_READERS];
+} g = {
+	.duration = 10, .threads = 4, .files = 6, .readers = 2, .devices = 3,
+};
+
+/* ------------------------------------------------------------------ */
+
+static __u64 rnd(__u64 *s)
+{
+	/* xorshift64* */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static unsigned int rndn(__u64 *s, unsigned int n)
+{
+	return (unsigned int)(rnd(s) % n);
+}
+
+static void count(enum op op, int e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(errs); i++)
+		if (errs[i] == e)
+			break;
+	__atomic_add_fetch(&g.count[op][i], 1, __ATOMIC_RELAXED);
+}
+
+static void violation(unsigned long long *counter, const char *fmt, ...)
+{
+	va_list ap;
+
+	unsigned long long n = __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+
+	pthread_mutex_lock(&g.log_lock);
+	/* The first few of each kind. */
+	if (n <= 12) {
+		printf("# VIOLATION: ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&g.log_lock);
+}
+
+/* Check @e against the allowed set (a 0-terminated list after "0 ok"). */
+static void check(enum op op, int slot, __u32 arg, int e, int n, ...)
+{
+	va_list ap;
+	int i;
+
+	count(op, e);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		if (va_arg(ap, int) == e) {
+			va_end(ap);
+			return;
+		}
+	}
+	va_end(ap);
+	violation(&g.violations, "%s on file %d (arg %#x): %s (%d)",
+		  op_name[op], slot, arg, kr_errname(e), e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Slots                                                              */
+
+static const __u32 privs[] = {
+	KTAPI_PRIVILEGE_OWNER, KTAPI_PRIVILEGE_MONITOR,
+	KTAPI_PRIVILEGE_OWNER | KTAPI_PRIVILEGE_MONITOR,
+	KTAPI_PRIVILEGE_NONE, KTAPI_PRIVILEGE_OWNER,
+};
+static const __u32 apis[] = {
+	KTAPI_API_VERSION_2_2, KTAPI_API_VERSION_2_0, KTAPI_API_VERSION_1_4,
+	KTAPI_API_VERSION_2_2,
+};
+
+static void known_add(struct slot *s, unsigned int gen, __u32 h)
+{
+	pthread_mutex_lock(&s->hlock);
+	if (s->gen == gen && h) {
+		s->known[s->nknown % NKNOWN] = h;
+		s->nknown++;
+	}
+	pthread_mutex_unlock(&s->hlock);
+}
+
+static void known_del(struct slot *s, unsigned int gen, __u32 h)
+{
+	unsigned int i, n;
+
+	pthread_mutex_lock(&s->hlock);
+	if (s->gen == gen) {
+		n = s->nknown < NKNOWN ? s->nknown : NKNOWN;
+		for (i = 0; i < n; i++)
+			if (s->known[i] == h)
+				s->known[i] = 0;
+		s->stale = h;
+	}
+	pthread_mutex_unlock(&s->hlock);
+}
+
+static __u32 pick_handle(__u64 *r, int si)
+{
+	struct slot *s;
+	unsigned int n, k = rndn(r, 100);
+	__u32 h = 0;
+
+	if (k < 60 || (k < 75 && g.files > 1)) {
+		/* Our own (or, 60..74, another file's) known handles. */
+		if (k >= 60)
+			si = (si + 1 + rndn(r, g.files - 1)) % g.files;
+		s = &g.slot[si];
+		pthread_mutex_lock(&s->hlock);
+		n = s->nknown < NKNOWN ? s->nknown : NKNOWN;
+		if (n)
+			h = s->known[rndn(r, n)];
+		pthread_mutex_unlock(&s->hlock);
+		if (h)
+			return h;
+	}
+	if (k < 85)
+		return 1 + rndn(r, 64);
+	if (k < 90) {
+		s = &g.slot[si];
+		pthread_mutex_lock(&s->hlock);
+		h = s->stale;
+		pthread_mutex_unlock(&s->hlock);
+		return h;
+	}
+	switch (rndn(r, 5)) {
+	case 0: return 0;
+	case 1: return 0x7fffffff;
+	case 2: return 0xffffffff;
+	case 3: return (__u32)g.max_handles;
+	default: return (__u32)g.max_handles + 1;
+	}
+}
+
+/* Open a new file for a slot, LINE_OPEN it (mostly), swap it in. */
+static int slot_reopen(__u64 *r, int si, bool initial)
+{
+	struct slot *s = &g.slot[si];
+	int fd, old, e, dev = rndn(r, g.devices);
+	__u32 priv = privs[rndn(r, ARRAY_SIZE(privs))];
+	__u32 api = apis[rndn(r, ARRAY_SIZE(apis))];
+	bool open_line = initial || rndn(r, 10);
+
+	fd = kr_open();
+	if (fd < 0)
+		return errno;
+	if (open_line) {
+		e = kr_line_open(fd, dev, priv, api);
+		if (e) {
+			violation(&g.violations, "LINE_OPEN of a new file: %s",
+				  kr_errname(e));
+			close(fd);
+			return e;
+		}
+	}
+	pthread_rwlock_wrlock(&s->lock);
+	pthread_mutex_lock(&s->hlock);
+	old = s->fd;
+	s->fd = fd;
+	s->gen++;
+	s->dev = dev;
+	s->priv = priv;
+	s->api = api;
+	__atomic_store_n(&s->line_opened, open_line, __ATOMIC_SEQ_CST);
+	s->nknown = 0;
+	s->stale = 0;
+	pthread_mutex_unlock(&s->hlock);
+	pthread_rwlock_unlock(&s->lock);
+	/* The release runs here, racing with calls to its device. */
+	if (old >= 0)
+		close(old);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Events                                                             */
+
+static bool is_state(__u32 s)
+{
+	switch (s) {
+	case KTAPI_CALLSTATE_IDLE: case KTAPI_CALLSTATE_OFFERING:
+	case KTAPI_CALLSTATE_DIALING: case KTAPI_CALLSTATE_RINGBACK:
+	case KTAPI_CALLSTATE_CONNECTED: case KTAPI_CALLSTATE_DISCONNECTED:
+		return true;
+	}
+	return false;
+}
+
+static bool is_mode(__u32 m)
+{
+	switch (m) {
+	case KTAPI_DISCONNECTMODE_NORMAL: case KTAPI_DISCONNECTMODE_REJECT:
+	case KTAPI_DISCONNECTMODE_BUSY: case KTAPI_DISCONNECTMODE_BADADDRESS:
+	case KTAPI_DISCONNECTMODE_UNAVAIL:
+		return true;
+	}
+	return false;
+}
+
+static bool transition_ok(__u32 from, __u32 to)
+{
+	switch (from) {
+	case KTAPI_CALLSTATE_DIALING:
+		return to == KTAPI_CALLSTATE_RINGBACK ||
+		       to == KTAPI_CALLSTATE_DISCONNECTED ||
+		       to == KTAPI_CALLSTATE_IDLE;
+	case KTAPI_CALLSTATE_RINGBACK:
+	case KTAPI_CALLSTATE_OFFERING:
+		return to == KTAPI_CALLSTATE_CONNECTED ||
+		       to == KTAPI_CALLSTATE_DISCONNECTED ||
+		       to == KTAPI_CALLSTATE_IDLE;
+	case KTAPI_CALLSTATE_CONNECTED:
+		return to == KTAPI_CALLSTATE_DISCONNECTED ||
+		       to == KTAPI_CALLSTATE_IDLE;
+	case KTAPI_CALLSTATE_DISCONNECTED:
+		return to == KTAPI_CALLSTATE_IDLE;
+	}
+	return false;
+}
+
+static struct track *track_find(struct slot *s, __u32 h, bool create)
+{
+	unsigned int i, k = h % TRACK;
+
+	for (i = 0; i < TRACK; i++, k = (k + 1) % TRACK) {
+		if (s->tr[k].handle == h)
+			return &s->tr[k];
+		if (!s->tr[k].handle) {
+			if (!create)
+				return NULL;
+			memset(&s->tr[k], 0, sizeof(s->tr[k]));
+			s->tr[k].handle = h;
+			return &s->tr[k];
+		}
+	}
+	return NULL;
+}
+
+static void track_reset(struct slot *s, bool lenient)
+{
+	memset(s->tr, 0, sizeof(s->tr));
+	s->lenient = lenient;
+	s->closed = false;
+	s->last_time = 0;
+}
+
+static void track_forget(struct slot *s, struct track *t)
+{
+	/* Open addressing without tombstones: rebuild the table. */
+	struct track copy[TRACK];
+	unsigned int i;
+
+	t->handle = 0;
+	memcpy(copy, s->tr, sizeof(copy));
+	memset(s->tr, 0, sizeof(s->tr));
+	for (i = 0; i < TRACK; i++) {
+		if (copy[i].handle) {
+			struct track *n = track_find(s, copy[i].handle, true);
+
+			if (n)
+				*n = copy[i];
+		}
+	}
+}
+
+/*
+ * Check one record of file @si, generation @gen.  @tracked: the slot's
+ * tracker belongs to this generation (s->rlock held by the caller).
+ */
+static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
+			bool tracked)
+{
+	struct slot *s = &g.slot[si];
+	struct track *t;
+
+	__atomic_add_fetch(&g.events, 1, __ATOMIC_RELAXED);
+	if (ev->reserved)
+		violation(&g.ev_violations, "file %d: event with reserved %u",
+			  si, ev->reserved);
+	switch (ev->type) {
+	case KTAPI_EV_APPNEWCALL:
+		__atomic_add_fetch(&g.appnewcalls, 1, __ATOMIC_RELAXED);
+		if (!ev->handle || !ev->call_id || ev->state_mode ||
+		    ev->dropped ||
+		    (ev->privilege != KTAPI_PRIVILEGE_OWNER &&
+		     ev->privilege != KTAPI_PRIVILEGE_MONITOR) ||
+		    (ev->state != KTAPI_CALLSTATE_OFFERING &&
+		     ev->state != KTAPI_CALLSTATE_DIALING))
+			violation(&g.ev_violations,
+				  "file %d: bad APPNEWCALL h %u call %u state %#x mode %#x priv %#x",
+				  si, ev->handle, ev->call_id, ev->state,
+				  ev->state_mode, ev->privilege);
+		known_add(s, gen, ev->handle);
+		break;
+	case KTAPI_EV_CALLSTATE:
+		if (!ev->handle || !ev->call_id || ev->dropped ||
+		    !is_state(ev->state) ||
+		    (ev->privilege != KTAPI_PRIVILEGE_OWNER &&
+		     ev->privilege != KTAPI_PRIVILEGE_MONITOR) ||
+		    (ev->state == KTAPI_CALLSTATE_DISCONNECTED) !=
+		    (ev->state_mode != 0) ||
+		    (ev->state_mode && !is_mode(ev->state_mode)))
+			violation(&g.ev_violations,
+				  "file %d: bad CALLSTATE h %u call %u state %#x mode %#x priv %#x",
+				  si, ev->handle, ev->call_id, ev->state,
+				  ev->state_mode, ev->privilege);
+		break;
+	case KTAPI_EV_LINE_CLOSE:
+		__atomic_add_fetch(&g.line_closes, 1, __ATOMIC_RELAXED);
+		if (ev->handle || ev->call_id || ev->state || ev->state_mode ||
+		    ev->privilege || ev->dropped)
+			violation(&g.ev_violations, "file %d: LINE_CLOSE with data",
+				  si);
+		break;
+	case KTAPI_EV_OVERFLOW:
+		__atomic_add_fetch(&g.overflows, 1, __ATOMIC_RELAXED);
+		if (!ev->dropped || ev->handle || ev->call_id || ev->state ||
+		    ev->state_mode || ev->privilege)
+			violation(&g.ev_violations,
+				  "file %d: bad OVERFLOW dropped %u", si,
+				  ev->dropped);
+		break;
+	default:
+		violation(&g.ev_violations, "file %d: event type %u", si,
+			  ev->type);
+		return;
+	}
+	if (!ev->time_ns || ev->time_ns > kr_now_ns())
+		violation(&g.ev_violations, "file %d: event time %llu", si,
+			  (unsigned long long)ev->time_ns);
+	if (!tracked)
+		return;
+	if (s->closed) {
+		/*
+		 * After LINE_CLOSE the file has no handle and is on no line:
+		 * nothing can be queued after it (not even OVERFLOW, as
+		 * LINE_CLOSE could not have been queued after a drop).
+		 */
+		violation(&g.ev_violations,
+			  "file %d: event after LINE_CLOSE: type %u handle %u call %u state %#x mode %#x",
+			  si, ev->type, ev->handle, ev->call_id, ev->state,
+			  ev->state_mode);
+		return;
+	}
+
+	/* Order: times never go back (OVERFLOW is stamped when read). */
+	if (ev->type != KTAPI_EV_OVERFLOW) {
+		if (ev->time_ns < s->last_time)
+			violation(&g.ev_violations,
+				  "file %d: event type %u at %llu after one at %llu",
+				  si, ev->type, (unsigned long long)ev->time_ns,
+				  (unsigned long long)s->last_time);
+		s->last_time = ev->time_ns;
+	}
+	if (ev->type == KTAPI_EV_OVERFLOW) {
+		/* Events were lost: start again, leniently. */
+		track_reset(s, true);
+		return;
+	}
+	if (ev->type == KTAPI_EV_LINE_CLOSE) {
+		s->closed = true;
+		return;
+	}
+	t = track_find(s, ev->handle, false);
+	if (t && t->call_id != ev->call_id) {
+		/* The handle value came round again: a new call. */
+		track_forget(s, t);
+		t = NULL;
+	}
+	if (ev->type == KTAPI_EV_APPNEWCALL) {
+		if (t) {
+			violation(&g.ev_violations,
+				  "file %d: APPNEWCALL for handle %u (call %u) after its events",
+				  si, ev->handle, ev->call_id);
+			return;
+		}
+		t = track_find(s, ev->handle, true);
+		if (!t) {
+			track_reset(s, true);
+			return;
+		}
+		t->call_id = ev->call_id;
+		t->announced = ev->state;
+		return;
+	}
+	/* CALLSTATE */
+	if (!t) {
+		/* Not announced: our own MAKE_CALL's handle, DIALING first. */
+		if (!s->lenient && (ev->state != KTAPI_CALLSTATE_DIALING ||
+				    ev->privilege != KTAPI_PRIVILEGE_OWNER))
+			violation(&g.ev_violations,
+				  "file %d: first event of handle %u (call %u) is CALLSTATE %#x priv %#x",
+				  si, ev->handle, ev->call_id, ev->state,
+				  ev->privilege);
+		t = track_find(s, ev->handle, true);
+		if (!t) {
+			track_reset(s, true);
+			return;
+		}
+		t->call_id = ev->call_id;
+		t->last = ev->state;
+	} else if (!t->last) {
+		if (ev->state != t->announced)
+			violation(&g.ev_violations,
+				  "file %d: handle %u (call %u) announced %#x, then CALLSTATE %#x",
+				  si, ev->handle, ev->call_id, t->announced,
+				  ev->state);
+		t->last = ev->state;
+	} else {
+		if (!transition_ok(t->last, ev->state))
+			violation(&g.ev_violations,
+				  "file %d: handle %u (call %u): CALLSTATE %#x after %#x",
+				  si, ev->handle, ev->call_id, ev->state,
+				  t->last);
+		t->last = ev->state;
+	}
+	if (ev->state == KTAPI_CALLSTATE_IDLE)
+		track_forget(s, t);
+}
+
+/*
+ * Read events of slot @si: mode 0 poll(0) then read, 1 blocking read
+ * (interrupted by SIGUSR1), 2 poll with a timeout then read.
+ */
+static void read_events(int si, int mode, __u64 *r)
+{
+	struct slot *s = &g.slot[si];
+	struct ktapi_event ev[8];
+	unsigned int gen, nrec = 1 + rndn(r, 8);
+	const bool tracked = true;
+	ssize_t n;
+	int fd, i, e;
+	enum op op = mode == 0 ? OP_READ_NB : mode == 1 ? OP_READ_BLOCK :
+		     OP_READ_POLL;
+
+	if (pthread_mutex_trylock(&s->rlock))
+		return;
+	pthread_rwlock_rdlock(&s->lock);
+	fd = dup(s->fd);
+	gen = s->gen;
+	pthread_rwlock_unlock(&s->lock);
+	if (fd < 0) {
+		pthread_mutex_unlock(&s->rlock);
+		return;
+	}
+	if (s->tr_gen != gen) {
+		s->tr_gen = gen;
+		track_reset(s, false);
+	}
+	if (mode != 1) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		e = poll(&pfd, 1, mode == 0 ? 0 : 20);
+		if (e < 0) {
+			check(op, si, 0, errno, 1, EINTR);
+			goto out;
+		}
+		if (e == 0 || !(pfd.revents & POLLIN)) {
+			if (pfd.revents & ~(POLLIN | POLLRDNORM))
+				violation(&g.ev_violations, "file %d: poll revents %#x",
+					  si, pfd.revents);
+			count(op, EAGAIN);
+			goto out;
+		}
+	}
+	n = read(fd, ev, nrec * sizeof(ev[0]));
+	if (n < 0) {
+		/* Nothing can take our records: we are the only reader. */
+		check(op, si, 0, errno, 1, EINTR);
+		goto out;
+	}
+	count(op, 0);
+	if (n == 0 || n % sizeof(ev[0]) || n > (ssize_t)(nrec * sizeof(ev[0]))) {
+		violation(&g.ev_violations, "file %d: read returned %zd", si, n);
+		goto out;
+	}
+	for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++)
+		check_event(si, gen, &ev[i], tracked);
+out:
+	close(fd);
+	pthread_mutex_unlock(&s->rlock);
+}
+
+/* ------------------------------------------------------------------ */
+/* GET_CALL_INFO consistency                                          */
+
+static const char *info_problem(const struct ktapi_call_info *ci, __u32 h,
+				__u64 t0)
+{
+	if (ci->handle != h)
+		return "handle";
+	if (!ci->call_id)
+		return "call_id 0";
+	if (ci->device_id >= g.lines)
+		return "device_id";
+	if (ci->origin != KTAPI_CALLORIGIN_OUTBOUND &&
+	    ci->origin != KTAPI_CALLORIGIN_INTERNAL)
+		return "origin";
+	if (ci->reason != KTAPI_CALLREASON_DIRECT)
+		return "reason";
+	if (!is_state(ci->state))
+		return "state";
+	if (!(ci->states_seen & ci->state))
+		return "states_seen lacks the state";
+	if (ci->states_seen & ~0x4133u)
+		return "states_seen has impossible states";
+	if ((ci->state == KTAPI_CALLSTATE_DISCONNECTED) != (ci->state_mode != 0))
+		return "state_mode";
+	if (ci->privilege != KTAPI_PRIVILEGE_OWNER &&
+	    ci->privilege != KTAPI_PRIVILEGE_MONITOR)
+		return "privilege";
+	if (ci->num_owners > 1)
+		return "num_owners > 1";
+	if (ci->privilege == KTAPI_PRIVILEGE_OWNER && !ci->num_owners)
+		return "OWNER handle, num_owners 0";
+	if (ci->privilege == KTAPI_PRIVILEGE_MONITOR && !ci->num_monitors)
+		return "MONITOR handle, num_monitors 0";
+	if (ci->origin == KTAPI_CALLORIGIN_INTERNAL && !ci->related_call_id)
+		return "INTERNAL leg without related_call_id";
+	if (ci->related_call_id == ci->call_id)
+		return "related_call_id is the call itself";
+	if (!ci->create_time_ns || ci->create_time_ns > t0)
+		return "create_time_ns";
+	if (ci->state_time_ns < ci->create_time_ns || ci->state_time_ns > t0)
+		return "state_time_ns";
+	if (ci->caller_address[KTAPI_ADDRESS_MAX - 1] ||
+	    ci->called_address[KTAPI_ADDRESS_MAX - 1] ||
+	    !ci->caller_address[0] || !ci->called_address[0])
+		return "addresses";
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Workers                                                            */
+
+struct worker {
+	int idx;
+	bool unpriv;
+	__u64 rnd;
+	unsigned long long ops;
+};
+
+static void do_op(struct worker *w)
+{
+	__u64 *r = &w->rnd;
+	unsigned int k = rndn(r, 1000);
+	int si = rndn(r, g.files), fd, e;
+	struct slot *s = &g.slot[si];
+	struct ktapi_call_info ci;
+	struct ktapi_devcaps dc;
+	unsigned int gen;
+	__u32 api, h, dev;
+	char addr[16];
+	bool lopen;
+	__u64 t;
+
+	if (k < 30) {
+		e = slot_reopen(r, si, false);
+		check(OP_REOPEN, si, 0, e, 1, 0);
+		return;
+	}
+	if (k < 130) {
+		read_events(si, 0, r);
+		return;
+	}
+
+	pthread_rwlock_rdlock(&s->lock);
+	fd = s->fd;
+	gen = s->gen;
+	api = s->api;
+	dev = s->dev;
+	lopen = __atomic_load_n(&s->line_opened, __ATOMIC_SEQ_CST);
+
+	if (k < 330) {
+		/* MAKE_CALL: owned and unowned devices, no device. */
+		unsigned int d = rndn(r, 10);
+
+		if (d < 6)
+			snprintf(addr, sizeof(addr), "%u", 1000 + rndn(r, g.devices));
+		else if (d < 8)
+			snprintf(addr, sizeof(addr), "%u", 1000 + rndn(r, g.lines));
+		else
+			snprintf(addr, sizeof(addr), "%u", 990 + rndn(r, 10));
+		e = kr_make_call(fd, addr, &h, NULL);
+		check(OP_MAKE_CALL, si, 0, e, 4, 0, EBADFD, ENOSPC, ENOMEM);
+		if (!e)
+			known_add(s, gen, h);
+	} else if (k < 450) {
+		h = pick_handle(r, si);
+		e = kr_answer(fd, h);
+		check(OP_ANSWER, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+	} else if (k < 550) {
+		h = pick_handle(r, si);
+		e = kr_drop(fd, h);
+		check(OP_DROP, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+	} else if (k < 700) {
+		const char *bad;
+
+		h = pick_handle(r, si);
+		e = kr_info(fd, h, &ci);
+		t = kr_now_ns();
+		check(OP_INFO, si, h, e, 3, 0, ENOENT, EBADFD);
+		if (!e && (bad = info_problem(&ci, h, t)))
+			violation(&g.violations,
+				  "GET_CALL_INFO file %d handle %u: %s (call %u rel %u state %#x seen %#x mode %#x priv %#x own %u mon %u ct %llu st %llu)",
+				  si, h, bad, ci.call_id, ci.related_call_id,
+				  ci.state, ci.states_seen, ci.state_mode,
+				  ci.privilege, ci.num_owners, ci.num_monitors,
+				  (unsigned long long)ci.create_time_ns,
+				  (unsigned long long)ci.state_time_ns);
+	} else if (k < 840) {
+		h = pick_handle(r, si);
+		e = kr_dealloc(fd, h);
+		/* api is the file's even if another thread LINE_OPENs it now. */
+		if (api >= KTAPI_API_VERSION_2_0)
+			check(OP_DEALLOC, si, h, e, 3, 0, ENOENT, EBADFD);
+		else
+			check(OP_DEALLOC, si, h, e, 4, 0, ENOENT, EBADFD, EBUSY);
+		if (!e)
+			known_del(s, gen, h);
+	} else if (k < 880) {
+		dev = rndn(r, g.lines + 2);
+		e = kr_devcaps(fd, dev, &dc);
+		if (dev < g.lines) {
+			check(OP_DEVCAPS, si, dev, e, 1, 0);
+			snprintf(addr, sizeof(addr), "%u", 1000 + dev);
+			if (!e && (dc.num_devices != g.lines ||
+				   strcmp(dc.address, addr)))
+				violation(&g.violations,
+					  "GET_DEVCAPS(%u): %u devices, '%.64s'",
+					  dev, dc.num_devices, dc.address);
+		} else {
+			check(OP_DEVCAPS, si, dev, e, 1, ENODEV);
+		}
+	} else if (k < 920) {
+		/* LINE_OPEN with the slot's own parameters. */
+		e = kr_line_open(fd, dev, s->priv, api);
+		if (lopen)
+			check(OP_LINE_OPEN, si, dev, e, 1, EBUSY);
+		else
+			check(OP_LINE_OPEN, si, dev, e, 2, 0, EBUSY);
+		if (!e)
+			__atomic_store_n(&s->line_opened, 1, __ATOMIC_SEQ_CST);
+	} else if (k < 930) {
+		dev = rndn(r, g.devices);
+		e = kr_close_dev(fd, dev);
+		if (w->unpriv)
+			check(OP_CLOSE_DEV, si, dev, e, 1, EPERM);
+		else
+			check(OP_CLOSE_DEV, si, dev, e, 1, 0);
+	} else {
+		/* Malformed on purpose: the errno is exact. */
+		struct ktapi_call_op op = { .size = sizeof(op), .flags = 1 };
+		char big[sizeof(op) + 8] = { 0 };
+		unsigned long cmds[] = { KTAPI_IOC_ANSWER, KTAPI_IOC_DROP,
+					 KTAPI_IOC_DEALLOCATE_CALL };
+		unsigned long cmd = cmds[rndn(r, 3)];
+
+		op.handle = pick_handle(r, si);
+		switch (rndn(r, 3)) {
+		case 0:
+			e = kr_err(ioctl(fd, cmd, &op));
+			check(OP_MALFORMED, si, 1, e, 1, EINVAL);
+			break;
+		case 1:
+			op.flags = 0;
+			op.size = 8;
+			e = kr_err(ioctl(fd, cmd, &op));
+			check(OP_MALFORMED, si, 2, e, 1, EINVAL);
+			break;
+		default:
+			op.flags = 0;
+			op.size = sizeof(big);
+			memcpy(big, &op, sizeof(op));
+			big[sizeof(big) - 1] = 1;
+			e = kr_err(ioctl(fd, cmd, big));
+			check(OP_MALFORMED, si, 3, e, 1, E2BIG);
+			break;
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	if (w->unpriv) {
+		/* This thread only: raw system calls, not glibc's broadcast. */
+		if (syscall(SYS_setresgid, 65534, 65534, 65534) ||
+		    syscall(SYS_setresuid, 65534, 65534, 65534)) {
+			violation(&g.violations, "cannot drop privileges: %s",
+				  strerror(errno));
+			w->unpriv = false;
+		}
+	}
+	while (!g.stop) {
+		do_op(w);
+		w->ops++;
+	}
+	return NULL;
+}
+
+/* /proc/self/fdinfo of a file: the module's lines are there. */
+static void read_fdinfo(int si)
+{
+	struct slot *s = &g.slot[si];
+	char path[64], buf[1024];
+	int fd, e;
+
+	pthread_rwlock_rdlock(&s->lock);
+	fd = dup(s->fd);
+	pthread_rwlock_unlock(&s->lock);
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	e = kr_read_file(path, buf, sizeof(buf));
+	check(OP_FDINFO, si, 0, e, 1, 0);
+	if (!e && (!strstr(buf, "ktapi-line:\t") ||
+		   !strstr(buf, "ktapi-handles:\t") ||
+		   !strstr(buf, "ktapi-events-queued:\t")))
+		violation(&g.violations, "fdinfo of file %d: %s", si, buf);
+	close(fd);
+}
+
+static void *reader_main(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!g.stop) {
+		if (!rndn(&w->rnd, 8)) {
+			read_fdinfo(rndn(&w->rnd, g.files));
+			continue;
+		}
+		read_events(rndn(&w->rnd, g.files), 1 + rndn(&w->rnd, 2),
+			    &w->rnd);
+		w->ops++;
+	}
+	return NULL;
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+/* ------------------------------------------------------------------ */
+/* The publish race probe                                             */
+
+struct probe {
+	int fd;
+	volatile __u32 next;		/* the handle the next MAKE_CALL gets */
+	volatile int stop;
+	unsigned long long hits, bad;
+};
+
+static void *probe_main(void *arg)
+{
+	struct probe *p = arg;
+	struct ktapi_call_info ci;
+	const char *bad;
+	__u32 h = 0;
+
+	while (!p->stop) {
+		if (p->next != h)
+			h = p->next;
+		if (kr_info(p->fd, h, &ci))
+			continue;
+		p->hits++;
+		/* Keep looking until the handle goes: DEALLOCATE races too. */
+		do {
+			bad = info_problem(&ci, h, kr_now_ns());
+		} while (!bad && !p->stop && !kr_info(p->fd, h, &ci));
+		if (bad) {
+			p->bad++;
+			violation(&g.probe_violations,
+				  "GET_CALL_INFO racing MAKE_CALL/DEALLOCATE_CALL, handle %u: %s (state %#x seen %#x rel %u own %u mon %u priv %#x ct %llu st %llu)",
+				  h, bad, ci.state, ci.states_seen,
+				  ci.related_call_id, ci.num_owners,
+				  ci.num_monitors, ci.privilege,
+				  (unsigned long long)ci.create_time_ns,
+				  (unsigned long long)ci.state_time_ns);
+		}
+		/* Once per handle. */
+		while (!p->stop && p->next == h)
+			sched_yield();
+	}
+	return NULL;
+}
+
+/*
+ * Thread A makes calls; thread B spins GET_CALL_INFO on the handle A's
+ * next MAKE_CALL will get (allocation is cyclic, so it is known), to catch
+ * a handle published before its call is complete.
+ */
+static bool publish_probe(unsigned int ms, unsigned long long *calls,
+			  unsigned long long *hits)
+{
+	struct probe p = { 0 };
+	pthread_t tid;
+	__u64 end = kr_now_ns() + ms * 1000000ULL;
+	int fb, fm, e;
+	__u32 h, last = 0;
+
+	p.fd = kr_open();
+	fb = kr_open();
+	fm = kr_open();
+	if (p.fd < 0 || fb < 0 || fm < 0 ||
+	    kr_line_open(p.fd, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kr_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR, KTAPI_API_VERSION_2_2)) {
+		printf("# publish probe: setup failed: %s\n", strerror(errno));
+		return false;
+	}
+	p.next = 1;
+	pthread_create(&tid, NULL, probe_main, &p);
+	*calls = 0;
+	while (kr_now_ns() < end) {
+		e = kr_make_call(p.fd, "1001", &h, NULL);
+		if (e) {
+			violation(&g.probe_violations, "publish probe: MAKE_CALL %s",
+				  kr_errname(e));
+			break;
+		}
+		(*calls)++;
+		if (last && h != (last == (__u32)g.max_handles ? 1 : last + 1))
+			violation(&g.probe_violations,
+				  "publish probe: handle %u after %u (not cyclic)",
+				  h, last);
+		last = h;
+		/* Tear the call down and let B aim at the next handle. */
+		kr_dealloc(p.fd, h);
+		kr_drain(fb, NULL, 0);
+		kr_drain(fm, NULL, 0);
+		kr_drain(p.fd, NULL, 0);
+		p.next = h == (__u32)g.max_handles ? 1 : h + 1;
+		if (*calls % 64 == 0) {
+			/* Deallocate what fb and fm were given. */
+			close(fb);
+			close(fm);
+			fb = kr_open();
+			fm = kr_open();
+			kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER,
+				     KTAPI_API_VERSION_2_2);
+			kr_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR,
+				     KTAPI_API_VERSION_2_2);
+		}
+	}
+	p.stop = 1;
+	pthread_join(tid, NULL);
+	close(p.fd);
+	close(fb);
+	close(fm);
+	*hits = p.hits;
+	return g.probe_violations == 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool roundtrip(void)
+{
+	struct ktapi_event ev;
+	int fa = kr_open(), fb = kr_open();
+	__u32 ho, hi = 0;
+	bool ok = false;
+
+	if (fa < 0 || fb < 0 ||
+	    kr_line_open(fa, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kr_make_call(fa, "1001", &ho, NULL))
+		goto out;
+	if (kr_read_event(fb, &ev, 2000) || ev.type != KTAPI_EV_APPNEWCALL)
+		goto out;
+	hi = ev.handle;
+	if (kr_answer(fb, hi) || kr_drop(fa, ho) || kr_dealloc(fa, ho) ||
+	    kr_dealloc(fb, hi))
+		goto out;
+	ok = true;
+out:
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return ok;
+}
+
+static void usage(const char *me)
+{
+	fprintf(stderr,
+		"usage: %s [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS] [-D DEVICES]\n",
+		me);
+	exit(KSFT_FAIL);
+}
+
+int main(int argc, char **argv)
+{
+	struct worker workers[MAX_THREADS], readers[MAX_READERS];
+	unsigned long long total = 0, calls = 0, hits = 0;
+	struct kr_stats base, st;
+	pthread_rwlockattr_t rwattr;
+	struct sigaction sa;
+	bool seeded = false, ok;
+	__u64 r, t0, t1;
+	char a[256], b[256];
+	unsigned int i, j;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:")) != -1) {
+		switch (opt) {
+		case 'd': g.duration = strtoul(optarg, NULL, 0); break;
+		case 's': g.seed = strtoull(optarg, NULL, 0); seeded = true; break;
+		case 't': g.threads = strtoul(optarg, NULL, 0); break;
+		case 'f': g.files = strtoul(optarg, NULL, 0); break;
+		case 'r': g.readers = strtoul(optarg, NULL, 0); break;
+		case 'D': g.devices = strtoul(optarg, NULL, 0); break;
+		default: usage(argv[0]);
+		}
+	}
+	if (!g.threads || g.threads > MAX_THREADS || g.files < 2 ||
+	    g.files > MAX_FILES || g.readers > MAX_READERS || !g.devices ||
+	    !g.duration)
+		usage(argv[0]);
+	if (!seeded)
+		g.seed = kr_now_ns() ^ ((__u64)getpid() << 32);
+
+	ksft_print_header();
+	if (access(KR_DEV, F_OK))
+		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
+	if (kr_debugfs_mount() || kr_stats_read(&base))
+		ksft_exit_skip("no %s (needs debugfs and root)\n", KR_STATS);
+	ksft_set_plan(5);
+	g.lines = kr_param("lines");
+	g.max_handles = kr_param("max_handles");
+	if (g.lines < g.devices || g.max_handles <= 0)
+		ksft_exit_fail_msg("module parameters: lines %u max_handles %lld\n",
+				   g.lines, g.max_handles);
+	g.root = geteuid() == 0;
+	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices\n",
+		       g.seed, g.seed, g.duration, g.threads,
+		       g.root && g.threads > 1 ? " (the last one uid 65534)" : "",
+		       g.readers, g.files, g.devices);
+	fflush(stdout);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;	/* no SA_RESTART: EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_mutex_init(&g.log_lock, NULL);
+
+	/* Writers (re-opens) must not starve behind the workers. */
+	pthread_rwlockattr_init(&rwattr);
+	pthread_rwlockattr_setkind_np(&rwattr,
+				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	r = g.seed ? g.seed : 1;
+	for (i = 0; i < g.files; i++) {
+		struct slot *s = &g.slot[i];
+
+		pthread_rwlock_init(&s->lock, &rwattr);
+		pthread_mutex_init(&s->hlock, NULL);
+		pthread_mutex_init(&s->rlock, NULL);
+		s->fd = -1;
+		if (slot_reopen(&r, i, true))
+			ksft_exit_fail_msg("cannot open file %u: %s\n", i,
+					   strerror(errno));
+	}
+
+	t0 = kr_now_ns();
+	for (i = 0; i < g.threads; i++) {
+		workers[i].idx = i;
+		workers[i].unpriv = g.root && g.threads > 1 && i == g.threads - 1;
+		workers[i].rnd = g.seed * 0x9e3779b97f4a7c15ULL + i + 1;
+		workers[i].ops = 0;
+	}
+	for (i = 0; i < g.readers; i++) {
+		readers[i].idx = 100 + i;
+		readers[i].unpriv = false;
+		readers[i].rnd = g.seed * 0xbf58476d1ce4e5b9ULL + i + 1;
+		readers[i].ops = 0;
+	}
+	{
+		pthread_t wt[MAX_THREADS];
+		bool reader_alive[MAX_READERS];
+
+		for (i = 0; i < g.threads; i++)
+			pthread_create(&wt[i], NULL, worker_main, &workers[i]);
+		for (i = 0; i < g.readers; i++) {
+			pthread_create(&g.reader_tid[i], NULL, reader_main,
+				       &readers[i]);
+			reader_alive[i] = true;
+		}
+		/* Wake blocked readers now and then; stop at the deadline. */
+		while (kr_now_ns() - t0 < g.duration * 1000000000ULL) {
+			kr_sleep_ms(20);
+			for (i = 0; i < g.readers; i++)
+				pthread_kill(g.reader_tid[i], SIGUSR1);
+		}
+		g.stop = 1;
+		for (i = 0; i < g.threads; i++)
+			pthread_join(wt[i], NULL);
+		for (j = 0; j < 1000; j++) {
+			bool alive = false;
+
+			for (i = 0; i < g.readers; i++) {
+				if (!reader_alive[i])
+					continue;
+				if (pthread_tryjoin_np(g.reader_tid[i], NULL) == 0) {
+					reader_alive[i] = false;
+				} else {
+					alive = true;
+					pthread_kill(g.reader_tid[i], SIGUSR1);
+				}
+			}
+			if (!alive)
+				break;
+			kr_sleep_ms(10);
+		}
+	}
+	t1 = kr_now_ns();
+
+	for (i = 0; i < g.threads; i++)
+		total += workers[i].ops;
+	for (i = 0; i < g.readers; i++)
+		total += readers[i].ops;
+	ksft_print_msg("%llu operations in %.1f s: %.0f ops/s; %llu events read (%llu APPNEWCALL, %llu LINE_CLOSE, %llu OVERFLOW)\n",
+		       total, (t1 - t0) / 1e9, total / ((t1 - t0) / 1e9),
+		       g.events, g.appnewcalls, g.line_closes, g.overflows);
+	for (i = 0; i < NOPS; i++) {
+		char line[512];
+		int len = 0;
+
+		for (j = 0; j < NERRS; j++)
+			if (g.count[i][j])
+				len += snprintf(line + len, sizeof(line) - len,
+						" %s:%llu",
+						j < ARRAY_SIZE(errs) ?
+						kr_errname(errs[j]) : "other",
+						g.count[i][j]);
+		ksft_print_msg("  %-18s%s\n", op_name[i], len ? line : " -");
+	}
+
+	ok = g.violations == 0 && total > 0 &&
+	     g.count[OP_MAKE_CALL][0] > 0 && g.count[OP_ANSWER][0] > 0;
+	if (!g.count[OP_MAKE_CALL][0] || !g.count[OP_ANSWER][0])
+		ksft_print_msg("too little got done (no successful MAKE_CALL or ANSWER)\n");
+	ksft_test_result(ok, "every result in the allowed set (%llu violations)\n",
+			 g.violations);
+	ksft_test_result(g.ev_violations == 0 && g.events > 0,
+			 "every event well-formed and in order (%llu violations)\n",
+			 g.ev_violations);
+
+	for (i = 0; i < g.files; i++) {
+		close(g.slot[i].fd);
+		g.slot[i].fd = -1;
+	}
+	/* Releases are synchronous for close(); give readers' dups a moment. */
+	for (j = 0; j < 50; j++) {
+		if (kr_stats_read(&st))
+			break;
+		if (st.files == base.files && st.calls == base.calls &&
+		    st.handles == base.handles &&
+		    st.events_queued == base.events_queued &&
+		    st.lines_open == base.lines_open)
+			break;
+		kr_sleep_ms(100);
+	}
+	kr_stats_str(&base, a, sizeof(a));
+	kr_stats_str(&st, b, sizeof(b));
+	ksft_print_msg("stats before: %s\n", a);
+	ksft_print_msg("stats after:  %s\n", b);
+	ksft_test_result(st.files == base.files && st.calls == base.calls &&
+			 st.handles == base.handles &&
+			 st.events_queued == base.events_queued &&
+			 st.lines_open == base.lines_open,
+			 "files calls handles events_queued lines_open back to the start after closing every file\n");
+
+	ok = publish_probe(g.duration > 20 ? 5000 : 2000, &calls, &hits);
+	ksft_print_msg("publish probe: %llu calls, GET_CALL_INFO found %llu of them while they were made or deallocated\n",
+		       calls, hits);
+	ksft_test_result(ok, "GET_CALL_INFO racing MAKE_CALL and DEALLOCATE_CALL sees a consistent call\n");
+
+	ksft_test_result(roundtrip() && !kr_stats_read(&st) &&
+			 st.files == base.files && st.calls == base.calls &&
+			 st.handles == base.handles,
+			 "a call round trip works afterwards, nothing left\n");
+	ksft_finished();
+	return 0;
+}
