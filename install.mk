@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# install.mk: the tools, install and uninstall, DKMS and the host-side tests
+# of those.  Included at the end of the top-level Makefile, whose KDIR,
+# KREL, O and MODULE it uses.
+#
+#   make tools                 build/tools/ktapictl (needs userlib)
+#   make install               everything below, for KREL's kernel
+#   make uninstall             remove exactly what "make install" installs
+#   make install-dkms          module sources to /usr/src/ktapi-VERSION for
+#                              DKMS, then (without DESTDIR) dkms add, build,
+#                              install
+#   make uninstall-dkms        dkms remove --all, remove the sources
+#   make check-host            the host-side tests: tests/ktapictl_test.sh,
+#                              tests/man_test.sh, tests/install_test.sh,
+#                              tests/dkms_test.sh; TAP in $(O)/host/*.tap
+#
+# Variables (make install VAR=value; the defaults follow the GNU and FHS
+# conventions):
+#   DESTDIR        staging root, prepended to every path (default empty)
+#   PREFIX         /usr/local; a distribution package uses /usr
+#   BINDIR         $(PREFIX)/bin                        ktapictl
+#   LIBDIR         $(PREFIX)/lib                        libktapi.{a,so*}, pkgconfig/
+#   INCLUDEDIR     $(PREFIX)/include                    libktapi.h, linux/ktapi.h
+#   MANDIR         $(PREFIX)/share/man                  man1, man3, man4
+#   UDEVRULESDIR   $(PREFIX)/lib/udev/rules.d           60-ktapi.rules
+#   SYSUSERSDIR    $(PREFIX)/lib/sysusers.d             ktapi.conf (group ktapi)
+#   MODDIR         /lib/modules/$(KREL)/updates         ktapi.ko (not under PREFIX:
+#                                                       modprobe looks only there)
+#   DKMS_SRCDIR    /usr/src/ktapi-$(KTAPI_VERSION)      DKMS sources (install-dkms)
+#
+# udev reads /usr/local/lib/udev/rules.d as well as /usr/lib/udev/rules.d
+# (and /etc, /run), so $(PREFIX)/lib/udev/rules.d works for both prefixes;
+# the same holds for sysusers.d.  Distributions with a split /usr pass
+# UDEVRULESDIR=/lib/udev/rules.d.
+#
+# System integration runs only when DESTDIR is empty (a real install, as
+# root): depmod -a $(KREL), ldconfig, creating the group "ktapi" (systemd-
+# sysusers, else groupadd --system) and reloading udev's rules.  With
+# DESTDIR set these are the package's job (postinst, triggers): depmod -b
+# DESTDIR would write module index files for that kernel into the staging
+# tree, which a package must not ship.  uninstall never deletes the group.
+
+KTAPI_VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' $(CURDIR)/module/main.c)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MODDIR ?= /lib/modules/$(KREL)/updates
+DKMS_SRCDIR ?= /usr/src/ktapi-$(KTAPI_VERSION)
+DESTDIR ?=
+
+INSTALL ?= install
+DEPMOD ?= depmod
+LDCONFIG ?= ldconfig
+DKMS ?= dkms
+
+# libktapi's file names, from userlib/Makefile (which installs them).
+LIBKTAPI_MAJOR := $(shell sed -n 's/^VERSION_MAJOR[[:space:]]*:=[[:space:]]*//p' $(CURDIR)/userlib/Makefile)
+LIBKTAPI_VERSION := $(subst $$(VERSION_MAJOR),$(LIBKTAPI_MAJOR),$(shell sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' $(CURDIR)/userlib/Makefile))
+LIBKTAPI_FILES := libktapi.a libktapi.so libktapi.so.$(LIBKTAPI_MAJOR) \
+	libktapi.so.$(LIBKTAPI_VERSION) pkgconfig/libktapi.pc
+
+# Every libktapi function gets a man3 link page to libktapi(3).
+LIBKTAPI_FUNCS := $(shell sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' $(CURDIR)/userlib/libktapi.map)
+
+TOOLS_O := $(O)/tools
+USERLIB_VARS = O=$(O)/userlib PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \
+	INCLUDEDIR=$(INCLUDEDIR) DESTDIR=$(DESTDIR)
+
+# Keep the including Makefile's default goal ("all").
+_ktapi_install_mk_goal := $(.DEFAULT_GOAL)
+
+.PHONY: tools install uninstall install-module install-lib install-tools \
+	install-man install-udev uninstall-module uninstall-lib \
+	uninstall-tools uninstall-man uninstall-udev install-dkms \
+	uninstall-dkms check-host clean-tools
+
+tools: userlib
+	$(MAKE) -C tools O=$(TOOLS_O) LIBO=$(O)/userlib
+
+clean: clean-tools
+clean-tools:
+	-@[ ! -f tools/Makefile ] || $(MAKE) -C tools O=$(TOOLS_O) clean
+	rm -rf $(O)/host
+
+install: install-module install-lib install-tools install-man install-udev
+uninstall: uninstall-module uninstall-lib uninstall-tools uninstall-man \
+	uninstall-udev
+
+# --- the module --------------------------------------------------------------
+
+install-module: module
+	@if [ -z "$(KREL)" ]; then \
+		echo "ktapi: no kernel release for KDIR='$(KDIR)'" >&2; exit 1; fi
+	@v=$$(modinfo -F vermagic $(MODULE) | cut -d ' ' -f 1); \
+	if [ "$$v" != "$(KREL)" ]; then \
+		echo "ktapi: $(MODULE) is built for '$$v', not $(KREL)" >&2; exit 1; fi
+	$(INSTALL) -d $(DESTDIR)$(MODDIR)
+	$(INSTALL) -m 0644 $(MODULE) $(DESTDIR)$(MODDIR)/ktapi.ko
+ifeq ($(DESTDIR),)
+	$(DEPMOD) -a $(KREL)
+endif
+
+uninstall-module:
+	rm -f $(DESTDIR)$(MODDIR)/ktapi.ko
+ifeq ($(DESTDIR),)
+	@if [ -n "$(KREL)" ] && [ -d /lib/modules/$(KREL) ]; then \
+		echo "$(DEPMOD) -a $(KREL)"; $(DEPMOD) -a $(KREL); fi
+endif
+
+# --- libktapi, its headers and pkg-config file (userlib/Makefile) ------------
+
+# The .pc file holds PREFIX: make it again for this PREFIX.
+install-lib: userlib
+	rm -f $(O)/userlib/libktapi.pc
+	$(MAKE) -C userlib $(USERLIB_VARS) install
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+uninstall-lib:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(LIBKTAPI_FILES))
+	rm -f $(DESTDIR)$(INCLUDEDIR)/libktapi.h $(DESTDIR)$(INCLUDEDIR)/linux/ktapi.h
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+# --- ktapictl -----------------------------------------------------------------
+
+install-tools: tools
+	$(MAKE) -C tools O=$(TOOLS_O) LIBO=$(O)/userlib PREFIX=$(PREFIX) \
+		BINDIR=$(BINDIR) DESTDIR=$(DESTDIR) install
+
+uninstall-tools:
+	rm -f $(DESTDIR)$(BINDIR)/ktapictl
+
+# --- man pages ------------------------------------------------------------------
+
+install-man:
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man4
+	$(INSTALL) -m 0644 man/ktapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 man/libktapi.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 man/ktapi.4 $(DESTDIR)$(MANDIR)/man4/
+	@set -e; for f in $(LIBKTAPI_FUNCS); do \
+		echo ".so man3/libktapi.3" > $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+	done; echo "man3 link pages: $(LIBKTAPI_FUNCS)"
+
+uninstall-man:
+	rm -f $(DESTDIR)$(MANDIR)/man1/ktapictl.1 \
+		$(DESTDIR)$(MANDIR)/man3/libktapi.3 \
+		$(DESTDIR)$(MANDIR)/man4/ktapi.4 \
+		$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(LIBKTAPI_FUNCS))
+
+# --- udev rule and the group ----------------------------------------------------
+
+install-udev:
+	$(INSTALL) -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSUSERSDIR)
+	$(INSTALL) -m 0644 udev/60-ktapi.rules $(DESTDIR)$(UDEVRULESDIR)/
+	$(INSTALL) -m 0644 udev/ktapi.sysusers $(DESTDIR)$(SYSUSERSDIR)/ktapi.conf
+ifeq ($(DESTDIR),)
+	@if getent group ktapi >/dev/null; then :; \
+	elif command -v systemd-sysusers >/dev/null 2>&1; then \
+		echo "systemd-sysusers $(SYSUSERSDIR)/ktapi.conf"; \
+		systemd-sysusers $(SYSUSERSDIR)/ktapi.conf; \
+	else \
+		echo "groupadd --system ktapi"; groupadd --system ktapi; \
+	fi
+	-@if command -v udevadm >/dev/null 2>&1 && [ -S /run/udev/control ]; then \
+		udevadm control --reload && \
+		udevadm trigger --action=add --subsystem-match=misc --sysname-match=ktapi; fi
+endif
+
+uninstall-udev:
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-ktapi.rules \
+		$(DESTDIR)$(SYSUSERSDIR)/ktapi.conf
+ifeq ($(DESTDIR),)
+	-@if command -v udevadm >/dev/null 2>&1 && [ -S /run/udev/control ]; then \
+		udevadm control --reload; fi
+endif
+
+# --- DKMS -----------------------------------------------------------------------
+
+# Only what Kbuild needs: dkms.conf, Kbuild, module/, uapi/linux/ktapi.h.
+DKMS_FILES := dkms.conf Kbuild module/Kbuild \
+	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
+	uapi/linux/ktapi.h
+
+install-dkms:
+	@for f in $(DKMS_FILES); do \
+		echo "$(INSTALL) -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f"; \
+		$(INSTALL) -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f || exit 1; \
+	done
+ifeq ($(DESTDIR),)
+	$(DKMS) add -m ktapi -v $(KTAPI_VERSION)
+	$(DKMS) install -m ktapi -v $(KTAPI_VERSION)
+endif
+
+uninstall-dkms:
+ifeq ($(DESTDIR),)
+	-$(DKMS) remove -m ktapi -v $(KTAPI_VERSION) --all
+endif
+	rm -rf $(DESTDIR)$(DKMS_SRCDIR)
+
+# --- host-side tests ----------------------------------------------------------
+
+# Each prints TAP, kept in $(HOST_TAPS) for scripts/tap-summary.sh, and
+# exits non-zero on a failure; none loads a module into the running kernel.
+# dkms_test.sh builds for each series of KERNELS (top-level Makefile).
+HOST_TAPDIR := $(O)/host
+HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
+	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap
+
+check-host: tools
+	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
+	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
+		"man tests/man_test.sh" "install tests/install_test.sh" \
+		"dkms tests/dkms_test.sh $(KERNELS)"; do \
+		set -- $$t; name=$$1; shift; \
+		echo "== host test $$name: $$*"; \
+		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \
+		cat $(HOST_TAPDIR)/$$name.tap; \
+	done; \
+	exit $$rc
+
+.DEFAULT_GOAL := $(_ktapi_install_mk_goal)

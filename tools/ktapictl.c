@@ -1,0 +1,1353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ktapictl - look at and drive the ktapi device from the command line.
+ *
+ *   ktapictl [--json] devices
+ *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC]
+ *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC]
+ *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC]
+ *   ktapictl [--json] close DEVICE
+ *   ktapictl [--json] stats
+ *   ktapictl [--json] load [NAME|PATH] [PARAM...]
+ *   ktapictl [--json] unload [NAME]
+ *
+ * Everything goes through libktapi; the only other files read are the
+ * module's sysfs directory and its debugfs statistics.  Output is one line
+ * per record (a human-readable one, or one JSON object with --json), and
+ * stdout is line-buffered so that a pipe sees each event as it happens.
+ *
+ * Signals: SIGTERM, and SIGINT/SIGHUP unless they were ignored when we
+ * started (a background job of a non-interactive shell), end "monitor",
+ * and make "call" and "answer" drop their call, wait for IDLE and exit.
+ * They are blocked except inside ppoll(), so no event is lost or half
+ * handled when one arrives.
+ */
+#define _GNU_SOURCE	/* ppoll, strerrorname_np */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libktapi.h>
+
+#ifndef KTAPI_VERSION
+#define KTAPI_VERSION "unknown"
+#endif
+
+/* Exit statuses; keep in step with usage() and man/ktapictl.1. */
+enum {
+	EX_OK = 0,	/* success */
+	EX_FAIL = 1,	/* the operation failed */
+	EX_USAGE = 2,	/* bad command line */
+	EX_UNAVAIL = 3,	/* no device, module, line device or statistics */
+	EX_PERM = 4,	/* permission denied */
+};
+
+#define NSEC_PER_SEC	((int64_t)1000000000)
+#define DEBUGFS_MAGIC_NR	0x64626720
+#define SYSFS_MODULE	"/sys/module/ktapi"
+#define STATS_REL	"ktapi/stats"
+/* After a DROP, how long to wait for the IDLE event before giving up. */
+#define DROP_WAIT_NS	(5 * NSEC_PER_SEC)
+#define MAX_SECONDS	1e9
+#define EVBATCH		64
+
+static const char *prog = "ktapictl";
+static bool json;
+
+/* ---------------------------------------------------------------------- */
+/* Messages and exit statuses                                             */
+
+static void __attribute__((format(printf, 1, 2))) err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	return EX_USAGE;
+}
+
+/* "Device or resource busy (EBUSY, LINEERR_INVALCALLSTATE)" */
+static const char *errtext(int err, char *buf, size_t len)
+{
+	const char *tapi = ktapi_error_name(err);
+	const char *ename = strerrorname_np(err < 0 ? -err : err);
+
+	if (strcmp(tapi, KTAPI_ERROR_NAME_UNKNOWN))
+		snprintf(buf, len, "%s (%s, %s)", strerror(err < 0 ? -err : err),
+			 ename ? ename : "?", tapi);
+	else
+		snprintf(buf, len, "%s (%s)", strerror(err < 0 ? -err : err),
+			 ename ? ename : "?");
+	return buf;
+}
+
+#define ERRTEXT(err) errtext((err), (char[160]){ 0 }, 160)
+
+/* The exit status for a failure to reach the device or a line device. */
+static int open_status(int err)
+{
+	switch (-err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		return EX_UNAVAIL;
+	case EACCES:
+	case EPERM:
+		return EX_PERM;
+	default:
+		return EX_FAIL;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Time                                                                   */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Output: JSON Lines or text                                             */
+
+static void json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putchar('"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", stdout);
+			break;
+		case '\\':
+			fputs("\\\\", stdout);
+			break;
+		case '\n':
+			fputs("\\n", stdout);
+			break;
+		case '\t':
+			fputs("\\t", stdout);
+			break;
+		case '\r':
+			fputs("\\r", stdout);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				printf("\\u%04x", *p);
+			else
+				putchar(*p);
+		}
+	}
+	putchar('"');
+}
+
+static void json_begin(const char *type)
+{
+	fputs("{\"type\":", stdout);
+	json_string(type);
+}
+
+static void json_str(const char *key, const char *val)
+{
+	putchar(',');
+	json_string(key);
+	putchar(':');
+	json_string(val);
+}
+
+static void json_u64(const char *key, uint64_t val)
+{
+	putchar(',');
+	json_string(key);
+	printf(":%" PRIu64, val);
+}
+
+/* A value that is already a JSON number (digits, maybe a minus sign). */
+static void json_number(const char *key, const char *digits)
+{
+	putchar(',');
+	json_string(key);
+	printf(":%s", digits);
+}
+
+static void json_end(void)
+{
+	fputs("}\n", stdout);
+}
+
+/* A name helper's result, or the raw value when it does not know it. */
+static const char *name_or_hex(const char *name, uint32_t value, char *buf,
+			       size_t len)
+{
+	if (strcmp(name, KTAPI_NAME_INVALID))
+		return name;
+	snprintf(buf, len, "0x%" PRIx32, value);
+	return buf;
+}
+
+#define NAME(fn, v) name_or_hex(fn(v), (v), (char[16]){ 0 }, 16)
+
+static void text_time(int64_t ns)
+{
+	printf("[%5" PRId64 ".%06" PRId64 "] ", ns / NSEC_PER_SEC,
+	       (ns % NSEC_PER_SEC) / 1000);
+}
+
+/*
+ * One event.  @info, when not NULL, is the call info read right after an
+ * APPNEWCALL: its origin and addresses are shown too.
+ */
+static void print_event(uint32_t device, const struct ktapi_event *ev,
+			const struct ktapi_call_info *info)
+{
+	const char *type = NAME(ktapi_event_name, ev->type);
+	bool call_event = ev->type == KTAPI_EV_APPNEWCALL ||
+			  ev->type == KTAPI_EV_CALLSTATE;
+
+	if (json) {
+		json_begin("event");
+		json_str("event", type);
+		json_u64("time_ns", ev->time_ns);
+		json_u64("device", device);
+		if (call_event || (ev->type != KTAPI_EV_LINE_CLOSE &&
+				   ev->type != KTAPI_EV_OVERFLOW)) {
+			json_u64("handle", ev->handle);
+			json_u64("call_id", ev->call_id);
+			json_str("state", NAME(ktapi_callstate_name, ev->state));
+			json_str("state_mode",
+				 NAME(ktapi_disconnectmode_name, ev->state_mode));
+			json_str("privilege",
+				 NAME(ktapi_privilege_name, ev->privilege));
+		}
+		if (ev->type == KTAPI_EV_OVERFLOW)
+			json_u64("dropped", ev->dropped);
+		if (info) {
+			json_str("origin", NAME(ktapi_origin_name, info->origin));
+			json_u64("related_call_id", info->related_call_id);
+			json_str("caller", info->caller_address);
+			json_str("called", info->called_address);
+		}
+		json_end();
+		return;
+	}
+
+	text_time((int64_t)ev->time_ns);
+	printf("%-10s", type);
+	if (ev->type == KTAPI_EV_OVERFLOW) {
+		printf(" dropped=%" PRIu32 "\n", ev->dropped);
+		return;
+	}
+	if (ev->type == KTAPI_EV_LINE_CLOSE) {
+		putchar('\n');
+		return;
+	}
+	printf(" handle=%" PRIu32 " call_id=%" PRIu32 " state=%s mode=%s privilege=%s",
+	       ev->handle, ev->call_id, NAME(ktapi_callstate_name, ev->state),
+	       NAME(ktapi_disconnectmode_name, ev->state_mode),
+	       NAME(ktapi_privilege_name, ev->privilege));
+	if (info)
+		printf(" origin=%s caller=%s called=%s",
+		       NAME(ktapi_origin_name, info->origin),
+		       info->caller_address, info->called_address);
+	putchar('\n');
+}
+
+/*
+ * Something ktapictl did: make_call, answer, drop, deallocate.  @t is the
+ * time just before the ioctl, so that the events it causes come later.
+ */
+static void print_action(int64_t t, const char *action, uint32_t device,
+			 uint32_t handle, uint32_t call_id, const char *from,
+			 const char *to)
+{
+	if (json) {
+		json_begin("action");
+		json_str("action", action);
+		json_u64("time_ns", (uint64_t)t);
+		json_u64("device", device);
+		json_u64("handle", handle);
+		json_u64("call_id", call_id);
+		if (from)
+			json_str("from", from);
+		if (to)
+			json_str("to", to);
+		json_end();
+		return;
+	}
+	text_time(t);
+	printf("%-10s handle=%" PRIu32 " call_id=%" PRIu32, action, handle,
+	       call_id);
+	if (from)
+		printf(" from=%s", from);
+	if (to)
+		printf(" to=%s", to);
+	putchar('\n');
+}
+
+/* ---------------------------------------------------------------------- */
+/* Signals and waiting for events                                         */
+
+static volatile sig_atomic_t got_signal;
+static sigset_t wait_mask;	/* the mask inside ppoll(): signals open */
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * Catch SIGTERM, and SIGINT and SIGHUP unless they are ignored (as in a
+ * background job of a non-interactive shell, which must stay immune to
+ * the terminal's ^C).  They stay blocked except inside ppoll().
+ */
+static void setup_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGHUP, SIGTERM };
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN && sigs[i] != SIGTERM)
+			continue;
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigismember(&block, sigs[i]))
+			sigdelset(&wait_mask, sigs[i]);
+}
+
+/*
+ * Wait until @deadline (CLOCK_MONOTONIC ns, 0: for ever) for events and
+ * read up to @max of them.
+ *
+ * Return: the number read, 0 at the deadline, -EINTR when a signal came
+ * (got_signal is set), or another -errno.
+ */
+static int wait_events(int fd, struct ktapi_event *evs, unsigned int max,
+		       int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct timespec ts, *tsp = NULL;
+		int ret;
+
+		if (got_signal)
+			return -EINTR;
+		if (deadline) {
+			int64_t left = deadline - now_ns();
+
+			if (left <= 0)
+				return 0;
+			ts.tv_sec = left / NSEC_PER_SEC;
+			ts.tv_nsec = left % NSEC_PER_SEC;
+			tsp = &ts;
+		}
+		ret = ppoll(&pfd, 1, tsp, &wait_mask);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (ret == 0)
+			continue;	/* the deadline is checked above */
+		ret = ktapi_read_events(fd, evs, max, 0);
+		if (ret != 0)
+			return ret;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Opening the device and a line                                          */
+
+static int open_device(void)
+{
+	int fd = ktapi_open(0);
+
+	if (fd >= 0)
+		return fd;
+	if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO)
+		err_msg("cannot open %s: %s; is the ktapi module loaded? (ktapictl load)",
+			KTAPI_DEVICE_PATH, strerror(-fd));
+	else if (fd == -EACCES || fd == -EPERM)
+		err_msg("cannot open %s: %s; see ktapi(4), PERMISSIONS",
+			KTAPI_DEVICE_PATH, strerror(-fd));
+	else
+		err_msg("cannot open %s: %s", KTAPI_DEVICE_PATH, strerror(-fd));
+	return fd;
+}
+
+/*
+ * Open the device and a line on @device with @privileges.  Fills @address
+ * (KTAPI_ADDRESS_MAX bytes) with the line device's address.
+ *
+ * Return: the descriptor, or a negative exit status.
+ */
+static int open_line(uint32_t device, uint32_t privileges, char *address)
+{
+	struct ktapi_devcaps caps;
+	int fd, err;
+
+	fd = open_device();
+	if (fd < 0)
+		return -open_status(fd);
+	err = ktapi_get_devcaps(fd, device, &caps);
+	if (err == -ENODEV) {
+		/* Ask for the count on device 0, for a better message. */
+		if (ktapi_get_devcaps(fd, 0, &caps) == 0)
+			err_msg("no line device %" PRIu32 ": there are %" PRIu32
+				" (0..%" PRIu32 ")", device, caps.num_devices,
+				caps.num_devices - 1);
+		else
+			err_msg("no line device %" PRIu32, device);
+		close(fd);
+		return -EX_UNAVAIL;
+	}
+	if (err) {
+		err_msg("line device %" PRIu32 ": %s", device, ERRTEXT(err));
+		close(fd);
+		return -open_status(err);
+	}
+	memcpy(address, caps.address, KTAPI_ADDRESS_MAX);
+	address[KTAPI_ADDRESS_MAX - 1] = '\0';
+	err = ktapi_line_open(fd, device, privileges, KTAPI_API_VERSION_2_2);
+	if (err) {
+		err_msg("cannot open line device %" PRIu32 " as %s: %s", device,
+			ktapi_privilege_name(privileges), ERRTEXT(err));
+		close(fd);
+		return -(err == -ENODEV ? EX_UNAVAIL : EX_FAIL);
+	}
+	return fd;
+}
+
+/* ---------------------------------------------------------------------- */
+/* sysfs and debugfs                                                      */
+
+/* Read a one-line file into @buf without its newline.  Return: 0 or -errno. */
+static int read_line_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		int err = ferror(f) ? -EIO : -ENODATA;
+
+		fclose(f);
+		return err;
+	}
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The directory debugfs is mounted on: $KTAPI_DEBUGFS, /proc/self/mounts, or the default. */
+static void debugfs_dir(char *buf, size_t len)
+{
+	const char *env = getenv("KTAPI_DEBUGFS");
+	char line[4096];
+	FILE *f;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	snprintf(buf, len, "/sys/kernel/debug");
+	f = fopen("/proc/self/mounts", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char dev[256], dir[3072], type[64];
+
+		if (sscanf(line, "%255s %3071s %63s", dev, dir, type) == 3 &&
+		    !strcmp(type, "debugfs") && !strchr(dir, '\\')) {
+			snprintf(buf, len, "%s", dir);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* An integer in JSON's syntax: -?(0|[1-9][0-9]*) */
+static bool is_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		return s[1] == '\0';
+	if (*s < '1' || *s > '9')
+		return false;
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Commands                                                               */
+
+struct opts {
+	unsigned long count;	/* monitor --count, 0: none */
+	double timeout;		/* --timeout, < 0: none */
+	double hold;		/* --hold, < 0: none */
+};
+
+static int64_t deadline_after(double seconds)
+{
+	return now_ns() + (int64_t)(seconds * NSEC_PER_SEC) + 1;
+}
+
+static int cmd_devices(void)
+{
+	static const char *const params[] = {
+		"lines", "event_queue_len", "max_handles"
+	};
+	char vals[3][32], version[64];
+	bool have[3];
+	struct ktapi_devcaps caps;
+	uint32_t i, n;
+	int fd, err;
+	size_t p;
+
+	fd = open_device();
+	if (fd < 0)
+		return open_status(fd);
+	err = ktapi_get_devcaps(fd, 0, &caps);
+	if (err) {
+		err_msg("GET_DEVCAPS: %s", ERRTEXT(err));
+		close(fd);
+		return EX_FAIL;
+	}
+	n = caps.num_devices;
+
+	if (read_line_file(SYSFS_MODULE "/version", version, sizeof(version)))
+		version[0] = '\0';
+	for (p = 0; p < 3; p++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), SYSFS_MODULE "/parameters/%s",
+			 params[p]);
+		have[p] = read_line_file(path, vals[p], sizeof(vals[p])) == 0 &&
+			  is_number(vals[p]);
+	}
+	if (json) {
+		json_begin("module");
+		if (version[0])
+			json_str("version", version);
+		json_u64("num_devices", n);
+		for (p = 0; p < 3; p++)
+			if (have[p])
+				json_u64(params[p], strtoull(vals[p], NULL, 10));
+		json_end();
+	} else {
+		printf("ktapi%s%s: %" PRIu32 " line device%s", version[0] ? " " : "",
+		       version, n, n == 1 ? "" : "s");
+		for (p = 1; p < 3; p++)
+			if (have[p])
+				printf(", %s %s", params[p], vals[p]);
+		printf("\n%-6s  %s\n", "DEVICE", "ADDRESS");
+	}
+
+	for (i = 0; i < n; i++) {
+		err = ktapi_get_devcaps(fd, i, &caps);
+		if (err) {
+			err_msg("GET_DEVCAPS %" PRIu32 ": %s", i, ERRTEXT(err));
+			close(fd);
+			return EX_FAIL;
+		}
+		caps.address[KTAPI_ADDRESS_MAX - 1] = '\0';
+		if (json) {
+			json_begin("device");
+			json_u64("device", i);
+			json_str("address", caps.address);
+			json_u64("num_devices", caps.num_devices);
+			json_end();
+		} else {
+			printf("%6" PRIu32 "  %s\n", i, caps.address);
+		}
+	}
+	close(fd);
+	return EX_OK;
+}
+
+static int cmd_monitor(uint32_t device, const struct opts *o)
+{
+	struct ktapi_event evs[EVBATCH];
+	char address[KTAPI_ADDRESS_MAX];
+	unsigned long seen = 0;
+	int64_t deadline = 0;
+	int fd, status = EX_OK;
+	bool done = false;
+
+	setup_signals();
+	fd = open_line(device, KTAPI_PRIVILEGE_MONITOR, address);
+	if (fd < 0)
+		return -fd;
+	if (o->timeout >= 0)
+		deadline = deadline_after(o->timeout);
+
+	while (!done) {
+		int n = wait_events(fd, evs, EVBATCH, deadline);
+		int i;
+
+		if (n == -EINTR)
+			break;
+		if (n == 0) {
+			if (o->count) {
+				err_msg("timed out after %lu of %lu events", seen,
+					o->count);
+				status = EX_FAIL;
+			}
+			break;
+		}
+		if (n < 0) {
+			err_msg("reading events: %s", ERRTEXT(n));
+			status = EX_FAIL;
+			break;
+		}
+		for (i = 0; i < n && !done; i++) {
+			const struct ktapi_event *ev = &evs[i];
+			struct ktapi_call_info info;
+			bool have_info = false;
+
+			if (ev->type == KTAPI_EV_APPNEWCALL)
+				have_info = ktapi_get_call_info(fd, ev->handle,
+								&info) == 0;
+			print_event(device, ev, have_info ? &info : NULL);
+			/* A monitor gives its handle back once the call is over. */
+			if (ev->type == KTAPI_EV_CALLSTATE &&
+			    ev->state == KTAPI_CALLSTATE_IDLE)
+				ktapi_deallocate_call(fd, ev->handle);
+			if (ev->type == KTAPI_EV_LINE_CLOSE) {
+				err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE)",
+					device);
+				status = EX_FAIL;
+				done = true;
+			}
+			if (o->count && ++seen >= o->count)
+				done = true;
+		}
+	}
+	close(fd);
+	return status;
+}
+
+/*
+ * Following one call for "call" and "answer".
+ */
+struct follow {
+	int fd;
+	uint32_t device;
+	bool answering;		/* "answer": waiting for an OFFERING call */
+	bool answer_pending;	/* answer once the batch is printed */
+	bool have_call;
+	uint32_t handle, call_id;
+	uint32_t state;		/* the leg's last state */
+	bool disconnected;	/* DISCONNECTED before it was CONNECTED */
+	uint32_t disconnect_mode;	/* ... and its state_mode */
+	bool connected;		/* the leg was CONNECTED at some point */
+	bool dropping;		/* DROP sent (or the leg is going IDLE) */
+	bool idle;
+	int64_t drop_deadline;
+	int64_t hold_deadline;
+	const char *why_not;	/* why the call was not connected */
+	int status;
+};
+
+static void follow_drop(struct follow *f)
+{
+	int64_t t = now_ns();
+	int err;
+
+	if (f->dropping)
+		return;
+	f->dropping = true;
+	f->answer_pending = false;
+	f->drop_deadline = t + DROP_WAIT_NS;
+	err = ktapi_drop(f->fd, f->handle);
+	if (err == 0) {
+		print_action(t, "drop", f->device, f->handle, f->call_id, NULL,
+			     NULL);
+	} else if (err == -EBUSY) {
+		/* Already IDLE: its event is on the way (or read already). */
+	} else {
+		err_msg("drop handle %" PRIu32 ": %s", f->handle, ERRTEXT(err));
+		f->status = EX_FAIL;
+		f->idle = true;	/* nothing more will come */
+	}
+}
+
+/*
+ * An incoming call for "answer": take the first one offered to us, and
+ * answer it once the events read with it are printed (follow_answer()).
+ */
+static void follow_offer(struct follow *f, const struct ktapi_event *ev)
+{
+	if (!f->answering || f->have_call ||
+	    !(ev->privilege & KTAPI_PRIVILEGE_OWNER) ||
+	    ev->state != KTAPI_CALLSTATE_OFFERING)
+		return;
+	f->have_call = true;
+	f->answer_pending = true;
+	f->handle = ev->handle;
+	f->call_id = ev->call_id;
+	f->state = ev->state;
+}
+
+static void follow_answer(struct follow *f)
+{
+	int64_t t = now_ns();
+	int err;
+
+	f->answer_pending = false;
+	if (f->state != KTAPI_CALLSTATE_OFFERING)
+		return;		/* the caller gave up meanwhile */
+	err = ktapi_answer(f->fd, f->handle);
+	if (err) {
+		err_msg("answer handle %" PRIu32 ": %s", f->handle, ERRTEXT(err));
+		f->status = EX_FAIL;
+		f->why_not = "ANSWER failed";
+		follow_drop(f);
+		return;
+	}
+	print_action(t, "answer", f->device, f->handle, f->call_id, NULL, NULL);
+}
+
+static void follow_event(struct follow *f, const struct ktapi_event *ev,
+			 const struct opts *o)
+{
+	if (ev->type == KTAPI_EV_APPNEWCALL) {
+		follow_offer(f, ev);
+		return;
+	}
+	if (ev->type == KTAPI_EV_LINE_CLOSE) {
+		err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE)",
+			f->device);
+		f->status = EX_FAIL;
+		f->why_not = "the line was closed";
+		f->idle = true;
+		f->have_call = false;	/* the handle is void */
+		return;
+	}
+	if (ev->type != KTAPI_EV_CALLSTATE || !f->have_call ||
+	    ev->handle != f->handle)
+		return;
+	f->state = ev->state;
+	switch (ev->state) {
+	case KTAPI_CALLSTATE_CONNECTED:
+		f->connected = true;
+		if (o->hold >= 0)
+			f->hold_deadline = deadline_after(o->hold);
+		break;
+	case KTAPI_CALLSTATE_DISCONNECTED:
+		if (!f->connected) {
+			f->disconnected = true;
+			f->disconnect_mode = ev->state_mode;
+		}
+		follow_drop(f);
+		break;
+	case KTAPI_CALLSTATE_IDLE:
+		f->idle = true;
+		break;
+	}
+}
+
+static int follow_call(struct follow *f, const struct opts *o,
+		       int64_t timeout_deadline)
+{
+	struct ktapi_event evs[EVBATCH];
+	int signals = 0;
+
+	while (!f->idle) {
+		int64_t deadline = 0;
+		int n, i;
+
+		if (f->dropping)
+			deadline = f->drop_deadline;
+		else if (!f->connected)
+			deadline = timeout_deadline;
+		else
+			deadline = f->hold_deadline;
+
+		n = wait_events(f->fd, evs, EVBATCH, deadline);
+		if (n == -EINTR) {
+			got_signal = 0;
+			if (++signals > 1 || !f->have_call)
+				break;
+			if (!f->connected)
+				f->why_not = "interrupted";
+			follow_drop(f);
+			continue;
+		}
+		if (n == 0) {
+			if (f->dropping) {
+				err_msg("no IDLE event within %d s of DROP",
+					(int)(DROP_WAIT_NS / NSEC_PER_SEC));
+				f->status = EX_FAIL;
+				break;
+			}
+			if (!f->connected) {
+				f->why_not = f->have_call ? "no answer in time" :
+					     "no call in time";
+				if (!f->have_call)
+					break;
+			}
+			follow_drop(f);
+			continue;
+		}
+		if (n < 0) {
+			err_msg("reading events: %s", ERRTEXT(n));
+			f->status = EX_FAIL;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct ktapi_call_info info;
+			bool have_info = false;
+
+			if (evs[i].type == KTAPI_EV_APPNEWCALL)
+				have_info = ktapi_get_call_info(f->fd, evs[i].handle,
+								&info) == 0;
+			print_event(f->device, &evs[i], have_info ? &info : NULL);
+			follow_event(f, &evs[i], o);
+		}
+		if (f->answer_pending)
+			follow_answer(f);
+	}
+
+	if (f->have_call && f->idle) {
+		int64_t t = now_ns();
+		int err = ktapi_deallocate_call(f->fd, f->handle);
+
+		if (err == 0)
+			print_action(t, "deallocate", f->device, f->handle,
+				     f->call_id, NULL, NULL);
+		else
+			err_msg("deallocate handle %" PRIu32 ": %s", f->handle,
+				ERRTEXT(err));
+	}
+	if (f->status == EX_OK && !f->connected)
+		f->status = EX_FAIL;
+	return f->status;
+}
+
+static void not_connected(const struct follow *f, const char *what)
+{
+	if (f->connected)
+		return;
+	if (f->disconnected)
+		err_msg("%s: DISCONNECTED (%s)", what,
+			ktapi_disconnectmode_name(f->disconnect_mode));
+	else if (f->why_not)
+		err_msg("%s: %s", what, f->why_not);
+	else
+		err_msg("%s: not connected (%s)", what,
+			ktapi_callstate_name(f->state));
+}
+
+static int cmd_call(uint32_t device, const char *to, const struct opts *o)
+{
+	struct follow f = { .device = device };
+	char from[KTAPI_ADDRESS_MAX], what[160];
+	int64_t deadline = 0, t;
+	int err;
+
+	setup_signals();
+	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, from);
+	if (f.fd < 0)
+		return -f.fd;
+	if (o->timeout >= 0)
+		deadline = deadline_after(o->timeout);
+	t = now_ns();
+	err = ktapi_make_call(f.fd, to, &f.handle, &f.call_id);
+	if (err) {
+		err_msg("call %s from line device %" PRIu32 ": %s", to, device,
+			ERRTEXT(err));
+		close(f.fd);
+		return EX_FAIL;
+	}
+	f.have_call = true;
+	print_action(t, "make_call", device, f.handle, f.call_id, from, to);
+	follow_call(&f, o, deadline);
+	snprintf(what, sizeof(what), "call %s -> %s", from, to);
+	not_connected(&f, what);
+	close(f.fd);
+	return f.status;
+}
+
+static int cmd_answer(uint32_t device, const struct opts *o)
+{
+	struct follow f = { .device = device, .answering = true };
+	char address[KTAPI_ADDRESS_MAX], what[160];
+	int64_t deadline = 0;
+
+	setup_signals();
+	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, address);
+	if (f.fd < 0)
+		return -f.fd;
+	if (o->timeout >= 0)
+		deadline = deadline_after(o->timeout);
+	follow_call(&f, o, deadline);
+	snprintf(what, sizeof(what), "answer on %s", address);
+	not_connected(&f, what);
+	close(f.fd);
+	return f.status;
+}
+
+static int cmd_close(uint32_t device)
+{
+	int fd, err;
+
+	fd = open_device();
+	if (fd < 0)
+		return open_status(fd);
+	err = ktapi_close_line_device(fd, device);
+	close(fd);
+	if (err) {
+		err_msg("close line device %" PRIu32 ": %s", device, ERRTEXT(err));
+		return err == -ENODEV ? EX_UNAVAIL :
+		       err == -EPERM ? EX_PERM : EX_FAIL;
+	}
+	if (json) {
+		json_begin("action");
+		json_str("action", "close");
+		json_u64("time_ns", (uint64_t)now_ns());
+		json_u64("device", device);
+		json_end();
+	}
+	return EX_OK;
+}
+
+static int cmd_stats(void)
+{
+	char dir[3072], path[3200], line[512];
+	struct statfs sfs;
+	bool any = false;
+	FILE *f;
+
+	debugfs_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, STATS_REL);
+	f = fopen(path, "re");
+	if (!f) {
+		int e = errno;
+
+		if (e == EACCES || e == EPERM) {
+			err_msg("cannot read %s: %s (debugfs is for root only)",
+				path, strerror(e));
+			return EX_PERM;
+		}
+		if (e == ENOENT && !getenv("KTAPI_DEBUGFS") &&
+		    (statfs(dir, &sfs) || sfs.f_type != DEBUGFS_MAGIC_NR))
+			err_msg("debugfs is not mounted on %s (mount -t debugfs none %s)",
+				dir, dir);
+		else if (e == ENOENT)
+			err_msg("no %s: is the ktapi module loaded?", path);
+		else
+			err_msg("cannot read %s: %s", path, strerror(e));
+		return e == ENOENT ? EX_UNAVAIL : EX_FAIL;
+	}
+	if (json)
+		json_begin("stats");
+	while (fgets(line, sizeof(line), f)) {
+		char *key, *val, *save;
+
+		line[strcspn(line, "\n")] = '\0';
+		key = strtok_r(line, " \t", &save);
+		val = key ? strtok_r(NULL, " \t", &save) : NULL;
+		if (!key || !val)
+			continue;
+		any = true;
+		if (!json)
+			printf("%-16s %s\n", key, val);
+		else if (is_number(val))
+			json_number(key, val);
+		else
+			json_str(key, val);
+	}
+	if (ferror(f)) {
+		err_msg("reading %s: %s", path, strerror(errno));
+		fclose(f);
+		if (json)
+			json_end();
+		return EX_FAIL;
+	}
+	fclose(f);
+	if (json)
+		json_end();
+	if (!any) {
+		err_msg("%s is empty", path);
+		return EX_FAIL;
+	}
+	return EX_OK;
+}
+
+static int module_status(int err)
+{
+	switch (-err) {
+	case ENOENT:
+		return EX_UNAVAIL;
+	case EPERM:
+	case EACCES:
+		return EX_PERM;
+	default:
+		return EX_FAIL;
+	}
+}
+
+static int cmd_load(const char *name, int nparams, char **params)
+{
+	size_t len = 1;
+	char *p = NULL;
+	int i, err;
+
+	for (i = 0; i < nparams; i++)
+		len += strlen(params[i]) + 1;
+	if (nparams) {
+		p = calloc(1, len);
+		if (!p) {
+			err_msg("out of memory");
+			return EX_FAIL;
+		}
+		for (i = 0; i < nparams; i++) {
+			if (i)
+				strcat(p, " ");
+			strcat(p, params[i]);
+		}
+	}
+	err = ktapi_module_load(name, p);
+	if (err) {
+		const char *ename = strerrorname_np(-err);
+
+		err_msg("cannot load %s: %s (%s)", name, strerror(-err),
+			ename ? ename : "?");
+		free(p);
+		return module_status(err);
+	}
+	if (json) {
+		json_begin("action");
+		json_str("action", "load");
+		json_str("module", name);
+		json_str("params", p ? p : "");
+		json_end();
+	}
+	free(p);
+	return EX_OK;
+}
+
+static int cmd_unload(const char *name)
+{
+	int err = ktapi_module_unload(name);
+
+	if (err) {
+		const char *ename = strerrorname_np(-err);
+
+		err_msg("cannot unload %s: %s (%s)%s", name, strerror(-err),
+			ename ? ename : "?",
+			err == -EBUSY ? "; is /dev/ktapi still open?" :
+			err == -ENOENT ? "; it is not loaded" : "");
+		return module_status(err);
+	}
+	if (json) {
+		json_begin("action");
+		json_str("action", "unload");
+		json_str("module", name);
+		json_end();
+	}
+	return EX_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Command line                                                           */
+
+static void usage(void)
+{
+	printf(
+"Usage: %s [OPTION]... COMMAND [ARG]...\n"
+"Look at and drive the ktapi TAPI 2.2 call handle device (%s).\n"
+"\n"
+"Commands:\n"
+"  devices                 list the line devices and their addresses\n"
+"  monitor DEVICE          open DEVICE with MONITOR privilege and print its\n"
+"                          events until interrupted, --count or --timeout\n"
+"  call FROM ADDRESS       open line device FROM with OWNER privilege, call\n"
+"                          ADDRESS and print the call's events until it is\n"
+"                          IDLE; drop it after --hold SEC once connected\n"
+"  answer DEVICE           open DEVICE with OWNER privilege, answer the first\n"
+"                          call offered and print its events until it is\n"
+"                          IDLE; drop it after --hold SEC\n"
+"  close DEVICE            force a LINE_CLOSE on every open line of DEVICE\n"
+"                          (CLOSE_LINE_DEVICE, needs CAP_SYS_ADMIN)\n"
+"  stats                   print the module's statistics (debugfs)\n"
+"  load [NAME|PATH] [PARAM]...\n"
+"                          load the module through libkmod (default: ktapi),\n"
+"                          e.g. 'load ktapi lines=4'\n"
+"  unload [NAME]           unload the module (default: ktapi)\n"
+"\n"
+"Options:\n"
+"  -j, --json              print one JSON object per line (JSON Lines)\n"
+"  -c, --count N           monitor: exit after N events\n"
+"  -t, --timeout SEC       monitor: exit after SEC seconds; call: drop the\n"
+"                          call when it is not connected within SEC; answer:\n"
+"                          give up when no call comes within SEC\n"
+"  -H, --hold SEC          call, answer: drop the call SEC seconds after it\n"
+"                          is connected (default: wait for the other side)\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"SEC may have a fraction (0.5).  DEVICE and FROM are line device numbers,\n"
+"ADDRESS a dialable address (line device N has address 1000+N).\n"
+"\n"
+"Exit status:\n"
+"  0  success (call, answer: the call was connected)\n"
+"  1  the operation failed (an ioctl error, a call that was not connected,\n"
+"     a timeout before --count events, a forced LINE_CLOSE)\n"
+"  2  usage error\n"
+"  3  not available: no %s (module not loaded), no such line device,\n"
+"     no ktapi statistics in debugfs, no such module file or name\n"
+"  4  permission denied\n"
+"\n"
+"See ktapictl(1), ktapi(4) and libktapi(3).\n",
+	       prog, KTAPI_DEVICE_PATH, KTAPI_DEVICE_PATH);
+}
+
+enum { OPT_COUNT = 1 << 0, OPT_TIMEOUT = 1 << 1, OPT_HOLD = 1 << 2 };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "hold", required_argument, NULL, 'H' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > MAX_SECONDS)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool valid_address(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n < KTAPI_ADDRESS_MAX &&
+	       strspn(s, "0123456789*#+") == n;
+}
+
+/*
+ * Parse options anywhere on the command line: before the command (the
+ * first call, stopping at it) and among its arguments (the second).
+ * Return: -1 to go on, or an exit status.
+ */
+static int parse_opts(int argc, char **argv, bool stop_at_command,
+		      unsigned int *seen, struct opts *o)
+{
+	const char *shortopts = stop_at_command ? "+:jc:t:H:hV" : ":jc:t:H:hV";
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh */
+	while ((c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'c': {
+			char *end;
+
+			errno = 0;
+			o->count = strtoul(optarg, &end, 10);
+			if (errno || *end || o->count == 0 || *optarg < '0' ||
+			    *optarg > '9')
+				return usage_error("bad --count '%s' (a number >= 1)",
+						   optarg);
+			*seen |= OPT_COUNT;
+			break;
+		}
+		case 't':
+			if (!parse_seconds(optarg, &o->timeout))
+				return usage_error("bad --timeout '%s' (seconds >= 0)",
+						   optarg);
+			*seen |= OPT_TIMEOUT;
+			break;
+		case 'H':
+			if (!parse_seconds(optarg, &o->hold))
+				return usage_error("bad --hold '%s' (seconds >= 0)",
+						   optarg);
+			*seen |= OPT_HOLD;
+			break;
+		case 'h':
+			usage();
+			return EX_OK;
+		case 'V':
+			printf("ktapictl %s\n", KTAPI_VERSION);
+			return EX_OK;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_error("unknown option '-%c'", optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return -1;
+}
+
+struct command {
+	const char *name;
+	int min_args, max_args;	/* positional arguments; -1: any number */
+	unsigned int opts;	/* OPT_ bits it accepts */
+};
+
+static const struct command commands[] = {
+	{ "devices", 0, 0, 0 },
+	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT },
+	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD },
+	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD },
+	{ "close", 1, 1, 0 },
+	{ "stats", 0, 0, 0 },
+	{ "load", 0, -1, 0 },
+	{ "unload", 0, 1, 0 },
+};
+
+static const char *const opt_names[] = { "--count", "--timeout", "--hold" };
+
+static int device_arg(const char *s, uint32_t *dev)
+{
+	if (!parse_u32(s, dev))
+		return usage_error("bad line device '%s' (a number: 0, 1, ...)",
+				   s);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .count = 0, .timeout = -1, .hold = -1 };
+	const struct command *cmd = NULL;
+	unsigned int seen = 0;
+	uint32_t dev = 0;
+	size_t i;
+	int ret, nargs;
+	char **args;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	ret = parse_opts(argc, argv, true, &seen, &o);
+	if (ret >= 0)
+		return ret;
+	if (optind >= argc)
+		return usage_error("no command given");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[optind]);
+
+	/* The command's own arguments and options (argv[0] is its name). */
+	argc -= optind;
+	argv += optind;
+	ret = parse_opts(argc, argv, false, &seen, &o);
+	if (ret >= 0)
+		return ret;
+	args = argv + optind;
+	nargs = argc - optind;
+	if (nargs < cmd->min_args)
+		return usage_error("'%s' needs %d argument%s", cmd->name,
+				   cmd->min_args, cmd->min_args == 1 ? "" : "s");
+	if (cmd->max_args >= 0 && nargs > cmd->max_args)
+		return usage_error("too many arguments for '%s'", cmd->name);
+	for (i = 0; i < 3; i++)
+		if (seen & ~cmd->opts & (1u << i))
+			return usage_error("%s is not an option of '%s'",
+					   opt_names[i], cmd->name);
+
+	if (!strcmp(cmd->name, "devices"))
+		return cmd_devices();
+	if (!strcmp(cmd->name, "stats"))
+		return cmd_stats();
+	if (!strcmp(cmd->name, "load"))
+		return cmd_load(nargs ? args[0] : "ktapi",
+				nargs ? nargs - 1 : 0, args + 1);
+	if (!strcmp(cmd->name, "unload"))
+		return cmd_unload(nargs ? args[0] : "ktapi");
+
+	ret = device_arg(args[0], &dev);
+	if (ret >= 0)
+		return ret;
+	if (!strcmp(cmd->name, "monitor"))
+		return cmd_monitor(dev, &o);
+	if (!strcmp(cmd->name, "answer"))
+		return cmd_answer(dev, &o);
+	if (!strcmp(cmd->name, "close"))
+		return cmd_close(dev);
+	/* call */
+	if (!valid_address(args[1]))
+		return usage_error("bad address '%s' (1..%d characters of 0-9 * # +)",
+				   args[1], KTAPI_ADDRESS_MAX - 1);
+	return cmd_call(dev, args[1], &o);
+}
