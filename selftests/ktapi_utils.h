@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the ktapi kselftests: raw ioctls (no userlib, so the same
+ * source builds as a 32-bit binary and exercises compat_ptr_ioctl), event
+ * reading, module parameters and the debugfs stats file.
+ *
+ * Include after kselftest_harness.h: the macros below use _metadata.
+ */
+#ifndef KTAPI_UTILS_H
+#define KTAPI_UTILS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ktapi.h>
+
+#define KTAPI_DEV	"/dev/ktapi"
+#define KTAPI_DEBUGFS	"/sys/kernel/debug"
+#define KTAPI_STATS	KTAPI_DEBUGFS "/ktapi/stats"
+#define KTAPI_PARAMS	"/sys/module/ktapi/parameters/"
+
+/* How long to wait for an event that must come, and for one that must not. */
+#define EV_WAIT_MS	2000
+#define NO_EV_WAIT_MS	20
+
+#define EV_SIZE		sizeof(struct ktapi_event)
+
+/* Short names for the constants the tests use all the time. */
+#define S_IDLE		KTAPI_CALLSTATE_IDLE
+#define S_OFFERING	KTAPI_CALLSTATE_OFFERING
+#define S_DIALING	KTAPI_CALLSTATE_DIALING
+#define S_RINGBACK	KTAPI_CALLSTATE_RINGBACK
+#define S_CONNECTED	KTAPI_CALLSTATE_CONNECTED
+#define S_DISC		KTAPI_CALLSTATE_DISCONNECTED
+
+#define P_NONE		KTAPI_PRIVILEGE_NONE
+#define P_MON		KTAPI_PRIVILEGE_MONITOR
+#define P_OWN		KTAPI_PRIVILEGE_OWNER
+
+#define M_NORMAL	KTAPI_DISCONNECTMODE_NORMAL
+#define M_REJECT	KTAPI_DISCONNECTMODE_REJECT
+#define M_BUSY		KTAPI_DISCONNECTMODE_BUSY
+#define M_BADADDR	KTAPI_DISCONNECTMODE_BADADDRESS
+#define M_UNAVAIL	KTAPI_DISCONNECTMODE_UNAVAIL
+
+#define EV_NEW		KTAPI_EV_APPNEWCALL
+#define EV_CS		KTAPI_EV_CALLSTATE
+#define EV_CLOSE	KTAPI_EV_LINE_CLOSE
+#define EV_OVF		KTAPI_EV_OVERFLOW
+
+#define API_CUR		KTAPI_API_VERSION_2_2
+
+/* Harness exit code of a skipped test (the 6.1 harness has no constant). */
+#define HARNESS_SKIP	255
+
+/* Wildcard for expect_event(): "any non-zero value". */
+#define ANY		0
+
+struct ktapi_params {
+	unsigned long lines;
+	unsigned long event_queue_len;
+	unsigned long max_handles;
+};
+
+struct ktapi_stats {
+	long long files;
+	long long lines_open;
+	long long calls;
+	long long handles;
+	long long events_queued;
+	long long events_dropped;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Raw helpers: return the ioctl's result (0, or -1 with errno set).       */
+
+static inline __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static inline void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static inline int kt_open(void)
+{
+	return open(KTAPI_DEV, O_RDWR | O_CLOEXEC);
+}
+
+static inline int kt_devcaps(int fd, __u32 dev, struct ktapi_devcaps *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->size = sizeof(*caps);
+	caps->device_id = dev;
+	return ioctl(fd, KTAPI_IOC_GET_DEVCAPS, caps);
+}
+
+static inline int kt_line_open(int fd, __u32 dev, __u32 privileges, __u32 api)
+{
+	struct ktapi_line_open lo = {
+		.size = sizeof(lo),
+		.device_id = dev,
+		.privileges = privileges,
+		.api_version = api,
+	};
+
+	return ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo);
+}
+
+/* Dial @len bytes of @addr (no NUL added when len == KTAPI_ADDRESS_MAX). */
+static inline int kt_make_call_raw(int fd, const char *addr, size_t len,
+				   __u32 *handle, __u32 *call_id)
+{
+	struct ktapi_make_call mc;
+	int ret;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.size = sizeof(mc);
+	if (len > sizeof(mc.dest_address))
+		len = sizeof(mc.dest_address);
+	memcpy(mc.dest_address, addr, len);
+	ret = ioctl(fd, KTAPI_IOC_MAKE_CALL, &mc);
+	if (handle)
+		*handle = mc.handle;
+	if (call_id)
+		*call_id = mc.call_id;
+	return ret;
+}
+
+static inline int kt_make_call(int fd, const char *addr, __u32 *handle,
+			       __u32 *call_id)
+{
+	return kt_make_call_raw(fd, addr, strlen(addr) + 1, handle, call_id);
+}
+
+static inline int kt_op(int fd, unsigned long cmd, __u32 handle)
+{
+	struct ktapi_call_op op = { .size = sizeof(op), .handle = handle };
+
+	return ioctl(fd, cmd, &op);
+}
+
+#define kt_answer(fd, h)	kt_op(fd, KTAPI_IOC_ANSWER, h)
+#define kt_drop(fd, h)		kt_op(fd, KTAPI_IOC_DROP, h)
+#define kt_dealloc(fd, h)	kt_op(fd, KTAPI_IOC_DEALLOCATE_CALL, h)
+
+static inline int kt_info(int fd, __u32 handle, struct ktapi_call_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	ci->size = sizeof(*ci);
+	ci->handle = handle;
+	return ioctl(fd, KTAPI_IOC_GET_CALL_INFO, ci);
+}
+
+static inline int kt_close_dev(int fd, __u32 dev)
+{
+	struct ktapi_close_line_device cl = {
+		.size = sizeof(cl),
+		.device_id = dev,
+	};
+
+	return ioctl(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, &cl);
+}
+
+/*
+ * read() that never blocks, whatever the file's O_NONBLOCK: the helpers
+ * below poll() first, and a poll() that claims a record which is not there
+ * must fail the test, not hang it.
+ */
+static inline ssize_t kt_read_nonblock(int fd, void *buf, size_t len)
+{
+	int fl = fcntl(fd, F_GETFL);
+	ssize_t n;
+	int err;
+
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	n = read(fd, buf, len);
+	err = errno;
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl);
+	errno = err;
+	return n;
+}
+
+/*
+ * Wait up to @timeout_ms for an event and read exactly one record.
+ * Returns 0, or -1 with errno ETIMEDOUT (nothing came), EMSGSIZE (read()
+ * returned a partial record) or read()'s errno (EAGAIN: poll() said POLLIN
+ * but there was nothing to read).
+ */
+static inline int kt_read_event(int fd, struct ktapi_event *ev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	memset(ev, 0, sizeof(*ev));
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -1;
+	if (ret == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	n = kt_read_nonblock(fd, ev, sizeof(*ev));
+	if (n < 0)
+		return -1;
+	if (n != (ssize_t)sizeof(*ev)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Read and throw away everything queued now; returns the record count. */
+static inline int kt_drain(int fd)
+{
+	struct ktapi_event ev[16];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int count = 0;
+	ssize_t n;
+
+	while (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)) {
+		n = kt_read_nonblock(fd, ev, sizeof(ev));
+		if (n <= 0)
+			break;
+		count += (int)(n / (ssize_t)EV_SIZE);
+		/* A queue that never empties (a broken OVERFLOW) must not hang. */
+		if (count > 1000000)
+			break;
+	}
+	return count;
+}
+
+static inline int kt_param(const char *name, unsigned long *val)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), KTAPI_PARAMS "%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	ret = fscanf(f, "%lu", val) == 1 ? 0 : -1;
+	fclose(f);
+	return ret;
+}
+
+static inline int kt_params(struct ktapi_params *p)
+{
+	if (kt_param("lines", &p->lines) ||
+	    kt_param("event_queue_len", &p->event_queue_len) ||
+	    kt_param("max_handles", &p->max_handles))
+		return -1;
+	return 0;
+}
+
+/* Parse the debugfs stats file; -1 if it is missing or lacks a key. */
+static inline int kt_stats(struct ktapi_stats *s)
+{
+	static const char *const keys[] = {
+		"files", "lines_open", "calls", "handles",
+		"events_queued", "events_dropped",
+	};
+	long long *vals[] = {
+		&s->files, &s->lines_open, &s->calls, &s->handles,
+		&s->events_queued, &s->events_dropped,
+	};
+	unsigned int seen = 0, i;
+	char key[64];
+	long long v;
+	FILE *f;
+
+	f = fopen(KTAPI_STATS, "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			if (!strcmp(key, keys[i])) {
+				*vals[i] = v;
+				seen |= 1U << i;
+			}
+		}
+	}
+	fclose(f);
+	if (seen != (1U << (sizeof(keys) / sizeof(keys[0]))) - 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+static inline bool debugfs_mounted(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/mounts", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " " KTAPI_DEBUGFS " debugfs "))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+static inline const char *state_name(__u32 state)
+{
+	switch (state) {
+	case S_IDLE:		return "IDLE";
+	case S_OFFERING:	return "OFFERING";
+	case S_DIALING:		return "DIALING";
+	case S_RINGBACK:	return "RINGBACK";
+	case S_CONNECTED:	return "CONNECTED";
+	case S_DISC:		return "DISCONNECTED";
+	case 0:			return "0";
+	default:		return "?";
+	}
+}
+
+static inline const char *ev_type_name(__u32 type)
+{
+	switch (type) {
+	case EV_NEW:	return "APPNEWCALL";
+	case EV_CS:	return "CALLSTATE";
+	case EV_CLOSE:	return "LINE_CLOSE";
+	case EV_OVF:	return "OVERFLOW";
+	default:	return "?";
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Harness-aware helpers (they use _metadata, ASSERT_* and EXPECT_*).      */
+
+/* iommufd_utils.h idiom: the call must fail with errno @expected. */
+#define EXPECT_ERRNO(expected, cmd)					\
+	({								\
+		ASSERT_EQ(-1, cmd);					\
+		EXPECT_EQ(expected, errno);				\
+	})
+
+/* The call must succeed; print errno if it does not. */
+#define ASSERT_OK(cmd)							\
+	({								\
+		int __r = (cmd);					\
+		int __e = errno;					\
+		ASSERT_EQ(0, __r) {					\
+			TH_LOG("%s: %s", #cmd, strerror(__e));		\
+		}							\
+	})
+
+#define EXPECT_OK(cmd)							\
+	({								\
+		int __r = (cmd);					\
+		int __e = errno;					\
+		EXPECT_EQ(0, __r) {					\
+			TH_LOG("%s: %s", #cmd, strerror(__e));		\
+		}							\
+	})
+
+/* Skip the current test from anywhere (also from FIXTURE_SETUP). */
+#define SKIP_NOW(fmt, ...)	SKIP(_exit(HARNESS_SKIP), fmt, ##__VA_ARGS__)
+
+static inline void __kt_require(struct __test_metadata *_metadata,
+				struct ktapi_params *p)
+{
+	if (access(KTAPI_DEV, F_OK))
+		SKIP_NOW("%s does not exist: ktapi module not loaded", KTAPI_DEV);
+	ASSERT_EQ(0, kt_params(p)) {
+		TH_LOG("cannot read %s{lines,event_queue_len,max_handles}",
+		       KTAPI_PARAMS);
+	}
+	ASSERT_LE(1, p->lines);
+	ASSERT_LE(1, p->event_queue_len);
+	ASSERT_LE(1, p->max_handles);
+}
+#define KT_REQUIRE(p)	__kt_require(_metadata, p)
+
+/* Read the stats; skip when debugfs is absent, fail when ktapi lacks them. */
+static inline void __kt_need_stats(struct __test_metadata *_metadata,
+				   struct ktapi_stats *s)
+{
+	if (kt_stats(s) == 0)
+		return;
+	if (!debugfs_mounted())
+		SKIP_NOW("debugfs not mounted on %s", KTAPI_DEBUGFS);
+	ASSERT_EQ(0, -1) {
+		TH_LOG("debugfs is mounted but %s is missing or incomplete",
+		       KTAPI_STATS);
+	}
+}
+#define NEED_STATS(s)	__kt_need_stats(_metadata, s)
+
+/* Optional stats: false when debugfs is absent, a failure when ktapi lacks them. */
+static inline bool __kt_have_stats(struct __test_metadata *_metadata,
+				   struct ktapi_stats *s)
+{
+	if (kt_stats(s) == 0)
+		return true;
+	ASSERT_FALSE(debugfs_mounted()) {
+		TH_LOG("debugfs is mounted but %s is missing or incomplete",
+		       KTAPI_STATS);
+	}
+	return false;
+}
+#define HAVE_STATS(s)	__kt_have_stats(_metadata, s)
+
+#define REQUIRE_ROOT()								do {										if (geteuid() != 0)								SKIP_NOW("needs root (CAP_SYS_ADMIN)");			} while (0)
+
+static inline void __kt_get_stats(struct __test_metadata *_metadata,
+				  struct ktapi_stats *s, int line)
+{
+	ASSERT_EQ(0, kt_stats(s)) {
+		TH_LOG("line %d: cannot read %s", line, KTAPI_STATS);
+	}
+}
+#define GET_STATS(s)	__kt_get_stats(_metadata, s, __LINE__)
+
+/* open() + LINE_OPEN, asserting success. */
+static inline int __kt_line(struct __test_metadata *_metadata, __u32 dev,
+			    __u32 privileges, __u32 api, int line)
+{
+	int fd = kt_open();
+	int err = errno;
+
+	ASSERT_LE(0, fd) {
+		TH_LOG("line %d: open %s: %s", line, KTAPI_DEV, strerror(err));
+	}
+	err = kt_line_open(fd, dev, privileges, api) ? errno : 0;
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: LINE_OPEN(dev %u, priv %#x, api %#x): %s",
+		       line, dev, privileges, api, strerror(err));
+	}
+	return fd;
+}
+#define LINE(dev, priv)		__kt_line(_metadata, dev, priv, API_CUR, __LINE__)
+#define LINE_API(dev, priv, api) __kt_line(_metadata, dev, priv, api, __LINE__)
+
+static inline int __kt_fd(struct __test_metadata *_metadata, int line)
+{
+	int fd = kt_open();
+	int err = errno;
+
+	ASSERT_LE(0, fd) {
+		TH_LOG("line %d: open %s: %s", line, KTAPI_DEV, strerror(err));
+	}
+	return fd;
+}
+#define FD()	__kt_fd(_metadata, __LINE__)
+
+/* The dialable address of @dev, as GET_DEVCAPS reports it. */
+static inline void __kt_addr(struct __test_metadata *_metadata, int fd,
+			     __u32 dev, char *addr)
+{
+	struct ktapi_devcaps caps;
+
+	ASSERT_OK(kt_devcaps(fd, dev, &caps));
+	ASSERT_TRUE(memchr(caps.address, 0, sizeof(caps.address)) != NULL);
+	strcpy(addr, caps.address);
+}
+#define DEV_ADDR(fd, dev, addr)	__kt_addr(_metadata, fd, dev, addr)
+
+/*
+ * GET_CALL_INFO, asserting success, plus the invariants every info must
+ * satisfy whatever the call is doing.
+ */
+static inline void __kt_get_info(struct __test_metadata *_metadata, int fd,
+				 __u32 handle, struct ktapi_call_info *ci,
+				 int line)
+{
+	int err = kt_info(fd, handle, ci) ? errno : 0;
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: GET_CALL_INFO(%u): %s", line, handle,
+		       strerror(err));
+	}
+	EXPECT_EQ(handle, ci->handle) TH_LOG("line %d", line);
+	EXPECT_NE(0, ci->call_id) TH_LOG("line %d", line);
+	EXPECT_EQ(KTAPI_CALLREASON_DIRECT, ci->reason) TH_LOG("line %d", line);
+	EXPECT_TRUE(ci->privilege == P_OWN || ci->privilege == P_MON) {
+		TH_LOG("line %d: privilege %#x", line, ci->privilege);
+	}
+	EXPECT_TRUE(ci->origin == KTAPI_CALLORIGIN_OUTBOUND ||
+		    ci->origin == KTAPI_CALLORIGIN_INTERNAL) {
+		TH_LOG("line %d: origin %#x", line, ci->origin);
+	}
+	EXPECT_EQ(ci->state, ci->states_seen & ci->state) {
+		TH_LOG("line %d: state %#x not in states_seen %#x", line,
+		       ci->state, ci->states_seen);
+	}
+	if (ci->state != S_DISC) {
+		EXPECT_EQ(0, ci->state_mode) TH_LOG("line %d", line);
+	} else {
+		EXPECT_NE(0, ci->state_mode) TH_LOG("line %d", line);
+	}
+	EXPECT_NE(0, ci->create_time_ns) TH_LOG("line %d", line);
+	EXPECT_LE(ci->create_time_ns, ci->state_time_ns) TH_LOG("line %d", line);
+	EXPECT_GE(now_ns(), ci->state_time_ns) TH_LOG("line %d", line);
+	EXPECT_TRUE(memchr(ci->caller_address, 0, KTAPI_ADDRESS_MAX) != NULL);
+	EXPECT_TRUE(memchr(ci->called_address, 0, KTAPI_ADDRESS_MAX) != NULL);
+	if (ci->privilege == P_OWN) {
+		EXPECT_LE(1, ci->num_owners) TH_LOG("line %d", line);
+	} else {
+		EXPECT_LE(1, ci->num_monitors) TH_LOG("line %d", line);
+	}
+}
+#define GET_INFO(fd, h, ci)	__kt_get_info(_metadata, fd, h, ci, __LINE__)
+
+/*
+ * Read one event and compare it with what is expected.  @handle and
+ * @call_id may be ANY (any non-zero value).  @mode is the state_mode of a
+ * CALLSTATE, the dropped count of an OVERFLOW; fields a type does not list
+ * must be zero.  The record read is returned in @out when it is not NULL.
+ */
+static inline void __kt_expect_event(struct __test_metadata *_metadata,
+				     int line, int fd, struct ktapi_event *out,
+				     __u32 type, __u32 handle, __u32 call_id,
+				     __u32 state, __u32 mode, __u32 priv)
+{
+	struct ktapi_event ev;
+	int ret = kt_read_event(fd, &ev, EV_WAIT_MS);
+	int err = errno;
+	bool ok;
+
+	ASSERT_EQ(0, ret) {
+		TH_LOG("line %d: no event (%s), expected %s %s", line,
+		       strerror(err), ev_type_name(type), state_name(state));
+	}
+	if (out)
+		*out = ev;
+	ok = ev.type == type && ev.reserved == 0 && ev.time_ns != 0 &&
+	     ev.time_ns <= now_ns();
+	switch (type) {
+	case EV_NEW:
+	case EV_CS:
+		ok = ok && (handle ? ev.handle == handle : ev.handle != 0) &&
+		     (call_id ? ev.call_id == call_id : ev.call_id != 0) &&
+		     ev.state == state && ev.privilege == priv &&
+		     ev.state_mode == (type == EV_CS ? mode : 0) &&
+		     ev.dropped == 0;
+		break;
+	case EV_CLOSE:
+		ok = ok && !ev.handle && !ev.call_id && !ev.state &&
+		     !ev.state_mode && !ev.privilege && !ev.dropped;
+		break;
+	case EV_OVF:
+		ok = ok && !ev.handle && !ev.call_id && !ev.state &&
+		     !ev.state_mode && !ev.privilege && ev.dropped == mode;
+		break;
+	}
+	EXPECT_TRUE(ok) {
+		TH_LOG("line %d: expected %s h=%u call=%u %s mode/dropped=%u priv=%u",
+		       line, ev_type_name(type), handle, call_id,
+		       state_name(state), mode, priv);
+		TH_LOG("line %d:      got %s h=%u call=%u %s mode=%u priv=%u dropped=%u reserved=%u time=%llu",
+		       line, ev_type_name(ev.type), ev.handle, ev.call_id,
+		       state_name(ev.state), ev.state_mode, ev.privilege,
+		       ev.dropped, ev.reserved, (unsigned long long)ev.time_ns);
+	}
+}
+#define EXPECT_EV(fd, type, h, cid, state, mode, priv)			\
+	__kt_expect_event(_metadata, __LINE__, fd, NULL, type, h, cid,	\
+			  state, mode, priv)
+#define EXPECT_EV_OUT(out, fd, type, h, cid, state, mode, priv)	\
+	__kt_expect_event(_metadata, __LINE__, fd, out, type, h, cid,	\
+			  state, mode, priv)
+#define EXPECT_CS(fd, h, cid, state, mode, priv)			\
+	EXPECT_EV(fd, EV_CS, h, cid, state, mode, priv)
+#define EXPECT_NEW(out, fd, cid, state, priv)				\
+	EXPECT_EV_OUT(out, fd, EV_NEW, ANY, cid, state, 0, priv)
+
+/* Nothing (more) may be queued on @fd. */
+static inline void __kt_expect_no_event(struct __test_metadata *_metadata,
+					int line, int fd)
+{
+	struct ktapi_event ev;
+	int ret = kt_read_event(fd, &ev, NO_EV_WAIT_MS);
+	int err = errno;
+
+	EXPECT_EQ(-1, ret) {
+		TH_LOG("line %d: unexpected %s h=%u call=%u %s mode=%u priv=%u dropped=%u",
+		       line, ev_type_name(ev.type), ev.handle, ev.call_id,
+		       state_name(ev.state), ev.state_mode, ev.privilege,
+		       ev.dropped);
+	}
+	if (ret == -1) {
+		EXPECT_EQ(ETIMEDOUT, err) TH_LOG("line %d", line);
+	}
+}
+#define EXPECT_NO_EV(fd)	__kt_expect_no_event(_metadata, __LINE__, fd)
+
+#endif /* KTAPI_UTILS_H */
