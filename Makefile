@@ -19,10 +19,7 @@ HOST_KDIR := /lib/modules/$(shell uname -r)/build
 ifneq ($(wildcard $(HOST_KDIR)/Makefile),)
 KDIR := $(HOST_KDIR)
 else
-KDIR := $(shell for k in $$(ls -1 /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -rV); do \
-	v=$$(echo "$$k" | sed 's,^/boot/vmlinuz-,,'); \
-	if [ -f /usr/src/linux-headers-$$v/Makefile ]; then \
-		echo /usr/src/linux-headers-$$v; break; fi; done)
+KDIR := $(word 2,$(shell $(CURDIR)/scripts/find-kernel.sh 6.1 2>/dev/null))
 endif
 endif
 override KDIR := $(abspath $(KDIR))
@@ -40,14 +37,42 @@ endif
 VM_TIMEOUT ?= 300
 VM_OPTS ?=
 
+# make check: the kernels the tests run on, by version series.  For each,
+# the newest installed Debian kernel of that series with both its image in
+# /boot and its headers (scripts/find-kernel.sh): the stock 6.1 one and the
+# 6.12 one from bookworm-backports (scripts/install-deps.sh installs both).
+KERNELS ?= 6.1 6.12
+
+# make check-debug: the debug kernel (KASAN, kmemleak, lockdep, UBSAN,
+# failslab) built from linux-source-6.1 by scripts/debug-kernel.sh, cached
+# in $(O)/debug-kernel.  TCG with KASAN is slow: more time and memory.
+DEBUG_KERNEL_DIR := $(O)/debug-kernel
+DEBUG_VM_TIMEOUT ?= 2400
+DEBUG_VM_OPTS ?= --mem 2048
+
+FINDK := $(CURDIR)/scripts/find-kernel.sh
+KBUILDMOD := $(CURDIR)/scripts/kbuild-module.sh
+TAPSUM := $(CURDIR)/scripts/tap-summary.sh
+LINTDIR := $(O)/lint
+
+# Shell: the programs a test VM gets (--bin): every program in
+# $(O)/selftests (the kselftests and run_vm_tests.sh), and libktapi's test
+# and loader.
+VM_TEST_BINS = bins=; for f in $(O)/selftests/* $(O)/userlib/libktapi_test \
+		$(O)/userlib/ktapi-modload; do \
+		if [ -f "$$f" ] && [ -x "$$f" ]; then bins="$$bins --bin $$f"; fi; \
+	done
+VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
+
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*)) \
 	$(VM_OPTS)
 
 .PHONY: all module userlib selftests kernel-tools deps demo check vm-demo \
-	vm-check sparse checkpatch clean help check-kdir check-vm-kernel
+	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
+	clean distclean help check-kdir check-vm-kernel
 
-all: kernel-tools module userlib selftests
+all: kernel-tools module userlib selftests tools
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -79,6 +104,9 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory vm-check
 
+check-debug: deps
+	@$(MAKE) --no-print-directory vm-check-debug
+
 check-vm-kernel: check-kdir
 	@if [ -z "$(VM_KERNEL)" ] || [ ! -f "$(VM_KERNEL)" ]; then \
 		echo "ktapi: no kernel image for $(KREL) (KDIR=$(KDIR));" \
@@ -91,34 +119,97 @@ vm-demo: all check-vm-kernel
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/userlib/ktapi-modload \
 		-- 'ktapi-modload ktapi && ktapi-demo'
 
-vm-check: all check-vm-kernel
-	@rm -f $(VMDIR)/check.log
-	@rc=0; \
-	set -x; $(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/check.log \
-		--bin $(O)/selftests/ktapi_test --bin $(O)/selftests/ktapi_test32 \
-		--bin $(O)/userlib/libktapi_test --bin $(O)/userlib/ktapi-modload \
-		--bin $(CURDIR)/selftests/run_vm_tests.sh \
-		-- run_vm_tests.sh || rc=$$?; \
-	{ set +x; } 2>/dev/null; \
-	echo "== TAP summary ($(VMDIR)/check.log)"; \
-	$(CURDIR)/scripts/tap-summary.sh $(VMDIR)/check.log || rc=1; \
+# The static checks first (a failure does not stop the VM runs), then for
+# each kernel of KERNELS: the module built against its headers in
+# $(O)/kbuild/KREL (scripts/kbuild-module.sh; module/ is not touched),
+# copied to $(O)/ko/KREL/ktapi.ko, and the tests in a VM booting that
+# kernel, log $(VMDIR)/check-SERIES.log.  Last the TAP summary of all.
+vm-check: all
+	@rc=0; start=$$(date +%s); \
+	rm -f $(LINTDIR)/lint.tap $(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log); \
+	echo "== static checks"; \
+	$(MAKE) --no-print-directory lint || rc=1; \
+	$(VM_TEST_BINS); \
+	for series in $(KERNELS); do \
+		echo "== Linux $$series"; \
+		k=$$($(FINDK) $$series) || { rc=1; continue; }; \
+		set -- $$k; \
+		echo "== Linux $$series: $$1, headers $$2, image $$3"; \
+		$(KBUILDMOD) $$2 $(O)/kbuild/$$1 $(O)/ko/$$1/ktapi.ko || { rc=1; continue; }; \
+		$(VMRUN) --kernel $$3 --kver $$1 --timeout $(VM_TIMEOUT) \
+			--module $(O)/ko/$$1/ktapi.ko $(VM_TEST_LIBS) $$bins $(VM_OPTS) \
+			--log $(VMDIR)/check-$$series.log -- run_vm_tests.sh || rc=1; \
+	done; \
+	echo "== TAP summary (static checks; Linux $(KERNELS))"; \
+	$(TAPSUM) $(LINTDIR)/lint.tap \
+		$(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log) || rc=1; \
+	echo "make check: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
 
+debug-kernel:
+	@$(CURDIR)/scripts/debug-kernel.sh $(DEBUG_KERNEL_DIR)
+
+# The whole suite on the debug kernel, with KTAPI_DEBUG=1 in the
+# environment of run_vm_tests.sh (longer stress and fail-nth runs), then a
+# kmemleak scan (scripts/vm-kmemleak.sh): any unreferenced object, and any
+# KASAN, UBSAN, lockdep or sleep-in-atomic report fails the run.
+# Log: $(VMDIR)/check-debug.log.
+vm-check-debug: all debug-kernel
+	@rc=0; start=$$(date +%s); \
+	rm -f $(VMDIR)/check-debug.log; \
+	krel=$$(cat $(DEBUG_KERNEL_DIR)/kernelrelease); \
+	$(VM_TEST_BINS); \
+	echo "== debug kernel $$krel ($(DEBUG_KERNEL_DIR)/bzImage)"; \
+	if $(KBUILDMOD) $(DEBUG_KERNEL_DIR)/src $(O)/kbuild/$$krel \
+		$(O)/ko/$$krel/ktapi.ko; then \
+		$(VMRUN) --kernel $(DEBUG_KERNEL_DIR)/bzImage --kver $$krel \
+			--timeout $(DEBUG_VM_TIMEOUT) $(DEBUG_VM_OPTS) \
+			--module $(O)/ko/$$krel/ktapi.ko $(VM_TEST_LIBS) $$bins \
+			--bin $(CURDIR)/scripts/vm-kmemleak.sh $(VM_OPTS) \
+			--log $(VMDIR)/check-debug.log -- \
+			'KTAPI_DEBUG=1 run_vm_tests.sh; rc=$$?; vm-kmemleak.sh || rc=1; exit $$rc' \
+			|| rc=1; \
+	else rc=1; fi; \
+	echo "== TAP summary (debug kernel $$krel)"; \
+	$(TAPSUM) $(VMDIR)/check-debug.log || rc=1; \
+	echo "make check-debug: $$(( $$(date +%s) - start )) s"; \
+	exit $$rc
+
+# Static checks (scripts/static-checks.sh): checkpatch --strict, the module
+# with W=1 C=2 against each kernel of KERNELS, cppcheck, the uapi header as
+# C99 and C++.  Results in $(LINTDIR)/lint.tap, logs next to it.
+lint: kernel-tools
+	@rc=0; kdirs=; \
+	for series in $(KERNELS); do \
+		k=$$($(FINDK) $$series) || { rc=1; continue; }; \
+		set -- $$k; kdirs="$$kdirs --kdir $$2"; \
+	done; \
+	$(CURDIR)/scripts/static-checks.sh --out $(LINTDIR) --ktools $(KTOOLS) \
+		$$kdirs || rc=1; \
+	exit $$rc
+
+# W=1 C=2 against KDIR, in $(O)/kbuild/sparse-KREL; fails on any message.
 sparse: check-kdir
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+	$(KBUILDMOD) --lint $(LINTDIR)/sparse-$(KREL).log $(KDIR) $(O)/kbuild/sparse-$(KREL)
 
 checkpatch: kernel-tools
 	$(KTOOLS)/checkpatch.pl --strict --no-tree -f \
-		$(wildcard module/*.c module/*.h) uapi/linux/ktapi.h
+		$(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) uapi/linux/ktapi.h
 
+# Not "make -C KDIR M=. clean": Kbuild would delete objects everywhere
+# below the tree, $(O) included (the cached debug kernel).
 clean:
-	-@if [ -f "$(KDIR)/Makefile" ]; then \
-		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c \
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
-	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR)
+	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR) $(O)/kbuild $(O)/ko \
+		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap
+	-@rmdir $(O) 2>/dev/null || :
+
+# clean, and the cached debug kernel too (rebuilding it takes minutes).
+distclean: clean
+	rm -rf $(DEBUG_KERNEL_DIR)
 	-@rmdir $(O) 2>/dev/null || :
 
 help:
@@ -128,16 +219,30 @@ help:
 	@echo '  userlib        libktapi and its tools in $$(O)/userlib'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
-	@echo '  deps           install missing Debian packages (as root; else prints the command)'
+	@echo '  deps           install missing Debian packages and the 6.12 backports'
+	@echo '                 kernel (as root; else prints the commands)'
 	@echo '  demo           deps, all, then ktapi-demo in a QEMU VM'
-	@echo '  check          deps, all, then the tests in a QEMU VM; prints "N passed, N failed"'
-	@echo '  vm-demo, vm-check   the same without deps'
-	@echo '  sparse         the module with C=2 (sparse)'
+	@echo '  check          deps, all, lint, then the tests in a QEMU VM on each kernel'
+	@echo '                 of KERNELS; prints "N passed, N failed"'
+	@echo '  check-debug    deps, all, the debug kernel, then the tests and a kmemleak'
+	@echo '                 scan in a QEMU VM on it; prints "N passed, N failed"'
+	@echo '  vm-demo, vm-check, vm-check-debug   the same without deps'
+	@echo '  lint           static checks: checkpatch, W=1 C=2 on each kernel, cppcheck,'
+	@echo '                 the uapi header as C99 and C++ ($$(O)/lint/lint.tap)'
+	@echo '  debug-kernel   build the debug kernel into $$(O)/debug-kernel (cached)'
+	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR'
 	@echo '  checkpatch     checkpatch --strict on module/ and the uapi header'
-	@echo '  clean          remove build outputs'
+	@echo '  clean          remove build outputs (not the debug kernel)'
+	@echo '  distclean      clean, and remove the debug kernel'
 	@echo 'Variables:'
 	@echo '  O=$(O)'
 	@echo '  KDIR=$(KDIR)'
 	@echo '  VM_KERNEL=$(VM_KERNEL) (release $(KREL))'
+	@echo '  KERNELS=$(KERNELS) (make check; found: '"$$(for k in $(KERNELS); do $(FINDK) $$k 2>/dev/null | cut -d' ' -f1; done | tr '\n' ' ')"')'
 	@echo '  VM_TIMEOUT=$(VM_TIMEOUT)  VM_OPTS=$(VM_OPTS) (options for scripts/vm-run.sh)'
-	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/check.log'
+	@echo '  DEBUG_VM_TIMEOUT=$(DEBUG_VM_TIMEOUT)  DEBUG_VM_OPTS=$(DEBUG_VM_OPTS) (make check-debug)'
+	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/check-SERIES.log, $(VMDIR)/check-debug.log,'
+	@echo '  $(LINTDIR)/*.log'
+
+# tools, install/uninstall, DKMS and the host-side tests: see install.mk.
+include install.mk

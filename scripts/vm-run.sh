@@ -38,6 +38,8 @@
 # report (BUG, WARNING, Oops, KASAN, UBSAN, kmemleak, lockdep, RCU stall,
 # soft lockup, hung task, panic) and no taint other than O and E;
 # 1 otherwise (the reasons go to stderr); 2 for usage or setup errors.
+# The verdict is also the log's last line: "KTAPI-VM-VERDICT=ok", or
+# "KTAPI-VM-VERDICT=FAIL (SECS s): REASONS" (see scripts/tap-summary.sh).
 
 set -eu
 
@@ -48,7 +50,7 @@ NL='
 '
 
 usage() {
-	sed -n '4,40s/^# \{0,1\}//p' "$0"
+	sed -n '4,42s/^# \{0,1\}//p' "$0"
 }
 
 die() {
@@ -468,9 +470,11 @@ qemu_rc=$(cat "$qemu_rc_file" 2>/dev/null) || qemu_rc=unknown
 # --- verdict ------------------------------------------------------------------
 
 fail=0
+reasons=
 problem() {
 	echo "$me: FAIL: $*" >&2
 	fail=1
+	reasons="${reasons:+$reasons; }$*"
 }
 
 show_tail() {
@@ -508,10 +512,11 @@ reports="BUG:|kernel BUG at|BUG [^ ]+ \((Not tainted|Tainted: [^)]*)\): \
 report_re="$ts(WARNING:|.*($reports))"
 if grep -a -E -v 'Kernel command line:|Command line:' "$log" |
 	grep -a -q -E "$report_re"; then
-	problem "kernel report(s) in the console:"
+	first_report=$(grep -a -n -E "$report_re" "$log" | grep -v 'ommand line:' |
+		head -n 1)
+	problem "kernel report(s) in the console, first: ${first_report#*:}"
 	grep -a -n -E "$report_re" "$log" | grep -v 'ommand line:' | head -n 40 >&2
-	first=$(grep -a -n -E "$report_re" "$log" | grep -v 'ommand line:' |
-		head -n 1 | cut -d : -f 1)
+	first=${first_report%%:*}
 	echo "$me: --- context of the first report (line $first) ---" >&2
 	awk -v a=$((first - 5)) -v b=$((first + 45)) 'NR >= a && NR <= b' "$log" >&2
 	echo "$me: ---" >&2
@@ -538,10 +543,13 @@ elif [ -n "$rc_line" ]; then
 	problem "no KTAPI-VM-TAINT marker"
 fi
 
+# The verdict, last in the log, for scripts/tap-summary.sh.
 secs=$((end - start))
 if [ "$fail" -ne 0 ]; then
+	printf 'KTAPI-VM-VERDICT=FAIL (%s s): %s\n' "$secs" "$reasons" | tr -d '\r' >>"$log"
 	echo "$me: FAILED after $secs s; full console log: $log" >&2
 	exit 1
 fi
+echo "KTAPI-VM-VERDICT=ok" >>"$log"
 echo "$me: OK in $secs s (command status 0, taint ${taint:-0}); log: $log" >&2
 exit 0
