@@ -50,6 +50,8 @@ find "$bdir" "$bdir/module" -maxdepth 1 -type l -exec rm -f {} +
 ln -s "$top/Kbuild" "$bdir/Kbuild"
 ln -s "$top/uapi" "$bdir/uapi"
 for f in "$top"/module/Kbuild "$top"/module/*.c "$top"/module/*.h; do
+	# ktapi.mod.c is made by an in-tree build: never share it.
+	case $f in *.mod.c) continue ;; esac
 	[ -f "$f" ] && ln -s "$f" "$bdir/module/${f##*/}"
 done
 
