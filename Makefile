@@ -59,7 +59,8 @@ LINTDIR := $(O)/lint
 # $(O)/selftests (the kselftests and run_vm_tests.sh), and libktapi's test
 # and loader.
 VM_TEST_BINS = bins=; for f in $(O)/selftests/* $(O)/userlib/libktapi_test \
-		$(O)/userlib/ktapi-modload; do \
+		$(O)/userlib/ktapi-modload $(O)/tools/ktapictl \
+		$(CURDIR)/tools/ktapictl_vm_test.sh; do \
 		if [ -f "$$f" ] && [ -x "$$f" ]; then bins="$$bins --bin $$f"; fi; \
 	done
 VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
@@ -129,6 +130,8 @@ vm-check: all
 	rm -f $(LINTDIR)/lint.tap $(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log); \
 	echo "== static checks"; \
 	$(MAKE) --no-print-directory lint || rc=1; \
+	echo "== host tests (install, DKMS, man pages, ktapictl)"; \
+	$(MAKE) --no-print-directory check-host || rc=1; \
 	$(VM_TEST_BINS); \
 	for series in $(KERNELS); do \
 		echo "== Linux $$series"; \
@@ -141,7 +144,7 @@ vm-check: all
 			--log $(VMDIR)/check-$$series.log -- run_vm_tests.sh || rc=1; \
 	done; \
 	echo "== TAP summary (static checks; Linux $(KERNELS))"; \
-	$(TAPSUM) $(LINTDIR)/lint.tap \
+	$(TAPSUM) $(LINTDIR)/lint.tap $(HOST_TAPS) \
 		$(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log) || rc=1; \
 	echo "make check: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc

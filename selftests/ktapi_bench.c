@@ -198,13 +198,15 @@ static double bench_read_one(int fd, unsigned long iters)
 {
 	unsigned long batch = param("event_queue_len") / 2, done = 0, j;
 	uint32_t *hs = calloc(batch, sizeof(*hs));
-	uint64_t total = 0, t0;
+	uint64_t total = 0;
 	struct ktapi_event ev;
 
 	if (!hs || !batch)
 		die("read batch");
 	drain(fd);
 	while (done < iters) {
+		uint64_t t0;
+
 		for (j = 0; j < batch; j++)
 			hs[j] = make_call(fd, NOLINE_ADDR);
 		t0 = now();
@@ -224,7 +226,7 @@ static double bench_read_one(int fd, unsigned long iters)
 static void bench_parts(int fd, unsigned long iters)
 {
 	unsigned long batch = param("event_queue_len") / 2, done = 0, j;
-	uint64_t tm = 0, td = 0, tr = 0, t0;
+	uint64_t tm = 0, td = 0, tr = 0;
 	uint32_t *hs = calloc(batch, sizeof(*hs));
 	struct ktapi_event ev[64];
 
@@ -232,7 +234,8 @@ static void bench_parts(int fd, unsigned long iters)
 		die("parts batch");
 	drain(fd);
 	while (done < iters) {
-		t0 = now();
+		uint64_t t0 = now();
+
 		for (j = 0; j < batch; j++)
 			hs[j] = make_call(fd, NOLINE_ADDR);
 		tm += now() - t0;

@@ -90,12 +90,20 @@ static inline __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
+/* Sleep at least @ms; spins if nanosleep() is unusable (ENOSYS). */
 static inline void sleep_ms(unsigned int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	__u64 end = now_ns() + (__u64)ms * 1000000ULL, now;
+	struct timespec ts;
 
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	while ((now = now_ns()) < end) {
+		ts.tv_sec = (time_t)((end - now) / 1000000000ULL);
+		ts.tv_nsec = (long)((end - now) % 1000000000ULL);
+		if (nanosleep(&ts, NULL) && errno != EINTR) {
+			while (now_ns() < end)
+				;
+		}
+	}
 }
 
 static inline int kt_open(void)

@@ -164,6 +164,36 @@ for prog in ktapi_test ktapi_test32 libktapi_test; do
 	fi
 done
 
+# The robustness and introspection tests.  KTAPI_DEBUG=1 (make
+# check-debug) runs the stress test for 60 s instead of 10.  Exit status 4
+# is kselftest's SKIP (fail-nth needs a kernel with fault injection).
+if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
+	stress_secs=60
+else
+	stress_secs=10
+fi
+for cmd in ktapi_introspect ktapi_hostile ktapi_fail_nth ktapi_memcg \
+	"ktapi_stress -d $stress_secs" "ktapi_stress32 -d $((stress_secs / 2))" \
+	ktapictl_vm_test.sh; do
+	prog=${cmd%% *}
+	path=$(find_prog "$prog")
+	if [ -z "$path" ]; then
+		result fail "$prog" "not found"
+		continue
+	fi
+	args=${cmd#"$prog"}
+	echo "# run_vm_tests: running $path$args"
+	# shellcheck disable=SC2086 # args are words
+	"$path" $args 2>&1
+	rc=$?
+	case $rc in
+	0) result ok "$cmd" ;;
+	4) result skip "$cmd" "the program skipped (exit status 4)" ;;
+	*) result fail "$cmd" "exit status $rc" ;;
+	esac
+done
+# ktapictl_vm_test.sh loads the module itself; leave it loaded for step 4.
+
 # --- 4. nothing left, clean unload -------------------------------------------
 
 # check_unload SUFFIX
