@@ -198,6 +198,7 @@ static void known_del(struct slot *s, unsigned int gen, __u32 h)
 	pthread_mutex_lock(&s->hlock);
 	if (s->gen == gen) {
 		n = s->nknown < NKNOWN ? s->nknown : NKNOWN;
+		/* cppcheck-suppress knownConditionTrueFalse ; other threads fill s->known */
 		for (i = 0; i < n; i++)
 			if (s->known[i] == h)
 				s->known[i] = 0;
@@ -763,7 +764,7 @@ static void do_op(struct worker *w)
 		/* Malformed on purpose: the errno is exact. */
 		struct ktapi_call_op op = { .size = sizeof(op), .flags = 1 };
 		char big[sizeof(op) + 8] = { 0 };
-		unsigned long cmds[] = { KTAPI_IOC_ANSWER, KTAPI_IOC_DROP,
+		const unsigned long cmds[] = { KTAPI_IOC_ANSWER, KTAPI_IOC_DROP,
 					 KTAPI_IOC_DEALLOCATE_CALL };
 		unsigned long cmd = cmds[rndn(r, 3)];
 

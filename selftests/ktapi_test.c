@@ -2450,7 +2450,7 @@ static void ioarg_check_done(struct __test_metadata *_metadata,
 	case K_DEVCAPS:
 		EXPECT_EQ(self->p.lines, out.devcaps.num_devices);
 		ASSERT_TRUE(memchr(out.devcaps.address, 0, KTAPI_ADDRESS_MAX) != NULL);
-		snprintf(want, sizeof(want), "%u", 1001);
+		snprintf(want, sizeof(want), "%u", 1001U);
 		EXPECT_STREQ(want, out.devcaps.address);
 		break;
 	case K_LINE_OPEN:
