@@ -41,6 +41,11 @@
  * another file whose space is full skips that file when it is a monitor,
  * and is refused (caller's leg DISCONNECTED/BUSY) when it is the owner.
  *
+ * A leg lives as long as any handle to it: with api_version 2.0 or later
+ * the sole OWNER may deallocate its handle while the leg is active, and the
+ * leg goes on with its MONITOR handles; it is dropped (its peer sees
+ * DISCONNECTED) when the last handle of any kind goes.
+ *
  * Call ids are system-wide unique among live calls, non-zero, allocated
  * cyclically in 1..0xffffffff.
  *
