@@ -13,6 +13,7 @@
 #   5. unless KTAPI_PARAMS_PASS is empty: load the module again with the
 #      small parameters it holds, run ktapi_test once more (the tests read
 #      the parameters, so limits are now reached quickly) and repeat 4.
+#   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
@@ -173,8 +174,7 @@ else
 	stress_secs=10
 fi
 for cmd in ktapi_introspect ktapi_hostile ktapi_fail_nth ktapi_memcg \
-	"ktapi_stress -d $stress_secs" "ktapi_stress32 -d $((stress_secs / 2))" \
-	ktapictl_vm_test.sh; do
+	"ktapi_stress -d $stress_secs" "ktapi_stress32 -d $((stress_secs / 2))"; do
 	prog=${cmd%% *}
 	path=$(find_prog "$prog")
 	if [ -z "$path" ]; then
@@ -192,7 +192,6 @@ for cmd in ktapi_introspect ktapi_hostile ktapi_fail_nth ktapi_memcg \
 	*) result fail "$cmd" "exit status $rc" ;;
 	esac
 done
-# ktapictl_vm_test.sh loads the module itself; leave it loaded for step 4.
 
 # --- 4. nothing left, clean unload -------------------------------------------
 
@@ -267,6 +266,20 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 		check_unload "$sfx"
 	else
 		result fail "ktapi-modload ktapi$sfx"
+	fi
+fi
+
+# --- 6. ktapictl, which loads and unloads the module itself -----------------
+
+path=$(find_prog ktapictl_vm_test.sh)
+if [ -z "$path" ]; then
+	result fail "ktapictl_vm_test.sh" "not found"
+else
+	echo "# run_vm_tests: running $path"
+	if "$path" 2>&1; then
+		result ok "ktapictl_vm_test.sh"
+	else
+		result fail "ktapictl_vm_test.sh" "exit status $?"
 	fi
 fi
 
