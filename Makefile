@@ -115,10 +115,21 @@ check-vm-kernel: check-kdir
 		exit 1; \
 	fi
 
+# The demo: ktapi loaded through libkmod (ktapictl load), the checked
+# scenario of ktapi-demo, then the same call played with ktapictl: a
+# monitor on device 1 prints the events live while device 1 answers a call
+# from device 0 and hangs up after a second.
+DEMO_CMD = ktapictl load && ktapi-demo && \
+	echo "== ktapictl: monitor 1, answer 1, call 0 -> 1001" && \
+	{ ktapictl monitor 1 --count 4 --timeout 20 & m=$$!; \
+	  ktapictl answer 1 --timeout 20 --hold 1 & a=$$!; sleep 1; \
+	  ktapictl call 0 1001; c=$$?; wait $$a; r=$$?; wait $$m; w=$$?; \
+	  [ $$c -eq 0 ] && [ $$r -eq 0 ] && [ $$w -eq 0 ]; }
+
 vm-demo: all check-vm-kernel
 	$(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/demo.log \
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/userlib/ktapi-modload \
-		-- 'ktapi-modload ktapi && ktapi-demo'
+		--bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
 
 # The static checks first (a failure does not stop the VM runs), then for
 # each kernel of KERNELS: the module built against its headers in
