@@ -69,7 +69,7 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*)) \
 	$(VM_OPTS)
 
-.PHONY: all module userlib selftests kernel-tools deps demo check vm-demo \
+.PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel
 
@@ -130,6 +130,30 @@ vm-demo: all check-vm-kernel
 	$(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/demo.log \
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/userlib/ktapi-modload \
 		--bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
+
+# make bench: selftests/ktapi_bench in the stock VM on one vCPU, first
+# under -icount shift=0,sleep=off -cpu qemu64 (CLOCK_MONOTONIC counts guest
+# instructions: the same figures every run), then without icount (wall
+# time, for information).  Tables in $(O)/bench/*.txt, CSV next to them.
+BENCH_VM = $(VMRUN) --kernel $(VM_KERNEL) --kver $(KREL) --timeout 1500 \
+	--module $(MODULE) $(VM_TEST_LIBS) --smp 1 --mem 2048 \
+	--bin $(O)/selftests/ktapi_bench --bin $(O)/userlib/ktapi-modload -q
+BENCH_CMD = ktapi-modload ktapi max_handles=2000000 && ktapi_bench -c -
+
+bench: all check-vm-kernel
+	@mkdir -p $(O)/bench; set -e; \
+	for mode in icount wall; do \
+		if [ $$mode = icount ]; then \
+			opts="--qemu-opt=-icount --qemu-opt=shift=0,sleep=off --qemu-opt=-cpu --qemu-opt=qemu64"; \
+			args=; \
+		else opts=; args=-w; fi; \
+		$(BENCH_VM) $$opts --log $(O)/bench/$$mode.log -- '$(BENCH_CMD)' $$args; \
+		sed -n 's/^BENCH: //p; s/^BENCH-GOAL: /goal: /p' $(O)/bench/$$mode.log \
+			> $(O)/bench/$$mode.txt; \
+		sed -n 's/^BENCH-CSV: //p' $(O)/bench/$$mode.log > $(O)/bench/$$mode.csv; \
+		echo "== make bench ($$mode): $(O)/bench/$$mode.txt"; \
+		cat $(O)/bench/$$mode.txt; \
+	done
 
 # The static checks first (a failure does not stop the VM runs), then for
 # each kernel of KERNELS: the module built against its headers in

@@ -12,7 +12,8 @@
  * Needs the module loaded with max_handles > 1048576 and lines >= 2, as
  * root (debugfs for the stats file, /proc/meminfo for slab growth).
  *
- * Output: a table on stdout, and with -c FILE a CSV of every figure.
+ * Output: a table on stdout, and with -c FILE a CSV of every figure (-c -:
+ * the CSV lines on stdout too, each prefixed "BENCH-CSV: ").
  * "BENCH:" prefixes every table line so the host can pick them out of the
  * console log.
  */
@@ -22,6 +23,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,7 +41,24 @@
 #define NOLINE_ADDR	"999"
 
 static FILE *csv;
+static bool csv_console;	/* -c -: CSV lines on stdout, "BENCH-CSV: " */
 static bool wall;		/* -w: wall time, not icount */
+
+static void csv_line(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void csv_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!csv)
+		return;
+	if (csv_console)
+		fputs("BENCH-CSV: ", csv);
+	va_start(ap, fmt);
+	vfprintf(csv, fmt, ap);
+	va_end(ap);
+}
 
 static uint64_t now(void)
 {
@@ -124,8 +143,7 @@ static void report(const char *name, unsigned long live, double per_op,
 		   const char *unit)
 {
 	printf("BENCH: %-44s %9lu %12.1f %s\n", name, live, per_op, unit);
-	if (csv)
-		fprintf(csv, "%s,%lu,%.1f,%s\n", name, live, per_op, unit);
+	csv_line("%s,%lu,%.1f,%s\n", name, live, per_op, unit);
 }
 
 static const char *unit(void)
@@ -319,9 +337,8 @@ static void goal(const char *what, double value, double limit, bool le)
 
 	printf("BENCH-GOAL: %-52s %8.3f %s %8.3f  %s\n", what, value,
 	       le ? "<=" : ">=", limit, met ? "met" : "NOT MET");
-	if (csv)
-		fprintf(csv, "goal: %s,%.3f,%.3f,%s\n", what, value, limit,
-			met ? "met" : "not met");
+	csv_line("goal: %s,%.3f,%.3f,%s\n", what, value, limit,
+		 met ? "met" : "not met");
 }
 
 int main(int argc, char **argv)
@@ -337,10 +354,11 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "c:n:wb:")) != -1) {
 		switch (opt) {
 		case 'c':
-			csv = fopen(optarg, "w");
+			csv_console = !strcmp(optarg, "-");
+			csv = csv_console ? stdout : fopen(optarg, "w");
 			if (!csv)
 				die(optarg);
-			fprintf(csv, "operation,live_handles,per_op,unit\n");
+			csv_line("operation,live_handles,per_op,unit\n");
 			break;
 		case 'n':
 			iters = strtoul(optarg, NULL, 0);
@@ -434,7 +452,7 @@ int main(int argc, char **argv)
 	     true);
 	goal("bytes per idle call", fg.bytes_per_call, 256, true);
 	goal("release of 1M calls (1e9 insn)", fg.release_big / 1e9, 2, true);
-	if (csv)
+	if (csv && !csv_console)
 		fclose(csv);
 	return 0;
 }
