@@ -215,13 +215,15 @@ endif
 # dkms_test.sh builds for each series of KERNELS (top-level Makefile).
 HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
-	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap
+	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
+	$(HOST_TAPDIR)/modinfo.tap
 
 check-host: tools
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
-		"dkms tests/dkms_test.sh $(KERNELS)"; do \
+		"dkms tests/dkms_test.sh $(KERNELS)" \
+		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \

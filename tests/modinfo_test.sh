@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# modinfo of the built module (read from the file; nothing is loaded):
+# description, author, license, a version matching MODULE_VERSION, and a
+# description for every parameter.
+#
+# Usage: tests/modinfo_test.sh KO
+
+. "$(dirname "$0")/lib.sh"
+
+ko=${1:-$TOP/module/ktapi.ko}
+if [ ! -f "$ko" ]; then
+	fail "module file $ko exists"
+	finish
+fi
+
+for field in description author license version; do
+	val=$(modinfo -F "$field" "$ko")
+	if [ -n "$val" ]; then
+		pass "modinfo $field: $val"
+	else
+		fail "modinfo $field is set"
+	fi
+done
+
+want=$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' "$TOP/module/main.c")
+got=$(modinfo -F version "$ko")
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	pass "version $got is MODULE_VERSION of module/main.c"
+else
+	fail "version '$got' is MODULE_VERSION '$want' of module/main.c"
+fi
+case $(modinfo -F license "$ko") in
+GPL|"GPL v2") pass "license is GPL-compatible" ;;
+*) fail "license is GPL-compatible" ;;
+esac
+
+for p in lines event_queue_len max_handles; do
+	desc=$(modinfo -F parm "$ko" | sed -n "s/^$p:\(.*\) (uint)\$/\1/p")
+	if [ -n "$desc" ]; then
+		pass "parameter $p: $desc"
+	else
+		fail "parameter $p has a description" "$(modinfo -F parm "$ko")"
+	fi
+done
+n=$(modinfo -F parm "$ko" | grep -c .)
+if [ "$n" -eq 3 ]; then
+	pass "exactly the three documented parameters"
+else
+	fail "exactly the three documented parameters (modinfo lists $n)"
+fi
+
+finish
