@@ -62,6 +62,9 @@ VM_TEST_BINS = bins=; for f in $(O)/selftests/* $(O)/userlib/libktapi_test \
 		$(O)/userlib/ktapi-modload $(O)/tools/ktapictl \
 		$(CURDIR)/tools/ktapictl_vm_test.sh; do \
 		if [ -f "$$f" ] && [ -x "$$f" ]; then bins="$$bins --bin $$f"; fi; \
+	done; \
+	for f in $(CURDIR)/udev/60-ktapi.rules $$(command -v udevadm); do \
+		bins="$$bins --bin $$f"; \
 	done
 VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 
