@@ -187,26 +187,32 @@ if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
 else
 	stress_secs=10
 fi
-for cmd in ktapi_introspect ktapi_hostile ktapi_fail_nth ktapi_memcg \
-	"ktapi_stress -d $stress_secs" "ktapi_stress32 -d $((stress_secs / 2))"; do
-	prog=${cmd%% *}
-	[ "$prog" = ktapi_stress32 ] && [ $stress32 = 0 ] && continue
+# run_test PROG [ARGS...]: run one test program, one result.
+run_test() {
+	prog=$1
+	shift
 	path=$(find_prog "$prog")
 	if [ -z "$path" ]; then
 		result fail "$prog" "not found"
-		continue
+		return
 	fi
-	args=${cmd#"$prog"}
-	echo "# run_vm_tests: running $path$args"
-	# shellcheck disable=SC2086 # args are words
-	"$path" $args 2>&1
+	desc="$prog${*:+ $*}"
+	echo "# run_vm_tests: running $path${*:+ $*}"
+	"$path" "$@" 2>&1
 	rc=$?
 	case $rc in
-	0) result ok "$cmd" ;;
-	4) result skip "$cmd" "the program skipped (exit status 4)" ;;
-	*) result fail "$cmd" "exit status $rc" ;;
+	0) result ok "$desc" ;;
+	4) result skip "$desc" "the program skipped (exit status 4)" ;;
+	*) result fail "$desc" "exit status $rc" ;;
 	esac
-done
+}
+
+run_test ktapi_introspect
+run_test ktapi_hostile
+run_test ktapi_fail_nth
+run_test ktapi_memcg
+run_test ktapi_stress -d "$stress_secs"
+[ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2))
 
 # --- 4. nothing left, clean unload -------------------------------------------
 
@@ -286,16 +292,6 @@ fi
 
 # --- 6. ktapictl, which loads and unloads the module itself -----------------
 
-path=$(find_prog ktapictl_vm_test.sh)
-if [ -z "$path" ]; then
-	result fail "ktapictl_vm_test.sh" "not found"
-else
-	echo "# run_vm_tests: running $path"
-	if "$path" 2>&1; then
-		result ok "ktapictl_vm_test.sh"
-	else
-		result fail "ktapictl_vm_test.sh" "exit status $?"
-	fi
-fi
+run_test ktapictl_vm_test.sh
 
 finish
