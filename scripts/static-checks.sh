@@ -75,7 +75,11 @@ start=$(date +%s)
 # --- checkpatch ----------------------------------------------------------------
 
 # Not module/*.mod.c: Kbuild generates it in module/ (make module).
-files=$(ls module/*.c module/*.h uapi/linux/ktapi.h 2>/dev/null | grep -v '\.mod\.c$')
+files=
+for f in module/*.c module/*.h uapi/linux/ktapi.h; do
+	case $f in *.mod.c) continue ;; esac
+	[ -f "$f" ] && files="$files $f"
+done
 log=$out/checkpatch.log
 # shellcheck disable=SC2086 # the file list is split on purpose
 "$ktools/checkpatch.pl" --strict --no-tree --terse --show-types -f $files >"$log" 2>&1
