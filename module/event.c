@@ -12,9 +12,11 @@
  * Locking:
  *  - evq->lock (spinlock) protects head, count, dropped and the ring.  It is
  *    the innermost lock: nothing is taken while holding it.
- *  - evq->read_mutex serialises readers, so a record is copied to userspace
- *    before it is removed from the ring (a failed copy loses nothing).  It is
- *    taken before evq->lock and never while holding the switch lock.
+ *  - evq->read_mutex serialises readers, so records are copied to userspace
+ *    before they are removed from the ring (a failed copy loses nothing).
+ *    It is taken before evq->lock and never while holding the switch lock.
+ *  - Writers wake the wait queue only when it has a sleeper
+ *    (wq_has_sleeper(), paired with the barriers on the waiting side).
  */
 #include <linux/fs.h>
 #include <linux/poll.h>
@@ -66,13 +68,14 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
  * @h: the handle the event is about, or NULL (LINE_CLOSE)
  * @state: the call state to report
  * @state_mode: the disconnect mode to report
+ * @time_ns: when it happened (ktime_get_ns())
  */
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
-		    u32 state, u32 state_mode)
+		    u32 state, u32 state_mode, u64 time_ns)
 {
 	struct ktapi_event ev = {
 		.type = type,
-		.time_ns = ktime_get_ns(),
+		.time_ns = time_ns,
 	};
 
 	if (h) {
@@ -92,16 +95,24 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 		ktapi_evq_add_locked(q, &ev);
 	}
 	spin_unlock(&q->lock);
-	wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+	/*
+	 * Pairs with the barrier in prepare_to_wait_event() (read) and the
+	 * one after poll_wait() (poll): a waiter either sees the new count or
+	 * is seen here.
+	 */
+	if (wq_has_sleeper(&q->wait))
+		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
 }
 
-/* Remove the head record; queue the OVERFLOW record if one is owed. */
-static void ktapi_evq_pop_locked(struct ktapi_evq *q)
+/* Remove @n head records; queue the OVERFLOW record if one is owed. */
+static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 {
 	lockdep_assert_held(&q->lock);
-	q->head = q->head + 1 == q->len ? 0 : q->head + 1;
-	q->count--;
-	atomic_long_dec(&ktapi_stats.events_queued);
+	q->head += n;
+	if (q->head >= q->len)
+		q->head -= q->len;
+	q->count -= n;
+	atomic_long_sub(n, &ktapi_stats.events_queued);
 	if (q->dropped) {
 		struct ktapi_event ev = {
 			.type = KTAPI_EV_OVERFLOW,
@@ -114,24 +125,34 @@ static void ktapi_evq_pop_locked(struct ktapi_evq *q)
 	}
 }
 
+/*
+ * read(): copy as many whole records as fit, in runs that are contiguous in
+ * the ring.  Only the reader (under read_mutex) removes records, and writers
+ * only add past the last one, so the records being copied stay where they
+ * are; they are removed once copied, so a failed copy loses nothing: a
+ * fault in the middle returns the whole records copied before it.
+ */
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock)
 {
-	struct ktapi_event ev;
-	size_t done = 0;
+	const size_t sz = sizeof(struct ktapi_event);
+	size_t max = count / sz, done = 0, left;
+	u32 head, n;
 	int ret;
 
-	if (count < sizeof(ev))
+	if (!max)
 		return -EINVAL;
 
 	ret = mutex_lock_interruptible(&q->read_mutex);
 	if (ret)
 		return ret;
 
-	while (count - done >= sizeof(ev)) {
+	while (done < max) {
 		spin_lock(&q->lock);
-		if (!q->count) {
-			spin_unlock(&q->lock);
+		head = q->head;
+		n = q->count;
+		spin_unlock(&q->lock);
+		if (!n) {
 			if (done)
 				break;
 			if (nonblock) {
@@ -148,27 +169,34 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 				return ret;
 			continue;
 		}
-		ev = q->ring[q->head];
-		spin_unlock(&q->lock);
+		n = min_t(size_t, n, max - done);
+		n = min(n, q->len - head);
 
-		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+		left = copy_to_user(buf + done * sz, &q->ring[head], n * sz);
+		if (left) {
+			/* Keep the whole records that were copied. */
 			ret = -EFAULT;
-			break;
+			n -= DIV_ROUND_UP(left, sz);
 		}
-
-		spin_lock(&q->lock);
-		ktapi_evq_pop_locked(q);
-		spin_unlock(&q->lock);
-		done += sizeof(ev);
+		if (n) {
+			spin_lock(&q->lock);
+			ktapi_evq_pop_locked(q, n);
+			spin_unlock(&q->lock);
+			done += n;
+		}
+		if (left)
+			break;
 	}
 	mutex_unlock(&q->read_mutex);
 
-	return done ? done : ret;
+	return done ? done * sz : ret;
 }
 
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait)
 {
 	poll_wait(filp, &q->wait, wait);
+	/* Pairs with wq_has_sleeper() in ktapi_evq_push(). */
+	smp_mb();
 	return READ_ONCE(q->count) ? EPOLLIN | EPOLLRDNORM : 0;
 }

@@ -5,23 +5,25 @@
  * Locking overview (each lock is described in the file that owns it):
  *
  *   ktapi_switch_lock (mutex, switch.c)
+ *     -> call->seq (seqcount_mutex_t of the switch lock, call.c)
  *     -> file->handles xa_lock (spinlock, call.c)
- *          -> call->lock (GET_CALL_INFO's snapshot)
- *     -> call->lock (spinlock, call.c)
  *     -> file->evq.lock (spinlock, event.c)
- *     -> ktapi_call_ids xa_lock (spinlock, call.c)
+ *     -> ktapi_id_lock (mutex, call.c) -> ktapi_id_blocks xa_lock
  *   file->evq.read_mutex (mutex, event.c) -> file->evq.lock
  *
  * The arrows give the only nesting allowed: nothing is taken while holding
- * a spinlock except as shown.
+ * a spinlock except as shown.  GET_CALL_INFO takes no lock at all: it
+ * looks the handle up under RCU and reads the call's changing fields in a
+ * call->seq read section; calls and handles are freed after a grace period.
  */
 #ifndef _KTAPI_INTERNAL_H
 #define _KTAPI_INTERNAL_H
 
 #include <linux/atomic.h>
-#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -88,6 +90,12 @@ struct ktapi_file {
 	struct xarray handles;
 	u32 next_handle;		/* cyclic cursor; handles xa_lock */
 	u32 max_handles;
+	/*
+	 * The last deallocated handle, still reserved so that the XArray
+	 * node it is in is not freed and made again by the next call (see
+	 * ktapi_handle_unmap()); 0 for none.  Handles xa_lock.
+	 */
+	u32 zombie;
 	/* The fields below change only under the switch lock. */
 	enum ktapi_file_state state;	/* READ_ONCE without the lock */
 	struct ktapi_line_dev *line;
@@ -99,15 +107,37 @@ struct ktapi_file {
 };
 
 /*
- * One leg of a call.  Memory is refcounted: every handle holds one
- * reference through the call's handle list (the "holders" reference, taken
- * at creation and dropped when the last handle goes), and each ioctl that
- * looked the call up holds one more until it returns.
+ * A handle: one file's name for one call, with a privilege.  The OWNER
+ * handle MAKE_CALL returns is part of its call (ktapi_call.own); the others
+ * are allocated.  A published handle is read under RCU by GET_CALL_INFO,
+ * so an allocated one is freed after a grace period.
+ */
+struct ktapi_handle {
+	struct ktapi_call *call;	/* constant once published */
+	struct ktapi_file *file;
+	union {
+		struct list_head call_node;	/* in call->holders; switch lock */
+		struct rcu_head rcu;		/* once removed */
+	};
+	u32 id;
+	u16 privilege;			/* constant once published */
+	bool embedded;			/* ktapi_call.own */
+	bool dead;			/* removed; written in a call->seq section */
+};
+
+struct ktapi_id_block;
+
+/*
+ * One leg of a call.  It lives as long as a handle names it: the last
+ * handle to go frees it (after an RCU grace period, for GET_CALL_INFO).
  */
 struct ktapi_call {
-	struct kref ref;
-	/* Fields read by GET_CALL_INFO without the switch lock. */
-	spinlock_t lock;
+	/*
+	 * Written under the switch lock (whose seqcount this is), read by
+	 * GET_CALL_INFO in a read section: state, state_mode, states_seen,
+	 * state_time_ns, num_owners, num_monitors and each handle's dead.
+	 */
+	seqcount_mutex_t seq;
 	u32 state;
 	u32 state_mode;
 	u32 states_seen;
@@ -121,30 +151,23 @@ struct ktapi_call {
 	u64 create_time_ns;
 	struct ktapi_line_dev *line;		/* where this leg lives */
 	struct ktapi_line_dev *caller_line;	/* the calling device */
+	struct ktapi_id_block *id_block;	/* where call_id comes from */
 	/* Switch lock. */
 	struct ktapi_call *peer;
-	struct list_head holders;		/* ktapi_handle.call_node */
+	union {
+		struct list_head holders;	/* ktapi_handle.call_node */
+		struct rcu_head rcu;		/* once freed */
+	};
 	char called_address[KTAPI_ADDRESS_MAX];
+	/* MAKE_CALL's OWNER handle to an OUTBOUND leg (unused otherwise). */
+	struct ktapi_handle own;
 };
-
-/* A handle: one file's name for one call, with a privilege. */
-struct ktapi_handle {
-	struct ktapi_call *call;
-	struct ktapi_file *file;
-	struct list_head call_node;	/* in call->holders; switch lock */
-	u32 id;
-	u32 privilege;
-};
-
-/* main.c */
-int ktapi_copy_out(void __user *uarg, const void *kbuf, size_t ksize,
-		   u32 usize);
 
 /* event.c */
 int ktapi_evq_init(struct ktapi_evq *q, u32 len);
 void ktapi_evq_free(struct ktapi_evq *q);
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
-		    u32 state, u32 state_mode);
+		    u32 state, u32 state_mode, u64 time_ns);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
@@ -156,10 +179,13 @@ void ktapi_call_cache_exit(void);
 struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin);
-void ktapi_call_put(struct ktapi_call *c);
-void ktapi_call_init_state(struct ktapi_call *c, u32 state);
+void ktapi_call_free(struct ktapi_call *c);
+void ktapi_call_init_state(struct ktapi_call *c, u32 state, u64 now);
+void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
+			     u64 now);
 void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode);
-void ktapi_call_notify(struct ktapi_call *c);
+void ktapi_call_notify(struct ktapi_call *c, u64 now);
+int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f);
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f);
 void ktapi_handle_unreserve(struct ktapi_handle *h);
 void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
@@ -169,15 +195,17 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close);
 void ktapi_file_void_handles(struct ktapi_file *f);
 int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 			      struct ktapi_call_info *ci,
-			      void __user *uarg);
+			      struct ktapi_call_info __user *uci);
 int ktapi_ioctl_deallocate_call(struct ktapi_file *f,
 				struct ktapi_call_op *op);
+int ktapi_call_info_fast(struct ktapi_file *f,
+			 struct ktapi_call_info __user *uci);
 
 /* switch.c */
 extern struct mutex ktapi_switch_lock;
 void ktapi_leg_drop(struct ktapi_call *c);
 int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
-			  void __user *uarg);
+			  struct ktapi_make_call __user *umc);
 int ktapi_ioctl_answer(struct ktapi_file *f, struct ktapi_call_op *op);
 int ktapi_ioctl_drop(struct ktapi_file *f, struct ktapi_call_op *op);
 
@@ -189,7 +217,7 @@ struct ktapi_line_dev *ktapi_line_by_address(const char *address);
 bool ktapi_address_valid(const char *address);
 struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line);
 int ktapi_ioctl_get_devcaps(struct ktapi_file *f, struct ktapi_devcaps *dc,
-			    void __user *uarg);
+			    struct ktapi_devcaps __user *udc);
 int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo);
 int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 				  struct ktapi_close_line_device *cl);

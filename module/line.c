@@ -14,6 +14,8 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
 
 #include "internal.h"
 #include "trace.h"
@@ -51,24 +53,38 @@ struct ktapi_line_dev *ktapi_line_get(u32 device_id)
 /* 1..63 characters of "0123456789*#+", NUL-terminated inside the array. */
 bool ktapi_address_valid(const char *address)
 {
-	size_t len = strnlen(address, KTAPI_ADDRESS_MAX);
+	unsigned int i;
 
-	if (!len || len == KTAPI_ADDRESS_MAX)
-		return false;
-	return strspn(address, "0123456789*#+") == len;
+	for (i = 0; i < KTAPI_ADDRESS_MAX; i++) {
+		char ch = address[i];
+
+		if (!ch)
+			return i > 0;
+		if ((ch < '0' || ch > '9') && ch != '*' && ch != '#' && ch != '+')
+			return false;
+	}
+	return false;
 }
 
 /* The line device a valid address names, or NULL. */
 struct ktapi_line_dev *ktapi_line_by_address(const char *address)
 {
-	unsigned int n;
+	unsigned int i, n = 0;
 
 	/* Device addresses are decimal, without sign or leading zeros. */
-	if (address[0] < '1' || address[0] > '9' || kstrtouint(address, 10, &n))
+	if (address[0] < '1' || address[0] > '9')
 		return NULL;
+	for (i = 0; address[i]; i++) {
+		if (address[i] < '0' || address[i] > '9')
+			return NULL;
+		n = n * 10 + address[i] - '0';
+		/* Also keeps n from overflowing. */
+		if (n >= KTAPI_ADDRESS_BASE + ktapi_nr_lines)
+			return NULL;
+	}
 	if (n < KTAPI_ADDRESS_BASE)
 		return NULL;
-	return ktapi_line_get(n - KTAPI_ADDRESS_BASE);
+	return &ktapi_lines[n - KTAPI_ADDRESS_BASE];
 }
 
 /* The file that has held @line open with OWNER privilege the longest. */
@@ -84,7 +100,7 @@ struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 }
 
 int ktapi_ioctl_get_devcaps(struct ktapi_file *f, struct ktapi_devcaps *dc,
-			    void __user *uarg)
+			    struct ktapi_devcaps __user *udc)
 {
 	struct ktapi_line_dev *line = ktapi_line_get(dc->device_id);
 
@@ -92,7 +108,7 @@ int ktapi_ioctl_get_devcaps(struct ktapi_file *f, struct ktapi_devcaps *dc,
 		return -ENODEV;
 	dc->num_devices = ktapi_nr_lines;
 	memcpy(dc->address, line->address, sizeof(dc->address));
-	return ktapi_copy_out(uarg, dc, sizeof(*dc), dc->size);
+	return copy_to_user(udc, dc, sizeof(*dc)) ? -EFAULT : 0;
 }
 
 static bool ktapi_privileges_valid(u32 priv)
@@ -170,7 +186,8 @@ int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 
 	mutex_lock(&ktapi_switch_lock);
 	list_for_each_entry_safe(victim, tmp, &line->files, line_node) {
-		ktapi_evq_push(&victim->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0);
+		ktapi_evq_push(&victim->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0,
+			       ktime_get_ns());
 		ktapi_line_detach(victim, true);
 	}
 	mutex_unlock(&ktapi_switch_lock);

@@ -64,23 +64,6 @@ static_assert(sizeof(struct ktapi_event) == 40);
 static_assert(offsetof(struct ktapi_event, reserved) == 28);
 static_assert(offsetof(struct ktapi_event, time_ns) == 32);
 
-/**
- * ktapi_copy_out - write an ioctl's result back to userspace
- * @uarg: the user's struct
- * @kbuf: the kernel's copy
- * @ksize: sizeof the kernel's struct
- * @usize: the size userspace gave
- *
- * Return: 0, or -EFAULT.
- */
-int ktapi_copy_out(void __user *uarg, const void *kbuf, size_t ksize,
-		   u32 usize)
-{
-	if (copy_to_user(uarg, kbuf, min_t(size_t, ksize, usize)))
-		return -EFAULT;
-	return 0;
-}
-
 static int ktapi_open(struct inode *inode, struct file *filp)
 {
 	struct ktapi_file *f;
@@ -162,90 +145,29 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
 	seq_printf(m, "ktapi-events-pending-drop:\t%u\n", dropped);
 }
 
-/* Every argument struct, so the dispatcher can copy any of them. */
-union ktapi_ioctl_buf {
+/**
+ * ktapi_get_arg - copy_struct_from_user() of an ioctl's argument
+ * @kbuf: the kernel's struct
+ * @uarg: the user's struct
+ * @ksize: sizeof the kernel's struct
+ * @in: how many of its first bytes the kernel reads (the rest is output
+ *	only, and every handler writes all of it before copying the struct
+ *	back, so it is neither read nor required to be zero)
+ *
+ * Checks size and flags as the uapi header says.  Inlined with constant
+ * sizes, so the copy needs no run-time object size check.
+ *
+ * Return: 0, -EFAULT, -EINVAL or -E2BIG.
+ */
+static __always_inline int ktapi_get_arg(void *kbuf, void __user *uarg,
+					 size_t ksize, size_t in)
+{
 	struct {
 		__u32 size;
 		__u32 flags;
-	} hdr;
-	struct ktapi_devcaps devcaps;
-	struct ktapi_line_open line_open;
-	struct ktapi_make_call make_call;
-	struct ktapi_call_op call_op;
-	struct ktapi_call_info call_info;
-	struct ktapi_close_line_device close_line_device;
-};
-
-static long ktapi_dispatch(struct ktapi_file *f, unsigned int nr,
-			   union ktapi_ioctl_buf *buf, void __user *uarg)
-{
-	switch (nr) {
-	case _IOC_NR(KTAPI_IOC_GET_DEVCAPS):
-		return ktapi_ioctl_get_devcaps(f, &buf->devcaps, uarg);
-	case _IOC_NR(KTAPI_IOC_LINE_OPEN):
-		return ktapi_ioctl_line_open(f, &buf->line_open);
-	case _IOC_NR(KTAPI_IOC_MAKE_CALL):
-		return ktapi_ioctl_make_call(f, &buf->make_call, uarg);
-	case _IOC_NR(KTAPI_IOC_ANSWER):
-		return ktapi_ioctl_answer(f, &buf->call_op);
-	case _IOC_NR(KTAPI_IOC_DROP):
-		return ktapi_ioctl_drop(f, &buf->call_op);
-	case _IOC_NR(KTAPI_IOC_GET_CALL_INFO):
-		return ktapi_ioctl_get_call_info(f, &buf->call_info, uarg);
-	case _IOC_NR(KTAPI_IOC_DEALLOCATE_CALL):
-		return ktapi_ioctl_deallocate_call(f, &buf->call_op);
-	case _IOC_NR(KTAPI_IOC_CLOSE_LINE_DEVICE):
-		return ktapi_ioctl_close_line_device(f,
-						     &buf->close_line_device);
-	}
-	return -ENOTTY;
-}
-
-/*
- * The bytes of each struct the kernel reads: the rest is output only, and
- * every handler writes all of it before copying the struct back.
- */
-static const u16 ktapi_ioctl_in_size[] = {
-	[_IOC_NR(KTAPI_IOC_GET_DEVCAPS)] =
-		offsetofend(struct ktapi_devcaps, device_id),
-	[_IOC_NR(KTAPI_IOC_LINE_OPEN)] = sizeof(struct ktapi_line_open),
-	[_IOC_NR(KTAPI_IOC_MAKE_CALL)] =
-		offsetofend(struct ktapi_make_call, dest_address),
-	[_IOC_NR(KTAPI_IOC_ANSWER)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_DROP)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_GET_CALL_INFO)] =
-		offsetofend(struct ktapi_call_info, handle),
-	[_IOC_NR(KTAPI_IOC_DEALLOCATE_CALL)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_CLOSE_LINE_DEVICE)] =
-		sizeof(struct ktapi_close_line_device),
-};
-
-/* The struct size of each command, indexed by _IOC_NR(). */
-static const u16 ktapi_ioctl_size[] = {
-	[_IOC_NR(KTAPI_IOC_GET_DEVCAPS)] = sizeof(struct ktapi_devcaps),
-	[_IOC_NR(KTAPI_IOC_LINE_OPEN)] = sizeof(struct ktapi_line_open),
-	[_IOC_NR(KTAPI_IOC_MAKE_CALL)] = sizeof(struct ktapi_make_call),
-	[_IOC_NR(KTAPI_IOC_ANSWER)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_DROP)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_GET_CALL_INFO)] = sizeof(struct ktapi_call_info),
-	[_IOC_NR(KTAPI_IOC_DEALLOCATE_CALL)] = sizeof(struct ktapi_call_op),
-	[_IOC_NR(KTAPI_IOC_CLOSE_LINE_DEVICE)] =
-		sizeof(struct ktapi_close_line_device),
-};
-
-static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
-{
-	struct ktapi_file *f = filp->private_data;
-	void __user *uarg = (void __user *)arg;
-	union ktapi_ioctl_buf buf;
-	unsigned int nr = _IOC_NR(cmd);
-	u32 ksize, usize;
+	} *hdr = kbuf;
+	u32 usize;
 	int ret;
-
-	/* Commands are _IO(): type and number only, the size is in the struct. */
-	if (cmd != _IO(KTAPI_IOC_TYPE, nr) || nr >= ARRAY_SIZE(ktapi_ioctl_size))
-		return -ENOTTY;
-	ksize = ktapi_ioctl_size[nr];
 
 	if (get_user(usize, (u32 __user *)uarg))
 		return -EFAULT;
@@ -253,11 +175,7 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
-	/*
-	 * copy_struct_from_user(), reading only what the kernel uses: the
-	 * output fields are neither read nor required to be zero.
-	 */
-	if (copy_from_user(&buf, uarg, ktapi_ioctl_in_size[nr]))
+	if (copy_from_user(kbuf, uarg, in))
 		return -EFAULT;
 	if (usize > ksize) {
 		ret = check_zeroed_user(uarg + ksize, usize - ksize);
@@ -265,11 +183,114 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return ret ?: -E2BIG;
 	}
 	/* What copy_from_user() read may differ from get_user()'s. */
-	buf.hdr.size = usize;
-	if (buf.hdr.flags)
+	hdr->size = usize;
+	if (hdr->flags)
 		return -EINVAL;
+	return 0;
+}
 
-	return ktapi_dispatch(f, nr, &buf, uarg);
+/* ktapi_get_arg() of @buf, whose input ends with member @last. */
+#define KTAPI_ARG(buf, uarg, last)					\
+	ktapi_get_arg(&(buf), (uarg), sizeof(buf),			\
+		      offsetofend(typeof(buf), last))
+
+/*
+ * One function per command, each with its own argument struct on the stack,
+ * so that the dispatcher (and an unknown command) touches no buffer.
+ */
+static noinline long ktapi_cmd_get_devcaps(struct ktapi_file *f,
+					   void __user *uarg)
+{
+	struct ktapi_devcaps dc;
+
+	return KTAPI_ARG(dc, uarg, device_id) ?:
+	       ktapi_ioctl_get_devcaps(f, &dc, uarg);
+}
+
+static noinline long ktapi_cmd_line_open(struct ktapi_file *f,
+					 void __user *uarg)
+{
+	struct ktapi_line_open lo;
+
+	return KTAPI_ARG(lo, uarg, reserved) ?: ktapi_ioctl_line_open(f, &lo);
+}
+
+static noinline long ktapi_cmd_make_call(struct ktapi_file *f,
+					 void __user *uarg)
+{
+	struct ktapi_make_call mc;
+
+	return KTAPI_ARG(mc, uarg, dest_address) ?:
+	       ktapi_ioctl_make_call(f, &mc, uarg);
+}
+
+static noinline long ktapi_cmd_call_op(struct ktapi_file *f, unsigned int cmd,
+				       void __user *uarg)
+{
+	struct ktapi_call_op op;
+	int ret;
+
+	ret = KTAPI_ARG(op, uarg, reserved);
+	if (ret)
+		return ret;
+	switch (cmd) {
+	case KTAPI_IOC_ANSWER:
+		return ktapi_ioctl_answer(f, &op);
+	case KTAPI_IOC_DROP:
+		return ktapi_ioctl_drop(f, &op);
+	default:
+		return ktapi_ioctl_deallocate_call(f, &op);
+	}
+}
+
+static noinline long ktapi_cmd_get_call_info(struct ktapi_file *f,
+					     void __user *uarg)
+{
+	struct ktapi_call_info ci;
+
+	return KTAPI_ARG(ci, uarg, handle) ?:
+	       ktapi_ioctl_get_call_info(f, &ci, uarg);
+}
+
+static noinline long ktapi_cmd_close_line_device(struct ktapi_file *f,
+						 void __user *uarg)
+{
+	struct ktapi_close_line_device cl;
+
+	return KTAPI_ARG(cl, uarg, reserved) ?:
+	       ktapi_ioctl_close_line_device(f, &cl);
+}
+
+static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct ktapi_file *f = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	/*
+	 * Commands are _IO(): type and number only, the size is in the
+	 * struct.  Any other command, whatever its size or direction bits,
+	 * is -ENOTTY.
+	 */
+	switch (cmd) {
+	case KTAPI_IOC_GET_CALL_INFO:
+		/* The common case without a copy of the struct, else in full. */
+		ret = ktapi_call_info_fast(f, uarg);
+		return ret != -EAGAIN ? ret : ktapi_cmd_get_call_info(f, uarg);
+	case KTAPI_IOC_MAKE_CALL:
+		return ktapi_cmd_make_call(f, uarg);
+	case KTAPI_IOC_ANSWER:
+	case KTAPI_IOC_DROP:
+	case KTAPI_IOC_DEALLOCATE_CALL:
+		return ktapi_cmd_call_op(f, cmd, uarg);
+	case KTAPI_IOC_GET_DEVCAPS:
+		return ktapi_cmd_get_devcaps(f, uarg);
+	case KTAPI_IOC_LINE_OPEN:
+		return ktapi_cmd_line_open(f, uarg);
+	case KTAPI_IOC_CLOSE_LINE_DEVICE:
+		return ktapi_cmd_close_line_device(f, uarg);
+	}
+	return -ENOTTY;
 }
 
 static const struct file_operations ktapi_fops = {

@@ -14,6 +14,8 @@
  * not take it.
  */
 #include <linux/slab.h>
+#include <linux/stddef.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -32,15 +34,16 @@ void ktapi_leg_drop(struct ktapi_call *c)
 {
 	u32 old = c->state;
 	struct ktapi_call *peer = c->peer;
+	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(&ktapi_switch_lock);
-	ktapi_call_set_state(c, KTAPI_CALLSTATE_IDLE, 0);
+	ktapi_call_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
 	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
 	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
-		ktapi_call_set_state(peer, KTAPI_CALLSTATE_DISCONNECTED,
-				     old == KTAPI_CALLSTATE_OFFERING ?
-				     KTAPI_DISCONNECTMODE_REJECT :
-				     KTAPI_DISCONNECTMODE_NORMAL);
+		ktapi_call_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
+					old == KTAPI_CALLSTATE_OFFERING ?
+					KTAPI_DISCONNECTMODE_REJECT :
+					KTAPI_DISCONNECTMODE_NORMAL, now);
 }
 
 /*
@@ -49,7 +52,7 @@ void ktapi_leg_drop(struct ktapi_call *c)
  */
 struct ktapi_setup {
 	struct ktapi_call *out;		/* the caller's OUTBOUND leg */
-	struct ktapi_handle *caller;	/* its OWNER handle */
+	struct ktapi_handle *caller;	/* its OWNER handle, &out->own */
 	struct list_head out_monitors;	/* MONITOR handles to @out */
 	struct ktapi_line_dev *dest;	/* the called device, or NULL */
 	struct ktapi_call *in;		/* the INTERNAL leg, or NULL */
@@ -139,13 +142,14 @@ static void ktapi_setup_abort(struct ktapi_setup *s)
 	if (s->owner)
 		ktapi_handle_unreserve(s->owner);
 	if (s->in)
-		ktapi_call_put(s->in);
+		ktapi_call_free(s->in);
 	ktapi_handle_unreserve(s->caller);
-	ktapi_call_put(s->out);
+	ktapi_call_free(s->out);
 }
 
 /* Give each reserved monitor handle its leg and announce it. */
-static void ktapi_publish_monitors(struct list_head *list, struct ktapi_call *c)
+static void ktapi_publish_monitors(struct list_head *list, struct ktapi_call *c,
+				   u64 now)
 {
 	struct ktapi_handle *h, *tmp;
 
@@ -153,7 +157,7 @@ static void ktapi_publish_monitors(struct list_head *list, struct ktapi_call *c)
 		list_del(&h->call_node);
 		ktapi_handle_publish(h, c, KTAPI_PRIVILEGE_MONITOR);
 		ktapi_evq_push(&h->file->evq, KTAPI_EV_APPNEWCALL, h, c->state,
-			       0);
+			       0, now);
 	}
 }
 
@@ -161,6 +165,7 @@ static void ktapi_publish_monitors(struct list_head *list, struct ktapi_call *c)
 static void ktapi_setup_commit(struct ktapi_setup *s)
 {
 	struct ktapi_call *out = s->out, *in = s->in;
+	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(&ktapi_switch_lock);
 	if (in) {
@@ -170,24 +175,24 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
 		out->related_call_id = in->call_id;
 		in->related_call_id = out->call_id;
 	}
-	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING);
+	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING, now);
 	ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER);
-	ktapi_publish_monitors(&s->out_monitors, out);
-	ktapi_call_notify(out);
+	ktapi_publish_monitors(&s->out_monitors, out, now);
+	ktapi_call_notify(out, now);
 
 	if (!in) {
-		ktapi_call_set_state(out, KTAPI_CALLSTATE_DISCONNECTED,
-				     s->result_mode);
+		ktapi_call_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
+					s->result_mode, now);
 		return;
 	}
 
-	ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING);
+	ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
 	ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER);
 	ktapi_evq_push(&s->owner->file->evq, KTAPI_EV_APPNEWCALL, s->owner,
-		       in->state, 0);
-	ktapi_publish_monitors(&s->in_monitors, in);
-	ktapi_call_notify(in);
-	ktapi_call_set_state(out, KTAPI_CALLSTATE_RINGBACK, 0);
+		       in->state, 0, now);
+	ktapi_publish_monitors(&s->in_monitors, in, now);
+	ktapi_call_notify(in, now);
+	ktapi_call_set_state_at(out, KTAPI_CALLSTATE_RINGBACK, 0, now);
 }
 
 /*
@@ -196,15 +201,22 @@ static void ktapi_setup_commit(struct ktapi_setup *s)
  * handle it needs in every file is reserved.
  */
 int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
-			  void __user *uarg)
+			  struct ktapi_make_call __user *umc)
 {
 	struct ktapi_setup s = {
 		.out_monitors = LIST_HEAD_INIT(s.out_monitors),
 		.in_monitors = LIST_HEAD_INIT(s.in_monitors),
 	};
+	struct {
+		__u32 handle;
+		__u32 call_id;
+	} res;
 	char address[KTAPI_ADDRESS_MAX];
 	struct ktapi_line_dev *line;
 	int ret;
+
+	static_assert(offsetof(struct ktapi_make_call, call_id) ==
+		      offsetof(struct ktapi_make_call, handle) + 4);
 
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -219,19 +231,19 @@ int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 				 KTAPI_CALLORIGIN_OUTBOUND);
 	if (!s.out)
 		return -ENOMEM;
-	s.caller = ktapi_handle_reserve(f);
-	if (IS_ERR(s.caller)) {
-		ktapi_call_put(s.out);
-		return PTR_ERR(s.caller);
+	s.caller = &s.out->own;
+	ret = ktapi_handle_reserve_id(s.caller, f);
+	if (ret) {
+		ktapi_call_free(s.out);
+		return ret;
 	}
 
-	mc->handle = s.caller->id;
-	mc->call_id = s.out->call_id;
-	ret = ktapi_copy_out(uarg, mc, sizeof(*mc), mc->size);
-	if (ret) {
+	res.handle = s.caller->id;
+	res.call_id = s.out->call_id;
+	if (copy_to_user(&umc->handle, &res, sizeof(res))) {
 		ktapi_handle_unreserve(s.caller);
-		ktapi_call_put(s.out);
-		return ret;
+		ktapi_call_free(s.out);
+		return -EFAULT;
 	}
 
 	mutex_lock(&ktapi_switch_lock);

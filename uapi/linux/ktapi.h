@@ -35,19 +35,23 @@
  * A handle is a non-zero __u32 naming one call for one open file (one
  * "line").  Handles are allocated cyclically in 1..max_handles (module
  * parameter, default 65536): a deallocated value is not handed out again by
- * the same file until the handle space wraps.  A handle of one file means
- * nothing in another (ENOENT).  When a file's handle space is full, its
- * MAKE_CALL fails with -ENOSPC; an incoming call that would give a handle to
- * another file whose space is full skips that file when it is a monitor,
- * and is refused (caller's leg DISCONNECTED/BUSY) when it is the owner.
+ * the same file until the handle space wraps; the values a failed
+ * MAKE_CALL (ENOMEM) had reserved are skipped the same way.  A handle of
+ * one file means nothing in another (ENOENT).  When a file's handle space
+ * is full, its MAKE_CALL fails with -ENOSPC; an incoming call that would
+ * give a handle to another file whose space is full skips that file when
+ * it is a monitor, and is refused (caller's leg DISCONNECTED/BUSY) when it
+ * is the owner.
  *
  * A leg lives as long as any handle to it: with api_version 2.0 or later
  * the sole OWNER may deallocate its handle while the leg is active, and the
  * leg goes on with its MONITOR handles; it is dropped (its peer sees
  * DISCONNECTED) when the last handle of any kind goes.
  *
- * Call ids are system-wide unique among live calls, non-zero, allocated
- * cyclically in 1..0xffffffff.
+ * Call ids are system-wide unique among live calls and non-zero.  They
+ * increase from call to call and wrap around after 0xffffffff (the kernel
+ * hands them out in blocks of 64: ids are not reused while any call of
+ * their block lives, and a failed MAKE_CALL may skip some).
  *
  * Events
  * ------
