@@ -40,6 +40,7 @@
 #include <sys/mman.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest.h"
 #include "ktapi_raw.h"
@@ -122,7 +123,7 @@ static void child(void)
 {
 	char pid[32];
 	int fc, e, procs;
-	__u32 h, k;
+	__u32 h, k, tries;
 
 	/* Fault everything in while still outside the group. */
 	touch_stack();
@@ -210,11 +211,21 @@ static void child(void)
 	child_wait(4);
 	for (k = 0; k < 256 && k < sh->n999; k++)
 		kr_dealloc(fc, sh->first_h + k);
-	for (k = 0; k < 8; k++) {
+	/*
+	 * Calls and handles are freed after an RCU grace period: their
+	 * memory comes back to the group then, not at once.  Retry ENOMEM
+	 * for up to 5 s.
+	 */
+	for (k = 0, tries = 0; k < 8;) {
 		e = kr_make_call(fc, "999", &h, NULL);
+		if (e == ENOMEM && !sh->n_again && ++tries < 500) {
+			usleep(10000);
+			continue;
+		}
 		if (e)
 			break;
 		sh->n_again++;
+		k++;
 	}
 	sh->e_again = e;
 	child_drain(fc, 0, NULL);
