@@ -286,8 +286,9 @@ static void window_open(void)
 
 static const char *const bad_patterns[] = {
 	"WARNING:", "BUG:", "BUG ", "KASAN", "UBSAN", "Oops",
-	"general protection", "lockdep", "possible circular",
-	"possible recursive", "inconsistent lock", "DEBUG_LOCKS_WARN",
+	"general protection", "possible circular", "possible recursive",
+	"inconsistent lock", "DEBUG_LOCKS_WARN", "bad unlock balance",
+	"suspicious RCU usage", "held lock freed", "lock inversion",
 	"sleeping function called", "list_add corruption",
 	"list_del corruption", "kernel BUG", "suspected memory leak",
 	"unreferenced object", "Kernel panic", "soft lockup", "stall",
@@ -325,6 +326,12 @@ static int window_close(unsigned int *oom_lines)
 		msg = msg ? msg + 1 : rec;
 		if (strstr(msg, "oom") || strstr(msg, "Out of memory"))
 			(*oom_lines)++;
+		/*
+		 * A frame of a backtrace (the OOM report has one) names
+		 * functions, which may look like a pattern: " ? func+0x1/0x2".
+		 */
+		if (msg[0] == ' ' && strstr(msg, "+0x"))
+			continue;
 		for (i = 0; i < ARRAY_SIZE(bad_patterns); i++) {
 			if (strstr(msg, bad_patterns[i])) {
 				printf("# unexpected kernel message: %s", msg);
