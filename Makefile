@@ -134,10 +134,11 @@ vm-demo: all check-vm-kernel
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/userlib/ktapi-modload \
 		--bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
 
-# make bench: selftests/ktapi_bench in the stock VM on one vCPU, first
+# make bench: selftests/ktapi_bench in the stock VM, first on one vCPU
 # under -icount shift=0,sleep=off -cpu qemu64 (CLOCK_MONOTONIC counts guest
-# instructions: the same figures every run), then without icount (wall
-# time, for information).  Tables in $(O)/bench/*.txt, CSV next to them.
+# instructions: the same figures every run), then without icount on two
+# vCPUs (wall time, for information, and GET_CALL_INFO from two threads at
+# once).  Tables in $(O)/bench/*.txt, CSV next to them.
 BENCH_VM = $(VMRUN) --kernel $(VM_KERNEL) --kver $(KREL) --timeout 1500 \
 	--module $(MODULE) $(VM_TEST_LIBS) --smp 1 --mem 2048 \
 	--bin $(O)/selftests/ktapi_bench --bin $(O)/userlib/ktapi-modload -q
@@ -149,7 +150,7 @@ bench: all check-vm-kernel
 		if [ $$mode = icount ]; then \
 			opts="--qemu-opt=-icount --qemu-opt=shift=0,sleep=off --qemu-opt=-cpu --qemu-opt=qemu64"; \
 			args=; \
-		else opts=; args=-w; fi; \
+		else opts="--smp 2"; args=-w; fi; \
 		$(BENCH_VM) $$opts --log $(O)/bench/$$mode.log -- '$(BENCH_CMD)' $$args; \
 		sed -n 's/^BENCH: //p; s/^BENCH-GOAL: /goal: /p' $(O)/bench/$$mode.log \
 			> $(O)/bench/$$mode.txt; \
