@@ -61,7 +61,7 @@ extern struct ktapi_stats ktapi_stats;
 /* A line device of the loopback switch (line.c). */
 struct ktapi_line_dev {
 	u32 id;
-	char address[KTAPI_ADDRESS_MAX];
+	char address[KTAPI_ADDRESS_MAX] __aligned(8);
 	/* Open lines on this device, oldest LINE_OPEN first; switch lock. */
 	struct list_head files;
 };
@@ -158,7 +158,7 @@ struct ktapi_call {
 		struct list_head holders;	/* ktapi_handle.call_node */
 		struct rcu_head rcu;		/* once freed */
 	};
-	char called_address[KTAPI_ADDRESS_MAX];
+	char called_address[KTAPI_ADDRESS_MAX] __aligned(8);
 	/* MAKE_CALL's OWNER handle to an OUTBOUND leg (unused otherwise). */
 	struct ktapi_handle own;
 };
