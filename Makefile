@@ -72,7 +72,7 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*)) \
 	$(VM_OPTS)
 
-.PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench \
+.PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel
 
@@ -158,6 +158,23 @@ bench: all check-vm-kernel
 		echo "== make bench ($$mode): $(O)/bench/$$mode.txt"; \
 		cat $(O)/bench/$$mode.txt; \
 	done
+
+# make bench-xarray: tools/xa_cost, a throw-away module measuring one
+# operation of an allocating XArray as the handle map uses it, in the same
+# icount VM as make bench.  Table in $(O)/bench/xa_cost.txt.
+XA_COST_DIR := $(O)/xa_cost
+bench-xarray: check-vm-kernel
+	@mkdir -p $(XA_COST_DIR) $(O)/bench
+	cp tools/xa_cost/xa_cost.c tools/xa_cost/Kbuild $(XA_COST_DIR)/
+	$(MAKE) -C $(KDIR) M=$(XA_COST_DIR) modules
+	$(VMRUN) --kernel $(VM_KERNEL) --kver $(KREL) --timeout 300 \
+		--module $(XA_COST_DIR)/xa_cost.ko --smp 1 -q \
+		--qemu-opt=-icount --qemu-opt=shift=0,sleep=off \
+		--qemu-opt=-cpu --qemu-opt=qemu64 --log $(O)/bench/xa_cost.log \
+		-- 'insmod /lib/modules/$(KREL)/extra/xa_cost.ko && rmmod xa_cost'
+	@sed -n 's/.*XA-COST: //p' $(O)/bench/xa_cost.log > $(O)/bench/xa_cost.txt
+	@echo "== make bench-xarray (guest instructions per operation): $(O)/bench/xa_cost.txt"
+	@cat $(O)/bench/xa_cost.txt
 
 # The static checks first (a failure does not stop the VM runs), then for
 # each kernel of KERNELS: the module built against its headers in
@@ -248,7 +265,7 @@ clean:
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
 	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR) $(O)/kbuild $(O)/ko \
-		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap
+		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
 
 # clean, and the cached debug kernel too (rebuilding it takes minutes).
@@ -273,6 +290,9 @@ help:
 	@echo '  vm-demo, vm-check, vm-check-debug   the same without deps'
 	@echo '  lint           static checks: checkpatch, W=1 C=2 on each kernel, cppcheck,'
 	@echo '                 the uapi header as C99 and C++ ($$(O)/lint/lint.tap)'
+	@echo '  bench          ktapi_bench in the stock VM, icount then wall time'
+	@echo '                 ($$(O)/bench/icount.txt, wall.txt and CSV)'
+	@echo '  bench-xarray   the cost of one XArray operation (tools/xa_cost), icount'
 	@echo '  debug-kernel   build the debug kernel into $$(O)/debug-kernel (cached)'
 	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR'
 	@echo '  checkpatch     checkpatch --strict on module/ and the uapi header'
