@@ -159,23 +159,46 @@ fi
 
 # --- 3. the test programs ----------------------------------------------------
 
-for prog in $programs; do
+# run_test [--optional] [--as DESC] PROG [ARGS...]: run one test program,
+# one result, named DESC (default: PROG and its arguments).  Exit status 4
+# is kselftest's SKIP.  A missing program fails, or with --optional skips.
+run_test() {
+	optional=0
+	desc=
+	while :; do
+		case $1 in
+		--optional) optional=1; shift ;;
+		--as) desc=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	prog=$1
+	shift
+	desc=${desc:-$prog${*:+ $*}}
 	path=$(find_prog "$prog")
 	if [ -z "$path" ]; then
-		if [ "$prog" = libktapi_test ]; then
-			result skip "$prog" "not present"
+		if [ $optional = 1 ]; then
+			result skip "$desc" "not present"
 		else
-			result fail "$prog" "not found"
+			result fail "$desc" "not found"
 		fi
-		continue
+		return
 	fi
-	echo "# run_vm_tests: running $path"
-	"$path" 2>&1
+	echo "# run_vm_tests: running $path${*:+ $*}"
+	"$path" "$@" 2>&1
 	rc=$?
-	if [ $rc -eq 0 ]; then
-		result ok "$prog"
+	case $rc in
+	0) result ok "$desc" ;;
+	4) result skip "$desc" "the program skipped (exit status 4)" ;;
+	*) result fail "$desc" "exit status $rc" ;;
+	esac
+}
+
+for prog in $programs; do
+	if [ "$prog" = libktapi_test ]; then
+		run_test --optional "$prog"
 	else
-		result fail "$prog" "exit status $rc"
+		run_test "$prog"
 	fi
 done
 
@@ -187,26 +210,6 @@ if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
 else
 	stress_secs=10
 fi
-# run_test PROG [ARGS...]: run one test program, one result.
-run_test() {
-	prog=$1
-	shift
-	path=$(find_prog "$prog")
-	if [ -z "$path" ]; then
-		result fail "$prog" "not found"
-		return
-	fi
-	desc="$prog${*:+ $*}"
-	echo "# run_vm_tests: running $path${*:+ $*}"
-	"$path" "$@" 2>&1
-	rc=$?
-	case $rc in
-	0) result ok "$desc" ;;
-	4) result skip "$desc" "the program skipped (exit status 4)" ;;
-	*) result fail "$desc" "exit status $rc" ;;
-	esac
-}
-
 run_test ktapi_introspect
 run_test ktapi_hostile
 run_test ktapi_fail_nth
@@ -273,17 +276,7 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 		else
 			result fail "ktapi-modload ktapi$sfx" "parameters:$bad"
 		fi
-		path=$(find_prog ktapi_test)
-		if [ -n "$path" ]; then
-			echo "# run_vm_tests: running $path$sfx"
-			"$path" 2>&1
-			rc=$?
-			if [ $rc -eq 0 ]; then
-				result ok "ktapi_test$sfx"
-			else
-				result fail "ktapi_test$sfx" "exit status $rc"
-			fi
-		fi
+		run_test --as "ktapi_test$sfx" ktapi_test
 		check_unload "$sfx"
 	else
 		result fail "ktapi-modload ktapi$sfx"
