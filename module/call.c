@@ -23,10 +23,10 @@
  *  - The switch lock (switch.c) covers every change to calls and handles:
  *    publishing and deleting handles, the holders lists, peer links, states
  *    and counts.
- *  - call->seq, a seqcount of the switch lock, lets GET_CALL_INFO read a
- *    consistent snapshot of the fields that change (state, state_mode,
- *    states_seen, state_time_ns, the counts, and whether its own handle was
- *    removed) without any lock.
+ *  - call->seq, a seqcount written under the switch lock with preemption
+ *    disabled, lets GET_CALL_INFO read a consistent snapshot of the fields
+ *    that change (state, state_mode, states_seen, state_time_ns, the
+ *    counts, and whether its own handle was removed) without any lock.
  *  - GET_CALL_INFO looks the handle up under rcu_read_lock().  A removed
  *    handle is erased from the map before it is freed, and allocated
  *    handles and calls are freed with call_rcu(), so a lookup never sees
@@ -174,7 +174,7 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
 		kmem_cache_free(ktapi_call_cache, c);
 		return NULL;
 	}
-	seqcount_mutex_init(&c->seq, &ktapi_switch_lock);
+	seqcount_init(&c->seq);
 	INIT_LIST_HEAD(&c->holders);
 	c->line = line;
 	c->caller_line = caller_line;
@@ -198,6 +198,21 @@ void ktapi_call_free(struct ktapi_call *c)
 	ktapi_id_block_put(c->id_block);
 	atomic_long_dec(&ktapi_stats.calls);
 	call_rcu(&c->rcu, ktapi_call_free_rcu);
+}
+
+/* Start changing @c's GET_CALL_INFO fields.  Under the switch lock. */
+static void ktapi_call_write_begin(struct ktapi_call *c)
+{
+	lockdep_assert_held(&ktapi_switch_lock);
+	/* Readers spin while the count is odd: keep the section short. */
+	preempt_disable();
+	write_seqcount_begin(&c->seq);
+}
+
+static void ktapi_call_write_end(struct ktapi_call *c)
+{
+	write_seqcount_end(&c->seq);
+	preempt_enable();
 }
 
 /*
@@ -246,12 +261,12 @@ void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
 {
 	lockdep_assert_held(&ktapi_switch_lock);
 	trace_ktapi_call_state(c->call_id, c->line->id, c->state, state, mode);
-	write_seqcount_begin(&c->seq);
+	ktapi_call_write_begin(c);
 	c->state = state;
 	c->state_mode = mode;
 	c->states_seen |= state;
 	c->state_time_ns = now;
-	write_seqcount_end(&c->seq);
+	ktapi_call_write_end(c);
 	ktapi_call_notify(c, now);
 }
 
@@ -276,12 +291,13 @@ int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
 	ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
 			      XA_LIMIT(1, f->max_handles), &f->next_handle,
 			      GFP_KERNEL_ACCOUNT);
-	if (ret == -EBUSY && f->zombie) {
+	/* Checked again under the lock. */
+	if (ret == -EBUSY && READ_ONCE(f->zombie)) {
 		/* The last deallocated handle still holds its slot. */
 		xa_lock(&f->handles);
 		if (f->zombie) {
 			__xa_erase(&f->handles, f->zombie);
-			f->zombie = 0;
+			WRITE_ONCE(f->zombie, 0);
 		}
 		xa_unlock(&f->handles);
 		ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
@@ -346,12 +362,12 @@ void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 	h->call = c;
 	h->privilege = privilege;
 	list_add_tail(&h->call_node, &c->holders);
-	write_seqcount_begin(&c->seq);
+	ktapi_call_write_begin(c);
 	if (privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners++;
 	else
 		c->num_monitors++;
-	write_seqcount_end(&c->seq);
+	ktapi_call_write_end(c);
 	/* The slot exists, so nothing is allocated and nothing can fail. */
 	old = xa_store(&h->file->handles, h->id, h, GFP_NOWAIT);
 	WARN_ON_ONCE(old);
@@ -388,7 +404,7 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
 		__xa_store(&f->handles, id, NULL, 0);
 		if (f->zombie)
 			__xa_erase(&f->handles, f->zombie);
-		f->zombie = id;
+		WRITE_ONCE(f->zombie, id);
 	} else {
 		__xa_erase(&f->handles, id);
 	}
@@ -415,13 +431,13 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close)
 	ktapi_handle_unmap(f, h->id, !line_close);
 	f->nr_handles--;
 	list_del(&h->call_node);
-	write_seqcount_begin(&c->seq);
+	ktapi_call_write_begin(c);
 	WRITE_ONCE(h->dead, true);
 	if (h->privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners--;
 	else
 		c->num_monitors--;
-	write_seqcount_end(&c->seq);
+	ktapi_call_write_end(c);
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
 	if (!h->embedded)
 		call_rcu(&h->rcu, ktapi_handle_free_rcu);
@@ -454,7 +470,7 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 	xa_lock(&f->handles);
 	if (f->zombie) {
 		__xa_erase(&f->handles, f->zombie);
-		f->zombie = 0;
+		WRITE_ONCE(f->zombie, 0);
 	}
 	xa_unlock(&f->handles);
 }

@@ -5,7 +5,7 @@
  * Locking overview (each lock is described in the file that owns it):
  *
  *   ktapi_switch_lock (mutex, switch.c)
- *     -> call->seq (seqcount_mutex_t of the switch lock, call.c)
+ *     -> call->seq (seqcount written with preemption off, call.c)
  *     -> file->handles xa_lock (spinlock, call.c)
  *     -> file->evq.lock (spinlock, event.c)
  *     -> ktapi_id_lock (mutex, call.c) -> ktapi_id_blocks xa_lock
@@ -133,11 +133,14 @@ struct ktapi_id_block;
  */
 struct ktapi_call {
 	/*
-	 * Written under the switch lock (whose seqcount this is), read by
-	 * GET_CALL_INFO in a read section: state, state_mode, states_seen,
-	 * state_time_ns, num_owners, num_monitors and each handle's dead.
+	 * Written under the switch lock, with preemption disabled (see
+	 * ktapi_call_write_begin()), read by GET_CALL_INFO in a read section:
+	 * state, state_mode, states_seen, state_time_ns, num_owners,
+	 * num_monitors and each handle's dead.  A plain seqcount, not one
+	 * tied to the switch mutex: on PREEMPT_RT a reader of that kind takes
+	 * the mutex, and GET_CALL_INFO reads under rcu_read_lock().
 	 */
-	seqcount_mutex_t seq;
+	seqcount_t seq;
 	u32 state;
 	u32 state_mode;
 	u32 states_seen;
