@@ -276,6 +276,24 @@ void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode)
 	ktapi_call_set_state_at(c, state, mode, ktime_get_ns());
 }
 
+/*
+ * Erase @f's reserved zombie slot (see ktapi_handle_unmap()), if it has one.
+ * Return: whether there was one.
+ */
+static bool ktapi_handle_zombie_erase(struct ktapi_file *f)
+{
+	u32 id;
+
+	xa_lock(&f->handles);
+	id = f->zombie;
+	if (id) {
+		__xa_erase(&f->handles, id);
+		WRITE_ONCE(f->zombie, 0);
+	}
+	xa_unlock(&f->handles);
+	return id;
+}
+
 /**
  * ktapi_handle_reserve_id - reserve a handle id in a file for @h
  * @h: an unpublished handle
@@ -288,22 +306,13 @@ int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
 	int ret;
 
 	h->file = f;
-	ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
-			      XA_LIMIT(1, f->max_handles), &f->next_handle,
-			      GFP_KERNEL_ACCOUNT);
-	/* Checked again under the lock. */
-	if (ret == -EBUSY && READ_ONCE(f->zombie)) {
-		/* The last deallocated handle still holds its slot. */
-		xa_lock(&f->handles);
-		if (f->zombie) {
-			__xa_erase(&f->handles, f->zombie);
-			WRITE_ONCE(f->zombie, 0);
-		}
-		xa_unlock(&f->handles);
+	do {
 		ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
 				      XA_LIMIT(1, f->max_handles),
 				      &f->next_handle, GFP_KERNEL_ACCOUNT);
-	}
+		/* Full: a deallocated handle may still hold its slot. */
+	} while (ret == -EBUSY && READ_ONCE(f->zombie) &&
+		 ktapi_handle_zombie_erase(f));
 	if (ret < 0)
 		return ret == -EBUSY ? -ENOSPC : ret;
 	return 0;
@@ -467,12 +476,7 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 		ktapi_handle_remove(h, true);
 		cond_resched();
 	}
-	xa_lock(&f->handles);
-	if (f->zombie) {
-		__xa_erase(&f->handles, f->zombie);
-		WRITE_ONCE(f->zombie, 0);
-	}
-	xa_unlock(&f->handles);
+	ktapi_handle_zombie_erase(f);
 }
 
 /*

@@ -91,9 +91,9 @@ struct ktapi_file {
 	u32 next_handle;		/* cyclic cursor; handles xa_lock */
 	u32 max_handles;
 	/*
-	 * The last deallocated handle, still reserved so that the XArray
-	 * node it is in is not freed and made again by the next call (see
-	 * ktapi_handle_unmap()); 0 for none.  Handles xa_lock.
+	 * A deallocated handle whose slot stays reserved, so that the XArray
+	 * leaf the cursor is in is not freed and made again by the next call
+	 * (see ktapi_handle_unmap()); 0 for none.  Handles xa_lock.
 	 */
 	u32 zombie;
 	/* The fields below change only under the switch lock. */
