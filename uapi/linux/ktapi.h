@@ -2,15 +2,45 @@
 /*
  * ktapi - the TAPI 2.2 call handle model as a Linux character device.
  *
- * This header is the ABI between the ktapi module and userspace.  The
- * normative text is ABI.md; this file restates it and documents every
- * choice that ABI.md leaves open.
+ * This header is the whole ABI between the ktapi module and userspace:
+ * every rule a program may rely on is written here.
+ */
+#ifndef _UAPI_LINUX_KTAPI_H
+#define _UAPI_LINUX_KTAPI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/**
+ * DOC: Overview
  *
- * General ioctl format
- * --------------------
+ * ktapi serves TAPI 2.2's line devices through the misc device /dev/ktapi.
+ * Each open file of it, once KTAPI_IOC_LINE_OPEN has succeeded, is one
+ * open *line* of one application: it holds its own map of call handles
+ * and its own queue of events, read with read() and poll().  Closing the
+ * file is lineClose.  Calls between line devices go through a loopback
+ * switch inside the module, so incoming calls, owners and monitors are
+ * real.
+ *
+ * Objects:
+ *
+ *  - a *line device* has a number (0 <= N < num_devices) and a dialable
+ *    address, both reported by KTAPI_IOC_GET_DEVCAPS;
+ *  - a *call* (one leg) lives on one line device, has a state and a
+ *    system-wide call id, and is shared by every file holding a handle to
+ *    it; a call between two line devices is two legs that name each
+ *    other in related_call_id;
+ *  - a *handle* names one leg, with OWNER or MONITOR privilege, for one
+ *    file only.
+ */
+
+/**
+ * DOC: General ioctl format
+ *
  * Every command is _IO(KTAPI_IOC_TYPE, nr): the argument is a pointer to a
- * struct whose first two members are "__u32 size; __u32 flags;".  The kernel
- * reads size first, then copies the struct with copy_struct_from_user():
+ * struct whose first two members are "__u32 size; __u32 flags;".  The
+ * kernel reads size first, then copies the struct by the rules of
+ * copy_struct_from_user():
  *
  *  - size < the first published size of the struct (its sizeof today) is
  *    -EINVAL; size > PAGE_SIZE is -E2BIG;
@@ -29,9 +59,47 @@
  * CLOSE_LINE_DEVICE checks CAP_SYS_ADMIN (EPERM) before device_id.
  * An unknown command is -ENOTTY.  Every struct has the same layout for 32-
  * and 64-bit processes; 32-bit processes use the same commands.
+ */
+
+/**
+ * DOC: Errors
  *
- * Handles
- * -------
+ * Each errno stands for one TAPI LINEERR_ value:
+ *
+ *  ==============  ==============================  ============================
+ *  errno           TAPI                            when
+ *  ==============  ==============================  ============================
+ *  ENOENT          LINEERR_INVALCALLHANDLE         handle 0, never allocated,
+ *                                                  deallocated, or of another
+ *                                                  file
+ *  EBADFD          LINEERR_INVALLINEHANDLE         no LINE_OPEN yet, or the
+ *                                                  line was force-closed
+ *  EBUSY           LINEERR_INVALCALLSTATE          ANSWER on a leg that is not
+ *                                                  OFFERING, DROP on an IDLE
+ *                                                  leg, DEALLOCATE_CALL of
+ *                                                  api_version 1.x; also a
+ *                                                  second LINE_OPEN
+ *  EACCES          LINEERR_NOTOWNER                ANSWER or DROP with a
+ *                                                  MONITOR handle
+ *  ENODEV          LINEERR_BADDEVICEID             device_id >= num_devices
+ *  EPROTONOSUPPORT LINEERR_INCOMPATIBLEAPIVERSION  api_version out of range
+ *  EINVAL          LINEERR_INVALADDRESS,           malformed address; bad
+ *                  LINEERR_INVALPARAM              flags, privileges, reserved
+ *                                                  field or size
+ *  EFAULT          LINEERR_INVALPOINTER            bad user pointer
+ *  ENOSPC          LINEERR_RESOURCEUNAVAIL         the file's handle space is
+ *                                                  full (max_handles)
+ *  ENOMEM          LINEERR_NOMEM                   an allocation failed;
+ *                                                  nothing half-made remains
+ *  EPERM           (not permitted)                 CLOSE_LINE_DEVICE without
+ *                                                  CAP_SYS_ADMIN
+ *  ENOTTY          (unknown ioctl)
+ *  ==============  ==============================  ============================
+ */
+
+/**
+ * DOC: Handles
+ *
  * A handle is a non-zero __u32 naming one call for one open file (one
  * "line").  Handles are allocated cyclically in 1..max_handles (module
  * parameter, default 65536): a deallocated value is not handed out again by
@@ -43,18 +111,29 @@
  * it is a monitor, and is refused (caller's leg DISCONNECTED/BUSY) when it
  * is the owner.
  *
+ * A handle stays valid after its call goes IDLE, and the call's info stays
+ * readable, until KTAPI_IOC_DEALLOCATE_CALL or line close.
+ *
  * A leg lives as long as any handle to it: with api_version 2.0 or later
  * the sole OWNER may deallocate its handle while the leg is active, and the
  * leg goes on with its MONITOR handles; it is dropped (its peer sees
- * DISCONNECTED) when the last handle of any kind goes.
+ * DISCONNECTED) when the last handle of any kind goes.  With api_version
+ * 1.x, DEALLOCATE_CALL is -EBUSY while the caller is the sole owner of a
+ * leg that is not IDLE.
  *
  * Call ids are system-wide unique among live calls and non-zero.  They
  * increase from call to call and wrap around after 0xffffffff (the kernel
  * hands them out in blocks of 64: ids are not reused while any call of
  * their block lives, and a failed MAKE_CALL may skip some).
  *
- * Events
- * ------
+ * Closing the file (its release) is lineClose: every handle of the file
+ * is void, and each leg that is not IDLE and whose sole owner was this
+ * file is dropped.
+ */
+
+/**
+ * DOC: Events
+ *
  * read() returns whole struct ktapi_event records: as many as fit in the
  * buffer (at least one; a buffer smaller than one record is -EINVAL).  It
  * blocks while the queue is empty unless O_NONBLOCK (-EAGAIN); poll()
@@ -64,17 +143,58 @@
  * KTAPI_EV_OVERFLOW record carrying the count in "dropped" is queued.
  * Events of one file are delivered in the order they happened.
  *
- * Line devices
- * ------------
- * Line device N (0 <= N < num_devices) has the address "N + 1000" in
- * decimal ("1000", "1001", ...).  A well-formed address that names no
- * device (say "999") gives the caller's leg DISCONNECTED/BADADDRESS.
+ * Every state change of a leg queues one CALLSTATE record to every file
+ * holding a handle to it; a leg's first state counts as a change.  A file
+ * given a handle it did not ask for (every handle except MAKE_CALL's own
+ * result) reads an APPNEWCALL record for it first, then its CALLSTATE
+ * records.
+ *
+ * Nothing is queued for a file before LINE_OPEN, nor after its line was
+ * force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
+ * on each open line of the device, voids their handles at once, and every
+ * later ioctl that needs an open line is -EBADFD there (a new LINE_OPEN:
+ * -EBUSY; open the device again instead).  The file stays readable.
  */
-#ifndef _UAPI_LINUX_KTAPI_H
-#define _UAPI_LINUX_KTAPI_H
 
-#include <linux/types.h>
-#include <linux/ioctl.h>
+/**
+ * DOC: Line devices and the loopback switch
+ *
+ * Line device N (0 <= N < num_devices, the module parameter "lines") has
+ * the address "N + 1000" in decimal ("1000", "1001", ...).  A well-formed
+ * address that names no device (say "999") gives the caller's leg
+ * DISCONNECTED/BADADDRESS.
+ *
+ * MAKE_CALL creates an OUTBOUND leg with an OWNER handle for the caller,
+ * DIALING, then:
+ *
+ *  - to a device with at least one OWNER line open: an INTERNAL leg is
+ *    created there, OFFERING, and the caller's leg goes to RINGBACK.  The
+ *    incoming leg has exactly one owner: the file that has held the device
+ *    open (LINE_OPEN) with OWNER privilege the longest gets the OWNER
+ *    handle; every other file with MONITOR privilege on it gets a MONITOR
+ *    handle; an OWNER-only file that was not chosen gets none;
+ *  - to a device with no OWNER line: the caller's leg goes DISCONNECTED
+ *    with UNAVAIL;
+ *  - to an address of no device: DISCONNECTED with BADADDRESS.
+ *
+ * The other MONITOR files on the caller's device get a MONITOR handle to
+ * the outbound leg too: one handle per file per leg, never two.
+ *
+ * The records, per file, in order:
+ *
+ *  - caller: CALLSTATE DIALING, then CALLSTATE RINGBACK (or DISCONNECTED);
+ *  - callee owner: APPNEWCALL (OFFERING, OWNER), CALLSTATE OFFERING;
+ *  - each callee monitor: APPNEWCALL (OFFERING, MONITOR), CALLSTATE
+ *    OFFERING;
+ *  - each other monitor of the caller's device: APPNEWCALL (DIALING,
+ *    MONITOR), CALLSTATE DIALING, CALLSTATE RINGBACK (or DISCONNECTED).
+ *
+ * ANSWER on the OFFERING leg: the callee leg goes CONNECTED, then the
+ * caller's (one CALLSTATE each, to every holder).  DROP: that leg goes
+ * IDLE, then the other leg, if not IDLE, DISCONNECTED with NORMAL (REJECT
+ * when the dropped leg was OFFERING).  DROP of a DISCONNECTED leg makes it
+ * IDLE and leaves its peer alone.
+ */
 
 /*
  * Unused in Documentation/userspace-api/ioctl/ioctl-number.rst (6.1 and
@@ -162,6 +282,8 @@ struct ktapi_devcaps {
 	char address[KTAPI_ADDRESS_MAX];
 };
 
+#define KTAPI_IOC_GET_DEVCAPS		_IO(KTAPI_IOC_TYPE, 0x00)
+
 /**
  * struct ktapi_line_open - KTAPI_IOC_LINE_OPEN
  * @size: sizeof(struct ktapi_line_open)
@@ -183,6 +305,8 @@ struct ktapi_line_open {
 	__u32 reserved;
 };
 
+#define KTAPI_IOC_LINE_OPEN		_IO(KTAPI_IOC_TYPE, 0x01)
+
 /**
  * struct ktapi_make_call - KTAPI_IOC_MAKE_CALL
  * @size: sizeof(struct ktapi_make_call)
@@ -203,12 +327,20 @@ struct ktapi_make_call {
 	__u32 call_id;
 };
 
+#define KTAPI_IOC_MAKE_CALL		_IO(KTAPI_IOC_TYPE, 0x02)
+
 /**
  * struct ktapi_call_op - ANSWER, DROP and DEALLOCATE_CALL
  * @size: sizeof(struct ktapi_call_op)
  * @flags: must be 0
  * @handle: the call handle
  * @reserved: must be 0
+ *
+ * KTAPI_IOC_ANSWER: an OFFERING leg goes CONNECTED (OWNER handles only:
+ * EACCES; another state: EBUSY).  KTAPI_IOC_DROP: a leg that is not IDLE
+ * goes IDLE (OWNER handles only: EACCES; IDLE: EBUSY).
+ * KTAPI_IOC_DEALLOCATE_CALL: the handle is void at once (api_version 1.x:
+ * EBUSY while the caller is the sole owner of a leg that is not IDLE).
  */
 struct ktapi_call_op {
 	__u32 size;
@@ -216,6 +348,10 @@ struct ktapi_call_op {
 	__u32 handle;
 	__u32 reserved;
 };
+
+#define KTAPI_IOC_ANSWER		_IO(KTAPI_IOC_TYPE, 0x03)
+#define KTAPI_IOC_DROP			_IO(KTAPI_IOC_TYPE, 0x04)
+#define KTAPI_IOC_DEALLOCATE_CALL	_IO(KTAPI_IOC_TYPE, 0x06)
 
 /**
  * struct ktapi_close_line_device - KTAPI_IOC_CLOSE_LINE_DEVICE
@@ -232,6 +368,8 @@ struct ktapi_close_line_device {
 	__u32 device_id;
 	__u32 reserved;
 };
+
+#define KTAPI_IOC_CLOSE_LINE_DEVICE	_IO(KTAPI_IOC_TYPE, 0x07)
 
 /**
  * struct ktapi_call_info - KTAPI_IOC_GET_CALL_INFO
@@ -275,6 +413,8 @@ struct ktapi_call_info {
 	char called_address[KTAPI_ADDRESS_MAX];
 };
 
+#define KTAPI_IOC_GET_CALL_INFO		_IO(KTAPI_IOC_TYPE, 0x05)
+
 /**
  * struct ktapi_event - one record read() from the file
  * @type: KTAPI_EV_
@@ -300,14 +440,5 @@ struct ktapi_event {
 	__u32 reserved;
 	__aligned_u64 time_ns;
 };
-
-#define KTAPI_IOC_GET_DEVCAPS		_IO(KTAPI_IOC_TYPE, 0x00)
-#define KTAPI_IOC_LINE_OPEN		_IO(KTAPI_IOC_TYPE, 0x01)
-#define KTAPI_IOC_MAKE_CALL		_IO(KTAPI_IOC_TYPE, 0x02)
-#define KTAPI_IOC_ANSWER		_IO(KTAPI_IOC_TYPE, 0x03)
-#define KTAPI_IOC_DROP			_IO(KTAPI_IOC_TYPE, 0x04)
-#define KTAPI_IOC_GET_CALL_INFO		_IO(KTAPI_IOC_TYPE, 0x05)
-#define KTAPI_IOC_DEALLOCATE_CALL	_IO(KTAPI_IOC_TYPE, 0x06)
-#define KTAPI_IOC_CLOSE_LINE_DEVICE	_IO(KTAPI_IOC_TYPE, 0x07)
 
 #endif /* _UAPI_LINUX_KTAPI_H */
