@@ -13,8 +13,6 @@
  * full call round trip on a fixture pair of lines checks that the module
  * still works.  The number of cases is printed.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
 
 #define _GNU_SOURCE
 #include <grp.h>
@@ -23,8 +21,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "kselftest_harness.h"
-#include "ktapi_raw.h"
+#include "ktapi_utils.h"
 
 #define T	KTAPI_IOC_TYPE
 
@@ -91,7 +88,7 @@ FIXTURE(hostile) {
 	char *ro;		/* a read-only page */
 	unsigned int lines;
 	long long max_handles;
-	struct kr_stats base;
+	struct ktapi_stats base;
 	/* per case */
 	int tmp[MAXTMP];
 	__u32 h_out, h_in;
@@ -119,7 +116,7 @@ static int new_tmp(FIXTURE_DATA(hostile) *self)
 
 	for (i = 0; i < MAXTMP; i++) {
 		if (self->tmp[i] < 0) {
-			self->tmp[i] = kr_open();
+			self->tmp[i] = kt_open();
 			return self->tmp[i];
 		}
 	}
@@ -135,18 +132,18 @@ static void clean_pair(FIXTURE_DATA(hostile) *self)
 
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < 2; i++) {
-			n = kr_drain(fds[i], evs, 64);
+			n = kt_drain_evs(fds[i], evs, 64);
 			for (j = 0; j < n && j < 64; j++)
 				if (evs[j].handle)
-					kr_dealloc(fds[i], evs[j].handle);
+					kt_dealloc(fds[i], evs[j].handle);
 		}
 	}
 	if (self->h_out)
-		kr_dealloc(self->fa, self->h_out);
+		kt_dealloc(self->fa, self->h_out);
 	if (self->h_in)
-		kr_dealloc(self->fb, self->h_in);
+		kt_dealloc(self->fb, self->h_in);
 	for (i = 0; i < 2; i++)
-		kr_drain(fds[i], NULL, 0);
+		kt_drain(fds[i]);
 }
 
 static void case_cleanup(FIXTURE_DATA(hostile) *self)
@@ -170,7 +167,7 @@ static void expect_ev(struct __test_metadata *_metadata, int fd, __u32 type,
 {
 	struct ktapi_event ev;
 
-	ASSERT_EQ(0, kr_read_event(fd, &ev, 2000))
+	ASSERT_EQ(0, kt_read_event(fd, &ev, 2000))
 		TH_LOG("%s: no event (type %u state %#x)", when, type, state);
 	ASSERT_EQ(type, ev.type) TH_LOG("%s", when);
 	ASSERT_EQ(state, ev.state) TH_LOG("%s", when);
@@ -186,9 +183,9 @@ static void roundtrip(struct __test_metadata *_metadata,
 	struct ktapi_event ev;
 	__u32 ho, hi, h;
 
-	ASSERT_EQ(0, kr_drain(self->fa, NULL, 0)) TH_LOG("after %s", after);
-	ASSERT_EQ(0, kr_drain(self->fb, NULL, 0)) TH_LOG("after %s", after);
-	ASSERT_EQ(0, kr_make_call(self->fa, "1001", &ho, NULL))
+	ASSERT_EQ(0, kt_drain(self->fa)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_drain(self->fb)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_make_call(self->fa, "1001", &ho, NULL))
 		TH_LOG("after %s", after);
 	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_DIALING, 0, &h, after);
@@ -200,21 +197,21 @@ static void roundtrip(struct __test_metadata *_metadata,
 	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_OFFERING, 0, &h, after);
 	ASSERT_EQ(hi, h);
-	ASSERT_EQ(0, kr_answer(self->fb, hi)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_answer(self->fb, hi)) TH_LOG("after %s", after);
 	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_CONNECTED, 0, NULL, after);
 	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_CONNECTED, 0, NULL, after);
-	ASSERT_EQ(0, kr_drop(self->fa, ho)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_drop(self->fa, ho)) TH_LOG("after %s", after);
 	expect_ev(_metadata, self->fa, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_IDLE, 0, NULL, after);
 	expect_ev(_metadata, self->fb, KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_DISCONNECTED, KTAPI_DISCONNECTMODE_NORMAL,
 		  NULL, after);
-	ASSERT_EQ(0, kr_dealloc(self->fa, ho)) TH_LOG("after %s", after);
-	ASSERT_EQ(0, kr_dealloc(self->fb, hi)) TH_LOG("after %s", after);
-	ASSERT_EQ(EAGAIN, kr_read_event(self->fa, &ev, 0)) TH_LOG("after %s", after);
-	ASSERT_EQ(EAGAIN, kr_read_event(self->fb, &ev, 0)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_dealloc(self->fa, ho)) TH_LOG("after %s", after);
+	ASSERT_EQ(0, kt_dealloc(self->fb, hi)) TH_LOG("after %s", after);
+	ASSERT_EQ(ETIMEDOUT, kt_read_event(self->fa, &ev, 0)) TH_LOG("after %s", after);
+	ASSERT_EQ(ETIMEDOUT, kt_read_event(self->fb, &ev, 0)) TH_LOG("after %s", after);
 }
 
 /* One case: exact errno, then the module must still work. */
@@ -225,7 +222,7 @@ static void roundtrip(struct __test_metadata *_metadata,
 		__atomic_add_fetch(&counts->cases, 1, __ATOMIC_SEQ_CST); \
 		EXPECT_EQ(__e, __g)					\
 			TH_LOG("%s: expected %s, got %s", __name,	\
-			       kr_errname(__e), kr_errname(__g));	\
+			       kt_errname(__e), kt_errname(__g));	\
 		case_cleanup(self);					\
 		roundtrip(_metadata, self, __name);			\
 	} while (0)
@@ -238,10 +235,10 @@ FIXTURE_SETUP(hostile)
 	for (i = 0; i < MAXTMP; i++)
 		self->tmp[i] = -1;
 	self->fv = -1;
-	if (access(KR_DEV, F_OK))
-		SKIP(return, "%s not present (module not loaded)", KR_DEV);
-	ASSERT_EQ(0, kr_debugfs_mount());
-	ASSERT_EQ(0, kr_stats_read(&self->base));
+	if (access(KTAPI_DEV, F_OK))
+		SKIP(return, "%s not present (module not loaded)", KTAPI_DEV);
+	ASSERT_EQ(0, kt_debugfs_mount());
+	ASSERT_EQ(0, kt_stats_read(&self->base));
 	self->ps = sysconf(_SC_PAGESIZE);
 	self->rw = mmap(NULL, 3 * self->ps, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -251,19 +248,19 @@ FIXTURE_SETUP(hostile)
 	self->ro = mmap(NULL, self->ps, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(self->ro != MAP_FAILED);
-	self->fa = kr_open();
-	self->fb = kr_open();
+	self->fa = kt_open();
+	self->fb = kt_open();
 	ASSERT_LE(0, self->fa);
 	ASSERT_LE(0, self->fb);
-	ASSERT_EQ(0, kr_line_open(self->fa, 0, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(self->fa, 0, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
-	ASSERT_EQ(0, kr_line_open(self->fb, 1, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(self->fb, 1, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
-	ASSERT_EQ(0, kr_devcaps(self->fa, 0, &dc));
+	ASSERT_EQ(0, kt_devcaps(self->fa, 0, &dc));
 	self->lines = dc.num_devices;
-	ASSERT_EQ(kr_param("lines"), self->lines);
+	ASSERT_EQ(kt_param("lines"), self->lines);
 	ASSERT_LE(6, self->lines) TH_LOG("the test needs lines >= 6");
-	self->max_handles = kr_param("max_handles");
+	self->max_handles = kt_param("max_handles");
 	ASSERT_LT(0, self->max_handles);
 	roundtrip(_metadata, self, "setup");
 	__atomic_add_fetch(&counts->tests, 1, __ATOMIC_SEQ_CST);
@@ -271,7 +268,7 @@ FIXTURE_SETUP(hostile)
 
 FIXTURE_TEARDOWN(hostile)
 {
-	struct kr_stats st;
+	struct ktapi_stats st;
 	char a[256], b[256];
 
 	case_cleanup(self);
@@ -279,10 +276,10 @@ FIXTURE_TEARDOWN(hostile)
 		close(self->fa);
 	if (self->fb >= 0)
 		close(self->fb);
-	if (kr_stats_read(&st))
+	if (kt_stats_read(&st))
 		return;
-	kr_stats_str(&self->base, a, sizeof(a));
-	kr_stats_str(&st, b, sizeof(b));
+	kt_stats_str(&self->base, a, sizeof(a));
+	kt_stats_str(&st, b, sizeof(b));
 	/* Not EXPECT_*: after a failed ASSERT it would log regardless. */
 	if (st.files != self->base.files ||
 	    st.lines_open != self->base.lines_open ||
@@ -324,18 +321,18 @@ static int make_valid(struct __test_metadata *_metadata,
 		return self->fa;
 	case I_CLOSE_DEV:
 		/* A victim line on dev3; issued from a file without a line. */
-		self->fv = kr_open();
+		self->fv = kt_open();
 		if (self->fv < 0 ||
-		    kr_line_open(self->fv, 3, KTAPI_PRIVILEGE_OWNER,
+		    kt_line_open(self->fv, 3, KTAPI_PRIVILEGE_OWNER,
 				 KTAPI_API_VERSION_2_2))
 			return -1;
 		((struct ktapi_close_line_device *)buf)->device_id = 3;
 		return new_tmp(self);
 	}
 	/* The call ops: FA calls FB. */
-	if (kr_make_call(self->fa, "1001", &self->h_out, NULL))
+	if (kt_make_call(self->fa, "1001", &self->h_out, NULL))
 		return -1;
-	if (kr_read_event(self->fb, &ev, 2000) ||
+	if (kt_read_event(self->fb, &ev, 2000) ||
 	    ev.type != KTAPI_EV_APPNEWCALL)
 		return -1;
 	self->h_in = ev.handle;
@@ -352,7 +349,7 @@ static int make_valid(struct __test_metadata *_metadata,
 
 static int ioctl_err(int fd, unsigned long cmd, void *arg)
 {
-	return kr_err(ioctl(fd, cmd, arg));
+	return kt_err(ioctl(fd, cmd, arg));
 }
 
 /* ------------------------------------------------------------------ */
@@ -403,11 +400,11 @@ TEST_F_TIMEOUT(hostile, pointers, 600)
 		/* Read-only: EFAULT when results are written back. */
 		fd = make_valid(_metadata, self, i, buf);
 		{
-			struct kr_stats st0, st1;
+			struct ktapi_stats st0, st1;
 
 			memcpy(self->ro, buf, ks);
 			ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ));
-			ASSERT_EQ(0, kr_stats_read(&st0));
+			ASSERT_EQ(0, kt_stats_read(&st0));
 			CHECK(io->out ? EFAULT : 0,
 			      ioctl_err(fd, io->cmd, self->ro),
 			      "%s(read-only struct)", io->name);
@@ -415,7 +412,7 @@ TEST_F_TIMEOUT(hostile, pointers, 600)
 					      PROT_READ | PROT_WRITE));
 			if (i == I_MAKE_CALL) {
 				/* Nothing of the failed call remains. */
-				ASSERT_EQ(0, kr_stats_read(&st1));
+				ASSERT_EQ(0, kt_stats_read(&st1));
 				ASSERT_EQ(st0.calls, st1.calls);
 				ASSERT_EQ(st0.handles, st1.handles);
 			}
@@ -625,10 +622,10 @@ TEST_F_TIMEOUT(hostile, addresses, 600)
 
 	for (j = 0; j < ARRAY_SIZE(ad); j++) {
 		__u32 h = 0;
-		int got = kr_make_call(self->fa, ad[j].addr, &h, NULL);
+		int got = kt_make_call(self->fa, ad[j].addr, &h, NULL);
 
 		if (!got && ad[j].expect == 0) {
-			ASSERT_EQ(0, kr_info(self->fa, h, &ci));
+			ASSERT_EQ(0, kt_info(self->fa, h, &ci));
 			EXPECT_EQ(KTAPI_CALLSTATE_DISCONNECTED, ci.state)
 				TH_LOG("'%s'", ad[j].addr);
 			EXPECT_EQ(ad[j].mode, ci.state_mode)
@@ -645,9 +642,9 @@ TEST_F_TIMEOUT(hostile, addresses, 600)
 		memset(long_addr, 0, sizeof(long_addr));
 		memset(long_addr, '9', len);
 		long_addr[0] = '#';
-		got = kr_make_call(self->fa, long_addr, &h, NULL);
+		got = kt_make_call(self->fa, long_addr, &h, NULL);
 		if (!got) {
-			ASSERT_EQ(0, kr_info(self->fa, h, &ci));
+			ASSERT_EQ(0, kt_info(self->fa, h, &ci));
 			EXPECT_EQ(0, memcmp(long_addr, ci.called_address,
 					    len + 1));
 			EXPECT_EQ(KTAPI_DISCONNECTMODE_BADADDRESS,
@@ -705,7 +702,7 @@ TEST_F_TIMEOUT(hostile, handles, 600)
 
 		for (j = 0; j < nbad; j++) {
 			fh = new_tmp(self);
-			ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+			ASSERT_EQ(0, kt_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
 						  KTAPI_API_VERSION_2_2));
 			make_valid(_metadata, self, ops[k], buf);
 			*(__u32 *)(buf + io->handle_off) = bad[j];
@@ -715,24 +712,24 @@ TEST_F_TIMEOUT(hostile, handles, 600)
 		}
 		/* A live handle of another file. */
 		fh = new_tmp(self);
-		ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+		ASSERT_EQ(0, kt_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
 					  KTAPI_API_VERSION_2_2));
 		make_valid(_metadata, self, ops[k], buf);
 		CHECK(ENOENT, ioctl_err(fh, io->cmd, buf),
 		      "%s(handle of another file)", io->name);
 		/* A deallocated handle. */
-		ASSERT_EQ(0, kr_make_call(self->fa, "999", &stale, NULL));
-		ASSERT_EQ(0, kr_dealloc(self->fa, stale));
+		ASSERT_EQ(0, kt_make_call(self->fa, "999", &stale, NULL));
+		ASSERT_EQ(0, kt_dealloc(self->fa, stale));
 		make_valid(_metadata, self, ops[k], buf);
 		*(__u32 *)(buf + io->handle_off) = stale;
 		CHECK(ENOENT, ioctl_err(self->fa, io->cmd, buf),
 		      "%s(deallocated handle %u)", io->name, stale);
 		/* A handle of a line that was force-closed: EBADFD. */
 		fh = new_tmp(self);
-		ASSERT_EQ(0, kr_line_open(fh, 4, KTAPI_PRIVILEGE_OWNER,
+		ASSERT_EQ(0, kt_line_open(fh, 4, KTAPI_PRIVILEGE_OWNER,
 					  KTAPI_API_VERSION_2_2));
-		ASSERT_EQ(0, kr_make_call(fh, "999", &h, NULL));
-		ASSERT_EQ(0, kr_close_dev(self->fa, 4));
+		ASSERT_EQ(0, kt_make_call(fh, "999", &h, NULL));
+		ASSERT_EQ(0, kt_close_dev(self->fa, 4));
 		make_valid(_metadata, self, ops[k], buf);
 		*(__u32 *)(buf + io->handle_off) = h;
 		CHECK(EBADFD, ioctl_err(fh, io->cmd, buf),
@@ -742,30 +739,30 @@ TEST_F_TIMEOUT(hostile, handles, 600)
 	/* A MONITOR handle cannot ANSWER or DROP. */
 	for (k = 0; k < 2; k++) {
 		fm = new_tmp(self);
-		ASSERT_EQ(0, kr_line_open(fm, 1, KTAPI_PRIVILEGE_MONITOR,
+		ASSERT_EQ(0, kt_line_open(fm, 1, KTAPI_PRIVILEGE_MONITOR,
 					  KTAPI_API_VERSION_2_2));
-		ASSERT_EQ(0, kr_make_call(self->fa, "1001", &self->h_out, NULL));
-		ASSERT_EQ(0, kr_read_event(fm, &ev, 2000));
+		ASSERT_EQ(0, kt_make_call(self->fa, "1001", &self->h_out, NULL));
+		ASSERT_EQ(0, kt_read_event(fm, &ev, 2000));
 		ASSERT_EQ(KTAPI_EV_APPNEWCALL, ev.type);
-		CHECK(EACCES, k ? kr_drop(fm, ev.handle) :
-				  kr_answer(fm, ev.handle),
+		CHECK(EACCES, k ? kt_drop(fm, ev.handle) :
+				  kt_answer(fm, ev.handle),
 		      "%s(MONITOR handle)", k ? "DROP" : "ANSWER");
 	}
 	/* ANSWER on a non-OFFERING leg, DROP on an IDLE one. */
-	ASSERT_EQ(0, kr_make_call(self->fa, "1001", &self->h_out, NULL));
-	CHECK(EBUSY, kr_answer(self->fa, self->h_out),
+	ASSERT_EQ(0, kt_make_call(self->fa, "1001", &self->h_out, NULL));
+	CHECK(EBUSY, kt_answer(self->fa, self->h_out),
 	      "ANSWER(own outbound leg, RINGBACK)");
-	ASSERT_EQ(0, kr_make_call(self->fa, "999", &h, NULL));
-	ASSERT_EQ(0, kr_drop(self->fa, h));
-	CHECK(EBUSY, kr_drop(self->fa, h), "DROP(IDLE leg)");
+	ASSERT_EQ(0, kt_make_call(self->fa, "999", &h, NULL));
+	ASSERT_EQ(0, kt_drop(self->fa, h));
+	CHECK(EBUSY, kt_drop(self->fa, h), "DROP(IDLE leg)");
 	/* TAPI 1.4: the sole owner may not deallocate an active call. */
 	fh = new_tmp(self);
-	ASSERT_EQ(0, kr_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(fh, 2, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_1_4));
-	ASSERT_EQ(0, kr_make_call(fh, "1001", &h, NULL));
-	ASSERT_EQ(0, kr_info(fh, h, &ci));
+	ASSERT_EQ(0, kt_make_call(fh, "1001", &h, NULL));
+	ASSERT_EQ(0, kt_info(fh, h, &ci));
 	ASSERT_EQ(KTAPI_CALLSTATE_RINGBACK, ci.state);
-	CHECK(EBUSY, kr_dealloc(fh, h), "DEALLOCATE_CALL(1.4, sole owner, RINGBACK)");
+	CHECK(EBUSY, kt_dealloc(fh, h), "DEALLOCATE_CALL(1.4, sole owner, RINGBACK)");
 }
 
 TEST_F_TIMEOUT(hostile, devices, 600)
@@ -784,69 +781,69 @@ TEST_F_TIMEOUT(hostile, devices, 600)
 	bad[0] = self->lines;
 	bad[1] = self->lines + 1;
 	for (j = 0; j < ARRAY_SIZE(bad); j++) {
-		CHECK(ENODEV, kr_devcaps(self->fa, bad[j], &dc),
+		CHECK(ENODEV, kt_devcaps(self->fa, bad[j], &dc),
 		      "GET_DEVCAPS(device %#x)", bad[j]);
 		fd = new_tmp(self);
-		CHECK(ENODEV, kr_line_open(fd, bad[j], KTAPI_PRIVILEGE_OWNER,
+		CHECK(ENODEV, kt_line_open(fd, bad[j], KTAPI_PRIVILEGE_OWNER,
 					   KTAPI_API_VERSION_2_2),
 		      "LINE_OPEN(device %#x)", bad[j]);
 		fd = new_tmp(self);
-		CHECK(ENODEV, kr_close_dev(fd, bad[j]),
+		CHECK(ENODEV, kt_close_dev(fd, bad[j]),
 		      "CLOSE_LINE_DEVICE(device %#x)", bad[j]);
 		/* ENODEV comes before EINVAL and EPROTONOSUPPORT. */
 		fd = new_tmp(self);
-		CHECK(ENODEV, kr_line_open(fd, bad[j], 0, 0),
+		CHECK(ENODEV, kt_line_open(fd, bad[j], 0, 0),
 		      "LINE_OPEN(device %#x, privileges 0, version 0)",
 		      bad[j]);
 	}
 	/* The last device works. */
-	CHECK(0, kr_devcaps(self->fa, self->lines - 1, &dc),
+	CHECK(0, kt_devcaps(self->fa, self->lines - 1, &dc),
 	      "GET_DEVCAPS(last device)");
 	fd = new_tmp(self);
-	CHECK(0, kr_line_open(fd, self->lines - 1, KTAPI_PRIVILEGE_OWNER,
+	CHECK(0, kt_line_open(fd, self->lines - 1, KTAPI_PRIVILEGE_OWNER,
 			      KTAPI_API_VERSION_2_2), "LINE_OPEN(last device)");
 	fd = new_tmp(self);
-	CHECK(0, kr_close_dev(fd, self->lines - 1),
+	CHECK(0, kt_close_dev(fd, self->lines - 1),
 	      "CLOSE_LINE_DEVICE(last device)");
 	for (j = 0; j < ARRAY_SIZE(bad_priv); j++) {
 		fd = new_tmp(self);
-		CHECK(EINVAL, kr_line_open(fd, 3, bad_priv[j],
+		CHECK(EINVAL, kt_line_open(fd, 3, bad_priv[j],
 					   KTAPI_API_VERSION_2_2),
 		      "LINE_OPEN(privileges %#x)", bad_priv[j]);
 		fd = new_tmp(self);
-		CHECK(EINVAL, kr_line_open(fd, 3, bad_priv[j], 0),
+		CHECK(EINVAL, kt_line_open(fd, 3, bad_priv[j], 0),
 		      "LINE_OPEN(privileges %#x, version 0)", bad_priv[j]);
 	}
 	for (j = 0; j < ARRAY_SIZE(good_priv); j++) {
 		fd = new_tmp(self);
-		CHECK(0, kr_line_open(fd, 3, good_priv[j],
+		CHECK(0, kt_line_open(fd, 3, good_priv[j],
 				      KTAPI_API_VERSION_2_2),
 		      "LINE_OPEN(privileges %#x)", good_priv[j]);
 	}
 	for (j = 0; j < ARRAY_SIZE(bad_api); j++) {
 		fd = new_tmp(self);
-		CHECK(EPROTONOSUPPORT, kr_line_open(fd, 3,
+		CHECK(EPROTONOSUPPORT, kt_line_open(fd, 3,
 						    KTAPI_PRIVILEGE_MONITOR,
 						    bad_api[j]),
 		      "LINE_OPEN(api_version %#x)", bad_api[j]);
 	}
 	for (j = 0; j < ARRAY_SIZE(good_api); j++) {
 		fd = new_tmp(self);
-		CHECK(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_MONITOR,
+		CHECK(0, kt_line_open(fd, 3, KTAPI_PRIVILEGE_MONITOR,
 				      good_api[j]),
 		      "LINE_OPEN(api_version %#x)", good_api[j]);
 	}
 	/* A second LINE_OPEN, and one after a forced close. */
 	fd = new_tmp(self);
-	ASSERT_EQ(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
-	CHECK(EBUSY, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+	CHECK(EBUSY, kt_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2), "LINE_OPEN(twice)");
 	fd = new_tmp(self);
-	ASSERT_EQ(0, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
-	ASSERT_EQ(0, kr_close_dev(self->fa, 3));
-	CHECK(EBUSY, kr_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_close_dev(self->fa, 3));
+	CHECK(EBUSY, kt_line_open(fd, 3, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2),
 	      "LINE_OPEN(after a forced close)");
 }
@@ -910,9 +907,9 @@ TEST_F_TIMEOUT(hostile, read_and_other_syscalls, 600)
 	/* FQ has two events queued: DIALING, DISCONNECTED(BADADDRESS). */
 #define QUEUE_TWO() do {						\
 		fq = new_tmp(self);					\
-		ASSERT_EQ(0, kr_line_open(fq, 4, KTAPI_PRIVILEGE_OWNER,	\
+		ASSERT_EQ(0, kt_line_open(fq, 4, KTAPI_PRIVILEGE_OWNER,	\
 					  KTAPI_API_VERSION_2_2));	\
-		ASSERT_EQ(0, kr_make_call(fq, "999", &h, NULL));	\
+		ASSERT_EQ(0, kt_make_call(fq, "999", &h, NULL));	\
 	} while (0)
 
 	static const size_t short_len[] = { 0, 1, 8, sizeof(ev[0]) - 1 };
@@ -920,14 +917,14 @@ TEST_F_TIMEOUT(hostile, read_and_other_syscalls, 600)
 
 	for (j = 0; j < ARRAY_SIZE(short_len); j++) {
 		QUEUE_TWO();
-		CHECK(EINVAL, kr_err(read(fq, ev, short_len[j])),
+		CHECK(EINVAL, kt_err(read(fq, ev, short_len[j])),
 		      "read(%zu bytes, events queued)", short_len[j]);
 		QUEUE_TWO();
 		ASSERT_EQ(0, fcntl(fq, F_SETFL, O_NONBLOCK));
-		CHECK(EINVAL, kr_err(read(fq, ev, short_len[j])),
+		CHECK(EINVAL, kt_err(read(fq, ev, short_len[j])),
 		      "read(%zu bytes, O_NONBLOCK, events queued)", short_len[j]);
 		fl = new_tmp(self);
-		CHECK(EINVAL, kr_err(read(fl, ev, short_len[j])),
+		CHECK(EINVAL, kt_err(read(fl, ev, short_len[j])),
 		      "read(%zu bytes, empty queue)", short_len[j]);
 	}
 	/* A short read consumes nothing. */
@@ -938,17 +935,17 @@ TEST_F_TIMEOUT(hostile, read_and_other_syscalls, 600)
 	      "read after a short read: first record kept");
 
 	QUEUE_TWO();
-	CHECK(EFAULT, kr_err(read(fq, null_ptr, sizeof(ev[0]))),
+	CHECK(EFAULT, kt_err(read(fq, null_ptr, sizeof(ev[0]))),
 	      "read(NULL, event queued)");
 	QUEUE_TWO();
-	CHECK(EFAULT, kr_err(read(fq, self->none, sizeof(ev[0]))),
+	CHECK(EFAULT, kt_err(read(fq, self->none, sizeof(ev[0]))),
 	      "read(unmapped buffer, event queued)");
 	QUEUE_TWO();
-	CHECK(EFAULT, kr_err(read(fq, kernel_ptr(), sizeof(ev[0]))),
+	CHECK(EFAULT, kt_err(read(fq, kernel_ptr(), sizeof(ev[0]))),
 	      "read(kernel address, event queued)");
 	QUEUE_TWO();
 	ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ));
-	CHECK(EFAULT, kr_err(read(fq, self->ro, sizeof(ev[0]))),
+	CHECK(EFAULT, kt_err(read(fq, self->ro, sizeof(ev[0]))),
 	      "read(read-only buffer, event queued)");
 	ASSERT_EQ(0, mprotect(self->ro, self->ps, PROT_READ | PROT_WRITE));
 	/* A failed copy loses nothing. */
@@ -980,19 +977,19 @@ TEST_F_TIMEOUT(hostile, read_and_other_syscalls, 600)
 	 */
 	fl = new_tmp(self);
 	ASSERT_EQ(0, fcntl(fl, F_SETFL, O_NONBLOCK));
-	CHECK(EAGAIN, kr_err(read(fl, ev, sizeof(ev))),
+	CHECK(EAGAIN, kt_err(read(fl, ev, sizeof(ev))),
 	      "read(O_NONBLOCK, no LINE_OPEN, empty)");
 	fl = new_tmp(self);
 	ASSERT_EQ(0, fcntl(fl, F_SETFL, O_NONBLOCK));
-	CHECK(EAGAIN, kr_err(read(fl, null_ptr, sizeof(ev))),
+	CHECK(EAGAIN, kt_err(read(fl, null_ptr, sizeof(ev))),
 	      "read(O_NONBLOCK, NULL, empty)");
 	/* Other system calls the device does not implement. */
 	fl = new_tmp(self);
-	CHECK(EINVAL, kr_err(write(fl, ev, sizeof(ev[0]))), "write()");
+	CHECK(EINVAL, kt_err(write(fl, ev, sizeof(ev[0]))), "write()");
 	fl = new_tmp(self);
-	CHECK(ESPIPE, kr_err(lseek(fl, 0, SEEK_SET) < 0 ? -1 : 0), "lseek()");
+	CHECK(ESPIPE, kt_err(lseek(fl, 0, SEEK_SET) < 0 ? -1 : 0), "lseek()");
 	fl = new_tmp(self);
-	CHECK(ESPIPE, kr_err(pread(fl, ev, sizeof(ev[0]), 0)), "pread()");
+	CHECK(ESPIPE, kt_err(pread(fl, ev, sizeof(ev[0]), 0)), "pread()");
 	fl = new_tmp(self);
 	p = mmap(NULL, self->ps, PROT_READ, MAP_SHARED, fl, 0);
 	CHECK(ENODEV, p == MAP_FAILED ? errno : 0, "mmap()");
@@ -1035,7 +1032,7 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 	ASSERT_TRUE(res != MAP_FAILED);
 	memset(res, 0, sizeof(*res));
 	fv = new_tmp(self);
-	ASSERT_EQ(0, kr_line_open(fv, 3, KTAPI_PRIVILEGE_OWNER,
+	ASSERT_EQ(0, kt_line_open(fv, 3, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to uid 65534");
@@ -1050,14 +1047,14 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 			_exit(2);
 		/* The root-opened file, inherited. */
 		unpriv_record(res, "CLOSE_LINE_DEVICE(root's file)", EPERM,
-			      kr_close_dev(self->fa, 3));
-		fd = kr_open();
+			      kt_close_dev(self->fa, 3));
+		fd = kt_open();
 		if (fd < 0)
 			_exit(3);
 		unpriv_record(res, "CLOSE_LINE_DEVICE(own file)", EPERM,
-			      kr_close_dev(fd, 3));
+			      kt_close_dev(fd, 3));
 		unpriv_record(res, "CLOSE_LINE_DEVICE(own file, dev 0)", EPERM,
-			      kr_close_dev(fd, 0));
+			      kt_close_dev(fd, 0));
 		memset(&cl, 0, sizeof(cl));
 		cl.size = sizeof(cl);
 		cl.device_id = 3;
@@ -1072,15 +1069,15 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 			      ioctl_err(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, NULL));
 		/* Everything else works for anybody. */
 		unpriv_record(res, "LINE_OPEN as nobody", 0,
-			      kr_line_open(fd, 5, KTAPI_PRIVILEGE_OWNER,
+			      kt_line_open(fd, 5, KTAPI_PRIVILEGE_OWNER,
 					   KTAPI_API_VERSION_2_2));
-		e = kr_make_call(fd, "1001", &h, NULL);
+		e = kt_make_call(fd, "1001", &h, NULL);
 		unpriv_record(res, "MAKE_CALL as nobody", 0, e);
-		unpriv_record(res, "DROP as nobody", 0, kr_drop(fd, h));
+		unpriv_record(res, "DROP as nobody", 0, kt_drop(fd, h));
 		unpriv_record(res, "DEALLOCATE_CALL as nobody", 0,
-			      kr_dealloc(fd, h));
+			      kt_dealloc(fd, h));
 		unpriv_record(res, "CLOSE_LINE_DEVICE(own line)", EPERM,
-			      kr_close_dev(fd, 5));
+			      kt_close_dev(fd, 5));
 		close(fd);
 		_exit(0);
 	}
@@ -1095,14 +1092,14 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 			__atomic_add_fetch(&counts->cases, 1, __ATOMIC_SEQ_CST);
 			EXPECT_EQ(res->r[i].expect, res->r[i].got)
 				TH_LOG("%s: expected %s, got %s", res->r[i].name,
-				       kr_errname(res->r[i].expect),
-				       kr_errname(res->r[i].got));
+				       kt_errname(res->r[i].expect),
+				       kt_errname(res->r[i].got));
 		}
 	}
 	/* The victim's line is untouched: no LINE_CLOSE, still open. */
-	EXPECT_EQ(EAGAIN, kr_read_event(fv, &ev, 0));
-	EXPECT_EQ(ENOENT, kr_info(fv, 0, &ci));
-	EXPECT_EQ(ENOENT, kr_info(self->fa, 0, &ci));
+	EXPECT_EQ(ETIMEDOUT, kt_read_event(fv, &ev, 0));
+	EXPECT_EQ(ENOENT, kt_info(fv, 0, &ci));
+	EXPECT_EQ(ENOENT, kt_info(self->fa, 0, &ci));
 	i = res->n - 1;
 	CHECK(res->r[i].expect, res->r[i].got, "%s", res->r[i].name);
 	munmap(res, sizeof(*res));
@@ -1125,9 +1122,9 @@ static void __attribute__((constructor)) __constructor_order_last(void)
 
 int main(int argc, char **argv)
 {
-	if (access(KR_DEV, F_OK)) {
+	if (access(KTAPI_DEV, F_OK)) {
 		ksft_print_header();
-		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
+		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
 	}
 	counts = mmap(NULL, sizeof(*counts), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);

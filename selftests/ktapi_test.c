@@ -13,13 +13,6 @@
  * lines, event_queue_len and max_handles are read from sysfs.
  */
 
-/*
- * The 6.1 kselftest_harness.h trips -Wextra by itself: the wrappers it
- * generates have unused parameters, and EXPECT_EQ(CONSTANT, __u32 field)
- * compares int with unsigned.  Silence exactly these two for this file.
- */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
 
 #define _GNU_SOURCE
 
@@ -30,7 +23,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 
-#include "kselftest_harness.h"
 #include "ktapi_utils.h"
 
 /*
@@ -118,7 +110,7 @@ TEST_F(dev, devcaps_output_fully_written)
 	caps.size = sizeof(caps);
 	caps.flags = 0;
 	caps.device_id = 0;
-	ASSERT_OK(ioctl(self->fd, KTAPI_IOC_GET_DEVCAPS, &caps));
+	ASSERT_OK(kt_err(ioctl(self->fd, KTAPI_IOC_GET_DEVCAPS, &caps)));
 	EXPECT_EQ(self->p.lines, caps.num_devices);
 	len = strnlen(caps.address, sizeof(caps.address));
 	ASSERT_GT(sizeof(caps.address), len);
@@ -182,12 +174,13 @@ TEST_F(dev, line_open_api_versions_accepted)
 		KTAPI_API_VERSION_2_0, 0x00020001, KTAPI_API_VERSION_2_2,
 	};
 	unsigned int i;
-	int fd;
+	int fd, err;
 
 	for (i = 0; i < ARRAY_SIZE(apis); i++) {
 		fd = FD();
-		EXPECT_EQ(0, kt_line_open(fd, 0, P_OWN, apis[i])) {
-			TH_LOG("api %#x: %s", apis[i], strerror(errno));
+		err = kt_line_open(fd, 0, P_OWN, apis[i]);
+		EXPECT_EQ(0, err) {
+			TH_LOG("api %#x: %s", apis[i], kt_errname(err));
 		}
 		close(fd);
 	}
@@ -245,10 +238,10 @@ TEST_F(dev, line_open_twice_flags_reserved_einval)
 
 	ASSERT_OK(kt_line_open(self->fd, 0, P_OWN, API_CUR));
 	lo.flags = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_LINE_OPEN, &lo));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_LINE_OPEN, &lo)));
 	lo.flags = 0;
 	lo.reserved = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_LINE_OPEN, &lo));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_LINE_OPEN, &lo)));
 }
 
 /* Every ioctl that needs an open line is EBADFD before LINE_OPEN. */
@@ -278,23 +271,23 @@ TEST_F(dev, arg_checks_before_line_state)
 	unsigned char big[sizeof(mc) + 8];
 
 	mc.size = 0;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
 	mc.size = sizeof(mc);
-	EXPECT_ERRNO(EFAULT, ioctl(self->fd, KTAPI_IOC_MAKE_CALL, NULL));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, NULL)));
 	memset(big, 0, sizeof(big));
 	memcpy(big, &mc, sizeof(mc));
 	((struct ktapi_make_call *)big)->size = sizeof(big);
 	big[sizeof(big) - 1] = 1;
-	EXPECT_ERRNO(E2BIG, ioctl(self->fd, KTAPI_IOC_MAKE_CALL, big));
+	EXPECT_ERRNO(E2BIG, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, big)));
 	mc.flags = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
 	op.reserved = 1;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_ANSWER, &op));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_ANSWER, &op)));
 	op.reserved = 0;
 	op.flags = 2;
-	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KTAPI_IOC_DROP, &op));
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_DROP, &op)));
 	mc.flags = 0;
-	EXPECT_ERRNO(EBADFD, ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc));
+	EXPECT_ERRNO(EBADFD, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
 }
 
 static void check_enotty(struct __test_metadata *_metadata, int fd)
@@ -873,7 +866,7 @@ TEST_F(call, make_call_ignores_output_fields)
 	strcpy(mc.dest_address, "999");
 	mc.handle = 0xffffffff;
 	mc.call_id = 0xffffffff;
-	ASSERT_OK(ioctl(self->a, KTAPI_IOC_MAKE_CALL, &mc));
+	ASSERT_OK(kt_err(ioctl(self->a, KTAPI_IOC_MAKE_CALL, &mc)));
 	ASSERT_NE(0xffffffff, mc.handle);
 	ASSERT_NE(0, mc.handle);
 	GET_INFO(self->a, mc.handle, &ci);
@@ -968,7 +961,7 @@ TEST_F(call, answer_sequence)
 	EXPECT_EQ(2, kt_drain(m0));
 	EXPECT_EQ(1, kt_drain(m1));
 
-	t0 = now_ns();
+	t0 = kt_now_ns();
 	ASSERT_OK(kt_answer(self->b, pr.hb));
 	EXPECT_EV_OUT(&evb, self->b, EV_CS, pr.hb, pr.cb, S_CONNECTED, 0, P_OWN);
 	EXPECT_EV_OUT(&eva, self->a, EV_CS, pr.ha, pr.ca, S_CONNECTED, 0, P_OWN);
@@ -1363,18 +1356,18 @@ TEST_F(call, info_both_legs_after_idle)
 	struct pair pr;
 	__u64 t0, t1, t2, t3, t4, t5;
 
-	t0 = now_ns();
+	t0 = kt_now_ns();
 	CALL_AB(&pr);
-	t1 = now_ns();
+	t1 = kt_now_ns();
 	ANSWER_AB(&pr);
-	t2 = now_ns();
+	t2 = kt_now_ns();
 	ASSERT_OK(kt_drop(self->a, pr.ha));
-	t3 = now_ns();
+	t3 = kt_now_ns();
 	kt_drain(self->a);
 	kt_drain(self->b);
-	t4 = now_ns();
+	t4 = kt_now_ns();
 	ASSERT_OK(kt_drop(self->b, pr.hb));
-	t5 = now_ns();
+	t5 = kt_now_ns();
 	kt_drain(self->b);
 
 	GET_INFO(self->a, pr.ha, &ia);
@@ -1463,8 +1456,8 @@ TEST_F(call, info_state_time_follows_changes)
 	GET_INFO(self->a, pr.ha, &i1);
 	/* Wait until the clock moves on (it may tick in jiffies). */
 	for (n = 0; n < 2000; n++) {
-		sleep_ms(1);
-		t = now_ns();
+		kt_sleep_ms(1);
+		t = kt_now_ns();
 		if (t > i1.state_time_ns)
 			break;
 	}
@@ -1488,7 +1481,7 @@ TEST_F(call, info_output_fully_written)
 	dirty.size = sizeof(dirty);
 	dirty.flags = 0;
 	dirty.handle = h;
-	ASSERT_OK(ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, &dirty));
+	ASSERT_OK(kt_err(ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, &dirty)));
 	EXPECT_EQ(0, memcmp(&clean.call_id, &dirty.call_id,
 			    sizeof(clean) - offsetof(struct ktapi_call_info, call_id)));
 	len = strnlen(dirty.called_address, KTAPI_ADDRESS_MAX);
@@ -1814,9 +1807,9 @@ TEST_F(call, force_close_line_close_event)
 	__u64 t0, t1;
 
 	REQUIRE_ROOT();
-	t0 = now_ns();
+	t0 = kt_now_ns();
 	force_close(_metadata, 1);
-	t1 = now_ns();
+	t1 = kt_now_ns();
 	EXPECT_EV_OUT(&ev, self->b, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_LE(t0, ev.time_ns);
 	EXPECT_GE(t1, ev.time_ns);
@@ -2003,7 +1996,7 @@ TEST_F(call, force_close_fd_readable_then_empty)
 	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 	ASSERT_EQ(0, fcntl(self->b, F_SETFL, O_NONBLOCK));
-	EXPECT_ERRNO(EAGAIN, read(self->b, &ev, sizeof(ev)));
+	EXPECT_ERRNO(EAGAIN, kt_err(read(self->b, &ev, sizeof(ev))));
 }
 
 struct blocked_read {
@@ -2033,7 +2026,7 @@ TEST_F(call, force_close_wakes_blocked_reader)
 
 	REQUIRE_ROOT();
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_reader, &r));
-	sleep_ms(200);
+	kt_sleep_ms(200);
 	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
 	force_close(_metadata, 1);
 	ASSERT_EQ(0, pthread_join(t, NULL));
@@ -2497,14 +2490,15 @@ static void ioarg_check_done(struct __test_metadata *_metadata,
 #define RETRY_GOOD()							\
 	do {								\
 		union kt_arg __good = self->good;			\
-		ASSERT_OK(ioctl(self->fd, variant->cmd, &__good));	\
+		ASSERT_OK(kt_err(ioctl(self->fd, variant->cmd, &__good)));	\
 		CHECK_DONE(&__good);					\
 	} while (0)
 
+/* The ioctl under test with @arg: 0 or errno. */
 static int ioarg_call(FIXTURE_DATA(ioarg) *self,
 		      const FIXTURE_VARIANT(ioarg) *variant, void *arg)
 {
-	return ioctl(self->fd, variant->cmd, arg);
+	return kt_err(ioctl(self->fd, variant->cmd, arg));
 }
 #define CALL_ARG(arg)	ioarg_call(self, variant, arg)
 
@@ -2686,7 +2680,7 @@ TEST_F(call, readonly_devcaps_efault)
 	struct ktapi_devcaps caps = { .size = sizeof(caps), .device_id = 0 };
 	void *ro = readonly_copy(_metadata, &caps, sizeof(caps));
 
-	EXPECT_ERRNO(EFAULT, ioctl(self->a, KTAPI_IOC_GET_DEVCAPS, ro));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_DEVCAPS, ro)));
 }
 
 TEST_F(call, readonly_call_info_efault)
@@ -2700,7 +2694,7 @@ TEST_F(call, readonly_call_info_efault)
 	ci.size = sizeof(ci);
 	ci.handle = h;
 	ro = readonly_copy(_metadata, &ci, sizeof(ci));
-	EXPECT_ERRNO(EFAULT, ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, ro));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, ro)));
 }
 
 /* MAKE_CALL whose result cannot be returned leaves nothing behind. */
@@ -2711,7 +2705,7 @@ TEST_F(call, readonly_make_call_efault_leaves_nothing)
 	bool stats = HAVE_STATS(&s0);
 	void *ro = readonly_copy(_metadata, &mc, sizeof(mc));
 
-	EXPECT_ERRNO(EFAULT, ioctl(self->a, KTAPI_IOC_MAKE_CALL, ro));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_MAKE_CALL, ro)));
 	if (stats) {
 		GET_STATS(&s1);
 		EXPECT_EQ(s0.calls, s1.calls);
@@ -2730,9 +2724,9 @@ TEST_F(call, read_small_buffer_einval)
 	__u32 h, cid;
 
 	ASSERT_OK(kt_make_call(self->a, "999", &h, &cid));
-	EXPECT_ERRNO(EINVAL, read(self->a, buf, 0));
-	EXPECT_ERRNO(EINVAL, read(self->a, buf, 1));
-	EXPECT_ERRNO(EINVAL, read(self->a, buf, EV_SIZE - 1));
+	EXPECT_ERRNO(EINVAL, kt_err(read(self->a, buf, 0)));
+	EXPECT_ERRNO(EINVAL, kt_err(read(self->a, buf, 1)));
+	EXPECT_ERRNO(EINVAL, kt_err(read(self->a, buf, EV_SIZE - 1)));
 	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
 	EXPECT_CS(self->a, h, cid, S_DISC, M_BADADDR, P_OWN);
 }
@@ -2783,11 +2777,11 @@ TEST_F(call, read_nonblock_empty_eagain)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_NONBLOCK));
 	ASSERT_OK(kt_line_open(fd, 0, P_NONE, API_CUR));
-	EXPECT_ERRNO(EAGAIN, read(fd, &ev, sizeof(ev)));
+	EXPECT_ERRNO(EAGAIN, kt_err(read(fd, &ev, sizeof(ev))));
 	ASSERT_OK(kt_make_call(fd, "999", NULL, NULL));
 	EXPECT_EQ(EV_SIZE, read(fd, &ev, sizeof(ev)));
 	EXPECT_EQ(EV_SIZE, read(fd, &ev, sizeof(ev)));
-	EXPECT_ERRNO(EAGAIN, read(fd, &ev, sizeof(ev)));
+	EXPECT_ERRNO(EAGAIN, kt_err(read(fd, &ev, sizeof(ev))));
 	close(fd);
 }
 
@@ -2799,7 +2793,7 @@ TEST_F(call, read_nonblock_open_flag_eagain)
 
 	ASSERT_LE(0, fd);
 	ASSERT_OK(kt_line_open(fd, 0, P_NONE, API_CUR));
-	EXPECT_ERRNO(EAGAIN, read(fd, &ev, sizeof(ev)));
+	EXPECT_ERRNO(EAGAIN, kt_err(read(fd, &ev, sizeof(ev))));
 	close(fd);
 }
 
@@ -2827,7 +2821,7 @@ TEST_F(call, read_blocking_woken_by_thread)
 	__u32 h, cid;
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_reader, &r));
-	sleep_ms(200);
+	kt_sleep_ms(200);
 	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST)) {
 		TH_LOG("read() on an empty queue returned %zd (%s)", r.n,
 		       strerror(r.err));
@@ -2852,7 +2846,7 @@ TEST_F(call, read_blocking_woken_by_process)
 	ssize_t n;
 
 	ASSERT_EQ(0, pipe(pipefd));
-	t0 = now_ns();
+	t0 = kt_now_ns();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -2861,7 +2855,7 @@ TEST_F(call, read_blocking_woken_by_process)
 		close(pipefd[1]);
 		if (fd < 0 || kt_line_open(fd, 0, P_NONE, API_CUR))
 			_exit(10);
-		sleep_ms(200);
+		kt_sleep_ms(200);
 		if (kt_make_call(fd, self->addr_b, NULL, NULL))
 			_exit(11);
 		/* Keep the call up until the parent has read its event. */
@@ -2872,7 +2866,7 @@ TEST_F(call, read_blocking_woken_by_process)
 	close(pipefd[0]);
 	n = read(self->b, &ev, sizeof(ev));
 	EXPECT_EQ((ssize_t)EV_SIZE, n);
-	EXPECT_LE(t0 + 100000000ULL, now_ns());
+	EXPECT_LE(t0 + 100000000ULL, kt_now_ns());
 	EXPECT_EQ(EV_NEW, ev.type);
 	EXPECT_EQ(S_OFFERING, ev.state);
 	EXPECT_EQ(P_OWN, ev.privilege);
@@ -2890,13 +2884,13 @@ TEST_F(call, event_times_monotonic)
 	__u64 t0, t1, last = 0;
 	int i, n;
 
-	t0 = now_ns();
+	t0 = kt_now_ns();
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
 	ASSERT_OK(kt_drop(self->a, pr.ha));
 	for (i = 0; i < 4; i++)
 		ASSERT_OK(kt_make_call(self->a, "999", NULL, NULL));
-	t1 = now_ns();
+	t1 = kt_now_ns();
 	/* CALL_AB and ANSWER_AB consumed a's first 3 records; read the rest. */
 	for (n = 0; n < 9; n++) {
 		ASSERT_OK(kt_read_event(self->a, &ev, EV_WAIT_MS));
@@ -3275,33 +3269,6 @@ struct failslab_saved {
 	char verbose[8];
 };
 
-static int read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
-
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 /* Let fail-nth fail GFP_KERNEL allocations too; returns the fail-nth fd. */
 static int fail_nth_setup(struct __test_metadata *_metadata,
 			  struct failslab_saved *saved)
@@ -3311,19 +3278,19 @@ static int fail_nth_setup(struct __test_metadata *_metadata,
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)gettid());
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || read_str(FAILSLAB "ignore-gfp-wait", saved->ignore_gfp_wait,
+	if (fd < 0 || kt_read_file(FAILSLAB "ignore-gfp-wait", saved->ignore_gfp_wait,
 			       sizeof(saved->ignore_gfp_wait)) ||
-	    read_str(FAILSLAB "verbose", saved->verbose, sizeof(saved->verbose)))
+	    kt_read_file(FAILSLAB "verbose", saved->verbose, sizeof(saved->verbose)))
 		SKIP_NOW("needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and debugfs");
-	ASSERT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_str(FAILSLAB "verbose", "0"));
+	ASSERT_EQ(0, kt_write_file(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, kt_write_file(FAILSLAB "verbose", "0"));
 	return fd;
 }
 
 static void fail_nth_restore(const struct failslab_saved *saved)
 {
-	write_str(FAILSLAB "ignore-gfp-wait", saved->ignore_gfp_wait);
-	write_str(FAILSLAB "verbose", saved->verbose);
+	kt_write_file(FAILSLAB "ignore-gfp-wait", saved->ignore_gfp_wait);
+	kt_write_file(FAILSLAB "verbose", saved->verbose);
 }
 
 static void fail_nth_arm(int fd, unsigned int n)
@@ -3404,7 +3371,7 @@ TEST_F_TIMEOUT(call, fail_nth_make_call, 300)
 		GET_STATS(&s0);
 		fail_nth_arm(nth, n);
 		ret = kt_make_call(self->a, self->addr_b, &h, NULL);
-		err = errno;
+		err = ret;
 		hit = fail_nth_disarm(nth);
 		if (ret) {
 			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %u", n);
@@ -3463,21 +3430,19 @@ struct hammer_arg {
 	int id;
 };
 
-static void hammer_bad(struct hammer *hm, const char *what, __u32 h, int ret,
-		       int err)
+/* @err: the errno (0 for a wrong result of a successful call). */
+static void hammer_bad(struct hammer *hm, const char *what, __u32 h, int err)
 {
 	if (__atomic_fetch_add(&hm->bad, 1, __ATOMIC_SEQ_CST) == 0)
-		snprintf(hm->why, sizeof(hm->why), "%s(%u) = %d, errno %d (%s)",
-			 what, h, ret, err, strerror(err));
+		snprintf(hm->why, sizeof(hm->why), "%s(%u): %s",
+			 what, h, kt_errname(err));
 }
 
-/* ret must be 0 or -1 with errno in the list (0-terminated). */
-static bool allowed(int ret, int err, const int *ok)
+/* err must be 0 or in the list (0-terminated). */
+static bool allowed(int err, const int *ok)
 {
-	if (ret == 0)
+	if (err == 0)
 		return true;
-	if (ret != -1)
-		return false;
 	for (; *ok; ok++)
 		if (err == *ok)
 			return true;
@@ -3500,7 +3465,7 @@ static void *hammer_caller(void *arg)
 	for (i = 0; i < hm->iters && !__atomic_load_n(&hm->bad, __ATOMIC_RELAXED); i++) {
 		ret = kt_make_call(hm->a, hm->addr, &h, &cid);
 		if (ret || !h || h > hm->max_handles || !cid) {
-			hammer_bad(hm, "MAKE_CALL", h, ret, errno);
+			hammer_bad(hm, "MAKE_CALL", h, ret);
 			break;
 		}
 		hm->made[ha->id][hm->nmade[ha->id]++] = h;
@@ -3513,26 +3478,26 @@ static void *hammer_caller(void *arg)
 			if (ci.call_id != cid || ci.privilege != P_OWN ||
 			    ci.origin != KTAPI_CALLORIGIN_OUTBOUND ||
 			    ci.device_id != 0 || !(ci.states_seen & S_DIALING))
-				hammer_bad(hm, "GET_CALL_INFO content", h, 0, 0);
-		} else if (!allowed(ret, errno, ok_enoent)) {
-			hammer_bad(hm, "GET_CALL_INFO", h, ret, errno);
+				hammer_bad(hm, "GET_CALL_INFO content", h, 0);
+		} else if (!allowed(ret, ok_enoent)) {
+			hammer_bad(hm, "GET_CALL_INFO", h, ret);
 		}
 
 		r = __atomic_load_n(&hm->ring[rand_r(&seed) % HAMMER_RING],
 				    __ATOMIC_RELAXED);
 		ret = kt_info(hm->a, r, &ci);
-		if (!allowed(ret, errno, ok_enoent))
-			hammer_bad(hm, "GET_CALL_INFO(other)", r, ret, errno);
+		if (!allowed(ret, ok_enoent))
+			hammer_bad(hm, "GET_CALL_INFO(other)", r, ret);
 		ret = kt_drop(hm->a, r);
-		if (!allowed(ret, errno, ok_drop))
-			hammer_bad(hm, "DROP", r, ret, errno);
+		if (!allowed(ret, ok_drop))
+			hammer_bad(hm, "DROP", r, ret);
 
 		victim = rand_r(&seed) % 2 ? r : h;
 		ret = kt_dealloc(hm->a, victim);
 		if (ret == 0)
 			__atomic_fetch_add(&hm->dealloc_ok[victim], 1, __ATOMIC_SEQ_CST);
-		else if (!allowed(ret, errno, ok_enoent))
-			hammer_bad(hm, "DEALLOCATE", victim, ret, errno);
+		else if (!allowed(ret, ok_enoent))
+			hammer_bad(hm, "DEALLOCATE", victim, ret);
 	}
 	return NULL;
 }
@@ -3550,31 +3515,31 @@ static void *hammer_callee(void *arg)
 			continue;
 		n = kt_read_nonblock(hm->b, ev, sizeof(ev));
 		if (n <= 0 || n % (ssize_t)EV_SIZE) {
-			hammer_bad(hm, "read", 0, (int)n, errno);
+			hammer_bad(hm, "read", 0, n < 0 ? errno : EMSGSIZE);
 			break;
 		}
 		for (i = 0; i < n / (ssize_t)EV_SIZE; i++) {
 			switch (ev[i].type) {
 			case EV_NEW:
 				if (ev[i].privilege != P_OWN || ev[i].state != S_OFFERING)
-					hammer_bad(hm, "APPNEWCALL content", ev[i].handle, 0, 0);
+					hammer_bad(hm, "APPNEWCALL content", ev[i].handle, 0);
 				if (i % 2) {
 					ret = kt_answer(hm->b, ev[i].handle);
-					if (!allowed(ret, errno, ok_answer))
-						hammer_bad(hm, "ANSWER", ev[i].handle, ret, errno);
+					if (!allowed(ret, ok_answer))
+						hammer_bad(hm, "ANSWER", ev[i].handle, ret);
 				}
 				ret = kt_dealloc(hm->b, ev[i].handle);
 				if (ret)
-					hammer_bad(hm, "DEALLOCATE(callee)", ev[i].handle, ret, errno);
+					hammer_bad(hm, "DEALLOCATE(callee)", ev[i].handle, ret);
 				break;
 			case EV_CS:
 				if (!ev[i].handle || !ev[i].call_id)
-					hammer_bad(hm, "CALLSTATE content", ev[i].handle, 0, 0);
+					hammer_bad(hm, "CALLSTATE content", ev[i].handle, 0);
 				break;
 			case EV_OVF:
 				break;
 			default:
-				hammer_bad(hm, "event type", ev[i].type, 0, 0);
+				hammer_bad(hm, "event type", ev[i].type, 0);
 			}
 		}
 	}
@@ -3636,7 +3601,7 @@ TEST_F_TIMEOUT(call, hammer_two_threads_one_file, 300)
 			if (ret == 0) {
 				hm->dealloc_ok[h]++;
 			} else {
-				EXPECT_EQ(ENOENT, errno);
+				EXPECT_EQ(ENOENT, ret);
 			}
 		}
 	}
@@ -3662,7 +3627,7 @@ struct duo {
 	int fd[2];
 	unsigned long cmd[2];
 	__u32 h[2];
-	int ret[2], err[2];
+	int ret[2];		/* 0 or errno */
 	int quit;
 };
 
@@ -3681,7 +3646,6 @@ static void *duo_worker(void *arg)
 		if (__atomic_load_n(&d->quit, __ATOMIC_SEQ_CST))
 			break;
 		d->ret[da->id] = kt_op(d->fd[da->id], d->cmd[da->id], d->h[da->id]);
-		d->err[da->id] = errno;
 		pthread_barrier_wait(&d->done);
 	}
 	return NULL;
@@ -3736,8 +3700,8 @@ TEST_F_TIMEOUT(call, race_drop_both_legs, 300)
 		d.h[0] = pr.ha;
 		d.h[1] = pr.hb;
 		duo_run(&d);
-		EXPECT_EQ(0, d.ret[0]) TH_LOG("caller DROP: %s", strerror(d.err[0]));
-		EXPECT_EQ(0, d.ret[1]) TH_LOG("callee DROP: %s", strerror(d.err[1]));
+		EXPECT_EQ(0, d.ret[0]) TH_LOG("caller DROP: %s", kt_errname(d.ret[0]));
+		EXPECT_EQ(0, d.ret[1]) TH_LOG("callee DROP: %s", kt_errname(d.ret[1]));
 		/* Exactly one side saw DISCONNECTED before its own IDLE. */
 		disc = 0;
 		for (side = 0; side < 2; side++) {
@@ -3777,13 +3741,13 @@ TEST_F_TIMEOUT(call, race_answer_vs_drop, 300)
 		d.h[0] = pr.ha;
 		d.h[1] = pr.hb;
 		duo_run(&d);
-		EXPECT_EQ(0, d.ret[0]) TH_LOG("DROP: %s", strerror(d.err[0]));
+		EXPECT_EQ(0, d.ret[0]) TH_LOG("DROP: %s", kt_errname(d.ret[0]));
 		if (d.ret[1] == 0) {
 			/* Answered first, then dropped. */
 			EXPECT_CS(self->b, pr.hb, pr.cb, S_CONNECTED, 0, P_OWN);
 			EXPECT_CS(self->a, pr.ha, pr.ca, S_CONNECTED, 0, P_OWN);
 		} else {
-			EXPECT_EQ(EBUSY, d.err[1]);
+			EXPECT_EQ(EBUSY, d.ret[1]);
 		}
 		EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
 		EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
@@ -3817,10 +3781,10 @@ TEST_F_TIMEOUT(call, race_dealloc_same_handle, 300)
 		wins = (d.ret[0] == 0) + (d.ret[1] == 0);
 		EXPECT_EQ(1, wins) TH_LOG("round %d", round);
 		if (d.ret[0]) {
-			EXPECT_EQ(ENOENT, d.err[0]);
+			EXPECT_EQ(ENOENT, d.ret[0]);
 		}
 		if (d.ret[1]) {
-			EXPECT_EQ(ENOENT, d.err[1]);
+			EXPECT_EQ(ENOENT, d.ret[1]);
 		}
 		kt_drain(self->a);
 		kt_drain(self->b);
@@ -3843,26 +3807,29 @@ static void *churn_owner(void *arg)
 	struct churn *c = arg;
 	struct ktapi_event ev;
 	unsigned int i;
-	int fd;
+	int fd, e;
 
 	for (i = 0; i < c->rounds && !__atomic_load_n(&c->stop, __ATOMIC_SEQ_CST); i++) {
 		fd = kt_open();
-		if (fd < 0 || kt_line_open(fd, c->dev, P_OWN, API_CUR)) {
+		e = fd < 0 ? errno : kt_line_open(fd, c->dev, P_OWN, API_CUR);
+		if (e) {
 			snprintf(c->why, sizeof(c->why), "open/LINE_OPEN: %s",
-				 strerror(errno));
+				 kt_errname(e));
 			c->bad++;
 			break;
 		}
 		if (i % 2 && kt_read_event(fd, &ev, 1) == 0 && ev.type == EV_NEW) {
-			if (kt_answer(fd, ev.handle) && errno != EBUSY) {
+			e = kt_answer(fd, ev.handle);
+			if (e && e != EBUSY) {
 				snprintf(c->why, sizeof(c->why), "ANSWER: %s",
-					 strerror(errno));
+					 kt_errname(e));
 				c->bad++;
 			}
 		}
-		if (c->root_fd >= 0 && kt_close_dev(c->root_fd, c->dev)) {
+		e = c->root_fd >= 0 ? kt_close_dev(c->root_fd, c->dev) : 0;
+		if (e) {
 			snprintf(c->why, sizeof(c->why), "CLOSE_LINE_DEVICE: %s",
-				 strerror(errno));
+				 kt_errname(e));
 			c->bad++;
 		}
 		close(fd);
