@@ -938,6 +938,100 @@ static const struct op op_release = {
 	.golden = golden_release, .cannot_fail = true,
 };
 
+/* ------------------------------------------------------------------ */
+/*
+ * The same on the two-line call fixture of the area programs, with the
+ * assertions of the harness: each allocation of open() and of a MAKE_CALL
+ * to an owned device fails in turn until the operation runs through.
+ */
+
+/* fail-nth is per thread: open it in the test's own (forked) process. */
+static void nth_open(struct __test_metadata *_metadata)
+{
+	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, nth_fd) TH_LOG("%s: %s", FAIL_NTH, strerror(errno));
+}
+
+/* open() with each allocation failing in turn: ENOMEM and no file left. */
+TEST_F_TIMEOUT(call, fail_nth_open, 300)
+{
+	struct ktapi_stats s0, s1;
+	unsigned int n;
+	bool hit = true;
+	int fd, err;
+
+	REQUIRE_ROOT();
+	NEED_STATS(&s0);
+	nth_open(_metadata);
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		fd = kt_open();
+		err = errno;
+		hit = nth_disarm() == 1;
+		if (fd < 0) {
+			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %u", n);
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.files, s1.files) TH_LOG("allocation %u", n);
+		} else {
+			/* A file that opened despite the failure must work. */
+			EXPECT_OK(kt_line_open(fd, 0, P_NONE, API_CUR));
+			EXPECT_OK(kt_make_call(fd, "999", NULL, NULL));
+			close(fd);
+		}
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(2, n) TH_LOG("open() allocated nothing?");
+}
+
+/*
+ * MAKE_CALL to an owned device with monitors on both sides, with each
+ * allocation failing in turn: either ENOMEM with no leg, no handle and no
+ * event anywhere, or a complete call.
+ */
+TEST_F_TIMEOUT(call, fail_nth_make_call, 300)
+{
+	struct ktapi_stats s0, s1;
+	unsigned int n;
+	bool hit = true;
+	int ret, err, i;
+	int m0 = LINE(0, P_MON);
+	int m1 = LINE(1, P_MON);
+	int fds[4] = { self->a, self->b, m0, m1 };
+	__u32 h;
+
+	REQUIRE_ROOT();
+	NEED_STATS(&s0);
+	nth_open(_metadata);
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		ret = kt_make_call(self->a, self->addr_b, &h, NULL);
+		err = ret;
+		hit = nth_disarm() == 1;
+		if (ret) {
+			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %u", n);
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.calls, s1.calls) TH_LOG("allocation %u", n);
+			EXPECT_EQ(s0.handles, s1.handles) TH_LOG("allocation %u", n);
+			EXPECT_EQ(s0.events_queued, s1.events_queued) TH_LOG("allocation %u", n);
+			for (i = 0; i < 4; i++)
+				EXPECT_NO_EV(fds[i]);
+		} else {
+			/* Complete: a rings (2 events), b is offered it. */
+			EXPECT_EQ(2, kt_drain(self->a)) TH_LOG("allocation %u", n);
+			EXPECT_EQ(2, kt_drain(self->b)) TH_LOG("allocation %u", n);
+			ASSERT_OK(kt_dealloc(self->a, h));
+			for (i = 0; i < 4; i++)
+				kt_drain(fds[i]);
+		}
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(2, n) TH_LOG("MAKE_CALL allocated nothing?");
+	close(m0);
+	close(m1);
+}
+
 FIXTURE(fail_nth) {
 	int unused;
 };

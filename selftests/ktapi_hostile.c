@@ -15,7 +15,6 @@
  */
 
 #define _GNU_SOURCE
-#include <grp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -1042,8 +1041,7 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 		int fd, e;
 		__u32 h;
 
-		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (kt_drop_privileges())
 			_exit(2);
 		/* The root-opened file, inherited. */
 		unpriv_record(res, "CLOSE_LINE_DEVICE(root's file)", EPERM,

@@ -2,6 +2,15 @@
 /*
  * The one helper header of the ktapi selftests.
  *
+ * The contract tested is ../../shared/ABI.md as restated (and made precise)
+ * by uapi/linux/ktapi.h, plus the internal facts of docs/DESIGN-NOTES.md
+ * (device addresses, event sequences, debugfs stats).  The tests of one
+ * area each are one program (ktapi_dev.c, ktapi_call.c, ...), built 64-bit
+ * and -m32.  Every test runs in its own forked child (kselftest harness), so
+ * files it leaves open are closed before the next test starts.  Nothing
+ * assumes module parameter defaults: lines, event_queue_len and max_handles
+ * are read from sysfs.
+ *
  * Part 1 is plain system calls on /dev/ktapi, /proc, sysfs and debugfs: no
  * libktapi (so a 32-bit build exercises compat_ptr_ioctl too) and no
  * kselftest harness (so ktapi_stress.c and ktapi_memcg.c can use it from
@@ -24,10 +33,12 @@
 #define KTAPI_UTILS_H
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +96,23 @@
 
 /* Wildcard for expect_event(): "any non-zero value". */
 #define ANY		0
+
+/*
+ * Layout: ABI.md fixes the field lists; these sizes and offsets follow from
+ * them and must be the same for -m32 and 64-bit builds (no compat layer).
+ */
+_Static_assert(sizeof(struct ktapi_devcaps) == 80, "devcaps size");
+_Static_assert(sizeof(struct ktapi_line_open) == 24, "line_open size");
+_Static_assert(sizeof(struct ktapi_make_call) == 80, "make_call size");
+_Static_assert(offsetof(struct ktapi_make_call, handle) == 72, "make_call");
+_Static_assert(sizeof(struct ktapi_call_op) == 16, "call_op size");
+_Static_assert(sizeof(struct ktapi_close_line_device) == 16, "close size");
+_Static_assert(sizeof(struct ktapi_call_info) == 200, "call_info size");
+_Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
+_Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
+_Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
+_Static_assert(sizeof(struct ktapi_event) == 40, "event size");
+_Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
 
 struct ktapi_params {
 	unsigned long lines;
@@ -267,6 +295,22 @@ static inline void kt_stats_str(const struct ktapi_stats *s, char *buf,
 		 s->events_queued, s->events_dropped);
 }
 
+/* Become uid/gid 65534 with no supplementary groups.  0 or errno. */
+static inline int kt_drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return errno;
+	return 0;
+}
+
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* open(/dev/ktapi): the fd, or -1 with errno (as open()). */
 static inline int kt_open(void)
 {
@@ -408,7 +452,7 @@ static inline int kt_drain_evs(int fd, struct ktapi_event *evs, int max)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct ktapi_event ev[16];
-	int count = 0, i, ret;
+	int got = 0, i, ret;
 	ssize_t n;
 
 	for (;;) {
@@ -418,18 +462,18 @@ static inline int kt_drain_evs(int fd, struct ktapi_event *evs, int max)
 		if (ret < 0)
 			return -errno;
 		if (ret == 0)
-			return count;
+			return got;
 		n = kt_read_nonblock(fd, ev, sizeof(ev));
 		if (n < 0)
-			return errno == EAGAIN ? count : -errno;
+			return errno == EAGAIN ? got : -errno;
 		if (n == 0 || n % (ssize_t)EV_SIZE)
 			return -EMSGSIZE;
-		for (i = 0; i < (int)(n / (ssize_t)EV_SIZE); i++, count++)
-			if (evs && count < max)
-				evs[count] = ev[i];
+		for (i = 0; i < (int)(n / (ssize_t)EV_SIZE); i++, got++)
+			if (evs && got < max)
+				evs[got] = ev[i];
 		/* A queue that never empties (a broken OVERFLOW) must not hang. */
-		if (count > 1000000)
-			return count;
+		if (got > 1000000)
+			return got;
 	}
 }
 
@@ -437,6 +481,26 @@ static inline int kt_drain_evs(int fd, struct ktapi_event *evs, int max)
 static inline int kt_drain(int fd)
 {
 	return kt_drain_evs(fd, NULL, 0);
+}
+
+/* A thread that blocks in read(): pthread_create(&t, NULL, blocked_reader, &r). */
+struct blocked_read {
+	int fd;
+	size_t len;
+	struct ktapi_event ev[2];
+	ssize_t n;
+	int err;
+	int done;
+};
+
+static inline void *blocked_reader(void *arg)
+{
+	struct blocked_read *r = arg;
+
+	r->n = read(r->fd, r->ev, r->len);
+	r->err = errno;
+	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
 }
 
 static inline const char *kt_errname(int e)
@@ -766,6 +830,99 @@ static inline void __kt_expect_no_event(struct __test_metadata *_metadata,
 	}
 }
 #define EXPECT_NO_EV(fd)	__kt_expect_no_event(_metadata, __LINE__, fd)
+
+/* ---------------------------------------------------------------------- */
+/* The call fixture of most area programs: two lines, a (device 0, OWNER)  */
+/* and b (device 1, OWNER), api 2.2.                                       */
+
+/* The call fixture needs this much room in a queue and a handle space. */
+#define CALL_MIN_QUEUE		16
+#define CALL_MIN_HANDLES	32
+
+/* Limit tests fill a file's whole handle space; skip beyond this. */
+#define FILL_LIMIT	(1UL << 18)
+
+
+FIXTURE(call) {
+	struct ktapi_params p;
+	int a, b;
+	char addr_a[KTAPI_ADDRESS_MAX];
+	char addr_b[KTAPI_ADDRESS_MAX];
+};
+
+FIXTURE_SETUP(call)
+{
+	KT_REQUIRE(&self->p);
+	if (self->p.lines < 2)
+		SKIP_NOW("needs 2 line devices, lines=%lu", self->p.lines);
+	/* Most tests queue a few events, or hold a few handles, at once. */
+	if (self->p.event_queue_len < CALL_MIN_QUEUE)
+		SKIP_NOW("needs event_queue_len >= %d, have %lu", CALL_MIN_QUEUE,
+			 self->p.event_queue_len);
+	if (self->p.max_handles < CALL_MIN_HANDLES)
+		SKIP_NOW("needs max_handles >= %d, have %lu", CALL_MIN_HANDLES,
+			 self->p.max_handles);
+	self->a = LINE(0, P_OWN);
+	self->b = LINE(1, P_OWN);
+	DEV_ADDR(self->a, 0, self->addr_a);
+	DEV_ADDR(self->a, 1, self->addr_b);
+}
+
+FIXTURE_TEARDOWN(call)
+{
+	close_fd(&self->a);
+	close_fd(&self->b);
+}
+
+/* The two legs of one internal call, as seen by a (caller) and b (callee). */
+struct pair {
+	__u32 ha, ca;	/* a's OWNER handle and call_id of the outbound leg */
+	__u32 hb, cb;	/* b's OWNER handle and call_id of the incoming leg */
+};
+
+/* a calls b; checks both event sequences (DESIGN-NOTES) and fills @pr. */
+static inline void __call_ab(struct __test_metadata *_metadata, int a, int b,
+			     const char *addr_b, struct pair *pr)
+{
+	struct ktapi_call_info ci;
+	struct ktapi_event ev;
+
+	ASSERT_OK(kt_make_call(a, addr_b, &pr->ha, &pr->ca));
+	ASSERT_NE(0, pr->ha);
+	ASSERT_NE(0, pr->ca);
+	EXPECT_CS(a, pr->ha, pr->ca, S_DIALING, 0, P_OWN);
+	EXPECT_CS(a, pr->ha, pr->ca, S_RINGBACK, 0, P_OWN);
+	GET_INFO(a, pr->ha, &ci);
+	pr->cb = ci.related_call_id;
+	ASSERT_NE(0, pr->cb);
+	ASSERT_NE(pr->ca, pr->cb);
+	EXPECT_NEW(&ev, b, pr->cb, S_OFFERING, P_OWN);
+	pr->hb = ev.handle;
+	EXPECT_CS(b, pr->hb, pr->cb, S_OFFERING, 0, P_OWN);
+}
+#define CALL_AB(pr)	__call_ab(_metadata, self->a, self->b, self->addr_b, pr)
+
+/* b answers: callee leg CONNECTED, then the caller's. */
+static inline void __answer_ab(struct __test_metadata *_metadata, int a, int b,
+			       struct pair *pr)
+{
+	ASSERT_OK(kt_answer(b, pr->hb));
+	EXPECT_CS(b, pr->hb, pr->cb, S_CONNECTED, 0, P_OWN);
+	EXPECT_CS(a, pr->ha, pr->ca, S_CONNECTED, 0, P_OWN);
+}
+#define ANSWER_AB(pr)	__answer_ab(_metadata, self->a, self->b, pr)
+
+/* Every ioctl that takes a handle says ENOENT for @h on @fd. */
+static inline void check_enoent(struct __test_metadata *_metadata, int fd,
+				__u32 h)
+{
+	struct ktapi_call_info ci;
+
+	EXPECT_ERRNO(ENOENT, kt_info(fd, h, &ci));
+	EXPECT_ERRNO(ENOENT, kt_answer(fd, h));
+	EXPECT_ERRNO(ENOENT, kt_drop(fd, h));
+	EXPECT_ERRNO(ENOENT, kt_dealloc(fd, h));
+}
 
 #endif /* !KTAPI_NO_HARNESS */
 

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi kselftests: the argument rules every ioctl shares: size,
+ * pointer, flags, reserved fields, output that cannot be written.
+ * Built 64-bit and -m32; the conventions of all of them: ktapi_utils.h.
+ */
+#define _GNU_SOURCE
+
+#include <sys/mman.h>
+
+#include "ktapi_utils.h"
+
+/* ====================================================================== */
+/* Argument rules shared by every ioctl: size, pointer, flags, reserved.  */
+
+enum ioc_kind {
+	K_DEVCAPS, K_LINE_OPEN, K_MAKE_CALL, K_ANSWER, K_DROP, K_CALL_INFO,
+	K_DEALLOC, K_CLOSE_LINE,
+};
+
+union kt_arg {
+	struct {
+		__u32 size;
+		__u32 flags;
+	} hdr;
+	struct ktapi_devcaps devcaps;
+	struct ktapi_line_open line_open;
+	struct ktapi_make_call make_call;
+	struct ktapi_call_op op;
+	struct ktapi_call_info info;
+	struct ktapi_close_line_device close_line;
+	unsigned char raw[256];
+};
+
+FIXTURE(ioarg) {
+	struct ktapi_params p;
+	int fd;			/* the ioctl under test is issued here */
+	int a, b;		/* helper lines */
+	__u32 handle;		/* the handle the valid argument names */
+	__u32 call_id;
+	size_t pg;
+	unsigned char *map;	/* 3 pages: read-write, read-write, none */
+	union kt_arg good;	/* a valid argument for this file */
+};
+
+FIXTURE_VARIANT(ioarg) {
+	enum ioc_kind kind;
+	unsigned long cmd;
+	size_t size;
+	size_t reserved_off;	/* 0: the struct has no reserved field */
+};
+
+FIXTURE_VARIANT_ADD(ioarg, get_devcaps) {
+	.kind = K_DEVCAPS,
+	.cmd = KTAPI_IOC_GET_DEVCAPS,
+	.size = sizeof(struct ktapi_devcaps),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, line_open) {
+	.kind = K_LINE_OPEN,
+	.cmd = KTAPI_IOC_LINE_OPEN,
+	.size = sizeof(struct ktapi_line_open),
+	.reserved_off = offsetof(struct ktapi_line_open, reserved),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, make_call) {
+	.kind = K_MAKE_CALL,
+	.cmd = KTAPI_IOC_MAKE_CALL,
+	.size = sizeof(struct ktapi_make_call),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, answer) {
+	.kind = K_ANSWER,
+	.cmd = KTAPI_IOC_ANSWER,
+	.size = sizeof(struct ktapi_call_op),
+	.reserved_off = offsetof(struct ktapi_call_op, reserved),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, drop) {
+	.kind = K_DROP,
+	.cmd = KTAPI_IOC_DROP,
+	.size = sizeof(struct ktapi_call_op),
+	.reserved_off = offsetof(struct ktapi_call_op, reserved),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, get_call_info) {
+	.kind = K_CALL_INFO,
+	.cmd = KTAPI_IOC_GET_CALL_INFO,
+	.size = sizeof(struct ktapi_call_info),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, deallocate_call) {
+	.kind = K_DEALLOC,
+	.cmd = KTAPI_IOC_DEALLOCATE_CALL,
+	.size = sizeof(struct ktapi_call_op),
+	.reserved_off = offsetof(struct ktapi_call_op, reserved),
+};
+
+FIXTURE_VARIANT_ADD(ioarg, close_line_device) {
+	.kind = K_CLOSE_LINE,
+	.cmd = KTAPI_IOC_CLOSE_LINE_DEVICE,
+	.size = sizeof(struct ktapi_close_line_device),
+	.reserved_off = offsetof(struct ktapi_close_line_device, reserved),
+};
+
+/* Build the context in which self->good is a valid argument. */
+FIXTURE_SETUP(ioarg)
+{
+	char addr_b[KTAPI_ADDRESS_MAX];
+	struct ktapi_event ev;
+
+	KT_REQUIRE(&self->p);
+	if (self->p.lines < 2)
+		SKIP_NOW("needs 2 line devices, lines=%lu", self->p.lines);
+	self->fd = self->a = self->b = -1;
+	self->pg = (size_t)sysconf(_SC_PAGESIZE);
+	self->map = mmap(NULL, 3 * self->pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->map != MAP_FAILED);
+	ASSERT_EQ(0, mprotect(self->map + 2 * self->pg, self->pg, PROT_NONE));
+	memset(&self->good, 0, sizeof(self->good));
+	self->good.hdr.size = variant->size;
+
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		self->fd = FD();
+		self->good.devcaps.device_id = 1;
+		break;
+	case K_LINE_OPEN:
+		self->fd = FD();
+		self->good.line_open.device_id = 0;
+		self->good.line_open.privileges = P_OWN;
+		self->good.line_open.api_version = API_CUR;
+		break;
+	case K_MAKE_CALL:
+		self->fd = LINE(0, P_OWN);
+		strcpy(self->good.make_call.dest_address, "999");
+		break;
+	case K_ANSWER:
+		self->a = LINE(0, P_OWN);
+		self->b = LINE(1, P_OWN);
+		DEV_ADDR(self->a, 1, addr_b);
+		ASSERT_OK(kt_make_call(self->a, addr_b, NULL, NULL));
+		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
+		kt_drain(self->b);
+		self->handle = ev.handle;
+		self->call_id = ev.call_id;
+		self->fd = self->b;
+		self->good.op.handle = self->handle;
+		break;
+	case K_DROP:
+	case K_CALL_INFO:
+	case K_DEALLOC:
+		self->fd = LINE(0, P_OWN);
+		ASSERT_OK(kt_make_call(self->fd, "999", &self->handle,
+				       &self->call_id));
+		kt_drain(self->fd);
+		if (variant->kind == K_CALL_INFO)
+			self->good.info.handle = self->handle;
+		else
+			self->good.op.handle = self->handle;
+		break;
+	case K_CLOSE_LINE:
+		REQUIRE_ROOT();
+		self->fd = FD();
+		self->a = LINE(1, P_MON);	/* the victim */
+		self->good.close_line.device_id = 1;
+		break;
+	}
+}
+
+FIXTURE_TEARDOWN(ioarg)
+{
+	if (self->fd != self->a && self->fd != self->b)
+		close_fd(&self->fd);
+	close_fd(&self->a);
+	close_fd(&self->b);
+	munmap(self->map, 3 * self->pg);
+}
+
+/* After a successful call with @arg: check that it did what it should. */
+static void ioarg_check_done(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(ioarg) *self,
+			     const FIXTURE_VARIANT(ioarg) *variant,
+			     const void *arg)
+{
+	struct ktapi_call_info ci;
+	union kt_arg out;
+	char want[KTAPI_ADDRESS_MAX];
+
+	memcpy(&out, arg, variant->size);
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		EXPECT_EQ(self->p.lines, out.devcaps.num_devices);
+		ASSERT_TRUE(memchr(out.devcaps.address, 0, KTAPI_ADDRESS_MAX) != NULL);
+		snprintf(want, sizeof(want), "%u", 1001U);
+		EXPECT_STREQ(want, out.devcaps.address);
+		break;
+	case K_LINE_OPEN:
+		EXPECT_OK(kt_make_call(self->fd, "999", NULL, NULL));
+		EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, 0, P_OWN, API_CUR));
+		break;
+	case K_MAKE_CALL:
+		ASSERT_NE(0, out.make_call.handle);
+		EXPECT_NE(0, out.make_call.call_id);
+		GET_INFO(self->fd, out.make_call.handle, &ci);
+		EXPECT_EQ(out.make_call.call_id, ci.call_id);
+		EXPECT_STREQ("999", ci.called_address);
+		break;
+	case K_ANSWER:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(S_CONNECTED, ci.state);
+		break;
+	case K_DROP:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(S_IDLE, ci.state);
+		break;
+	case K_CALL_INFO:
+		EXPECT_EQ(self->handle, out.info.handle);
+		EXPECT_EQ(self->call_id, out.info.call_id);
+		EXPECT_EQ(S_DISC, out.info.state);
+		EXPECT_EQ(M_BADADDR, out.info.state_mode);
+		EXPECT_EQ(P_OWN, out.info.privilege);
+		ASSERT_TRUE(memchr(out.info.called_address, 0, KTAPI_ADDRESS_MAX) != NULL);
+		EXPECT_STREQ("999", out.info.called_address);
+		break;
+	case K_DEALLOC:
+		EXPECT_ERRNO(ENOENT, kt_info(self->fd, self->handle, &ci));
+		break;
+	case K_CLOSE_LINE:
+		EXPECT_EV(self->a, EV_CLOSE, 0, 0, 0, 0, 0);
+		EXPECT_NO_EV(self->a);
+		EXPECT_ERRNO(EBADFD, kt_make_call(self->a, "999", NULL, NULL));
+		break;
+	}
+}
+#define CHECK_DONE(arg)	ioarg_check_done(_metadata, self, variant, arg)
+
+/* The valid argument still works: the failure before changed nothing. */
+#define RETRY_GOOD()							\
+	do {								\
+		union kt_arg __good = self->good;			\
+		ASSERT_OK(kt_err(ioctl(self->fd, variant->cmd, &__good)));	\
+		CHECK_DONE(&__good);					\
+	} while (0)
+
+/* The ioctl under test with @arg: 0 or errno. */
+static int ioarg_call(FIXTURE_DATA(ioarg) *self,
+		      const FIXTURE_VARIANT(ioarg) *variant, void *arg)
+{
+	return kt_err(ioctl(self->fd, variant->cmd, arg));
+}
+#define CALL_ARG(arg)	ioarg_call(self, variant, arg)
+
+/* Output goes to at most size bytes: a canary right after is untouched. */
+TEST_F(ioarg, valid_argument)
+{
+	unsigned char *arg = self->map;
+	size_t i;
+
+	memcpy(arg, &self->good, variant->size);
+	memset(arg + variant->size, 0x5a, 64);
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+	for (i = 0; i < 64; i++) {
+		EXPECT_EQ(0x5a, arg[variant->size + i]) TH_LOG("byte %zu", i);
+	}
+}
+
+TEST_F(ioarg, size_zero_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = 0;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, size_header_only_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = 8;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, size_one_short_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = variant->size - 1;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	arg.hdr.size = variant->size - 4;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+/* A newer, larger struct whose extra bytes are zero is accepted. */
+TEST_F(ioarg, size_larger_zero_tail_accepted)
+{
+	unsigned char *arg = self->map;
+	size_t i;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	memset(arg + variant->size + 8, 0x5a, 8);
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, arg[variant->size + i]);
+		EXPECT_EQ(0x5a, arg[variant->size + 8 + i]);
+	}
+}
+
+TEST_F(ioarg, size_larger_nonzero_tail_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	arg[variant->size + 7] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	arg[variant->size + 7] = 0;
+	arg[variant->size] = 0x80;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* size == PAGE_SIZE with a zero tail is still accepted. */
+TEST_F(ioarg, size_page_accepted)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg;
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+}
+
+/* size > PAGE_SIZE is E2BIG even when the tail is zero. */
+TEST_F(ioarg, size_over_page_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg + 8;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 0xffffffff;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, null_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(NULL));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, unmapped_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(self->map + 2 * self->pg));
+	RETRY_GOOD();
+}
+
+/* The size field is readable, the rest of the struct is not. */
+TEST_F(ioarg, struct_crosses_unmapped_efault)
+{
+	unsigned char *arg = self->map + 2 * self->pg - 8;
+
+	memcpy(arg, &self->good, 8);
+	EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* The struct is readable, the extra bytes a larger size claims are not. */
+TEST_F(ioarg, tail_unmapped_efault)
+{
+	unsigned char *arg = self->map + 2 * self->pg - variant->size;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, unknown_flags_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.flags = 1;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	arg.hdr.flags = 0x80000000;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, reserved_nonzero_einval)
+{
+	union kt_arg arg = self->good;
+	__u32 v;
+
+	if (!variant->reserved_off)
+		SKIP(return, "this struct has no reserved field");
+	v = 1;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	v = 0x80000000;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+/* Output that cannot be written back is EFAULT. */
+static void *readonly_copy(struct __test_metadata *_metadata, const void *src,
+			   size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_TRUE(p != MAP_FAILED);
+	memcpy(p, src, len);
+	ASSERT_EQ(0, mprotect(p, pg, PROT_READ));
+	return p;
+}
+
+TEST_F(call, readonly_devcaps_efault)
+{
+	struct ktapi_devcaps caps = { .size = sizeof(caps), .device_id = 0 };
+	void *ro = readonly_copy(_metadata, &caps, sizeof(caps));
+
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_DEVCAPS, ro)));
+}
+
+TEST_F(call, readonly_call_info_efault)
+{
+	struct ktapi_call_info ci;
+	void *ro;
+	__u32 h;
+
+	ASSERT_OK(kt_make_call(self->a, "999", &h, NULL));
+	memset(&ci, 0, sizeof(ci));
+	ci.size = sizeof(ci);
+	ci.handle = h;
+	ro = readonly_copy(_metadata, &ci, sizeof(ci));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, ro)));
+}
+
+/* MAKE_CALL whose result cannot be returned leaves nothing behind. */
+TEST_F(call, readonly_make_call_efault_leaves_nothing)
+{
+	struct ktapi_make_call mc = { .size = sizeof(mc), .dest_address = "999" };
+	struct ktapi_stats s0, s1;
+	bool stats = HAVE_STATS(&s0);
+	void *ro = readonly_copy(_metadata, &mc, sizeof(mc));
+
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_MAKE_CALL, ro)));
+	if (stats) {
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.calls, s1.calls);
+		EXPECT_EQ(s0.handles, s1.handles);
+	}
+	EXPECT_OK(kt_make_call(self->a, "999", NULL, NULL));
+}
+
+TEST_HARNESS_MAIN
