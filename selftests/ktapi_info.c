@@ -157,6 +157,127 @@ TEST_F(call, info_output_fully_written)
 	}
 }
 
+/*
+ * GET_CALL_INFO has two paths (module/call.c).  The fast one,
+ * ktapi_call_info_fast(), writes the result straight into the caller's
+ * struct under pagefault_disable(); it is taken when size is exactly
+ * sizeof(struct ktapi_call_info), flags are 0, the line is open, the
+ * handle is valid and nothing faults.  Every other size, e.g. a larger
+ * one with a zero tail, takes the full path (ktapi_get_arg(), then
+ * copy_to_user() of a kernel copy).  On a quiescent call, read back to
+ * back, both must give the same bytes but for size, which each returns as
+ * passed.  Each buffer starts with its own garbage, so a field that one
+ * path leaves unwritten differs too.
+ */
+struct info_full {
+	struct ktapi_call_info ci;
+	__u64 tail;		/* zero: the larger size is accepted */
+};
+
+static void __info_both_paths(struct __test_metadata *_metadata, int line,
+			      int fd, __u32 h, __u32 state, __u32 origin,
+			      __u32 priv)
+{
+	const unsigned char *x, *y;
+	struct ktapi_call_info fast;
+	struct info_full full;
+	size_t i;
+
+	memset(&fast, 0xa5, sizeof(fast));
+	fast.size = sizeof(fast);
+	fast.flags = 0;
+	fast.handle = h;
+	memset(&full, 0x5a, sizeof(full));
+	full.ci.size = sizeof(full);
+	full.ci.flags = 0;
+	full.ci.handle = h;
+	full.tail = 0;
+	ASSERT_EQ(0, kt_err(ioctl(fd, KTAPI_IOC_GET_CALL_INFO, &fast)))
+		TH_LOG("line %d: fast path: %s", line, kt_errname(errno));
+	ASSERT_EQ(0, kt_err(ioctl(fd, KTAPI_IOC_GET_CALL_INFO, &full)))
+		TH_LOG("line %d: full path: %s", line, kt_errname(errno));
+	EXPECT_EQ(state, fast.state) TH_LOG("line %d", line);
+	EXPECT_EQ(origin, fast.origin) TH_LOG("line %d", line);
+	EXPECT_EQ(priv, fast.privilege) TH_LOG("line %d", line);
+	EXPECT_EQ(sizeof(full), full.ci.size) TH_LOG("line %d", line);
+	EXPECT_EQ(0, full.tail) TH_LOG("line %d", line);
+	full.ci.size = sizeof(fast);
+	x = (const unsigned char *)&fast;
+	y = (const unsigned char *)&full.ci;
+	for (i = 0; i < sizeof(fast) && x[i] == y[i]; i++)
+		;
+	EXPECT_EQ(0, memcmp(&fast, &full.ci, sizeof(fast))) {
+		TH_LOG("line %d: handle %u %s priv %#x: fast and full path differ from byte %zu (%#x, %#x)",
+		       line, h, state_name(state), priv, i, x[i], y[i]);
+	}
+}
+#define INFO_BOTH_PATHS(fd, h, state, origin, priv)			\
+	__info_both_paths(_metadata, __LINE__, fd, h, state, origin, priv)
+
+/* Both legs of @pr, each through its owner and through a monitor. */
+#define INFO_BOTH_PATHS_ALL(pr, m0, hm0, m1, hm1, s_out, s_in)		\
+	do {								\
+		INFO_BOTH_PATHS(self->a, (pr)->ha, s_out,		\
+				KTAPI_CALLORIGIN_OUTBOUND, P_OWN);	\
+		INFO_BOTH_PATHS(m0, hm0, s_out,				\
+				KTAPI_CALLORIGIN_OUTBOUND, P_MON);	\
+		INFO_BOTH_PATHS(self->b, (pr)->hb, s_in,		\
+				KTAPI_CALLORIGIN_INTERNAL, P_OWN);	\
+		INFO_BOTH_PATHS(m1, hm1, s_in,				\
+				KTAPI_CALLORIGIN_INTERNAL, P_MON);	\
+	} while (0)
+
+/*
+ * Every state a leg rests in (DIALING passes within MAKE_CALL), of the
+ * outbound leg (origin OUTBOUND) and of the incoming one (INTERNAL), each
+ * through an OWNER and a MONITOR handle.
+ */
+TEST_F(call, info_fast_and_full_paths_agree)
+{
+	int m0 = LINE(0, P_MON);
+	int m1 = LINE(1, P_MON);
+	int fds[4] = { self->a, self->b, m0, m1 };
+	struct ktapi_event ev;
+	__u32 hm0, hm1, h, cid;
+	struct pair pr;
+	int i;
+
+	/* RINGBACK / OFFERING, CONNECTED / CONNECTED, IDLE / DISCONNECTED. */
+	CALL_AB(&pr);
+	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
+	hm0 = ev.handle;
+	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
+	hm1 = ev.handle;
+	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_RINGBACK, S_OFFERING);
+	ANSWER_AB(&pr);
+	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_CONNECTED, S_CONNECTED);
+	ASSERT_OK(kt_drop(self->a, pr.ha));
+	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_IDLE, S_DISC);
+	/* The incoming leg IDLE too. */
+	ASSERT_OK(kt_drop(self->b, pr.hb));
+	INFO_BOTH_PATHS(self->b, pr.hb, S_IDLE, KTAPI_CALLORIGIN_INTERNAL, P_OWN);
+	INFO_BOTH_PATHS(m1, hm1, S_IDLE, KTAPI_CALLORIGIN_INTERNAL, P_MON);
+	for (i = 0; i < 4; i++)
+		ASSERT_LE(0, kt_drain(fds[i]));
+
+	/* The outbound leg DISCONNECTED (REJECT): the callee drops it. */
+	CALL_AB(&pr);
+	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
+	hm0 = ev.handle;
+	ASSERT_OK(kt_drop(self->b, pr.hb));
+	INFO_BOTH_PATHS(self->a, pr.ha, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_OWN);
+	INFO_BOTH_PATHS(m0, hm0, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
+
+	/* DISCONNECTED (BADADDRESS) straight from MAKE_CALL. */
+	ASSERT_LE(0, kt_drain(m0));
+	ASSERT_OK(kt_make_call(self->a, "999", &h, &cid));
+	EXPECT_NEW(&ev, m0, cid, S_DIALING, P_MON);
+	INFO_BOTH_PATHS(self->a, h, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_OWN);
+	INFO_BOTH_PATHS(m0, ev.handle, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
+	close(m0);
+	close(m1);
+}
+
 /* ---- Handles ----------------------------------------------------------- */
 
 TEST_F(call, handle_zero_enoent)
