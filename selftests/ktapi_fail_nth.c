@@ -387,8 +387,6 @@ struct op {
 	bool cannot_fail;	/* release: must absorb every failure */
 };
 
-#define OP(n, p, r, g)	{ .name = n, .prep = p, .run = r, .golden = g }
-
 static const struct ktapi_event *find_ev(const struct fsnap *f, __u32 type)
 {
 	int j;
@@ -910,33 +908,6 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 				   __ATOMIC_SEQ_CST);
 }
 
-static const struct op op_open = OP("open", NULL, run_open, golden_open);
-static const struct op op_devcaps = OP("GET_DEVCAPS", NULL, run_devcaps,
-				golden_devcaps);
-static const struct op op_line_open = OP("LINE_OPEN", prep_new_file, run_line_open,
-				golden_line_open);
-static const struct op op_call_999 = OP("MAKE_CALL(BADADDRESS)", NULL, run_call_999,
-				golden_call_999);
-static const struct op op_call_unowned = OP("MAKE_CALL(unowned)", NULL, run_call_unowned,
-				golden_call_unowned);
-static const struct op op_call_owned = OP("MAKE_CALL(owned+monitors)", NULL, run_call_owned,
-				golden_call_owned);
-static const struct op op_call_self = OP("MAKE_CALL(own device)", NULL, run_call_self,
-				golden_call_self);
-static const struct op op_answer = OP("ANSWER", prep_call, run_answer,
-				golden_answer);
-static const struct op op_drop = OP("DROP", prep_connected, run_drop,
-				golden_drop);
-static const struct op op_info = OP("GET_CALL_INFO", prep_call, run_info,
-				golden_info);
-static const struct op op_dealloc = OP("DEALLOCATE_CALL", prep_call, run_dealloc,
-				golden_dealloc);
-static const struct op op_close_dev = OP("CLOSE_LINE_DEVICE", prep_call, run_close_dev,
-				golden_close_dev);
-static const struct op op_release = {
-	.name = "release", .prep = prep_call, .run = run_release,
-	.golden = golden_release, .cannot_fail = true,
-};
 
 /* ------------------------------------------------------------------ */
 /*
@@ -1051,25 +1022,41 @@ FIXTURE_TEARDOWN(fail_nth)
 	nth_fd = -1;
 }
 
-#define FAIL_NTH_TEST(name, op)						\
-	TEST_F_TIMEOUT(fail_nth, name, 900)				\
+/* One test per operation, with the operation's name, prep, run and golden. */
+#define FAIL_NTH_OP(test, opname, p, r, g, nofail)			\
+	static const struct op op_##test = {				\
+		.name = opname, .prep = p, .run = r, .golden = g,	\
+		.cannot_fail = nofail,					\
+	};								\
+	TEST_F_TIMEOUT(fail_nth, test, 900)				\
 	{								\
-		run_fail_nth(_metadata, &(op));				\
+		run_fail_nth(_metadata, &op_##test);			\
 	}
+#define FAIL_NTH_TEST(test, opname, p, r, g)				\
+	FAIL_NTH_OP(test, opname, p, r, g, false)
 
-FAIL_NTH_TEST(open, op_open)
-FAIL_NTH_TEST(get_devcaps, op_devcaps)
-FAIL_NTH_TEST(line_open, op_line_open)
-FAIL_NTH_TEST(make_call_badaddress, op_call_999)
-FAIL_NTH_TEST(make_call_unowned, op_call_unowned)
-FAIL_NTH_TEST(make_call_owned_monitored, op_call_owned)
-FAIL_NTH_TEST(make_call_own_device, op_call_self)
-FAIL_NTH_TEST(answer, op_answer)
-FAIL_NTH_TEST(drop, op_drop)
-FAIL_NTH_TEST(get_call_info, op_info)
-FAIL_NTH_TEST(deallocate_call, op_dealloc)
-FAIL_NTH_TEST(close_line_device, op_close_dev)
-FAIL_NTH_TEST(release, op_release)
+FAIL_NTH_TEST(open, "open", NULL, run_open, golden_open)
+FAIL_NTH_TEST(get_devcaps, "GET_DEVCAPS", NULL, run_devcaps, golden_devcaps)
+FAIL_NTH_TEST(line_open, "LINE_OPEN", prep_new_file, run_line_open,
+	      golden_line_open)
+FAIL_NTH_TEST(make_call_badaddress, "MAKE_CALL(BADADDRESS)", NULL,
+	      run_call_999, golden_call_999)
+FAIL_NTH_TEST(make_call_unowned, "MAKE_CALL(unowned)", NULL,
+	      run_call_unowned, golden_call_unowned)
+FAIL_NTH_TEST(make_call_owned_monitored, "MAKE_CALL(owned+monitors)", NULL,
+	      run_call_owned, golden_call_owned)
+FAIL_NTH_TEST(make_call_own_device, "MAKE_CALL(own device)", NULL,
+	      run_call_self, golden_call_self)
+FAIL_NTH_TEST(answer, "ANSWER", prep_call, run_answer, golden_answer)
+FAIL_NTH_TEST(drop, "DROP", prep_connected, run_drop, golden_drop)
+FAIL_NTH_TEST(get_call_info, "GET_CALL_INFO", prep_call, run_info,
+	      golden_info)
+FAIL_NTH_TEST(deallocate_call, "DEALLOCATE_CALL", prep_call, run_dealloc,
+	      golden_dealloc)
+FAIL_NTH_TEST(close_line_device, "CLOSE_LINE_DEVICE", prep_call,
+	      run_close_dev, golden_close_dev)
+/* release must absorb every failure. */
+FAIL_NTH_OP(release, "release", prep_call, run_release, golden_release, true)
 
 /*
  * Runs last: the loops above must really have injected failures, or the
@@ -1141,10 +1128,7 @@ int main(int argc, char **argv)
 	const char *why;
 	char buf[32];
 
-	if (access(KTAPI_DEV, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
-	}
+	totals = kt_main_start(sizeof(*totals));
 	why = setup_fault_injection();
 	if (why) {
 		ksft_print_header();
@@ -1159,19 +1143,8 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"# warning: failslab/probability is %s: other tasks fail at random\n",
 			buf);
-	totals = mmap(NULL, sizeof(*totals), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (totals == MAP_FAILED) {
-		ksft_print_header();
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	}
 	/* fail-nth is per thread: each forked test opens its own. */
 	return test_harness_run(argc, argv);
 }
 
-/* As TEST_HARNESS_MAIN does: run the tests in declaration order. */
-static void __attribute__((constructor)) __constructor_order_last(void)
-{
-	if (!__constructor_order)
-		__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;
-}
+KT_TESTS_IN_ORDER()

@@ -1112,23 +1112,10 @@ TEST_F(hostile, zz_summary)
 	ASSERT_LT(0, counts->cases);
 }
 
-static void __attribute__((constructor)) __constructor_order_last(void)
-{
-	if (!__constructor_order)
-		__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;
-}
+KT_TESTS_IN_ORDER()
 
 int main(int argc, char **argv)
 {
-	if (access(KTAPI_DEV, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
-	}
-	counts = mmap(NULL, sizeof(*counts), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (counts == MAP_FAILED) {
-		ksft_print_header();
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	}
+	counts = kt_main_start(sizeof(*counts));
 	return test_harness_run(argc, argv);
 }

@@ -357,6 +357,19 @@ static void track_reset(struct slot *s, bool lenient)
 	s->last_time = 0;
 }
 
+/* Start tracking the handle of @ev; NULL (and a lenient reset) if full. */
+static struct track *track_new(struct slot *s, const struct ktapi_event *ev)
+{
+	struct track *t = track_find(s, ev->handle, true);
+
+	if (!t) {
+		track_reset(s, true);
+		return NULL;
+	}
+	t->call_id = ev->call_id;
+	return t;
+}
+
 static void track_forget(struct slot *s, struct track *t)
 {
 	/* Open addressing without tombstones: rebuild the table. */
@@ -487,12 +500,9 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 				  si, ev->handle, ev->call_id);
 			return;
 		}
-		t = track_find(s, ev->handle, true);
-		if (!t) {
-			track_reset(s, true);
+		t = track_new(s, ev);
+		if (!t)
 			return;
-		}
-		t->call_id = ev->call_id;
 		t->announced = ev->state;
 		return;
 	}
@@ -505,12 +515,9 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 				  "file %d: first event of handle %u (call %u) is CALLSTATE %#x priv %#x",
 				  si, ev->handle, ev->call_id, ev->state,
 				  ev->privilege);
-		t = track_find(s, ev->handle, true);
-		if (!t) {
-			track_reset(s, true);
+		t = track_new(s, ev);
+		if (!t)
 			return;
-		}
-		t->call_id = ev->call_id;
 		t->last = ev->state;
 	} else if (!t->last) {
 		if (ev->state != t->announced)

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -586,21 +587,15 @@ static inline const char *ev_type_name(__u32 type)
 	})
 
 /* @cmd (0 or errno) must succeed; print the errno if it does not. */
-#define ASSERT_OK(cmd)							\
+#define __KT_OK(ASSERT_OR_EXPECT, cmd)					\
 	({								\
 		int __e = (cmd);					\
-		ASSERT_EQ(0, __e) {					\
+		ASSERT_OR_EXPECT##_EQ(0, __e) {				\
 			TH_LOG("%s: %s", #cmd, kt_errname(__e));	\
 		}							\
 	})
-
-#define EXPECT_OK(cmd)							\
-	({								\
-		int __e = (cmd);					\
-		EXPECT_EQ(0, __e) {					\
-			TH_LOG("%s: %s", #cmd, kt_errname(__e));	\
-		}							\
-	})
+#define ASSERT_OK(cmd)	__KT_OK(ASSERT, cmd)
+#define EXPECT_OK(cmd)	__KT_OK(EXPECT, cmd)
 
 /* Skip the current test from anywhere (also from FIXTURE_SETUP). */
 #define SKIP_NOW(fmt, ...)	SKIP(_exit(HARNESS_SKIP), fmt, ##__VA_ARGS__)
@@ -830,6 +825,36 @@ static inline void __kt_expect_no_event(struct __test_metadata *_metadata,
 	}
 }
 #define EXPECT_NO_EV(fd)	__kt_expect_no_event(_metadata, __LINE__, fd)
+
+/*
+ * For a program with a main() of its own instead of TEST_HARNESS_MAIN: the
+ * whole program skips without the module; the result is a zeroed area of
+ * @len bytes shared with the forked tests.
+ */
+static inline void *kt_main_start(size_t len)
+{
+	void *p;
+
+	if (access(KTAPI_DEV, F_OK)) {
+		ksft_print_header();
+		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED) {
+		ksft_print_header();
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	}
+	return p;
+}
+
+/* And its tests run in declaration order, as with TEST_HARNESS_MAIN. */
+#define KT_TESTS_IN_ORDER()						\
+	static void __attribute__((constructor)) __constructor_order_last(void) \
+	{								\
+		if (!__constructor_order)				\
+			__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD; \
+	}
 
 /* ---------------------------------------------------------------------- */
 /* The call fixture of most area programs: two lines, a (device 0, OWNER)  */
