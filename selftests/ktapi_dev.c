@@ -171,6 +171,7 @@ TEST_F(dev, line_open_twice_ebusy_before_values)
 	EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, self->p.lines, P_OWN, API_CUR));
 	EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, 0, 0, API_CUR));
 	EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, 0, P_OWN, 0));
+	EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, self->p.lines, 0, 0));
 }
 
 /* Flags and reserved fields are checked before the line state. */

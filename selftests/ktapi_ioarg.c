@@ -237,6 +237,55 @@ static int ioarg_call(FIXTURE_DATA(ioarg) *self,
 }
 #define CALL_ARG(arg)	ioarg_call(self, variant, arg)
 
+/* The commands that write results back into the struct. */
+static bool ioarg_writes_back(const FIXTURE_VARIANT(ioarg) *variant)
+{
+	return variant->kind == K_DEVCAPS || variant->kind == K_MAKE_CALL ||
+	       variant->kind == K_CALL_INFO;
+}
+
+/*
+ * Make the field values of @arg invalid where the struct has a device_id
+ * (out of range) or a handle (0): for the checks that come first.
+ */
+static void ioarg_spoil_values(union kt_arg *arg,
+			       const FIXTURE_VARIANT(ioarg) *variant,
+			       unsigned long lines)
+{
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		arg->devcaps.device_id = lines;
+		break;
+	case K_LINE_OPEN:
+		arg->line_open.device_id = lines;
+		break;
+	case K_CLOSE_LINE:
+		arg->close_line.device_id = lines;
+		break;
+	case K_ANSWER:
+	case K_DROP:
+	case K_DEALLOC:
+		arg->op.handle = 0;
+		break;
+	case K_CALL_INFO:
+		arg->info.handle = 0;
+		break;
+	case K_MAKE_CALL:
+		break;
+	}
+}
+
+/* NULL, hidden from the compiler's nonnull checks. */
+static void *volatile null_ptr;
+
+/* An address in the kernel half (of the compat address space for -m32). */
+static void *kernel_ptr(void)
+{
+	if (sizeof(void *) == 8)
+		return (void *)(uintptr_t)0xffff888000000000ULL;
+	return (void *)(uintptr_t)0xfffff000UL;
+}
+
 /* Output goes to at most size bytes: a canary right after is untouched. */
 TEST_F(ioarg, valid_argument)
 {
@@ -267,6 +316,8 @@ TEST_F(ioarg, size_header_only_einval)
 
 	arg.hdr.size = 8;
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	arg.hdr.size = 4;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
 	RETRY_GOOD();
 }
 
@@ -281,20 +332,37 @@ TEST_F(ioarg, size_one_short_einval)
 	RETRY_GOOD();
 }
 
-/* A newer, larger struct whose extra bytes are zero is accepted. */
+/*
+ * A newer, larger struct whose extra bytes are zero is accepted, also of an
+ * odd size; nothing is written past the kernel's struct.
+ */
 TEST_F(ioarg, size_larger_zero_tail_accepted)
 {
+	static const size_t extra[] = { 1, 3, 8 };
 	unsigned char *arg = self->map;
-	size_t i;
+	size_t i, j;
 
-	memcpy(arg, &self->good, variant->size);
-	((union kt_arg *)arg)->hdr.size = variant->size + 8;
-	memset(arg + variant->size + 8, 0x5a, 8);
-	ASSERT_OK(CALL_ARG(arg));
-	CHECK_DONE(arg);
-	for (i = 0; i < 8; i++) {
-		EXPECT_EQ(0, arg[variant->size + i]);
-		EXPECT_EQ(0x5a, arg[variant->size + 8 + i]);
+	for (j = 0; j < ARRAY_SIZE(extra); j++) {
+		/* Each round from a new context: the call did its work. */
+		if (j) {
+			ioarg_release(self);
+			ioarg_prepare(_metadata, self, variant);
+			arg = self->map;
+		}
+		memset(arg, 0, variant->size + extra[j]);
+		memcpy(arg, &self->good, variant->size);
+		((union kt_arg *)arg)->hdr.size = variant->size + extra[j];
+		memset(arg + variant->size + extra[j], 0x5a, 8);
+		ASSERT_OK(CALL_ARG(arg));
+		CHECK_DONE(arg);
+		for (i = 0; i < extra[j]; i++) {
+			EXPECT_EQ(0, arg[variant->size + i])
+				TH_LOG("size + %zu: byte %zu", extra[j], i);
+		}
+		for (i = 0; i < 8; i++) {
+			EXPECT_EQ(0x5a, arg[variant->size + extra[j] + i])
+				TH_LOG("size + %zu: byte %zu", extra[j], i);
+		}
 	}
 }
 
@@ -309,6 +377,22 @@ TEST_F(ioarg, size_larger_nonzero_tail_e2big)
 	arg[variant->size + 7] = 0;
 	arg[variant->size] = 0x80;
 	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = variant->size + 1;
+	arg[variant->size] = 0x5a;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* The tail is checked before the flags. */
+TEST_F(ioarg, nonzero_tail_before_flags_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	((union kt_arg *)arg)->hdr.flags = 1;
+	arg[variant->size + 7] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
 	RETRY_GOOD();
 }
 
@@ -317,10 +401,27 @@ TEST_F(ioarg, size_page_accepted)
 {
 	unsigned char *arg = self->map;
 
+	size_t i;
+
 	memcpy(arg, &self->good, variant->size);
 	((union kt_arg *)arg)->hdr.size = self->pg;
 	ASSERT_OK(CALL_ARG(arg));
 	CHECK_DONE(arg);
+	for (i = variant->size; i < self->pg; i++) {
+		ASSERT_EQ(0, arg[i]) TH_LOG("byte %zu written", i);
+	}
+}
+
+/* size == PAGE_SIZE with a non-zero last byte is E2BIG. */
+TEST_F(ioarg, size_page_nonzero_tail_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg;
+	arg[self->pg - 1] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
 }
 
 /* size > PAGE_SIZE is E2BIG even when the tail is zero. */
@@ -331,6 +432,12 @@ TEST_F(ioarg, size_over_page_e2big)
 	memcpy(arg, &self->good, variant->size);
 	((union kt_arg *)arg)->hdr.size = self->pg + 8;
 	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = self->pg + 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 65536;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 0x80000000;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
 	((union kt_arg *)arg)->hdr.size = 0xffffffff;
 	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
 	RETRY_GOOD();
@@ -338,8 +445,42 @@ TEST_F(ioarg, size_over_page_e2big)
 
 TEST_F(ioarg, null_pointer_efault)
 {
-	EXPECT_ERRNO(EFAULT, CALL_ARG(NULL));
+	EXPECT_ERRNO(EFAULT, CALL_ARG(null_ptr));
 	RETRY_GOOD();
+}
+
+TEST_F(ioarg, kernel_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(kernel_ptr()));
+	RETRY_GOOD();
+}
+
+/* A struct that ends exactly where an unmapped page begins is fine. */
+TEST_F(ioarg, struct_ends_at_unmapped_accepted)
+{
+	unsigned char *arg = self->map + 2 * self->pg - variant->size;
+
+	memcpy(arg, &self->good, variant->size);
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+}
+
+/* A read-only struct: EFAULT when results are written back, else fine. */
+TEST_F(ioarg, readonly_struct)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	ASSERT_EQ(0, mprotect(self->map, self->pg, PROT_READ));
+	if (ioarg_writes_back(variant)) {
+		EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+		ASSERT_EQ(0, mprotect(self->map, self->pg,
+				      PROT_READ | PROT_WRITE));
+		RETRY_GOOD();
+	} else {
+		ASSERT_OK(CALL_ARG(arg));
+		CHECK_DONE(arg);
+	}
 }
 
 TEST_F(ioarg, unmapped_pointer_efault)
@@ -373,10 +514,29 @@ TEST_F(ioarg, unknown_flags_einval)
 {
 	union kt_arg arg = self->good;
 
+	static const __u32 flags[] = { 1, 2, 0x80000000u, 0xffffffffu };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		arg.hdr.flags = flags[i];
+		EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	}
+	/* Flags are checked before the values of the fields ... */
 	arg.hdr.flags = 1;
+	ioarg_spoil_values(&arg, variant, self->p.lines);
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
-	arg.hdr.flags = 0x80000000;
-	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+/* ... and before the state of the line: a file without LINE_OPEN. */
+TEST_F(ioarg, flags_before_line_state_einval)
+{
+	union kt_arg arg = self->good;
+	int fd = FD();
+
+	arg.hdr.flags = 1;
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(fd, variant->cmd, &arg)));
+	close(fd);
 	RETRY_GOOD();
 }
 
@@ -417,11 +577,24 @@ static void reserved_nonzero(struct __test_metadata *_metadata,
 	union kt_arg arg = self->good;
 	__u32 v;
 
+	int fd;
+
 	v = 1;
 	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
 	v = 0x80000000;
 	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	v = 0xffffffff;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	/* Before the state of the line, and before the field values. */
+	v = 1;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	fd = FD();
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(fd, variant->cmd, &arg)));
+	close(fd);
+	ioarg_spoil_values(&arg, variant, self->p.lines);
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
 	RETRY_GOOD();
 }
