@@ -34,36 +34,29 @@ struct ioc {
 	const char *name;
 	unsigned long cmd;
 	size_t size;
-	long dev_off;		/* offset of "device_id", or -1 */
 	long handle_off;	/* offset of "handle" (input), or -1 */
 };
 
 enum { I_DEVCAPS, I_LINE_OPEN, I_MAKE_CALL, I_ANSWER, I_DROP, I_INFO,
        I_DEALLOC, I_CLOSE_DEV, NIOC };
 
-#define IOC(n, c, st, dev, h)						\
-	{ .name = n, .cmd = c, .size = sizeof(struct st),		\
-	  .dev_off = dev, .handle_off = h }
+#define IOC(n, c, st, h)	{ .name = n, .cmd = c, .size = sizeof(struct st), .handle_off = h }
 #define OFF(st, f)	((long)offsetof(struct st, f))
 
 static const struct ioc iocs[NIOC] = {
-	[I_DEVCAPS] = IOC("GET_DEVCAPS", KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps,
-			  OFF(ktapi_devcaps, device_id), -1),
-	[I_LINE_OPEN] = IOC("LINE_OPEN", KTAPI_IOC_LINE_OPEN, ktapi_line_open,
-			    OFF(ktapi_line_open, device_id), -1),
-	[I_MAKE_CALL] = IOC("MAKE_CALL", KTAPI_IOC_MAKE_CALL, ktapi_make_call,
-			    -1, -1),
-	[I_ANSWER] = IOC("ANSWER", KTAPI_IOC_ANSWER, ktapi_call_op, -1,
+	[I_DEVCAPS] = IOC("GET_DEVCAPS", KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps, -1),
+	[I_LINE_OPEN] = IOC("LINE_OPEN", KTAPI_IOC_LINE_OPEN, ktapi_line_open, -1),
+	[I_MAKE_CALL] = IOC("MAKE_CALL", KTAPI_IOC_MAKE_CALL, ktapi_make_call, -1),
+	[I_ANSWER] = IOC("ANSWER", KTAPI_IOC_ANSWER, ktapi_call_op,
 			 OFF(ktapi_call_op, handle)),
-	[I_DROP] = IOC("DROP", KTAPI_IOC_DROP, ktapi_call_op, -1,
+	[I_DROP] = IOC("DROP", KTAPI_IOC_DROP, ktapi_call_op,
 		       OFF(ktapi_call_op, handle)),
 	[I_INFO] = IOC("GET_CALL_INFO", KTAPI_IOC_GET_CALL_INFO, ktapi_call_info,
-		       -1, OFF(ktapi_call_info, handle)),
+		       OFF(ktapi_call_info, handle)),
 	[I_DEALLOC] = IOC("DEALLOCATE_CALL", KTAPI_IOC_DEALLOCATE_CALL,
-			  ktapi_call_op, -1, OFF(ktapi_call_op, handle)),
+			  ktapi_call_op, OFF(ktapi_call_op, handle)),
 	[I_CLOSE_DEV] = IOC("CLOSE_LINE_DEVICE", KTAPI_IOC_CLOSE_LINE_DEVICE,
-			    ktapi_close_line_device,
-			    OFF(ktapi_close_line_device, device_id), -1),
+			    ktapi_close_line_device, -1),
 };
 
 #define MAXTMP	4
