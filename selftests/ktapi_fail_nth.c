@@ -916,9 +916,14 @@ static void run_fail_nth(struct __test_metadata *_metadata,
  * to an owned device fails in turn until the operation runs through.
  */
 
-/* fail-nth is per thread: open it in the test's own (forked) process. */
-static void nth_open(struct __test_metadata *_metadata)
+/*
+ * Root, the stats (in @s0) and fail-nth, which is per thread: opened in the
+ * test's own (forked) process.
+ */
+static void nth_begin(struct __test_metadata *_metadata, struct ktapi_stats *s0)
 {
+	REQUIRE_ROOT();
+	NEED_STATS(s0);
 	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, nth_fd) TH_LOG("%s: %s", FAIL_NTH, strerror(errno));
 }
@@ -931,9 +936,7 @@ TEST_F_TIMEOUT(call, fail_nth_open, 300)
 	bool hit = true;
 	int fd, err;
 
-	REQUIRE_ROOT();
-	NEED_STATS(&s0);
-	nth_open(_metadata);
+	nth_begin(_metadata, &s0);
 	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
 		GET_STATS(&s0);
 		ASSERT_EQ(0, nth_arm(n));
@@ -965,23 +968,20 @@ TEST_F_TIMEOUT(call, fail_nth_make_call, 300)
 	struct ktapi_stats s0, s1;
 	unsigned int n;
 	bool hit = true;
-	int ret, err, i;
+	int ret, i;
 	int m0 = LINE(0, P_MON);
 	int m1 = LINE(1, P_MON);
 	int fds[4] = { self->a, self->b, m0, m1 };
 	__u32 h;
 
-	REQUIRE_ROOT();
-	NEED_STATS(&s0);
-	nth_open(_metadata);
+	nth_begin(_metadata, &s0);
 	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
 		GET_STATS(&s0);
 		ASSERT_EQ(0, nth_arm(n));
 		ret = kt_make_call(self->a, self->addr_b, &h, NULL);
-		err = ret;
 		hit = nth_disarm() == 1;
 		if (ret) {
-			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %u", n);
+			EXPECT_EQ(ENOMEM, ret) TH_LOG("allocation %u", n);
 			GET_STATS(&s1);
 			EXPECT_EQ(s0.calls, s1.calls) TH_LOG("allocation %u", n);
 			EXPECT_EQ(s0.handles, s1.handles) TH_LOG("allocation %u", n);

@@ -644,7 +644,11 @@ static inline bool __kt_have_stats(struct __test_metadata *_metadata,
 }
 #define HAVE_STATS(s)	__kt_have_stats(_metadata, s)
 
-#define REQUIRE_ROOT()								do {										if (geteuid() != 0)								SKIP_NOW("needs root (CAP_SYS_ADMIN)");			} while (0)
+#define REQUIRE_ROOT()							\
+	do {								\
+		if (geteuid() != 0)					\
+			SKIP_NOW("needs root (CAP_SYS_ADMIN)");		\
+	} while (0)
 
 static inline void __kt_get_stats(struct __test_metadata *_metadata,
 				  struct ktapi_stats *s, int line)
