@@ -26,8 +26,10 @@
  * into the convention with kt_err(ioctl(...)).
  *
  * Part 2 includes kselftest_harness.h and holds the harness-aware macros
- * (they use _metadata, ASSERT_* and EXPECT_*).  A program that does not use
- * the harness defines KTAPI_NO_HARNESS before including this header.
+ * (they use _metadata, ASSERT_* and EXPECT_*), the helpers of a main() of
+ * its own, and the two-line "call" fixture most area programs share.  A
+ * program that does not use the harness defines KTAPI_NO_HARNESS before
+ * including this header.
  */
 #ifndef KTAPI_UTILS_H
 #define KTAPI_UTILS_H
