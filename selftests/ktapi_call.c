@@ -711,30 +711,35 @@ TEST_F(call, drop_offering_callee_rejects)
 	EXPECT_EQ(S_DIALING | S_RINGBACK | S_DISC, ci.states_seen);
 }
 
-TEST_F(call, drop_connected_caller)
+/* One end of a connected call drops: it goes IDLE, the other DISCONNECTED. */
+static void drop_connected(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(call) *self, bool callee)
 {
+	int me = callee ? self->b : self->a, peer = callee ? self->a : self->b;
+	__u32 h, cid, ph, pcid;
 	struct pair pr;
 
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
-	ASSERT_OK(kt_drop(self->a, pr.ha));
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
+	h = callee ? pr.hb : pr.ha;
+	cid = callee ? pr.cb : pr.ca;
+	ph = callee ? pr.ha : pr.hb;
+	pcid = callee ? pr.ca : pr.cb;
+	ASSERT_OK(kt_drop(me, h));
+	EXPECT_CS(me, h, cid, S_IDLE, 0, P_OWN);
+	EXPECT_CS(peer, ph, pcid, S_DISC, M_NORMAL, P_OWN);
 	EXPECT_NO_EV(self->a);
 	EXPECT_NO_EV(self->b);
 }
 
+TEST_F(call, drop_connected_caller)
+{
+	drop_connected(_metadata, self, false);
+}
+
 TEST_F(call, drop_connected_callee)
 {
-	struct pair pr;
-
-	CALL_AB(&pr);
-	ANSWER_AB(&pr);
-	ASSERT_OK(kt_drop(self->b, pr.hb));
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_IDLE, 0, P_OWN);
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	drop_connected(_metadata, self, true);
 }
 
 /* DROP of a DISCONNECTED leg: IDLE, state_mode back to 0, peer untouched. */
