@@ -29,23 +29,15 @@
  * "1..0 # SKIP") when /proc/thread-self/fail-nth or debugfs failslab is
  * missing, as on Debian's stock kernel.
  */
-/*
- * The 6.1 kselftest_harness.h trips -Wextra by itself (unused parameters
- * in its wrappers, int/unsigned compares in EXPECT_EQ(CONSTANT, __u32)),
- * as ktapi_test.c notes: silence exactly these two.
- */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
 
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <sys/mman.h>
 
-#include "kselftest_harness.h"
-#include "ktapi_raw.h"
+#include "ktapi_utils.h"
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
-#define FAILSLAB	KR_DEBUGFS "/failslab"
+#define FAILSLAB	KTAPI_DEBUGFS "/failslab"
 #define MAX_ITER	2000
 
 /* The files of the fixture. */
@@ -92,7 +84,7 @@ struct fsnap {
 };
 
 struct snap {
-	struct kr_stats st;
+	struct ktapi_stats st;
 	struct fsnap f[NSLOT];
 };
 
@@ -121,7 +113,7 @@ static struct totals *totals;
 static struct snap s_before, s_after, s_golden, s_golden_before, s_tmp,
 		   s_norm_golden, s_retry;
 
-static struct kr_stats base_stats;
+static struct ktapi_stats base_stats;
 static int nth_fd = -1;
 
 /* ------------------------------------------------------------------ */
@@ -174,11 +166,11 @@ static void world_setup(struct __test_metadata *_metadata, struct world *w)
 	for (i = 0; i < NSLOT; i++) {
 		if (slot_def[i].dev == -2)
 			continue;
-		w->fd[i] = kr_open();
+		w->fd[i] = kt_open();
 		ASSERT_LE(0, w->fd[i]) TH_LOG("open: %s", strerror(errno));
 		if (slot_def[i].dev < 0)
 			continue;
-		ASSERT_EQ(0, kr_line_open(w->fd[i], slot_def[i].dev,
+		ASSERT_EQ(0, kt_line_open(w->fd[i], slot_def[i].dev,
 					  slot_def[i].priv,
 					  KTAPI_API_VERSION_2_2));
 	}
@@ -190,17 +182,17 @@ static void world_drain(struct __test_metadata *_metadata, struct world *w)
 
 	for (i = 0; i < NSLOT; i++)
 		if (w->fd[i] >= 0)
-			ASSERT_LE(0, kr_drain(w->fd[i], NULL, 0));
+			ASSERT_LE(0, kt_drain(w->fd[i]));
 }
 
 static void check_back_to_base(struct __test_metadata *_metadata)
 {
-	struct kr_stats st;
+	struct ktapi_stats st;
 	char a[256], b[256];
 
-	ASSERT_EQ(0, kr_stats_read(&st));
-	kr_stats_str(&base_stats, a, sizeof(a));
-	kr_stats_str(&st, b, sizeof(b));
+	ASSERT_EQ(0, kt_stats_read(&st));
+	kt_stats_str(&base_stats, a, sizeof(a));
+	kt_stats_str(&st, b, sizeof(b));
 	ASSERT_TRUE(st.files == base_stats.files &&
 		    st.lines_open == base_stats.lines_open &&
 		    st.calls == base_stats.calls &&
@@ -218,16 +210,16 @@ static void take_snap(struct __test_metadata *_metadata, struct world *w,
 	int i, h, ret;
 
 	memset(s, 0, sizeof(*s));
-	ASSERT_EQ(0, kr_stats_read(&s->st));
+	ASSERT_EQ(0, kt_stats_read(&s->st));
 	for (i = 0; i < NSLOT; i++) {
 		struct fsnap *f = &s->f[i];
 
 		if (w->fd[i] < 0)
 			continue;
 		f->open = 1;
-		f->h0_err = kr_info(w->fd[i], 0, &ci);
+		f->h0_err = kt_info(w->fd[i], 0, &ci);
 		for (h = 1; h <= NPROBE; h++) {
-			ret = kr_info(w->fd[i], h, &ci);
+			ret = kt_info(w->fd[i], h, &ci);
 			if (ret == 0) {
 				f->hv[f->nh] = h;
 				f->hi[f->nh] = ci;
@@ -236,7 +228,7 @@ static void take_snap(struct __test_metadata *_metadata, struct world *w,
 				f->probe_bad = ret;
 			}
 		}
-		ret = kr_drain(w->fd[i], f->ev, MAXEV);
+		ret = kt_drain_evs(w->fd[i], f->ev, MAXEV);
 		if (ret < 0)
 			f->ev_err = -ret;
 		else
@@ -330,8 +322,8 @@ static int snap_diff(const struct snap *a, const struct snap *b, char *out,
 	int i, j;
 
 	if (memcmp(&a->st, &b->st, sizeof(a->st))) {
-		kr_stats_str(&a->st, x, sizeof(x));
-		kr_stats_str(&b->st, y, sizeof(y));
+		kt_stats_str(&a->st, x, sizeof(x));
+		kt_stats_str(&b->st, y, sizeof(y));
 		snprintf(out, len, "stats [%s] vs [%s]", x, y);
 		return 1;
 	}
@@ -343,10 +335,10 @@ static int snap_diff(const struct snap *a, const struct snap *b, char *out,
 			snprintf(out, len,
 				 "%s: open %d/%d line %s/%s probe %s/%s read %s/%s",
 				 slot_name[i], f->open, g->open,
-				 kr_errname(f->h0_err), kr_errname(g->h0_err),
-				 kr_errname(f->probe_bad),
-				 kr_errname(g->probe_bad),
-				 kr_errname(f->ev_err), kr_errname(g->ev_err));
+				 kt_errname(f->h0_err), kt_errname(g->h0_err),
+				 kt_errname(f->probe_bad),
+				 kt_errname(g->probe_bad),
+				 kt_errname(f->ev_err), kt_errname(g->ev_err));
 			return 1;
 		}
 		if (f->nh != g->nh) {
@@ -395,8 +387,6 @@ struct op {
 	bool cannot_fail;	/* release: must absorb every failure */
 };
 
-#define OP(n, p, r, g)	{ .name = n, .prep = p, .run = r, .golden = g }
-
 static const struct ktapi_event *find_ev(const struct fsnap *f, __u32 type)
 {
 	int j;
@@ -413,13 +403,13 @@ static void prep_call(struct __test_metadata *_metadata, struct world *w)
 	struct ktapi_event evs[MAXEV];
 	int n, j;
 
-	ASSERT_EQ(0, kr_make_call(w->fd[FA], "1001", &w->h_out, NULL));
-	n = kr_drain(w->fd[FB], evs, MAXEV);
+	ASSERT_EQ(0, kt_make_call(w->fd[FA], "1001", &w->h_out, NULL));
+	n = kt_drain_evs(w->fd[FB], evs, MAXEV);
 	ASSERT_LT(0, n);
 	for (j = 0; j < n && j < MAXEV; j++)
 		if (evs[j].type == KTAPI_EV_APPNEWCALL)
 			w->h_in = evs[j].handle;
-	n = kr_drain(w->fd[FBM], evs, MAXEV);
+	n = kt_drain_evs(w->fd[FBM], evs, MAXEV);
 	ASSERT_LT(0, n);
 	for (j = 0; j < n && j < MAXEV; j++)
 		if (evs[j].type == KTAPI_EV_APPNEWCALL)
@@ -432,13 +422,13 @@ static void prep_call(struct __test_metadata *_metadata, struct world *w)
 static void prep_connected(struct __test_metadata *_metadata, struct world *w)
 {
 	prep_call(_metadata, w);
-	ASSERT_EQ(0, kr_answer(w->fd[FB], w->h_in));
+	ASSERT_EQ(0, kt_answer(w->fd[FB], w->h_in));
 	world_drain(_metadata, w);
 }
 
 static int run_open(struct world *w)
 {
-	w->fd[FN] = kr_open();
+	w->fd[FN] = kt_open();
 	return w->fd[FN] < 0 ? errno : 0;
 }
 
@@ -454,26 +444,26 @@ static void golden_open(struct __test_metadata *_metadata, struct world *w,
 
 static int run_devcaps(struct world *w)
 {
-	return kr_devcaps(w->fd[FX], 3, &w->dc);
+	return kt_devcaps(w->fd[FX], 3, &w->dc);
 }
 
 static void golden_devcaps(struct __test_metadata *_metadata, struct world *w,
 			   const struct snap *b, const struct snap *a)
 {
 	(void)b; (void)a;
-	ASSERT_EQ(kr_param("lines"), w->dc.num_devices);
+	ASSERT_EQ(kt_param("lines"), w->dc.num_devices);
 	ASSERT_STREQ("1003", w->dc.address);
 }
 
 static void prep_new_file(struct __test_metadata *_metadata, struct world *w)
 {
-	w->fd[FN] = kr_open();
+	w->fd[FN] = kt_open();
 	ASSERT_LE(0, w->fd[FN]);
 }
 
 static int run_line_open(struct world *w)
 {
-	return kr_line_open(w->fd[FN], 1, KTAPI_PRIVILEGE_MONITOR,
+	return kt_line_open(w->fd[FN], 1, KTAPI_PRIVILEGE_MONITOR,
 			    KTAPI_API_VERSION_2_2);
 }
 
@@ -489,26 +479,26 @@ static void golden_line_open(struct __test_metadata *_metadata,
 
 static int run_call_999(struct world *w)
 {
-	return kr_make_call(w->fd[FA], "999", &w->h_out, NULL);
+	return kt_make_call(w->fd[FA], "999", &w->h_out, NULL);
 }
 
 static int run_call_unowned(struct world *w)
 {
-	return kr_make_call(w->fd[FA], "1002", &w->h_out, NULL);
+	return kt_make_call(w->fd[FA], "1002", &w->h_out, NULL);
 }
 
 static int run_call_owned(struct world *w)
 {
-	return kr_make_call(w->fd[FA], "1001", &w->h_out, NULL);
+	return kt_make_call(w->fd[FA], "1001", &w->h_out, NULL);
 }
 
 static int run_call_self(struct world *w)
 {
-	return kr_make_call(w->fd[FB], "1001", &w->h_out, NULL);
+	return kt_make_call(w->fd[FB], "1001", &w->h_out, NULL);
 }
 
 /* Check an event record. */
-#define EXPECT_EV(ev, t, st, mode, priv) do {				\
+#define ASSERT_EV_REC(ev, t, st, mode, priv) do {				\
 		ASSERT_EQ((__u32)(t), (ev)->type);			\
 		ASSERT_EQ((__u32)(st), (ev)->state);			\
 		ASSERT_EQ((__u32)(mode), (ev)->state_mode);		\
@@ -537,17 +527,17 @@ static void golden_call_unrouted(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, fa->hi[0].num_owners);
 	ASSERT_EQ(1, fa->hi[0].num_monitors);
 	ASSERT_EQ(2, fa->nev);
-	EXPECT_EV(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+	ASSERT_EV_REC(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
 		  KTAPI_PRIVILEGE_OWNER);
-	EXPECT_EV(&fa->ev[1], KTAPI_EV_CALLSTATE,
+	ASSERT_EV_REC(&fa->ev[1], KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_DISCONNECTED, mode, KTAPI_PRIVILEGE_OWNER);
 	ASSERT_EQ(1, fam->nh);
 	ASSERT_EQ(3, fam->nev);
-	EXPECT_EV(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
+	ASSERT_EV_REC(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
 		  KTAPI_PRIVILEGE_MONITOR);
-	EXPECT_EV(&fam->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+	ASSERT_EV_REC(&fam->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
 		  KTAPI_PRIVILEGE_MONITOR);
-	EXPECT_EV(&fam->ev[2], KTAPI_EV_CALLSTATE,
+	ASSERT_EV_REC(&fam->ev[2], KTAPI_EV_CALLSTATE,
 		  KTAPI_CALLSTATE_DISCONNECTED, mode, KTAPI_PRIVILEGE_MONITOR);
 	for (i = FB; i < NSLOT; i++) {
 		ASSERT_EQ(0, a->f[i].nh) TH_LOG("%s", sname(i));
@@ -594,26 +584,26 @@ static void golden_call_owned(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, fb->hi[0].num_owners);
 	ASSERT_EQ(2, fb->hi[0].num_monitors);
 	ASSERT_EQ(2, fa->nev);
-	EXPECT_EV(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
+	ASSERT_EV_REC(&fa->ev[0], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_DIALING, 0,
 		  KTAPI_PRIVILEGE_OWNER);
-	EXPECT_EV(&fa->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
+	ASSERT_EV_REC(&fa->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
 		  KTAPI_PRIVILEGE_OWNER);
 	ASSERT_EQ(3, fam->nev);
-	EXPECT_EV(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
+	ASSERT_EV_REC(&fam->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_DIALING, 0,
 		  KTAPI_PRIVILEGE_MONITOR);
-	EXPECT_EV(&fam->ev[2], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
+	ASSERT_EV_REC(&fam->ev[2], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_RINGBACK, 0,
 		  KTAPI_PRIVILEGE_MONITOR);
 	ASSERT_EQ(2, fb->nev);
-	EXPECT_EV(&fb->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_OFFERING, 0,
+	ASSERT_EV_REC(&fb->ev[0], KTAPI_EV_APPNEWCALL, KTAPI_CALLSTATE_OFFERING, 0,
 		  KTAPI_PRIVILEGE_OWNER);
-	EXPECT_EV(&fb->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_OFFERING, 0,
+	ASSERT_EV_REC(&fb->ev[1], KTAPI_EV_CALLSTATE, KTAPI_CALLSTATE_OFFERING, 0,
 		  KTAPI_PRIVILEGE_OWNER);
 	for (i = FBM; i <= FBO2; i++) {
 		ASSERT_EQ(1, a->f[i].nh);
 		ASSERT_EQ(2, a->f[i].nev);
-		EXPECT_EV(&a->f[i].ev[0], KTAPI_EV_APPNEWCALL,
+		ASSERT_EV_REC(&a->f[i].ev[0], KTAPI_EV_APPNEWCALL,
 			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
-		EXPECT_EV(&a->f[i].ev[1], KTAPI_EV_CALLSTATE,
+		ASSERT_EV_REC(&a->f[i].ev[1], KTAPI_EV_CALLSTATE,
 			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
 	}
 	for (i = FC; i < NSLOT; i++)
@@ -641,7 +631,7 @@ static void golden_call_self(struct __test_metadata *_metadata,
 
 static int run_answer(struct world *w)
 {
-	return kr_answer(w->fd[FB], w->h_in);
+	return kt_answer(w->fd[FB], w->h_in);
 }
 
 static void golden_answer(struct __test_metadata *_metadata, struct world *w,
@@ -660,7 +650,7 @@ static void golden_answer(struct __test_metadata *_metadata, struct world *w,
 
 static int run_drop(struct world *w)
 {
-	return kr_drop(w->fd[FA], w->h_out);
+	return kt_drop(w->fd[FA], w->h_out);
 }
 
 static void golden_drop(struct __test_metadata *_metadata, struct world *w,
@@ -676,7 +666,7 @@ static void golden_drop(struct __test_metadata *_metadata, struct world *w,
 
 static int run_info(struct world *w)
 {
-	return kr_info(w->fd[FBM], w->h_in_mon, &w->ci);
+	return kt_info(w->fd[FBM], w->h_in_mon, &w->ci);
 }
 
 static void golden_info(struct __test_metadata *_metadata, struct world *w,
@@ -695,7 +685,7 @@ static void golden_info(struct __test_metadata *_metadata, struct world *w,
 
 static int run_dealloc(struct world *w)
 {
-	return kr_dealloc(w->fd[FA], w->h_out);
+	return kt_dealloc(w->fd[FA], w->h_out);
 }
 
 static void golden_dealloc(struct __test_metadata *_metadata, struct world *w,
@@ -711,7 +701,7 @@ static void golden_dealloc(struct __test_metadata *_metadata, struct world *w,
 
 static int run_close_dev(struct world *w)
 {
-	return kr_close_dev(w->fd[FX], 1);
+	return kt_close_dev(w->fd[FX], 1);
 }
 
 static void golden_close_dev(struct __test_metadata *_metadata,
@@ -844,12 +834,12 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 
 	if (nth_fd < 0)
 		SKIP(return, "cannot open %s: %s", FAIL_NTH, strerror(errno));
-	ASSERT_EQ(0, kr_stats_read(&base_stats));
+	ASSERT_EQ(0, kt_stats_read(&base_stats));
 
 	/* The golden run, checked against the ABI. */
 	one_iteration(_metadata, op, &w, 0, &injected, &ret);
 	ASSERT_EQ(0, ret) TH_LOG("%s without faults: %s", op->name,
-				 kr_errname(ret));
+				 kt_errname(ret));
 	op->golden(_metadata, &w, &s_before, &s_after);
 	s_golden_before = s_before;
 	s_golden = s_after;
@@ -863,7 +853,7 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 		if (!injected) {
 			/* Fewer than n allocations: nothing left to fail. */
 			ASSERT_EQ(0, ret) TH_LOG("%s, fail-nth %u not reached: %s",
-						 op->name, n, kr_errname(ret));
+						 op->name, n, kt_errname(ret));
 			ASSERT_EQ(0, golden_diff(&s_after, true, x, sizeof(x)))
 				TH_LOG("%s, fail-nth %u not reached: %s",
 				       op->name, n, x);
@@ -880,10 +870,10 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 		} else {
 			ASSERT_FALSE(op->cannot_fail)
 				TH_LOG("%s, fault %u: %s", op->name, n,
-				       kr_errname(ret));
+				       kt_errname(ret));
 			ASSERT_EQ(ENOMEM, ret)
 				TH_LOG("%s, fault %u: %s", op->name, n,
-				       kr_errname(ret));
+				       kt_errname(ret));
 			enomem++;
 			ASSERT_EQ(0, snap_diff(&s_after, &s_before, x, sizeof(x)))
 				TH_LOG("%s, fault %u: changed on ENOMEM: %s",
@@ -891,7 +881,7 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 			/* The same operation, now without faults. */
 			ret = op->run(&w);
 			ASSERT_EQ(0, ret) TH_LOG("%s, retry after fault %u: %s",
-						 op->name, n, kr_errname(ret));
+						 op->name, n, kt_errname(ret));
 			take_snap(_metadata, &w, &s_retry);
 			check_skips(_metadata, &s_retry, &skipped);
 			ASSERT_EQ(0, golden_diff(&s_retry, false, x, sizeof(x)))
@@ -918,33 +908,100 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 				   __ATOMIC_SEQ_CST);
 }
 
-static const struct op op_open = OP("open", NULL, run_open, golden_open);
-static const struct op op_devcaps = OP("GET_DEVCAPS", NULL, run_devcaps,
-				golden_devcaps);
-static const struct op op_line_open = OP("LINE_OPEN", prep_new_file, run_line_open,
-				golden_line_open);
-static const struct op op_call_999 = OP("MAKE_CALL(BADADDRESS)", NULL, run_call_999,
-				golden_call_999);
-static const struct op op_call_unowned = OP("MAKE_CALL(unowned)", NULL, run_call_unowned,
-				golden_call_unowned);
-static const struct op op_call_owned = OP("MAKE_CALL(owned+monitors)", NULL, run_call_owned,
-				golden_call_owned);
-static const struct op op_call_self = OP("MAKE_CALL(own device)", NULL, run_call_self,
-				golden_call_self);
-static const struct op op_answer = OP("ANSWER", prep_call, run_answer,
-				golden_answer);
-static const struct op op_drop = OP("DROP", prep_connected, run_drop,
-				golden_drop);
-static const struct op op_info = OP("GET_CALL_INFO", prep_call, run_info,
-				golden_info);
-static const struct op op_dealloc = OP("DEALLOCATE_CALL", prep_call, run_dealloc,
-				golden_dealloc);
-static const struct op op_close_dev = OP("CLOSE_LINE_DEVICE", prep_call, run_close_dev,
-				golden_close_dev);
-static const struct op op_release = {
-	.name = "release", .prep = prep_call, .run = run_release,
-	.golden = golden_release, .cannot_fail = true,
-};
+
+/* ------------------------------------------------------------------ */
+/*
+ * The same on the two-line call fixture of the area programs, with the
+ * assertions of the harness: each allocation of open() and of a MAKE_CALL
+ * to an owned device fails in turn until the operation runs through.
+ */
+
+/*
+ * Root, the stats (in @s0) and fail-nth, which is per thread: opened in the
+ * test's own (forked) process.
+ */
+static void nth_begin(struct __test_metadata *_metadata, struct ktapi_stats *s0)
+{
+	REQUIRE_ROOT();
+	NEED_STATS(s0);
+	nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, nth_fd) TH_LOG("%s: %s", FAIL_NTH, strerror(errno));
+}
+
+/* open() with each allocation failing in turn: ENOMEM and no file left. */
+TEST_F_TIMEOUT(call, fail_nth_open, 300)
+{
+	struct ktapi_stats s0, s1;
+	unsigned int n;
+	bool hit = true;
+	int fd, err;
+
+	nth_begin(_metadata, &s0);
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		fd = kt_open();
+		err = errno;
+		hit = nth_disarm() == 1;
+		if (fd < 0) {
+			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %u", n);
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.files, s1.files) TH_LOG("allocation %u", n);
+		} else {
+			/* A file that opened despite the failure must work. */
+			EXPECT_OK(kt_line_open(fd, 0, P_NONE, API_CUR));
+			EXPECT_OK(kt_make_call(fd, "999", NULL, NULL));
+			close(fd);
+		}
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(2, n) TH_LOG("open() allocated nothing?");
+}
+
+/*
+ * MAKE_CALL to an owned device with monitors on both sides, with each
+ * allocation failing in turn: either ENOMEM with no leg, no handle and no
+ * event anywhere, or a complete call.
+ */
+TEST_F_TIMEOUT(call, fail_nth_make_call, 300)
+{
+	struct ktapi_stats s0, s1;
+	unsigned int n;
+	bool hit = true;
+	int ret, i;
+	int m0 = LINE(0, P_MON);
+	int m1 = LINE(1, P_MON);
+	int fds[4] = { self->a, self->b, m0, m1 };
+	__u32 h;
+
+	nth_begin(_metadata, &s0);
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		ret = kt_make_call(self->a, self->addr_b, &h, NULL);
+		hit = nth_disarm() == 1;
+		if (ret) {
+			EXPECT_EQ(ENOMEM, ret) TH_LOG("allocation %u", n);
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.calls, s1.calls) TH_LOG("allocation %u", n);
+			EXPECT_EQ(s0.handles, s1.handles) TH_LOG("allocation %u", n);
+			EXPECT_EQ(s0.events_queued, s1.events_queued) TH_LOG("allocation %u", n);
+			for (i = 0; i < 4; i++)
+				EXPECT_NO_EV(fds[i]);
+		} else {
+			/* Complete: a rings (2 events), b is offered it. */
+			EXPECT_EQ(2, kt_drain(self->a)) TH_LOG("allocation %u", n);
+			EXPECT_EQ(2, kt_drain(self->b)) TH_LOG("allocation %u", n);
+			ASSERT_OK(kt_dealloc(self->a, h));
+			for (i = 0; i < 4; i++)
+				kt_drain(fds[i]);
+		}
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(2, n) TH_LOG("MAKE_CALL allocated nothing?");
+	close(m0);
+	close(m1);
+}
 
 FIXTURE(fail_nth) {
 	int unused;
@@ -965,25 +1022,41 @@ FIXTURE_TEARDOWN(fail_nth)
 	nth_fd = -1;
 }
 
-#define FAIL_NTH_TEST(name, op)						\
-	TEST_F_TIMEOUT(fail_nth, name, 900)				\
+/* One test per operation, with the operation's name, prep, run and golden. */
+#define FAIL_NTH_OP(test, opname, p, r, g, nofail)			\
+	static const struct op op_##test = {				\
+		.name = opname, .prep = p, .run = r, .golden = g,	\
+		.cannot_fail = nofail,					\
+	};								\
+	TEST_F_TIMEOUT(fail_nth, test, 900)				\
 	{								\
-		run_fail_nth(_metadata, &(op));				\
+		run_fail_nth(_metadata, &op_##test);			\
 	}
+#define FAIL_NTH_TEST(test, opname, p, r, g)				\
+	FAIL_NTH_OP(test, opname, p, r, g, false)
 
-FAIL_NTH_TEST(open, op_open)
-FAIL_NTH_TEST(get_devcaps, op_devcaps)
-FAIL_NTH_TEST(line_open, op_line_open)
-FAIL_NTH_TEST(make_call_badaddress, op_call_999)
-FAIL_NTH_TEST(make_call_unowned, op_call_unowned)
-FAIL_NTH_TEST(make_call_owned_monitored, op_call_owned)
-FAIL_NTH_TEST(make_call_own_device, op_call_self)
-FAIL_NTH_TEST(answer, op_answer)
-FAIL_NTH_TEST(drop, op_drop)
-FAIL_NTH_TEST(get_call_info, op_info)
-FAIL_NTH_TEST(deallocate_call, op_dealloc)
-FAIL_NTH_TEST(close_line_device, op_close_dev)
-FAIL_NTH_TEST(release, op_release)
+FAIL_NTH_TEST(open, "open", NULL, run_open, golden_open)
+FAIL_NTH_TEST(get_devcaps, "GET_DEVCAPS", NULL, run_devcaps, golden_devcaps)
+FAIL_NTH_TEST(line_open, "LINE_OPEN", prep_new_file, run_line_open,
+	      golden_line_open)
+FAIL_NTH_TEST(make_call_badaddress, "MAKE_CALL(BADADDRESS)", NULL,
+	      run_call_999, golden_call_999)
+FAIL_NTH_TEST(make_call_unowned, "MAKE_CALL(unowned)", NULL,
+	      run_call_unowned, golden_call_unowned)
+FAIL_NTH_TEST(make_call_owned_monitored, "MAKE_CALL(owned+monitors)", NULL,
+	      run_call_owned, golden_call_owned)
+FAIL_NTH_TEST(make_call_own_device, "MAKE_CALL(own device)", NULL,
+	      run_call_self, golden_call_self)
+FAIL_NTH_TEST(answer, "ANSWER", prep_call, run_answer, golden_answer)
+FAIL_NTH_TEST(drop, "DROP", prep_connected, run_drop, golden_drop)
+FAIL_NTH_TEST(get_call_info, "GET_CALL_INFO", prep_call, run_info,
+	      golden_info)
+FAIL_NTH_TEST(deallocate_call, "DEALLOCATE_CALL", prep_call, run_dealloc,
+	      golden_dealloc)
+FAIL_NTH_TEST(close_line_device, "CLOSE_LINE_DEVICE", prep_call,
+	      run_close_dev, golden_close_dev)
+/* release must absorb every failure. */
+FAIL_NTH_OP(release, "release", prep_call, run_release, golden_release, true)
 
 /*
  * Runs last: the loops above must really have injected failures, or the
@@ -1029,10 +1102,10 @@ static const char *setup_fault_injection(void)
 
 	if (access(FAIL_NTH, F_OK))
 		return "no " FAIL_NTH " (kernel without CONFIG_FAULT_INJECTION)";
-	kr_debugfs_mount();
-	dir = opendir(KR_DEBUGFS);
+	kt_debugfs_mount();
+	dir = opendir(KTAPI_DEBUGFS);
 	if (!dir)
-		return "no debugfs at " KR_DEBUGFS;
+		return "no debugfs at " KTAPI_DEBUGFS;
 	ret = write_at(dirfd(dir), "failslab/ignore-gfp-wait", "N");
 	if (ret) {
 		closedir(dir);
@@ -1055,37 +1128,23 @@ int main(int argc, char **argv)
 	const char *why;
 	char buf[32];
 
-	if (access(KR_DEV, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
-	}
+	totals = kt_main_start(sizeof(*totals));
 	why = setup_fault_injection();
 	if (why) {
 		ksft_print_header();
 		ksft_exit_skip("%s\n", why);
 	}
-	if (kr_debugfs_mount() || kr_stats_read(&base_stats)) {
+	if (kt_debugfs_mount() || kt_stats_read(&base_stats)) {
 		ksft_print_header();
-		ksft_exit_skip("no %s\n", KR_STATS);
+		ksft_exit_skip("no %s\n", KTAPI_STATS);
 	}
-	if (!kr_read_file(FAILSLAB "/probability", buf, sizeof(buf)) &&
+	if (!kt_read_file(FAILSLAB "/probability", buf, sizeof(buf)) &&
 	    atoi(buf) != 0)
 		fprintf(stderr,
 			"# warning: failslab/probability is %s: other tasks fail at random\n",
 			buf);
-	totals = mmap(NULL, sizeof(*totals), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (totals == MAP_FAILED) {
-		ksft_print_header();
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	}
 	/* fail-nth is per thread: each forked test opens its own. */
 	return test_harness_run(argc, argv);
 }
 
-/* As TEST_HARNESS_MAIN does: run the tests in declaration order. */
-static void __attribute__((constructor)) __constructor_order_last(void)
-{
-	if (!__constructor_order)
-		__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD;
-}
+KT_TESTS_IN_ORDER()

@@ -6,56 +6,9 @@
  */
 #define _GNU_SOURCE
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <linux/ktapi.h>
-
-/* The 6.1 harness leaves parameters of its own callbacks unused. */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
+#include "ktapi_utils.h"
 
 #define TRACEFS		"/sys/kernel/tracing"
-#define STATS		"/sys/kernel/debug/ktapi/stats"
-
-static int line_open(int dev, unsigned int priv, unsigned int api)
-{
-	struct ktapi_line_open lo = {
-		.size = sizeof(lo), .device_id = dev, .privileges = priv,
-		.api_version = api,
-	};
-	int fd = open("/dev/ktapi", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int make_call(int fd, const char *addr, struct ktapi_make_call *mc)
-{
-	memset(mc, 0, sizeof(*mc));
-	mc->size = sizeof(*mc);
-	strcpy(mc->dest_address, addr);
-	return ioctl(fd, KTAPI_IOC_MAKE_CALL, mc);
-}
-
-static int call_op(int fd, unsigned long cmd, __u32 h)
-{
-	struct ktapi_call_op op = { .size = sizeof(op), .handle = h };
-
-	return ioctl(fd, cmd, &op);
-}
 
 /* The whole of a small text file, NUL-terminated; NULL on error. */
 static char *slurp(const char *path)
@@ -86,18 +39,6 @@ static char *slurp(const char *path)
 	close(fd);
 	buf[len] = '\0';
 	return buf;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0)
-		return -1;
-	r = write(fd, s, strlen(s));
-	close(fd);
-	return r == (ssize_t)strlen(s) ? 0 : -1;
 }
 
 /* The value of "key<sep>value" in text, or -1. */
@@ -133,7 +74,7 @@ static long long fdinfo(int fd, const char *key)
 
 static long long stat_of(const char *key)
 {
-	char *text = slurp(STATS);
+	char *text = slurp(KTAPI_STATS);
 	long long v;
 
 	if (!text)
@@ -153,17 +94,17 @@ FIXTURE_SETUP(trace)
 		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
 	ASSERT_EQ(0, access(TRACEFS "/events/ktapi", F_OK))
 		TH_LOG("no ktapi trace events in " TRACEFS);
-	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));
-	ASSERT_EQ(0, write_str(TRACEFS "/trace", ""));
-	ASSERT_EQ(0, write_str(TRACEFS "/events/ktapi/enable", "1"));
-	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "1"));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/tracing_on", "0"));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/events/ktapi/enable", "1"));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/tracing_on", "1"));
 	self->caller = -1;
 	self->callee = -1;
 }
 
 FIXTURE_TEARDOWN(trace)
 {
-	write_str(TRACEFS "/events/ktapi/enable", "0");
+	kt_write_file(TRACEFS "/events/ktapi/enable", "0");
 	if (self->caller >= 0)
 		close(self->caller);
 	if (self->callee >= 0)
@@ -177,19 +118,19 @@ TEST_F(trace, call_records)
 	char want[160];
 	char *t;
 
-	self->callee = line_open(1, KTAPI_PRIVILEGE_OWNER,
+	self->callee = LINE_API(1, KTAPI_PRIVILEGE_OWNER,
 				 KTAPI_API_VERSION_2_2);
 	ASSERT_LE(0, self->callee);
-	self->caller = line_open(0, KTAPI_PRIVILEGE_NONE,
+	self->caller = LINE_API(0, KTAPI_PRIVILEGE_NONE,
 				 KTAPI_API_VERSION_2_0);
 	ASSERT_LE(0, self->caller);
-	ASSERT_EQ(0, make_call(self->caller, "1001", &mc));
-	ASSERT_EQ(0, call_op(self->caller, KTAPI_IOC_DROP, mc.handle));
-	ASSERT_EQ(0, call_op(self->caller, KTAPI_IOC_DEALLOCATE_CALL,
+	ASSERT_EQ(0, kt_make_call(self->caller, "1001", &mc.handle, &mc.call_id));
+	ASSERT_EQ(0, kt_op(self->caller, KTAPI_IOC_DROP, mc.handle));
+	ASSERT_EQ(0, kt_op(self->caller, KTAPI_IOC_DEALLOCATE_CALL,
 			     mc.handle));
 	close(self->caller);
 	self->caller = -1;
-	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/tracing_on", "0"));
 
 	t = slurp(TRACEFS "/trace");
 	ASSERT_NE(NULL, t);
@@ -233,13 +174,13 @@ TEST_F(trace, event_drop_records)
 	ASSERT_NE(NULL, p);
 	qlen = strtoul(p, NULL, 10);
 	free(p);
-	self->caller = line_open(0, KTAPI_PRIVILEGE_NONE,
+	self->caller = LINE_API(0, KTAPI_PRIVILEGE_NONE,
 				 KTAPI_API_VERSION_2_2);
 	ASSERT_LE(0, self->caller);
 	/* Each call to "999" queues two events: DIALING, DISCONNECTED. */
 	for (i = 0; i < qlen / 2 + 1; i++)
-		ASSERT_EQ(0, make_call(self->caller, "999", &mc));
-	ASSERT_EQ(0, write_str(TRACEFS "/tracing_on", "0"));
+		ASSERT_EQ(0, kt_make_call(self->caller, "999", &mc.handle, &mc.call_id));
+	ASSERT_EQ(0, kt_write_file(TRACEFS "/tracing_on", "0"));
 	t = slurp(TRACEFS "/trace");
 	ASSERT_NE(NULL, t);
 	EXPECT_NE(NULL, strstr(t, "ktapi_event_drop: type=2 handle="))
@@ -253,13 +194,13 @@ TEST(fdinfo_follows_the_line)
 	struct ktapi_make_call mc;
 	int fd;
 
-	fd = open("/dev/ktapi", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	fd = kt_open();
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, fdinfo(fd, "ktapi-handles"));
 	EXPECT_EQ(-1, fdinfo(fd, "ktapi-device"));
 	close(fd);
 
-	fd = line_open(1, KTAPI_PRIVILEGE_MONITOR | KTAPI_PRIVILEGE_OWNER,
+	fd = LINE_API(1, KTAPI_PRIVILEGE_MONITOR | KTAPI_PRIVILEGE_OWNER,
 		       KTAPI_API_VERSION_1_4);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(1, fdinfo(fd, "ktapi-device"));
@@ -267,12 +208,12 @@ TEST(fdinfo_follows_the_line)
 	EXPECT_EQ(0x00010004, fdinfo(fd, "ktapi-api-version"));
 	EXPECT_EQ(0, fdinfo(fd, "ktapi-handles"));
 	EXPECT_EQ(0, fdinfo(fd, "ktapi-events-queued"));
-	ASSERT_EQ(0, make_call(fd, "999", &mc));
-	ASSERT_EQ(0, make_call(fd, "999", &mc));
+	ASSERT_EQ(0, kt_make_call(fd, "999", &mc.handle, &mc.call_id));
+	ASSERT_EQ(0, kt_make_call(fd, "999", &mc.handle, &mc.call_id));
 	EXPECT_EQ(2, fdinfo(fd, "ktapi-handles"));
 	EXPECT_EQ(4, fdinfo(fd, "ktapi-events-queued"));
-	ASSERT_EQ(0, call_op(fd, KTAPI_IOC_DROP, mc.handle));
-	ASSERT_EQ(0, call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, mc.handle));
+	ASSERT_EQ(0, kt_op(fd, KTAPI_IOC_DROP, mc.handle));
+	ASSERT_EQ(0, kt_op(fd, KTAPI_IOC_DEALLOCATE_CALL, mc.handle));
 	EXPECT_EQ(1, fdinfo(fd, "ktapi-handles"));
 	EXPECT_EQ(5, fdinfo(fd, "ktapi-events-queued"));
 	close(fd);
@@ -290,14 +231,14 @@ TEST(stats_follow_a_file)
 	calls0 = stat_of("calls");
 	handles0 = stat_of("handles");
 	total0 = stat_of("calls_total");
-	ASSERT_LE(0, files0) TH_LOG("no %s", STATS);
+	ASSERT_LE(0, files0) TH_LOG("no %s", KTAPI_STATS);
 	ASSERT_LE(0, total0);
 
-	fd = line_open(0, KTAPI_PRIVILEGE_NONE, KTAPI_API_VERSION_2_2);
+	fd = LINE_API(0, KTAPI_PRIVILEGE_NONE, KTAPI_API_VERSION_2_2);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(files0 + 1, stat_of("files"));
 	EXPECT_EQ(lines0 + 1, stat_of("lines_open"));
-	ASSERT_EQ(0, make_call(fd, "999", &mc));
+	ASSERT_EQ(0, kt_make_call(fd, "999", &mc.handle, &mc.call_id));
 	EXPECT_EQ(calls0 + 1, stat_of("calls"));
 	EXPECT_EQ(handles0 + 1, stat_of("handles"));
 	EXPECT_EQ(total0 + 1, stat_of("calls_total"));

@@ -43,7 +43,8 @@
 #include <unistd.h>
 
 #include "kselftest.h"
-#include "ktapi_raw.h"
+#define KTAPI_NO_HARNESS
+#include "ktapi_utils.h"
 
 #define CGROOT		"/sys/fs/cgroup"
 #define CGROUP2_MAGIC	0x63677270
@@ -84,7 +85,7 @@ static void child_fail(const char *fmt, ...)
 static void child_wait(int step)
 {
 	while (sh->step < step)
-		kr_sleep_ms(5);
+		kt_sleep_ms(5);
 }
 
 static void __attribute__((noinline)) touch_stack(void)
@@ -131,7 +132,7 @@ static void child(void)
 	sh->done = 0;
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		child_fail("mlockall: %s", strerror(errno));
-	if (kr_write_file("/proc/self/oom_score_adj", "-1000"))
+	if (kt_write_file("/proc/self/oom_score_adj", "-1000"))
 		child_fail("oom_score_adj: %s", strerror(errno));
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	procs = open(cgdir, O_RDONLY | O_DIRECTORY);
@@ -153,21 +154,21 @@ static void child(void)
 	close(procs);
 
 	/* In the group: everything from here on is charged to it. */
-	fc = kr_open();
+	fc = kt_open();
 	if (fc < 0) {
 		child_fail("open /dev/ktapi in the group: %s", strerror(errno));
 		sh->done = 1;
 		_exit(1);
 	}
-	e = kr_line_open(fc, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2);
+	e = kt_line_open(fc, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2);
 	if (e) {
-		child_fail("LINE_OPEN in the group: %s", kr_errname(e));
+		child_fail("LINE_OPEN in the group: %s", kt_errname(e));
 		sh->done = 1;
 		_exit(1);
 	}
 	/* Step 1: fill up with calls to no device until MAKE_CALL fails. */
 	for (;;) {
-		e = kr_make_call(fc, "999", &h, NULL);
+		e = kt_make_call(fc, "999", &h, NULL);
 		if (e)
 			break;
 		if (!sh->n999++)
@@ -179,8 +180,8 @@ static void child(void)
 	sh->e999 = e;
 	child_drain(fc, 0, NULL);
 	if (sh->n999) {
-		if (kr_info(fc, sh->first_h, &sh->ci_first) ||
-		    kr_info(fc, sh->last_h, &sh->ci_last))
+		if (kt_info(fc, sh->first_h, &sh->ci_first) ||
+		    kt_info(fc, sh->last_h, &sh->ci_last))
 			child_fail("GET_CALL_INFO at the limit failed");
 	}
 	sh->done = 1;
@@ -189,14 +190,14 @@ static void child(void)
 	child_wait(2);
 	for (k = 0; k < 200 && !child_drain(fc, KTAPI_EV_APPNEWCALL,
 					     &sh->in_handle); k++)
-		kr_sleep_ms(10);
-	sh->answer_err = sh->in_handle ? kr_answer(fc, sh->in_handle) : ENOENT;
+		kt_sleep_ms(10);
+	sh->answer_err = sh->in_handle ? kt_answer(fc, sh->in_handle) : ENOENT;
 	sh->done = 2;
 
 	/* Step 3: call the outside line until that fails as well. */
 	child_wait(3);
 	for (;;) {
-		e = kr_make_call(fc, "1001", &h, NULL);
+		e = kt_make_call(fc, "1001", &h, NULL);
 		if (e)
 			break;
 		sh->n1001++;
@@ -210,14 +211,14 @@ static void child(void)
 	/* Step 4: give memory back, then calls work again. */
 	child_wait(4);
 	for (k = 0; k < 256 && k < sh->n999; k++)
-		kr_dealloc(fc, sh->first_h + k);
+		kt_dealloc(fc, sh->first_h + k);
 	/*
 	 * Calls and handles are freed after an RCU grace period: their
 	 * memory comes back to the group then, not at once.  Retry ENOMEM
 	 * for up to 5 s.
 	 */
 	for (k = 0, tries = 0; k < 8;) {
-		e = kr_make_call(fc, "999", &h, NULL);
+		e = kt_make_call(fc, "999", &h, NULL);
 		if (e == ENOMEM && !sh->n_again && ++tries < 500) {
 			usleep(10000);
 			continue;
@@ -247,7 +248,7 @@ static int wait_child(int step, int secs)
 	for (i = 0; i < secs * 100; i++) {
 		if (sh->done >= step)
 			return 0;
-		kr_sleep_ms(10);
+		kt_sleep_ms(10);
 	}
 	return ETIMEDOUT;
 }
@@ -257,7 +258,7 @@ static long long cg_value(const char *file, const char *key)
 	char path[256], buf[1024], *p;
 
 	snprintf(path, sizeof(path), "%s/%s", cgdir, file);
-	if (kr_read_file(path, buf, sizeof(buf)))
+	if (kt_read_file(path, buf, sizeof(buf)))
 		return -1;
 	if (!key)
 		return atoll(buf);
@@ -279,9 +280,9 @@ static void window_open(void)
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
-	if (mute && !kr_read_file("/proc/sys/kernel/printk", saved_printk,
+	if (mute && !kt_read_file("/proc/sys/kernel/printk", saved_printk,
 				  sizeof(saved_printk)))
-		kr_write_file("/proc/sys/kernel/printk", "4");
+		kt_write_file("/proc/sys/kernel/printk", "4");
 }
 
 static const char *const bad_patterns[] = {
@@ -308,7 +309,7 @@ static int window_close(unsigned int *oom_lines)
 		char b[16];
 
 		snprintf(b, sizeof(b), "%d", lvl ? lvl : 7);
-		kr_write_file("/proc/sys/kernel/printk", b);
+		kt_write_file("/proc/sys/kernel/printk", b);
 	}
 	*oom_lines = 0;
 	if (kmsg_fd < 0)
@@ -345,7 +346,7 @@ static int window_close(unsigned int *oom_lines)
 	return bad;
 }
 
-static bool stats_equal(const struct kr_stats *a, const struct kr_stats *b)
+static bool stats_equal(const struct ktapi_stats *a, const struct ktapi_stats *b)
 {
 	return a->files == b->files && a->lines_open == b->lines_open &&
 	       a->calls == b->calls && a->handles == b->handles &&
@@ -357,16 +358,16 @@ static bool roundtrip(int fa, const char *addr, int fb)
 	struct ktapi_event ev;
 	__u32 ho, hi;
 
-	if (kr_make_call(fa, addr, &ho, NULL))
+	if (kt_make_call(fa, addr, &ho, NULL))
 		return false;
 	do {
-		if (kr_read_event(fb, &ev, 2000))
+		if (kt_read_event(fb, &ev, 2000))
 			return false;
 	} while (ev.type != KTAPI_EV_APPNEWCALL);
 	hi = ev.handle;
-	return !kr_answer(fb, hi) && !kr_drop(fa, ho) && !kr_dealloc(fa, ho) &&
-	       !kr_dealloc(fb, hi) && kr_drain(fa, NULL, 0) >= 0 &&
-	       kr_drain(fb, NULL, 0) >= 0;
+	return !kt_answer(fb, hi) && !kt_drop(fa, ho) && !kt_dealloc(fa, ho) &&
+	       !kt_dealloc(fb, hi) && kt_drain(fa) >= 0 &&
+	       kt_drain(fb) >= 0;
 }
 
 static const char *setup_cgroup(void)
@@ -380,10 +381,10 @@ static const char *setup_cgroup(void)
 		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
 			return "cgroup2 is not mounted at " CGROOT " and cannot be mounted";
 	}
-	if (kr_read_file(CGROOT "/cgroup.controllers", buf, sizeof(buf)) ||
+	if (kt_read_file(CGROOT "/cgroup.controllers", buf, sizeof(buf)) ||
 	    !strstr(buf, "memory"))
 		return "no memory controller in " CGROOT "/cgroup.controllers (kernel without CONFIG_MEMCG, or memory bound to cgroup v1)";
-	e = kr_write_file(CGROOT "/cgroup.subtree_control", "+memory");
+	e = kt_write_file(CGROOT "/cgroup.subtree_control", "+memory");
 	if (e) {
 		snprintf(why, sizeof(why),
 			 "cannot enable +memory in %s/cgroup.subtree_control: %s",
@@ -406,7 +407,7 @@ static const char *setup_cgroup(void)
 
 int main(int argc, char **argv)
 {
-	struct kr_stats base, st, st1;
+	struct ktapi_stats base, st, st1;
 	unsigned int oom_lines = 0;
 	int fo, fo2, fcaller, status, opt, bad;
 	bool ok, child_ok = true;
@@ -426,12 +427,12 @@ int main(int argc, char **argv)
 		}
 	}
 	ksft_print_header();
-	if (access(KR_DEV, F_OK))
-		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
+	if (access(KTAPI_DEV, F_OK))
+		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
 	if (geteuid())
 		ksft_exit_skip("needs root (cgroups, debugfs)\n");
-	if (kr_debugfs_mount() || kr_stats_read(&base))
-		ksft_exit_skip("no %s\n", KR_STATS);
+	if (kt_debugfs_mount() || kt_stats_read(&base))
+		ksft_exit_skip("no %s\n", KTAPI_STATS);
 	why = setup_cgroup();
 	if (why)
 		ksft_exit_skip("%s\n", why);
@@ -442,25 +443,25 @@ int main(int argc, char **argv)
 		char path[256];
 
 		snprintf(path, sizeof(path), "%s/memory.max", cgdir);
-		if (kr_write_file(path, buf))
+		if (kt_write_file(path, buf))
 			ksft_exit_fail_msg("writing memory.max: %s\n",
 					   strerror(errno));
 		snprintf(path, sizeof(path), "%s/memory.swap.max", cgdir);
-		kr_write_file(path, "0");
+		kt_write_file(path, "0");
 	}
 	ksft_print_msg("cgroup %s, memory.max %llu, module max_handles %lld\n",
-		       cgdir, mem_max, kr_param("max_handles"));
+		       cgdir, mem_max, kt_param("max_handles"));
 
 	/* The outside files: dev1 owner (called by the child), dev2 owner. */
-	fo = kr_open();
-	fo2 = kr_open();
-	fcaller = kr_open();
+	fo = kt_open();
+	fo2 = kt_open();
+	fcaller = kt_open();
 	if (fo < 0 || fo2 < 0 || fcaller < 0 ||
-	    kr_line_open(fo, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_line_open(fo2, 2, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_line_open(fcaller, 3, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2))
+	    kt_line_open(fo, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fo2, 2, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fcaller, 3, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2))
 		ksft_exit_fail_msg("outside files: %s\n", strerror(errno));
-	if (kr_stats_read(&st1))
+	if (kt_stats_read(&st1))
 		ksft_exit_fail_msg("stats\n");
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
@@ -488,7 +489,7 @@ int main(int argc, char **argv)
 	}
 	bad = 0;
 	ksft_print_msg("child: %u calls, then %s; memory.current %lld, memory.events max %lld oom %lld oom_kill %lld\n",
-		       sh->n999, kr_errname(sh->e999),
+		       sh->n999, kt_errname(sh->e999),
 		       cg_value("memory.current", NULL),
 		       cg_value("memory.events", "max"),
 		       cg_value("memory.events", "oom"),
@@ -503,7 +504,7 @@ int main(int argc, char **argv)
 			 mem_max, sh->n999);
 
 	/* 2: nothing half-made: the stats count exactly the child's calls. */
-	ok = !kr_stats_read(&st) &&
+	ok = !kt_stats_read(&st) &&
 	     st.calls == st1.calls + sh->n999 &&
 	     st.handles == st1.handles + sh->n999 &&
 	     st.files == st1.files + 1 && st.lines_open == st1.lines_open + 1 &&
@@ -513,7 +514,7 @@ int main(int argc, char **argv)
 	if (!ok) {
 		char a[256];
 
-		kr_stats_str(&st, a, sizeof(a));
+		kt_stats_str(&st, a, sizeof(a));
 		ksft_print_msg("stats %s; expected calls %lld handles %lld\n", a,
 			       st1.calls + sh->n999, st1.handles + sh->n999);
 	}
@@ -529,42 +530,42 @@ int main(int argc, char **argv)
 		struct ktapi_event ev;
 		bool got = false;
 
-		ok = !kr_make_call(fcaller, "1000", &h, NULL);
+		ok = !kt_make_call(fcaller, "1000", &h, NULL);
 		sh->step = 2;
 		ok = ok && !wait_child(2, 60) && sh->in_handle &&
 		     sh->answer_err == 0;
-		while (!kr_read_event(fcaller, &ev, 500))
+		while (!kt_read_event(fcaller, &ev, 500))
 			if (ev.type == KTAPI_EV_CALLSTATE &&
 			    ev.state == KTAPI_CALLSTATE_CONNECTED)
 				got = true;
-		ok = ok && got && !kr_info(fcaller, h, &ci) &&
+		ok = ok && got && !kt_info(fcaller, h, &ci) &&
 		     ci.state == KTAPI_CALLSTATE_CONNECTED;
 		if (!ok)
 			ksft_print_msg("call into the group: handle %u answer %s connected %d\n",
-				       sh->in_handle, kr_errname(sh->answer_err),
+				       sh->in_handle, kt_errname(sh->answer_err),
 				       got);
-		kr_drop(fcaller, h);
-		kr_dealloc(fcaller, h);
-		kr_drain(fcaller, NULL, 0);
+		kt_drop(fcaller, h);
+		kt_dealloc(fcaller, h);
+		kt_drain(fcaller);
 	}
 	ksft_test_result(ok, "a call from outside into the limited line works and is answered there\n");
 
 	/* 5: calls from the group to an outside line fail whole. */
-	kr_drain(fo, NULL, 0);
-	kr_stats_read(&st1);
+	kt_drain(fo);
+	kt_stats_read(&st1);
 	sh->step = 3;
 	ok = !wait_child(3, 120);
 	{
-		int got = kr_drain(fo, evbuf, MAXEV), i, appnew = 0;
+		int got = kt_drain_evs(fo, evbuf, MAXEV), i, appnew = 0;
 
 		for (i = 0; i < got && i < MAXEV; i++)
 			appnew += evbuf[i].type == KTAPI_EV_APPNEWCALL;
-		ok = ok && !kr_stats_read(&st) && sh->e1001 == ENOMEM &&
+		ok = ok && !kt_stats_read(&st) && sh->e1001 == ENOMEM &&
 		     st.calls == st1.calls + 2 * sh->n1001 &&
 		     st.handles == st1.handles + 2 * sh->n1001 &&
 		     (got > MAXEV || appnew == (int)sh->n1001);
 		ksft_print_msg("child -> outside line: %u calls, then %s; the outside line got %d APPNEWCALL\n",
-			       sh->n1001, kr_errname(sh->e1001), appnew);
+			       sh->n1001, kt_errname(sh->e1001), appnew);
 	}
 	ksft_test_result(ok, "calls from the group to an outside line end in ENOMEM and leave nothing half-made\n");
 
@@ -573,7 +574,7 @@ int main(int argc, char **argv)
 	ok = !wait_child(4, 60) && sh->n_again > 0;
 	ksft_print_msg("after deallocating %u handles: %u more calls (%s)\n",
 		       sh->n999 < 256 ? sh->n999 : 256, sh->n_again,
-		       kr_errname(sh->e_again));
+		       kt_errname(sh->e_again));
 	ksft_test_result(ok, "after deallocating handles MAKE_CALL works again in the group\n");
 
 	/* 7: everything released. */
@@ -589,12 +590,12 @@ int main(int argc, char **argv)
 	close(fo);
 	close(fo2);
 	close(fcaller);
-	ok = child_ok && !kr_stats_read(&st) && stats_equal(&st, &base);
+	ok = child_ok && !kt_stats_read(&st) && stats_equal(&st, &base);
 	{
 		char a[256], b[256];
 
-		kr_stats_str(&base, a, sizeof(a));
-		kr_stats_str(&st, b, sizeof(b));
+		kt_stats_str(&base, a, sizeof(a));
+		kt_stats_str(&st, b, sizeof(b));
 		ksft_print_msg("stats before: %s\n", a);
 		ksft_print_msg("stats after:  %s\n", b);
 	}

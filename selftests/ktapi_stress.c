@@ -40,7 +40,8 @@
 #include <sys/syscall.h>
 
 #include "kselftest.h"
-#include "ktapi_raw.h"
+#define KTAPI_NO_HARNESS
+#include "ktapi_utils.h"
 
 #define MAX_THREADS	32
 #define MAX_FILES	64
@@ -165,7 +166,7 @@ static void check(enum op op, int slot, __u32 arg, int e, int n, ...)
 	}
 	va_end(ap);
 	violation(&g.violations, "%s on file %d (arg %#x): %s (%d)",
-		  op_name[op], slot, arg, kr_errname(e), e);
+		  op_name[op], slot, arg, kt_errname(e), e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -253,14 +254,14 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 	__u32 api = apis[rndn(r, ARRAY_SIZE(apis))];
 	bool open_line = initial || rndn(r, 10);
 
-	fd = kr_open();
+	fd = kt_open();
 	if (fd < 0)
 		return errno;
 	if (open_line) {
-		e = kr_line_open(fd, dev, priv, api);
+		e = kt_line_open(fd, dev, priv, api);
 		if (e) {
 			violation(&g.violations, "LINE_OPEN of a new file: %s",
-				  kr_errname(e));
+				  kt_errname(e));
 			close(fd);
 			return e;
 		}
@@ -356,6 +357,19 @@ static void track_reset(struct slot *s, bool lenient)
 	s->last_time = 0;
 }
 
+/* Start tracking the handle of @ev; NULL (and a lenient reset) if full. */
+static struct track *track_new(struct slot *s, const struct ktapi_event *ev)
+{
+	struct track *t = track_find(s, ev->handle, true);
+
+	if (!t) {
+		track_reset(s, true);
+		return NULL;
+	}
+	t->call_id = ev->call_id;
+	return t;
+}
+
 static void track_forget(struct slot *s, struct track *t)
 {
 	/* Open addressing without tombstones: rebuild the table. */
@@ -437,7 +451,7 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 			  ev->type);
 		return;
 	}
-	if (!ev->time_ns || ev->time_ns > kr_now_ns())
+	if (!ev->time_ns || ev->time_ns > kt_now_ns())
 		violation(&g.ev_violations, "file %d: event time %llu", si,
 			  (unsigned long long)ev->time_ns);
 	if (!tracked)
@@ -486,12 +500,9 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 				  si, ev->handle, ev->call_id);
 			return;
 		}
-		t = track_find(s, ev->handle, true);
-		if (!t) {
-			track_reset(s, true);
+		t = track_new(s, ev);
+		if (!t)
 			return;
-		}
-		t->call_id = ev->call_id;
 		t->announced = ev->state;
 		return;
 	}
@@ -504,12 +515,9 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 				  "file %d: first event of handle %u (call %u) is CALLSTATE %#x priv %#x",
 				  si, ev->handle, ev->call_id, ev->state,
 				  ev->privilege);
-		t = track_find(s, ev->handle, true);
-		if (!t) {
-			track_reset(s, true);
+		t = track_new(s, ev);
+		if (!t)
 			return;
-		}
-		t->call_id = ev->call_id;
 		t->last = ev->state;
 	} else if (!t->last) {
 		if (ev->state != t->announced)
@@ -693,24 +701,24 @@ static void do_op(struct worker *w)
 			snprintf(addr, sizeof(addr), "%u", 1000 + rndn(r, g.lines));
 		else
 			snprintf(addr, sizeof(addr), "%u", 990 + rndn(r, 10));
-		e = kr_make_call(fd, addr, &h, NULL);
+		e = kt_make_call(fd, addr, &h, NULL);
 		check(OP_MAKE_CALL, si, 0, e, 4, 0, EBADFD, ENOSPC, ENOMEM);
 		if (!e)
 			known_add(s, gen, h);
 	} else if (k < 450) {
 		h = pick_handle(r, si);
-		e = kr_answer(fd, h);
+		e = kt_answer(fd, h);
 		check(OP_ANSWER, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
 	} else if (k < 550) {
 		h = pick_handle(r, si);
-		e = kr_drop(fd, h);
+		e = kt_drop(fd, h);
 		check(OP_DROP, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
 	} else if (k < 700) {
 		const char *bad;
 
 		h = pick_handle(r, si);
-		e = kr_info(fd, h, &ci);
-		t = kr_now_ns();
+		e = kt_info(fd, h, &ci);
+		t = kt_now_ns();
 		check(OP_INFO, si, h, e, 3, 0, ENOENT, EBADFD);
 		if (!e && (bad = info_problem(&ci, h, t)))
 			violation(&g.violations,
@@ -722,7 +730,7 @@ static void do_op(struct worker *w)
 				  (unsigned long long)ci.state_time_ns);
 	} else if (k < 840) {
 		h = pick_handle(r, si);
-		e = kr_dealloc(fd, h);
+		e = kt_dealloc(fd, h);
 		/* api is the file's even if another thread LINE_OPENs it now. */
 		if (api >= KTAPI_API_VERSION_2_0)
 			check(OP_DEALLOC, si, h, e, 3, 0, ENOENT, EBADFD);
@@ -732,7 +740,7 @@ static void do_op(struct worker *w)
 			known_del(s, gen, h);
 	} else if (k < 880) {
 		dev = rndn(r, g.lines + 2);
-		e = kr_devcaps(fd, dev, &dc);
+		e = kt_devcaps(fd, dev, &dc);
 		if (dev < g.lines) {
 			check(OP_DEVCAPS, si, dev, e, 1, 0);
 			snprintf(addr, sizeof(addr), "%u", 1000 + dev);
@@ -746,7 +754,7 @@ static void do_op(struct worker *w)
 		}
 	} else if (k < 920) {
 		/* LINE_OPEN with the slot's own parameters. */
-		e = kr_line_open(fd, dev, s->priv, api);
+		e = kt_line_open(fd, dev, s->priv, api);
 		if (lopen)
 			check(OP_LINE_OPEN, si, dev, e, 1, EBUSY);
 		else
@@ -755,7 +763,7 @@ static void do_op(struct worker *w)
 			__atomic_store_n(&s->line_opened, 1, __ATOMIC_SEQ_CST);
 	} else if (k < 930) {
 		dev = rndn(r, g.devices);
-		e = kr_close_dev(fd, dev);
+		e = kt_close_dev(fd, dev);
 		if (w->unpriv)
 			check(OP_CLOSE_DEV, si, dev, e, 1, EPERM);
 		else
@@ -771,13 +779,13 @@ static void do_op(struct worker *w)
 		op.handle = pick_handle(r, si);
 		switch (rndn(r, 3)) {
 		case 0:
-			e = kr_err(ioctl(fd, cmd, &op));
+			e = kt_err(ioctl(fd, cmd, &op));
 			check(OP_MALFORMED, si, 1, e, 1, EINVAL);
 			break;
 		case 1:
 			op.flags = 0;
 			op.size = 8;
-			e = kr_err(ioctl(fd, cmd, &op));
+			e = kt_err(ioctl(fd, cmd, &op));
 			check(OP_MALFORMED, si, 2, e, 1, EINVAL);
 			break;
 		default:
@@ -785,7 +793,7 @@ static void do_op(struct worker *w)
 			op.size = sizeof(big);
 			memcpy(big, &op, sizeof(op));
 			big[sizeof(big) - 1] = 1;
-			e = kr_err(ioctl(fd, cmd, big));
+			e = kt_err(ioctl(fd, cmd, big));
 			check(OP_MALFORMED, si, 3, e, 1, E2BIG);
 			break;
 		}
@@ -826,7 +834,7 @@ static void read_fdinfo(int si)
 	if (fd < 0)
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	e = kr_read_file(path, buf, sizeof(buf));
+	e = kt_read_file(path, buf, sizeof(buf));
 	check(OP_FDINFO, si, 0, e, 1, 0);
 	if (!e && (!strstr(buf, "ktapi-line:\t") ||
 		   !strstr(buf, "ktapi-handles:\t") ||
@@ -876,13 +884,13 @@ static void *probe_main(void *arg)
 	while (!p->stop) {
 		if (p->next != h)
 			h = p->next;
-		if (kr_info(p->fd, h, &ci))
+		if (kt_info(p->fd, h, &ci))
 			continue;
 		p->hits++;
 		/* Keep looking until the handle goes: DEALLOCATE races too. */
 		do {
-			bad = info_problem(&ci, h, kr_now_ns());
-		} while (!bad && !p->stop && !kr_info(p->fd, h, &ci));
+			bad = info_problem(&ci, h, kt_now_ns());
+		} while (!bad && !p->stop && !kt_info(p->fd, h, &ci));
 		if (bad) {
 			p->bad++;
 			violation(&g.probe_violations,
@@ -910,28 +918,28 @@ static bool publish_probe(unsigned int ms, unsigned long long *calls,
 {
 	struct probe p = { 0 };
 	pthread_t tid;
-	__u64 end = kr_now_ns() + ms * 1000000ULL;
+	__u64 end = kt_now_ns() + ms * 1000000ULL;
 	int fb, fm, e;
 	__u32 h, last = 0;
 
-	p.fd = kr_open();
-	fb = kr_open();
-	fm = kr_open();
+	p.fd = kt_open();
+	fb = kt_open();
+	fm = kt_open();
 	if (p.fd < 0 || fb < 0 || fm < 0 ||
-	    kr_line_open(p.fd, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR, KTAPI_API_VERSION_2_2)) {
+	    kt_line_open(p.fd, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR, KTAPI_API_VERSION_2_2)) {
 		printf("# publish probe: setup failed: %s\n", strerror(errno));
 		return false;
 	}
 	p.next = 1;
 	pthread_create(&tid, NULL, probe_main, &p);
 	*calls = 0;
-	while (kr_now_ns() < end) {
-		e = kr_make_call(p.fd, "1001", &h, NULL);
+	while (kt_now_ns() < end) {
+		e = kt_make_call(p.fd, "1001", &h, NULL);
 		if (e) {
 			violation(&g.probe_violations, "publish probe: MAKE_CALL %s",
-				  kr_errname(e));
+				  kt_errname(e));
 			break;
 		}
 		(*calls)++;
@@ -941,20 +949,20 @@ static bool publish_probe(unsigned int ms, unsigned long long *calls,
 				  h, last);
 		last = h;
 		/* Tear the call down and let B aim at the next handle. */
-		kr_dealloc(p.fd, h);
-		kr_drain(fb, NULL, 0);
-		kr_drain(fm, NULL, 0);
-		kr_drain(p.fd, NULL, 0);
+		kt_dealloc(p.fd, h);
+		kt_drain(fb);
+		kt_drain(fm);
+		kt_drain(p.fd);
 		p.next = h == (__u32)g.max_handles ? 1 : h + 1;
 		if (*calls % 64 == 0) {
 			/* Deallocate what fb and fm were given. */
 			close(fb);
 			close(fm);
-			fb = kr_open();
-			fm = kr_open();
-			kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER,
+			fb = kt_open();
+			fm = kt_open();
+			kt_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER,
 				     KTAPI_API_VERSION_2_2);
-			kr_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR,
+			kt_line_open(fm, 0, KTAPI_PRIVILEGE_MONITOR,
 				     KTAPI_API_VERSION_2_2);
 		}
 	}
@@ -972,20 +980,20 @@ static bool publish_probe(unsigned int ms, unsigned long long *calls,
 static bool roundtrip(void)
 {
 	struct ktapi_event ev;
-	int fa = kr_open(), fb = kr_open();
+	int fa = kt_open(), fb = kt_open();
 	__u32 ho, hi = 0;
 	bool ok = false;
 
 	if (fa < 0 || fb < 0 ||
-	    kr_line_open(fa, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
-	    kr_make_call(fa, "1001", &ho, NULL))
+	    kt_line_open(fa, 0, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2) ||
+	    kt_make_call(fa, "1001", &ho, NULL))
 		goto out;
-	if (kr_read_event(fb, &ev, 2000) || ev.type != KTAPI_EV_APPNEWCALL)
+	if (kt_read_event(fb, &ev, 2000) || ev.type != KTAPI_EV_APPNEWCALL)
 		goto out;
 	hi = ev.handle;
-	if (kr_answer(fb, hi) || kr_drop(fa, ho) || kr_dealloc(fa, ho) ||
-	    kr_dealloc(fb, hi))
+	if (kt_answer(fb, hi) || kt_drop(fa, ho) || kt_dealloc(fa, ho) ||
+	    kt_dealloc(fb, hi))
 		goto out;
 	ok = true;
 out:
@@ -1008,7 +1016,7 @@ int main(int argc, char **argv)
 {
 	struct worker workers[MAX_THREADS], readers[MAX_READERS];
 	unsigned long long total = 0, calls = 0, hits = 0;
-	struct kr_stats base, st;
+	struct ktapi_stats base, st;
 	pthread_rwlockattr_t rwattr;
 	struct sigaction sa;
 	bool seeded = false, ok;
@@ -1033,16 +1041,16 @@ int main(int argc, char **argv)
 	    !g.duration)
 		usage(argv[0]);
 	if (!seeded)
-		g.seed = kr_now_ns() ^ ((__u64)getpid() << 32);
+		g.seed = kt_now_ns() ^ ((__u64)getpid() << 32);
 
 	ksft_print_header();
-	if (access(KR_DEV, F_OK))
-		ksft_exit_skip("%s not present (module not loaded)\n", KR_DEV);
-	if (kr_debugfs_mount() || kr_stats_read(&base))
-		ksft_exit_skip("no %s (needs debugfs and root)\n", KR_STATS);
+	if (access(KTAPI_DEV, F_OK))
+		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
+	if (kt_debugfs_mount() || kt_stats_read(&base))
+		ksft_exit_skip("no %s (needs debugfs and root)\n", KTAPI_STATS);
 	ksft_set_plan(5);
-	g.lines = kr_param("lines");
-	g.max_handles = kr_param("max_handles");
+	g.lines = kt_param("lines");
+	g.max_handles = kt_param("max_handles");
 	if (g.lines < g.devices || g.max_handles <= 0)
 		ksft_exit_fail_msg("module parameters: lines %u max_handles %lld\n",
 				   g.lines, g.max_handles);
@@ -1075,7 +1083,7 @@ int main(int argc, char **argv)
 					   strerror(errno));
 	}
 
-	t0 = kr_now_ns();
+	t0 = kt_now_ns();
 	for (i = 0; i < g.threads; i++) {
 		workers[i].idx = i;
 		workers[i].unpriv = g.root && g.threads > 1 && i == g.threads - 1;
@@ -1100,8 +1108,8 @@ int main(int argc, char **argv)
 			reader_alive[i] = true;
 		}
 		/* Wake blocked readers now and then; stop at the deadline. */
-		while (kr_now_ns() - t0 < g.duration * 1000000000ULL) {
-			kr_sleep_ms(20);
+		while (kt_now_ns() - t0 < g.duration * 1000000000ULL) {
+			kt_sleep_ms(20);
 			for (i = 0; i < g.readers; i++)
 				pthread_kill(g.reader_tid[i], SIGUSR1);
 		}
@@ -1123,10 +1131,10 @@ int main(int argc, char **argv)
 			}
 			if (!alive)
 				break;
-			kr_sleep_ms(10);
+			kt_sleep_ms(10);
 		}
 	}
-	t1 = kr_now_ns();
+	t1 = kt_now_ns();
 
 	for (i = 0; i < g.threads; i++)
 		total += workers[i].ops;
@@ -1144,7 +1152,7 @@ int main(int argc, char **argv)
 				len += snprintf(line + len, sizeof(line) - len,
 						" %s:%llu",
 						j < ARRAY_SIZE(errs) ?
-						kr_errname(errs[j]) : "other",
+						kt_errname(errs[j]) : "other",
 						g.count[i][j]);
 		ksft_print_msg("  %-18s%s\n", op_name[i], len ? line : " -");
 	}
@@ -1165,17 +1173,17 @@ int main(int argc, char **argv)
 	}
 	/* Releases are synchronous for close(); give readers' dups a moment. */
 	for (j = 0; j < 50; j++) {
-		if (kr_stats_read(&st))
+		if (kt_stats_read(&st))
 			break;
 		if (st.files == base.files && st.calls == base.calls &&
 		    st.handles == base.handles &&
 		    st.events_queued == base.events_queued &&
 		    st.lines_open == base.lines_open)
 			break;
-		kr_sleep_ms(100);
+		kt_sleep_ms(100);
 	}
-	kr_stats_str(&base, a, sizeof(a));
-	kr_stats_str(&st, b, sizeof(b));
+	kt_stats_str(&base, a, sizeof(a));
+	kt_stats_str(&st, b, sizeof(b));
 	ksft_print_msg("stats before: %s\n", a);
 	ksft_print_msg("stats after:  %s\n", b);
 	ksft_test_result(st.files == base.files && st.calls == base.calls &&
@@ -1189,7 +1197,7 @@ int main(int argc, char **argv)
 		       calls, hits);
 	ksft_test_result(ok, "GET_CALL_INFO racing MAKE_CALL and DEALLOCATE_CALL sees a consistent call\n");
 
-	ksft_test_result(roundtrip() && !kr_stats_read(&st) &&
+	ksft_test_result(roundtrip() && !kt_stats_read(&st) &&
 			 st.files == base.files && st.calls == base.calls &&
 			 st.handles == base.handles,
 			 "a call round trip works afterwards, nothing left\n");

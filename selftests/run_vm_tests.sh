@@ -5,13 +5,13 @@
 #
 #   1. load the module with "ktapi-modload ktapi" (libkmod; on PATH);
 #   2. mount debugfs if needed;
-#   3. run ktapi_test, ktapi_test32 and, if present, libktapi_test, each
-#      printing its own TAP output as is;
+#   3. run the suite (ktapi_dev ... ktapi_race), its 32-bit builds and, if
+#      present, libktapi_test, each printing its own TAP output as is;
 #   4. check that every file is closed (debugfs stats all zero), that
 #      "rmmod ktapi" succeeds and that /sys/module/ktapi and /dev/ktapi are
 #      gone;
 #   5. unless KTAPI_PARAMS_PASS is empty: load the module again with the
-#      small parameters it holds, run ktapi_test once more (the tests read
+#      small parameters it holds, run the suite once more (the tests read
 #      the parameters, so limits are now reached quickly) and repeat 4.
 #   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
 #
@@ -120,11 +120,15 @@ stat_value() {
 
 # --- 1. load ----------------------------------------------------------------
 
-programs="ktapi_test ktapi_test32 libktapi_test"
+# The suite, one program per area (selftests/Makefile's SUITE), each also
+# built as NAME32.
+suite="ktapi_dev ktapi_call ktapi_info ktapi_close ktapi_dealloc ktapi_ioarg
+	ktapi_events ktapi_stats ktapi_limits ktapi_race"
+programs="$suite $(for p in $suite; do printf '%s32 ' "$p"; done)libktapi_test"
 stress32=1
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
 	KTAPI_MODLOAD_ARGS=${KTAPI_MODLOAD_ARGS-max_handles=16384}
-	programs="ktapi_test libktapi_test"
+	programs="$suite libktapi_test"
 	stress32=0
 fi
 
@@ -276,7 +280,9 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 		else
 			result fail "ktapi-modload ktapi$sfx" "parameters:$bad"
 		fi
-		run_test --as "ktapi_test$sfx" ktapi_test
+		for prog in $suite; do
+			run_test --as "$prog$sfx" "$prog"
+		done
 		check_unload "$sfx"
 	else
 		result fail "ktapi-modload ktapi$sfx"

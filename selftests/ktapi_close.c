@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi kselftests: closing a line: release of the fd, and the forced
+ * LINE_CLOSE of CLOSE_LINE_DEVICE.
+ * Built 64-bit and -m32; the conventions of all of them: ktapi_utils.h.
+ */
+#define _GNU_SOURCE
+
+#include <pthread.h>
+
+#include "ktapi_utils.h"
+
+/* ---- Line close (release of the fd) ------------------------------------ */
+
+TEST_F(call, close_caller_drops_ringing_call)
+{
+	struct ktapi_call_info ci;
+	struct ktapi_stats s0, s1;
+	struct pair pr;
+	bool stats;
+
+	CALL_AB(&pr);
+	stats = HAVE_STATS(&s0);
+	close_fd(&self->a);
+	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_NO_EV(self->b);
+	GET_INFO(self->b, pr.hb, &ci);
+	EXPECT_EQ(S_DISC, ci.state);
+	EXPECT_EQ(M_NORMAL, ci.state_mode);
+	if (stats) {
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.files - 1, s1.files);
+		EXPECT_EQ(s0.lines_open - 1, s1.lines_open);
+		EXPECT_EQ(s0.calls - 1, s1.calls);
+		EXPECT_EQ(s0.handles - 1, s1.handles);
+	}
+}
+
+TEST_F(call, close_caller_drops_connected_call)
+{
+	struct pair pr;
+
+	CALL_AB(&pr);
+	ANSWER_AB(&pr);
+	close_fd(&self->a);
+	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_NO_EV(self->b);
+}
+
+/* An answered incoming leg has one owner: its close drops the call. */
+TEST_F(call, close_callee_drops_connected_call)
+{
+	struct ktapi_call_info ci;
+	struct pair pr;
+
+	CALL_AB(&pr);
+	ANSWER_AB(&pr);
+	close_fd(&self->b);
+	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_NO_EV(self->a);
+	GET_INFO(self->a, pr.ha, &ci);
+	EXPECT_EQ(S_DISC, ci.state);
+	EXPECT_EQ(M_NORMAL, ci.state_mode);
+}
+
+/* Closing with an OFFERING leg drops that leg: the caller sees REJECT. */
+TEST_F(call, close_callee_rejects_offering_call)
+{
+	struct pair pr;
+
+	CALL_AB(&pr);
+	close_fd(&self->b);
+	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_REJECT, P_OWN);
+	EXPECT_NO_EV(self->a);
+}
+
+/* A monitor's close drops nothing and sends nothing. */
+TEST_F(call, close_monitors_drop_nothing)
+{
+	struct ktapi_call_info ci;
+	struct pair pr;
+	int m0 = LINE(0, P_MON);
+	int m1 = LINE(1, P_MON);
+
+	CALL_AB(&pr);
+	ANSWER_AB(&pr);
+	close(m0);
+	close(m1);
+	EXPECT_NO_EV(self->a);
+	EXPECT_NO_EV(self->b);
+	GET_INFO(self->a, pr.ha, &ci);
+	EXPECT_EQ(S_CONNECTED, ci.state);
+	EXPECT_EQ(0, ci.num_monitors);
+	GET_INFO(self->b, pr.hb, &ci);
+	EXPECT_EQ(S_CONNECTED, ci.state);
+	EXPECT_EQ(0, ci.num_monitors);
+}
+
+/* The sole owner's close drops its leg even while monitors hold it. */
+TEST_F(call, close_owner_drops_monitored_leg)
+{
+	struct ktapi_call_info ci;
+	struct ktapi_event ev;
+	struct pair pr;
+	int m0 = LINE(0, P_MON);
+
+	CALL_AB(&pr);
+	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
+	kt_drain(m0);
+	close_fd(&self->a);
+	EXPECT_CS(m0, ev.handle, pr.ca, S_IDLE, 0, P_MON);
+	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_NO_EV(m0);
+	GET_INFO(m0, ev.handle, &ci);
+	EXPECT_EQ(S_IDLE, ci.state);
+	EXPECT_EQ(0, ci.num_owners);
+	EXPECT_EQ(1, ci.num_monitors);
+	close(m0);
+}
+
+/* Closing with an IDLE call sends nothing to the other side. */
+TEST_F(call, close_with_idle_call_sends_nothing)
+{
+	struct ktapi_call_info ci;
+	struct pair pr;
+
+	CALL_AB(&pr);
+	ASSERT_OK(kt_drop(self->a, pr.ha));
+	ASSERT_OK(kt_drop(self->b, pr.hb));
+	kt_drain(self->b);
+	close_fd(&self->a);
+	EXPECT_NO_EV(self->b);
+	GET_INFO(self->b, pr.hb, &ci);
+	EXPECT_EQ(S_IDLE, ci.state);
+}
+
+/* Closing a line frees all its handles and the calls only it held. */
+TEST_F(call, close_frees_handles_and_calls)
+{
+	struct ktapi_stats s0, s1;
+	struct pair pr;
+	int i;
+
+	NEED_STATS(&s0);
+	for (i = 0; i < 5; i++)
+		ASSERT_OK(kt_make_call(self->a, "999", NULL, NULL));
+	EXPECT_EQ(10, kt_drain(self->a));
+	CALL_AB(&pr);
+	GET_STATS(&s1);
+	EXPECT_EQ(s0.calls + 7, s1.calls);
+	EXPECT_EQ(s0.handles + 7, s1.handles);
+	close_fd(&self->a);
+	close_fd(&self->b);
+	GET_STATS(&s1);
+	EXPECT_EQ(s0.calls, s1.calls);
+	EXPECT_EQ(s0.handles, s1.handles);
+	EXPECT_EQ(s0.files - 2, s1.files);
+	EXPECT_EQ(s0.lines_open - 2, s1.lines_open);
+	EXPECT_EQ(s0.events_queued, s1.events_queued);
+}
+
+/* ---- CLOSE_LINE_DEVICE (forced LINE_CLOSE) ------------------------------ */
+
+/* Force-close device 1 from a separate root file. */
+static void force_close(struct __test_metadata *_metadata, __u32 dev)
+{
+	int r = FD();
+
+	ASSERT_OK(kt_close_dev(r, dev));
+	close(r);
+}
+
+/* The line gets one LINE_CLOSE: all fields zero but type and time_ns. */
+TEST_F(call, force_close_line_close_event)
+{
+	struct ktapi_event ev;
+	__u64 t0, t1;
+
+	REQUIRE_ROOT();
+	t0 = kt_now_ns();
+	force_close(_metadata, 1);
+	t1 = kt_now_ns();
+	EXPECT_EV_OUT(&ev, self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_LE(t0, ev.time_ns);
+	EXPECT_GE(t1, ev.time_ns);
+	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a);
+}
+
+/* Every open line of the device gets it, whatever its privileges. */
+TEST_F(call, force_close_every_line_of_device)
+{
+	int m1, n1, b2, m0;
+
+	REQUIRE_ROOT();
+	m1 = LINE(1, P_MON);
+	n1 = LINE(1, P_NONE);
+	b2 = LINE(1, P_OWN | P_MON);
+	m0 = LINE(0, P_MON);
+	force_close(_metadata, 1);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EV(m1, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EV(n1, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EV(b2, EV_CLOSE, 0, 0, 0, 0, 0);
+	/* Other devices are untouched. */
+	EXPECT_NO_EV(self->a);
+	EXPECT_NO_EV(m0);
+	EXPECT_OK(kt_make_call(self->a, "999", NULL, NULL));
+	EXPECT_OK(kt_make_call(m0, "999", NULL, NULL));
+	close(m1);
+	close(n1);
+	close(b2);
+	close(m0);
+}
+
+/* Afterwards every ioctl that needs an open line is EBADFD. */
+TEST_F(call, force_close_line_ioctls_ebadfd)
+{
+	struct ktapi_call_info ci;
+	struct pair pr;
+
+	REQUIRE_ROOT();
+	CALL_AB(&pr);
+	force_close(_metadata, 1);
+	EXPECT_ERRNO(EBADFD, kt_make_call(self->b, self->addr_a, NULL, NULL));
+	EXPECT_ERRNO(EBADFD, kt_answer(self->b, pr.hb));
+	EXPECT_ERRNO(EBADFD, kt_drop(self->b, pr.hb));
+	EXPECT_ERRNO(EBADFD, kt_info(self->b, pr.hb, &ci));
+	EXPECT_ERRNO(EBADFD, kt_dealloc(self->b, pr.hb));
+	/* Line state is checked before the values. */
+	EXPECT_ERRNO(EBADFD, kt_make_call(self->b, "", NULL, NULL));
+	EXPECT_ERRNO(EBADFD, kt_info(self->b, 0, &ci));
+}
+
+/* A new LINE_OPEN on the force-closed file is EBUSY. */
+TEST_F(call, force_close_line_open_ebusy)
+{
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	EXPECT_ERRNO(EBUSY, kt_line_open(self->b, 1, P_OWN, API_CUR));
+	EXPECT_ERRNO(EBUSY, kt_line_open(self->b, 0, P_NONE, API_CUR));
+}
+
+/* Ioctls that need no open line still work on the force-closed file. */
+TEST_F(call, force_close_devcaps_and_close_still_work)
+{
+	struct ktapi_devcaps caps;
+
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	ASSERT_OK(kt_devcaps(self->b, 1, &caps));
+	EXPECT_EQ(self->p.lines, caps.num_devices);
+	EXPECT_STREQ(self->addr_b, caps.address);
+	EXPECT_OK(kt_close_dev(self->b, 1));
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_NO_EV(self->b);
+}
+
+/* The other side of a connected call sees DISCONNECTED/NORMAL. */
+TEST_F(call, force_close_peer_of_connected_call)
+{
+	struct ktapi_event ev;
+	struct pair pr;
+	int m0;
+
+	REQUIRE_ROOT();
+	m0 = LINE(0, P_MON);
+	CALL_AB(&pr);
+	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
+	ANSWER_AB(&pr);
+	kt_drain(m0);
+	force_close(_metadata, 1);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_NO_EV(self->b);
+	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_CS(m0, ev.handle, pr.ca, S_DISC, M_NORMAL, P_MON);
+	EXPECT_NO_EV(self->a);
+	close(m0);
+}
+
+/* The caller of an OFFERING leg that is force-closed sees REJECT. */
+TEST_F(call, force_close_peer_of_offering_call)
+{
+	struct pair pr;
+
+	REQUIRE_ROOT();
+	CALL_AB(&pr);
+	force_close(_metadata, 1);
+	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_REJECT, P_OWN);
+	EXPECT_NO_EV(self->a);
+}
+
+/* Force-closing the caller's device drops its outbound leg. */
+TEST_F(call, force_close_caller_device)
+{
+	struct pair pr;
+
+	REQUIRE_ROOT();
+	CALL_AB(&pr);
+	ANSWER_AB(&pr);
+	force_close(_metadata, 0);
+	EXPECT_EV(self->a, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_NO_EV(self->a);
+	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
+	EXPECT_NO_EV(self->b);
+}
+
+/* Handles are void at once: handles and calls are freed, lines_open drops. */
+TEST_F(call, force_close_frees_handles)
+{
+	struct ktapi_stats s0, s1;
+	struct pair pr;
+
+	REQUIRE_ROOT();
+	CALL_AB(&pr);
+	ANSWER_AB(&pr);
+	ASSERT_OK(kt_make_call(self->b, "999", NULL, NULL));
+	NEED_STATS(&s0);
+	force_close(_metadata, 1);
+	GET_STATS(&s1);
+	EXPECT_EQ(s0.handles - 2, s1.handles);
+	EXPECT_EQ(s0.calls - 2, s1.calls);
+	EXPECT_EQ(s0.lines_open - 1, s1.lines_open);
+	EXPECT_EQ(s0.files, s1.files);
+}
+
+/* A force-closed owner no longer owns the device. */
+TEST_F(call, force_close_device_unowned_after)
+{
+	__u32 h, cid;
+
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	ASSERT_OK(kt_make_call(self->a, self->addr_b, &h, &cid));
+	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
+	EXPECT_CS(self->a, h, cid, S_DISC, M_UNAVAIL, P_OWN);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_NO_EV(self->b);
+}
+
+/* Opening the device again with a new file works. */
+TEST_F(call, force_close_reopen_new_file)
+{
+	struct pair pr;
+	int b2;
+
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	b2 = LINE(1, P_OWN);
+	__call_ab(_metadata, self->a, b2, self->addr_b, &pr);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_NO_EV(self->b);
+	close(b2);
+}
+
+/* The fd stays readable for LINE_CLOSE, then behaves as an empty queue. */
+TEST_F(call, force_close_fd_readable_then_empty)
+{
+	struct pollfd pfd = { .fd = self->b, .events = POLLIN };
+	struct ktapi_event ev;
+
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLIN, pfd.revents & POLLIN);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	ASSERT_EQ(0, fcntl(self->b, F_SETFL, O_NONBLOCK));
+	EXPECT_ERRNO(EAGAIN, kt_err(read(self->b, &ev, sizeof(ev))));
+}
+
+/* A reader blocked on an empty queue is woken by LINE_CLOSE. */
+TEST_F(call, force_close_wakes_blocked_reader)
+{
+	struct blocked_read r = { .fd = self->b, .len = EV_SIZE };
+	pthread_t t;
+
+	REQUIRE_ROOT();
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_reader, &r));
+	kt_sleep_ms(200);
+	EXPECT_EQ(0, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+	force_close(_metadata, 1);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(EV_SIZE, r.n) TH_LOG("read: %s", strerror(r.err));
+	EXPECT_EQ(EV_CLOSE, r.ev[0].type);
+	EXPECT_EQ(0, r.ev[0].handle);
+}
+
+/* Without CAP_SYS_ADMIN: EPERM, and the device is left alone. */
+TEST_F(call, force_close_unprivileged_eperm)
+{
+	struct ktapi_devcaps caps;
+	int fd, err;
+
+	REQUIRE_ROOT();
+	ASSERT_EQ(0, kt_drop_privileges());
+	ASSERT_EQ(65534, geteuid());
+	fd = kt_open();
+	err = errno;
+	if (fd < 0 && (err == EACCES || err == EPERM))
+		SKIP(return, "%s not accessible to uid 65534", KTAPI_DEV);
+	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(err));
+	EXPECT_ERRNO(EPERM, kt_close_dev(fd, 1));
+	/* With a line of its own, still EPERM, and its line is untouched. */
+	ASSERT_OK(kt_line_open(fd, 1, P_MON, API_CUR));
+	EXPECT_ERRNO(EPERM, kt_close_dev(fd, 1));
+	EXPECT_NO_EV(fd);
+	EXPECT_NO_EV(self->b);
+	ASSERT_OK(kt_devcaps(fd, 1, &caps));
+	EXPECT_OK(kt_make_call(fd, "999", NULL, NULL));
+	EXPECT_OK(kt_make_call(self->b, "999", NULL, NULL));
+	close(fd);
+}
+
+/* capable() is checked on the caller: a root-opened file does not help. */
+TEST_F(call, force_close_root_opened_file_eperm)
+{
+	__u32 h, cid;
+	int r;
+
+	REQUIRE_ROOT();
+	r = FD();
+	ASSERT_EQ(0, kt_drop_privileges());
+	ASSERT_EQ(65534, geteuid());
+	EXPECT_ERRNO(EPERM, kt_close_dev(r, 1));
+	EXPECT_NO_EV(self->b);
+	/* b still owns device 1. */
+	ASSERT_OK(kt_make_call(self->a, self->addr_b, &h, &cid));
+	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
+	EXPECT_CS(self->a, h, cid, S_RINGBACK, 0, P_OWN);
+	close(r);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi kselftests: the argument rules every ioctl shares: size,
+ * pointer, flags, reserved fields, output that cannot be written.
+ * Built 64-bit and -m32; the conventions of all of them: ktapi_utils.h.
+ */
+#define _GNU_SOURCE
+
+#include <sys/mman.h>
+
+#include "ktapi_utils.h"
+
+/* ====================================================================== */
+/* Argument rules shared by every ioctl: size, pointer, flags, reserved.  */
+
+enum ioc_kind {
+	K_DEVCAPS, K_LINE_OPEN, K_MAKE_CALL, K_ANSWER, K_DROP, K_CALL_INFO,
+	K_DEALLOC, K_CLOSE_LINE,
+};
+
+union kt_arg {
+	struct {
+		__u32 size;
+		__u32 flags;
+	} hdr;
+	struct ktapi_devcaps devcaps;
+	struct ktapi_line_open line_open;
+	struct ktapi_make_call make_call;
+	struct ktapi_call_op op;
+	struct ktapi_call_info info;
+	struct ktapi_close_line_device close_line;
+	unsigned char raw[256];
+};
+
+FIXTURE(ioarg) {
+	struct ktapi_params p;
+	int fd;			/* the ioctl under test is issued here */
+	int a, b;		/* helper lines */
+	__u32 handle;		/* the handle the valid argument names */
+	__u32 call_id;
+	size_t pg;
+	unsigned char *map;	/* 3 pages: read-write, read-write, none */
+	union kt_arg good;	/* a valid argument for this file */
+};
+
+FIXTURE_VARIANT(ioarg) {
+	enum ioc_kind kind;
+	unsigned long cmd;
+	size_t size;
+	size_t reserved_off;	/* 0: the struct has no reserved field */
+};
+
+/*
+ * The ioctls, one variant each of ioarg; those whose struct has a reserved
+ * field also of ioarg_reserved (below), so no variant has to skip.
+ */
+#define IOC(k, c, st)		.kind = k, .cmd = c, .size = sizeof(struct st)
+#define IOC_RSV(k, c, st)	IOC(k, c, st), .reserved_off = offsetof(struct st, reserved)
+
+#define IOC_GET_DEVCAPS		IOC(K_DEVCAPS, KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps)
+#define IOC_LINE_OPEN		IOC_RSV(K_LINE_OPEN, KTAPI_IOC_LINE_OPEN, ktapi_line_open)
+#define IOC_MAKE_CALL		IOC(K_MAKE_CALL, KTAPI_IOC_MAKE_CALL, ktapi_make_call)
+#define IOC_ANSWER		IOC_RSV(K_ANSWER, KTAPI_IOC_ANSWER, ktapi_call_op)
+#define IOC_DROP		IOC_RSV(K_DROP, KTAPI_IOC_DROP, ktapi_call_op)
+#define IOC_GET_CALL_INFO	IOC(K_CALL_INFO, KTAPI_IOC_GET_CALL_INFO, ktapi_call_info)
+#define IOC_DEALLOCATE_CALL	IOC_RSV(K_DEALLOC, KTAPI_IOC_DEALLOCATE_CALL, ktapi_call_op)
+#define IOC_CLOSE_LINE_DEVICE	IOC_RSV(K_CLOSE_LINE, KTAPI_IOC_CLOSE_LINE_DEVICE, \
+					ktapi_close_line_device)
+
+FIXTURE_VARIANT_ADD(ioarg, get_devcaps) { IOC_GET_DEVCAPS };
+FIXTURE_VARIANT_ADD(ioarg, line_open) { IOC_LINE_OPEN };
+FIXTURE_VARIANT_ADD(ioarg, make_call) { IOC_MAKE_CALL };
+FIXTURE_VARIANT_ADD(ioarg, answer) { IOC_ANSWER };
+FIXTURE_VARIANT_ADD(ioarg, drop) { IOC_DROP };
+FIXTURE_VARIANT_ADD(ioarg, get_call_info) { IOC_GET_CALL_INFO };
+FIXTURE_VARIANT_ADD(ioarg, deallocate_call) { IOC_DEALLOCATE_CALL };
+FIXTURE_VARIANT_ADD(ioarg, close_line_device) { IOC_CLOSE_LINE_DEVICE };
+
+/* Build the context in which self->good is a valid argument. */
+static void ioarg_prepare(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(ioarg) *self,
+			  const FIXTURE_VARIANT(ioarg) *variant)
+{
+	char addr_b[KTAPI_ADDRESS_MAX];
+	struct ktapi_event ev;
+
+	KT_REQUIRE(&self->p);
+	if (self->p.lines < 2)
+		SKIP_NOW("needs 2 line devices, lines=%lu", self->p.lines);
+	self->fd = self->a = self->b = -1;
+	self->pg = (size_t)sysconf(_SC_PAGESIZE);
+	self->map = mmap(NULL, 3 * self->pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(self->map != MAP_FAILED);
+	ASSERT_EQ(0, mprotect(self->map + 2 * self->pg, self->pg, PROT_NONE));
+	memset(&self->good, 0, sizeof(self->good));
+	self->good.hdr.size = variant->size;
+
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		self->fd = FD();
+		self->good.devcaps.device_id = 1;
+		break;
+	case K_LINE_OPEN:
+		self->fd = FD();
+		self->good.line_open.device_id = 0;
+		self->good.line_open.privileges = P_OWN;
+		self->good.line_open.api_version = API_CUR;
+		break;
+	case K_MAKE_CALL:
+		self->fd = LINE(0, P_OWN);
+		strcpy(self->good.make_call.dest_address, "999");
+		break;
+	case K_ANSWER:
+		self->a = LINE(0, P_OWN);
+		self->b = LINE(1, P_OWN);
+		DEV_ADDR(self->a, 1, addr_b);
+		ASSERT_OK(kt_make_call(self->a, addr_b, NULL, NULL));
+		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
+		kt_drain(self->b);
+		self->handle = ev.handle;
+		self->call_id = ev.call_id;
+		self->fd = self->b;
+		self->good.op.handle = self->handle;
+		break;
+	case K_DROP:
+	case K_CALL_INFO:
+	case K_DEALLOC:
+		self->fd = LINE(0, P_OWN);
+		ASSERT_OK(kt_make_call(self->fd, "999", &self->handle,
+				       &self->call_id));
+		kt_drain(self->fd);
+		if (variant->kind == K_CALL_INFO)
+			self->good.info.handle = self->handle;
+		else
+			self->good.op.handle = self->handle;
+		break;
+	case K_CLOSE_LINE:
+		REQUIRE_ROOT();
+		self->fd = FD();
+		self->a = LINE(1, P_MON);	/* the victim */
+		self->good.close_line.device_id = 1;
+		break;
+	}
+}
+
+static void ioarg_release(FIXTURE_DATA(ioarg) *self)
+{
+	if (self->fd != self->a && self->fd != self->b)
+		close_fd(&self->fd);
+	close_fd(&self->a);
+	close_fd(&self->b);
+	munmap(self->map, 3 * self->pg);
+}
+
+FIXTURE_SETUP(ioarg)
+{
+	ioarg_prepare(_metadata, self, variant);
+}
+
+FIXTURE_TEARDOWN(ioarg)
+{
+	ioarg_release(self);
+}
+
+/* After a successful call with @arg: check that it did what it should. */
+static void ioarg_check_done(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(ioarg) *self,
+			     const FIXTURE_VARIANT(ioarg) *variant,
+			     const void *arg)
+{
+	struct ktapi_call_info ci;
+	union kt_arg out;
+	char want[KTAPI_ADDRESS_MAX];
+
+	memcpy(&out, arg, variant->size);
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		EXPECT_EQ(self->p.lines, out.devcaps.num_devices);
+		ASSERT_TRUE(memchr(out.devcaps.address, 0, KTAPI_ADDRESS_MAX) != NULL);
+		snprintf(want, sizeof(want), "%u", 1001U);
+		EXPECT_STREQ(want, out.devcaps.address);
+		break;
+	case K_LINE_OPEN:
+		EXPECT_OK(kt_make_call(self->fd, "999", NULL, NULL));
+		EXPECT_ERRNO(EBUSY, kt_line_open(self->fd, 0, P_OWN, API_CUR));
+		break;
+	case K_MAKE_CALL:
+		ASSERT_NE(0, out.make_call.handle);
+		EXPECT_NE(0, out.make_call.call_id);
+		GET_INFO(self->fd, out.make_call.handle, &ci);
+		EXPECT_EQ(out.make_call.call_id, ci.call_id);
+		EXPECT_STREQ("999", ci.called_address);
+		break;
+	case K_ANSWER:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(S_CONNECTED, ci.state);
+		break;
+	case K_DROP:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(S_IDLE, ci.state);
+		break;
+	case K_CALL_INFO:
+		EXPECT_EQ(self->handle, out.info.handle);
+		EXPECT_EQ(self->call_id, out.info.call_id);
+		EXPECT_EQ(S_DISC, out.info.state);
+		EXPECT_EQ(M_BADADDR, out.info.state_mode);
+		EXPECT_EQ(P_OWN, out.info.privilege);
+		ASSERT_TRUE(memchr(out.info.called_address, 0, KTAPI_ADDRESS_MAX) != NULL);
+		EXPECT_STREQ("999", out.info.called_address);
+		break;
+	case K_DEALLOC:
+		EXPECT_ERRNO(ENOENT, kt_info(self->fd, self->handle, &ci));
+		break;
+	case K_CLOSE_LINE:
+		EXPECT_EV(self->a, EV_CLOSE, 0, 0, 0, 0, 0);
+		EXPECT_NO_EV(self->a);
+		EXPECT_ERRNO(EBADFD, kt_make_call(self->a, "999", NULL, NULL));
+		break;
+	}
+}
+#define CHECK_DONE(arg)	ioarg_check_done(_metadata, self, variant, arg)
+
+/* The valid argument still works: the failure before changed nothing. */
+#define RETRY_GOOD()							\
+	do {								\
+		union kt_arg __good = self->good;			\
+		ASSERT_OK(kt_err(ioctl(self->fd, variant->cmd, &__good)));	\
+		CHECK_DONE(&__good);					\
+	} while (0)
+
+/* The ioctl under test with @arg: 0 or errno. */
+static int ioarg_call(FIXTURE_DATA(ioarg) *self,
+		      const FIXTURE_VARIANT(ioarg) *variant, void *arg)
+{
+	return kt_err(ioctl(self->fd, variant->cmd, arg));
+}
+#define CALL_ARG(arg)	ioarg_call(self, variant, arg)
+
+/* The commands that write results back into the struct. */
+static bool ioarg_writes_back(const FIXTURE_VARIANT(ioarg) *variant)
+{
+	return variant->kind == K_DEVCAPS || variant->kind == K_MAKE_CALL ||
+	       variant->kind == K_CALL_INFO;
+}
+
+/*
+ * Make the field values of @arg invalid where the struct has a device_id
+ * (out of range) or a handle (0): for the checks that come first.
+ */
+static void ioarg_spoil_values(union kt_arg *arg,
+			       const FIXTURE_VARIANT(ioarg) *variant,
+			       unsigned long lines)
+{
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		arg->devcaps.device_id = lines;
+		break;
+	case K_LINE_OPEN:
+		arg->line_open.device_id = lines;
+		break;
+	case K_CLOSE_LINE:
+		arg->close_line.device_id = lines;
+		break;
+	case K_ANSWER:
+	case K_DROP:
+	case K_DEALLOC:
+		arg->op.handle = 0;
+		break;
+	case K_CALL_INFO:
+		arg->info.handle = 0;
+		break;
+	case K_MAKE_CALL:
+		break;
+	}
+}
+
+/* NULL, hidden from the compiler's nonnull checks. */
+static void *volatile null_ptr;
+
+/* An address in the kernel half (of the compat address space for -m32). */
+static void *kernel_ptr(void)
+{
+	if (sizeof(void *) == 8)
+		return (void *)(uintptr_t)0xffff888000000000ULL;
+	return (void *)(uintptr_t)0xfffff000UL;
+}
+
+/* Output goes to at most size bytes: a canary right after is untouched. */
+TEST_F(ioarg, valid_argument)
+{
+	unsigned char *arg = self->map;
+	size_t i;
+
+	memcpy(arg, &self->good, variant->size);
+	memset(arg + variant->size, 0x5a, 64);
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+	for (i = 0; i < 64; i++) {
+		EXPECT_EQ(0x5a, arg[variant->size + i]) TH_LOG("byte %zu", i);
+	}
+}
+
+TEST_F(ioarg, size_zero_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = 0;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, size_header_only_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = 8;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	arg.hdr.size = 4;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, size_one_short_einval)
+{
+	union kt_arg arg = self->good;
+
+	arg.hdr.size = variant->size - 1;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	arg.hdr.size = variant->size - 4;
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+/*
+ * A newer, larger struct whose extra bytes are zero is accepted, also of an
+ * odd size; nothing is written past the kernel's struct.
+ */
+TEST_F(ioarg, size_larger_zero_tail_accepted)
+{
+	static const size_t extra[] = { 1, 3, 8 };
+	unsigned char *arg = self->map;
+	size_t i, j;
+
+	for (j = 0; j < ARRAY_SIZE(extra); j++) {
+		/* Each round from a new context: the call did its work. */
+		if (j) {
+			ioarg_release(self);
+			ioarg_prepare(_metadata, self, variant);
+			arg = self->map;
+		}
+		memset(arg, 0, variant->size + extra[j]);
+		memcpy(arg, &self->good, variant->size);
+		((union kt_arg *)arg)->hdr.size = variant->size + extra[j];
+		memset(arg + variant->size + extra[j], 0x5a, 8);
+		ASSERT_OK(CALL_ARG(arg));
+		CHECK_DONE(arg);
+		for (i = 0; i < extra[j]; i++) {
+			EXPECT_EQ(0, arg[variant->size + i])
+				TH_LOG("size + %zu: byte %zu", extra[j], i);
+		}
+		for (i = 0; i < 8; i++) {
+			EXPECT_EQ(0x5a, arg[variant->size + extra[j] + i])
+				TH_LOG("size + %zu: byte %zu", extra[j], i);
+		}
+	}
+}
+
+TEST_F(ioarg, size_larger_nonzero_tail_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	arg[variant->size + 7] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	arg[variant->size + 7] = 0;
+	arg[variant->size] = 0x80;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = variant->size + 1;
+	arg[variant->size] = 0x5a;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* The tail is checked before the flags. */
+TEST_F(ioarg, nonzero_tail_before_flags_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	((union kt_arg *)arg)->hdr.flags = 1;
+	arg[variant->size + 7] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* size == PAGE_SIZE with a zero tail is still accepted. */
+TEST_F(ioarg, size_page_accepted)
+{
+	unsigned char *arg = self->map;
+
+	size_t i;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg;
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+	for (i = variant->size; i < self->pg; i++) {
+		ASSERT_EQ(0, arg[i]) TH_LOG("byte %zu written", i);
+	}
+}
+
+/* size == PAGE_SIZE with a non-zero last byte is E2BIG. */
+TEST_F(ioarg, size_page_nonzero_tail_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg;
+	arg[self->pg - 1] = 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* size > PAGE_SIZE is E2BIG even when the tail is zero. */
+TEST_F(ioarg, size_over_page_e2big)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = self->pg + 8;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = self->pg + 1;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 65536;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 0x80000000;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	((union kt_arg *)arg)->hdr.size = 0xffffffff;
+	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, null_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(null_ptr));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, kernel_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(kernel_ptr()));
+	RETRY_GOOD();
+}
+
+/* A struct that ends exactly where an unmapped page begins is fine. */
+TEST_F(ioarg, struct_ends_at_unmapped_accepted)
+{
+	unsigned char *arg = self->map + 2 * self->pg - variant->size;
+
+	memcpy(arg, &self->good, variant->size);
+	ASSERT_OK(CALL_ARG(arg));
+	CHECK_DONE(arg);
+}
+
+/* A read-only struct: EFAULT when results are written back, else fine. */
+TEST_F(ioarg, readonly_struct)
+{
+	unsigned char *arg = self->map;
+
+	memcpy(arg, &self->good, variant->size);
+	ASSERT_EQ(0, mprotect(self->map, self->pg, PROT_READ));
+	if (ioarg_writes_back(variant)) {
+		EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+		ASSERT_EQ(0, mprotect(self->map, self->pg,
+				      PROT_READ | PROT_WRITE));
+		RETRY_GOOD();
+	} else {
+		ASSERT_OK(CALL_ARG(arg));
+		CHECK_DONE(arg);
+	}
+}
+
+TEST_F(ioarg, unmapped_pointer_efault)
+{
+	EXPECT_ERRNO(EFAULT, CALL_ARG(self->map + 2 * self->pg));
+	RETRY_GOOD();
+}
+
+/* The size field is readable, the rest of the struct is not. */
+TEST_F(ioarg, struct_crosses_unmapped_efault)
+{
+	unsigned char *arg = self->map + 2 * self->pg - 8;
+
+	memcpy(arg, &self->good, 8);
+	EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+/* The struct is readable, the extra bytes a larger size claims are not. */
+TEST_F(ioarg, tail_unmapped_efault)
+{
+	unsigned char *arg = self->map + 2 * self->pg - variant->size;
+
+	memcpy(arg, &self->good, variant->size);
+	((union kt_arg *)arg)->hdr.size = variant->size + 8;
+	EXPECT_ERRNO(EFAULT, CALL_ARG(arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg, unknown_flags_einval)
+{
+	union kt_arg arg = self->good;
+
+	static const __u32 flags[] = { 1, 2, 0x80000000u, 0xffffffffu };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		arg.hdr.flags = flags[i];
+		EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	}
+	/* Flags are checked before the values of the fields ... */
+	arg.hdr.flags = 1;
+	ioarg_spoil_values(&arg, variant, self->p.lines);
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+/* ... and before the state of the line: a file without LINE_OPEN. */
+TEST_F(ioarg, flags_before_line_state_einval)
+{
+	union kt_arg arg = self->good;
+	int fd = FD();
+
+	arg.hdr.flags = 1;
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(fd, variant->cmd, &arg)));
+	close(fd);
+	RETRY_GOOD();
+}
+
+/*
+ * ioarg_reserved: the ioarg fixture, for the structs that have a reserved
+ * field only.
+ */
+FIXTURE(ioarg_reserved) {
+	FIXTURE_DATA(ioarg) io;
+};
+
+FIXTURE_VARIANT(ioarg_reserved) {
+	FIXTURE_VARIANT(ioarg) io;
+};
+
+FIXTURE_VARIANT_ADD(ioarg_reserved, line_open) { .io = { IOC_LINE_OPEN } };
+FIXTURE_VARIANT_ADD(ioarg_reserved, answer) { .io = { IOC_ANSWER } };
+FIXTURE_VARIANT_ADD(ioarg_reserved, drop) { .io = { IOC_DROP } };
+FIXTURE_VARIANT_ADD(ioarg_reserved, deallocate_call) { .io = { IOC_DEALLOCATE_CALL } };
+FIXTURE_VARIANT_ADD(ioarg_reserved, close_line_device) { .io = { IOC_CLOSE_LINE_DEVICE } };
+
+FIXTURE_SETUP(ioarg_reserved)
+{
+	ASSERT_NE(0, variant->io.reserved_off);
+	ioarg_prepare(_metadata, &self->io, &variant->io);
+}
+
+FIXTURE_TEARDOWN(ioarg_reserved)
+{
+	ioarg_release(&self->io);
+}
+
+/* A reserved field that is not zero is EINVAL. */
+static void reserved_nonzero(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(ioarg) *self,
+			     const FIXTURE_VARIANT(ioarg) *variant)
+{
+	union kt_arg arg = self->good;
+	__u32 v;
+
+	int fd;
+
+	v = 1;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	v = 0x80000000;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	v = 0xffffffff;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	/* Before the state of the line, and before the field values. */
+	v = 1;
+	memcpy(arg.raw + variant->reserved_off, &v, sizeof(v));
+	fd = FD();
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(fd, variant->cmd, &arg)));
+	close(fd);
+	ioarg_spoil_values(&arg, variant, self->p.lines);
+	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
+	RETRY_GOOD();
+}
+
+TEST_F(ioarg_reserved, reserved_nonzero_einval)
+{
+	reserved_nonzero(_metadata, &self->io, &variant->io);
+}
+
+/* Output that cannot be written back is EFAULT. */
+static void *readonly_copy(struct __test_metadata *_metadata, const void *src,
+			   size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_TRUE(p != MAP_FAILED);
+	memcpy(p, src, len);
+	ASSERT_EQ(0, mprotect(p, pg, PROT_READ));
+	return p;
+}
+
+TEST_F(call, readonly_devcaps_efault)
+{
+	struct ktapi_devcaps caps = { .size = sizeof(caps), .device_id = 0 };
+	void *ro = readonly_copy(_metadata, &caps, sizeof(caps));
+
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_DEVCAPS, ro)));
+}
+
+TEST_F(call, readonly_call_info_efault)
+{
+	struct ktapi_call_info ci;
+	void *ro;
+	__u32 h;
+
+	ASSERT_OK(kt_make_call(self->a, "999", &h, NULL));
+	memset(&ci, 0, sizeof(ci));
+	ci.size = sizeof(ci);
+	ci.handle = h;
+	ro = readonly_copy(_metadata, &ci, sizeof(ci));
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_GET_CALL_INFO, ro)));
+}
+
+/* MAKE_CALL whose result cannot be returned leaves nothing behind. */
+TEST_F(call, readonly_make_call_efault_leaves_nothing)
+{
+	struct ktapi_make_call mc = { .size = sizeof(mc), .dest_address = "999" };
+	struct ktapi_stats s0, s1;
+	bool stats = HAVE_STATS(&s0);
+	void *ro = readonly_copy(_metadata, &mc, sizeof(mc));
+
+	EXPECT_ERRNO(EFAULT, kt_err(ioctl(self->a, KTAPI_IOC_MAKE_CALL, ro)));
+	if (stats) {
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.calls, s1.calls);
+		EXPECT_EQ(s0.handles, s1.handles);
+	}
+	EXPECT_OK(kt_make_call(self->a, "999", NULL, NULL));
+}
+
+TEST_HARNESS_MAIN
