@@ -31,10 +31,10 @@ CXX=${CXX:-c++}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
 funcs=$(sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' "$TOP/userlib/libktapi.map")
-lib_major=$(sed -n 's/^VERSION_MAJOR[[:space:]]*:=[[:space:]]*//p' "$TOP/userlib/Makefile")
-lib_version=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' "$TOP/userlib/Makefile" |
-	sed "s/\$(VERSION_MAJOR)/$lib_major/")
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
+version=$VERSION
+# libktapi's version is VERSION, the soname's number its first component.
+lib_version=$VERSION
+lib_major=${VERSION%%.*}
 multiarch=$($CC -print-multiarch 2>/dev/null)
 [ -n "$multiarch" ] || multiarch=x86_64-linux-gnu
 

@@ -3,10 +3,11 @@
 #
 # Lint the man pages and check that they document what the tree has.
 #
-#   1. every man/*.[1-8]: "mandoc -T lint -W all" and "groff -ww -z -man"
+#   1. every man/*.[1-8], as "make install-man" installs it (VERSION in
+#      place of @VERSION@): "mandoc -T lint -W all" and "groff -ww -z -man"
 #      print nothing and succeed (each skipped when the tool is missing;
 #      mandoc and groff-base are Debian packages);
-#   2. the .TH version of every page is the module's MODULE_VERSION;
+#   2. the .TH version of every installed page is VERSION;
 #   3. libktapi(3) has every function of userlib/libktapi.map in NAME, in
 #      SYNOPSIS and as a description;
 #   4. ktapi(4) names every KTAPI_IOC_ command, ktapi_ struct and KTAPI_EV_
@@ -26,7 +27,20 @@ MAN=$TOP/man
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-pages=$(ls "$MAN"/*.[1-8] 2>/dev/null)
+MAKE=${MAKE:-make}
+if ! $MAKE -C "$TOP" --no-print-directory DESTDIR="$T/stage" MANDIR=/man \
+	install-man >"$T/install.log" 2>&1; then
+	fail "make install-man DESTDIR=... failed:"
+	show "$T/install.log"
+	finish
+fi
+# The installed pages, not the link pages (".so man3/libktapi.3").
+pages=
+for p in "$MAN"/*.[1-8]; do
+	[ -f "$p" ] || continue
+	n=${p##*/}
+	pages="$pages $T/stage/man/man${n##*.}/$n"
+done
 if [ -z "$pages" ]; then
 	fail "no man pages in $MAN"
 	finish
@@ -60,7 +74,7 @@ done
 
 # --- 2. version --------------------------------------------------------------
 
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
+version=$VERSION
 for p in $pages; do
 	th=$(sed -n 's/^\.TH [^ ]* [0-9] [^ ]* "\([^"]*\)".*/\1/p' "$p")
 	if [ "$th" = "ktapi $version" ]; then
