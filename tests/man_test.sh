@@ -84,8 +84,8 @@ for p in $pages; do
 	fi
 done
 
-# has PAGE DESC FIXED-STRING
-has() {
+# page_has PAGE DESC FIXED-STRING
+page_has() {
 	if grep -F -q -e "$3" "$MAN/$1"; then
 		pass "$2"
 	else
@@ -108,7 +108,7 @@ for f in $funcs; do
 	else
 		fail "libktapi.3: $f is not in SYNOPSIS"
 	fi
-	has libktapi.3 "libktapi.3: $f described" ".BR $f ()"
+	page_has libktapi.3 "libktapi.3: $f described" ".BR $f ()"
 	if grep -q -w "$f" "$TOP/userlib/libktapi.h"; then
 		pass "libktapi.3: $f is declared in libktapi.h"
 	else
@@ -118,19 +118,21 @@ done
 
 # --- 4. ktapi(4) -----------------------------------------------------------------
 
+# documents SRC SED DESC TEXT: for every name the sed script SED prints
+# from SRC, ktapi.4 has TEXT; DESC and TEXT are printf formats of the name.
+documents() {
+	for x in $(sed -n "$2" "$1"); do
+		# shellcheck disable=SC2059 # the formats are the arguments
+		page_has ktapi.4 "ktapi.4: $(printf "$3" "$x")" "$(printf "$4" "$x")"
+	done
+}
+
 uapi=$TOP/uapi/linux/ktapi.h
-for ioc in $(sed -n 's/^#define \(KTAPI_IOC_[A-Z_]*\)[[:space:]]*_IO.*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: $ioc" ".B $ioc"
-done
-for s in $(sed -n 's/^struct \(ktapi_[a-z_]*\) {.*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: struct $s" "struct $s {"
-done
-for ev in $(sed -n 's/^#define \(KTAPI_EV_[A-Z_]*\)[[:space:]].*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: $ev" ".BR $ev "
-done
-for prm in $(sed -n 's/^module_param_named(\([a-z_]*\),.*/\1/p' "$TOP/module/main.c"); do
-	has ktapi.4 "ktapi.4: module parameter $prm" ".BI $prm= N"
-done
+documents "$uapi" 's/^#define \(KTAPI_IOC_[A-Z_]*\)[[:space:]]*_IO.*/\1/p' '%s' '.B %s'
+documents "$uapi" 's/^struct \(ktapi_[a-z_]*\) {.*/\1/p' 'struct %s' 'struct %s {'
+documents "$uapi" 's/^#define \(KTAPI_EV_[A-Z_]*\)[[:space:]].*/\1/p' '%s' '.BR %s '
+documents "$TOP/module/main.c" 's/^module_param_named(\([a-z_]*\),.*/\1/p' \
+	'module parameter %s' '.BI %s= N'
 
 # --- 5. ktapictl(1) ------------------------------------------------------------
 
@@ -147,7 +149,7 @@ done
 opts=$(sed -n '/^static const struct option long_opts\[\]/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$src")
 [ -n "$opts" ] || fail "no options found in tools/ktapictl.c"
 for o in $opts; do
-	has ktapictl.1 "ktapictl.1: option --$o" "\\-\\-$o"
+	page_has ktapictl.1 "ktapictl.1: option --$o" "\\-\\-$o"
 done
 codes=$(sed -n 's/^[[:space:]]*EX_[A-Z]* = \([0-9]*\),.*/\1/p' "$src")
 exit_section=$(sed -n '/^\.SH EXIT STATUS$/,/^\.SH /p' "$MAN/ktapictl.1")

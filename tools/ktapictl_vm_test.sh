@@ -387,6 +387,7 @@ expect_rc 3 "close a missing line device" "$K" close 99
 expect_rc 3 "load a missing module file" "$K" load /nonexistent/ktapi.ko
 
 # Run a command line as uid 65534.
+# shellcheck disable=SC2317 # called through expect_rc
 as_nobody() {
 	su -s /bin/sh nobody -c "$*"
 }
