@@ -51,26 +51,14 @@ DEBUG_VM_TIMEOUT ?= 2400
 DEBUG_VM_OPTS ?= --mem 2048
 
 FINDK := $(CURDIR)/scripts/find-kernel.sh
-KBUILDMOD := $(CURDIR)/scripts/kbuild-module.sh
-TAPSUM := $(CURDIR)/scripts/tap-summary.sh
 LINTDIR := $(O)/lint
+VMCHECK := $(CURDIR)/scripts/vm-check.sh --out $(O)
+STATIC_CHECKS := $(CURDIR)/scripts/static-checks.sh --out $(LINTDIR) --ktools $(KTOOLS)
 
-# Shell: the programs a test VM gets (--bin): every program in
-# $(O)/selftests (the kselftests and run_vm_tests.sh), and libktapi's test
-# and loader.
-VM_TEST_BINS = bins=; for f in $(O)/selftests/* $(O)/userlib/libktapi_test \
-		$(O)/userlib/ktapi-modload $(O)/tools/ktapictl \
-		$(CURDIR)/tools/ktapictl_vm_test.sh; do \
-		if [ -f "$$f" ] && [ -x "$$f" ]; then bins="$$bins --bin $$f"; fi; \
-	done; \
-	for f in $(CURDIR)/udev/60-ktapi.rules $$(command -v udevadm); do \
-		bins="$$bins --bin $$f"; \
-	done
 VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
-	--module $(MODULE) $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*)) \
-	$(VM_OPTS)
+	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
 .PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
@@ -131,8 +119,7 @@ DEMO_CMD = ktapictl load && ktapi-demo && \
 
 vm-demo: all check-vm-kernel
 	$(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/demo.log \
-		--bin $(O)/userlib/ktapi-demo --bin $(O)/userlib/ktapi-modload \
-		--bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
+		--bin $(O)/userlib/ktapi-demo --bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
 
 # make bench: selftests/ktapi_bench in the stock VM, first on one vCPU
 # under -icount shift=0,sleep=off -cpu qemu64 (CLOCK_MONOTONIC counts guest
@@ -141,8 +128,8 @@ vm-demo: all check-vm-kernel
 # once).  Tables in $(O)/bench/*.txt, CSV next to them.
 BENCH_VM = $(VMRUN) --kernel $(VM_KERNEL) --kver $(KREL) --timeout 1500 \
 	--module $(MODULE) $(VM_TEST_LIBS) --smp 1 --mem 2048 \
-	--bin $(O)/selftests/ktapi_bench --bin $(O)/userlib/ktapi-modload -q
-BENCH_CMD = ktapi-modload ktapi max_handles=2000000 && ktapi_bench -c -
+	--bin $(O)/selftests/ktapi_bench --bin $(O)/tools/ktapictl -q
+BENCH_CMD = ktapictl load ktapi max_handles=2000000 && ktapi_bench -c -
 
 bench: all check-vm-kernel
 	@mkdir -p $(O)/bench; set -e; \
@@ -176,63 +163,36 @@ bench-xarray: check-vm-kernel
 	@echo "== make bench-xarray (guest instructions per operation): $(O)/bench/xa_cost.txt"
 	@cat $(O)/bench/xa_cost.txt
 
-# The static checks first (a failure does not stop the VM runs), then for
-# each kernel of KERNELS: the module built against its headers in
-# $(O)/kbuild/KREL (scripts/kbuild-module.sh; module/ is not touched),
+# The static checks and the host tests first (a failure does not stop the
+# VM runs), then scripts/vm-check.sh: for each kernel of KERNELS the module
+# built against its headers in $(O)/kbuild/KREL (module/ is not touched),
 # copied to $(O)/ko/KREL/ktapi.ko, and the tests in a VM booting that
 # kernel, log $(VMDIR)/check-SERIES.log.  Last the TAP summary of all.
 vm-check: all
 	@rc=0; start=$$(date +%s); \
-	rm -f $(LINTDIR)/lint.tap $(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log); \
+	rm -f $(LINTDIR)/lint.tap; \
 	echo "== static checks"; \
 	$(MAKE) --no-print-directory lint || rc=1; \
 	echo "== host tests (install, DKMS, man pages, ktapictl)"; \
 	$(MAKE) --no-print-directory check-host || rc=1; \
-	$(VM_TEST_BINS); \
-	for series in $(KERNELS); do \
-		echo "== Linux $$series"; \
-		k=$$($(FINDK) $$series) || { rc=1; continue; }; \
-		set -- $$k; \
-		echo "== Linux $$series: $$1, headers $$2, image $$3"; \
-		$(KBUILDMOD) $$2 $(O)/kbuild/$$1 $(O)/ko/$$1/ktapi.ko || { rc=1; continue; }; \
-		$(VMRUN) --kernel $$3 --kver $$1 --timeout $(VM_TIMEOUT) \
-			--module $(O)/ko/$$1/ktapi.ko $(VM_TEST_LIBS) $$bins $(VM_OPTS) \
-			--log $(VMDIR)/check-$$series.log -- run_vm_tests.sh || rc=1; \
-	done; \
-	echo "== TAP summary (static checks; Linux $(KERNELS))"; \
-	$(TAPSUM) $(LINTDIR)/lint.tap $(HOST_TAPS) \
-		$(foreach k,$(KERNELS),$(VMDIR)/check-$(k).log) || rc=1; \
+	$(VMCHECK) --timeout $(VM_TIMEOUT) $(addprefix --tap ,$(LINTDIR)/lint.tap $(HOST_TAPS)) \
+		$(KERNELS) -- $(VM_OPTS) || rc=1; \
 	echo "make check: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
 
 debug-kernel:
 	@$(CURDIR)/scripts/debug-kernel.sh $(DEBUG_KERNEL_DIR)
 
-# The whole suite on the debug kernel, with KTAPI_DEBUG=1 in the
-# environment of run_vm_tests.sh (longer stress and fail-nth runs), then a
-# kmemleak scan (scripts/vm-kmemleak.sh; what the kernel's own boot left
-# unreferenced is cleared before the tests): any unreferenced object, and
-# any KASAN, UBSAN, lockdep or sleep-in-atomic report fails the run.
-# Log: $(VMDIR)/check-debug.log.
+# The whole suite on the debug kernel (scripts/vm-check.sh --debug), with
+# KTAPI_DEBUG=1 in the environment of run_vm_tests.sh (longer stress and
+# fail-nth runs), then a kmemleak scan (scripts/vm-kmemleak.sh; what the
+# kernel's own boot left unreferenced is cleared before the tests): any
+# unreferenced object, and any KASAN, UBSAN, lockdep or sleep-in-atomic
+# report fails the run.  Log: $(VMDIR)/check-debug.log.
 vm-check-debug: all debug-kernel
-	@rc=0; start=$$(date +%s); \
-	rm -f $(VMDIR)/check-debug.log; \
-	krel=$$(cat $(DEBUG_KERNEL_DIR)/kernelrelease); \
-	$(VM_TEST_BINS); \
-	echo "== debug kernel $$krel ($(DEBUG_KERNEL_DIR)/bzImage)"; \
-	if $(KBUILDMOD) $(DEBUG_KERNEL_DIR)/src $(O)/kbuild/$$krel \
-		$(O)/ko/$$krel/ktapi.ko; then \
-		$(VMRUN) --kernel $(DEBUG_KERNEL_DIR)/bzImage --kver $$krel \
-			--timeout $(DEBUG_VM_TIMEOUT) $(DEBUG_VM_OPTS) \
-			--module $(O)/ko/$$krel/ktapi.ko $(VM_TEST_LIBS) $$bins \
-			--bin $(CURDIR)/scripts/vm-kmemleak.sh $(VM_OPTS) \
-			--log $(VMDIR)/check-debug.log -- \
-			'vm-kmemleak.sh baseline; KTAPI_DEBUG=1 run_vm_tests.sh; rc=$$?;' \
-			'vm-kmemleak.sh check || rc=1; exit $$rc' \
-			|| rc=1; \
-	else rc=1; fi; \
-	echo "== TAP summary (debug kernel $$krel)"; \
-	$(TAPSUM) $(VMDIR)/check-debug.log || rc=1; \
+	@start=$$(date +%s); \
+	$(VMCHECK) --debug $(DEBUG_KERNEL_DIR) --timeout $(DEBUG_VM_TIMEOUT) \
+		-- $(DEBUG_VM_OPTS) $(VM_OPTS); rc=$$?; \
 	echo "make check-debug: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
 
@@ -240,22 +200,15 @@ vm-check-debug: all debug-kernel
 # with W=1 C=2 against each kernel of KERNELS, cppcheck, the uapi header as
 # C99 and C++.  Results in $(LINTDIR)/lint.tap, logs next to it.
 lint: kernel-tools
-	@rc=0; kdirs=; \
-	for series in $(KERNELS); do \
-		k=$$($(FINDK) $$series) || { rc=1; continue; }; \
-		set -- $$k; kdirs="$$kdirs --kdir $$2"; \
-	done; \
-	$(CURDIR)/scripts/static-checks.sh --out $(LINTDIR) --ktools $(KTOOLS) \
-		$$kdirs || rc=1; \
-	exit $$rc
+	@$(STATIC_CHECKS) $(addprefix --series ,$(KERNELS))
 
-# W=1 C=2 against KDIR, in $(O)/kbuild/sparse-KREL; fails on any message.
+# One of them: W=1 C=2 against KDIR; checkpatch --strict on module/ and the
+# uapi header.  Results in $(LINTDIR)/kbuild.tap, checkpatch.tap.
 sparse: check-kdir
-	$(KBUILDMOD) --lint $(LINTDIR)/sparse-$(KREL).log $(KDIR) $(O)/kbuild/sparse-$(KREL)
+	@$(STATIC_CHECKS) --only kbuild --kdir $(KDIR)
 
 checkpatch: kernel-tools
-	$(KTOOLS)/checkpatch.pl --strict --no-tree -f \
-		$(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) uapi/linux/ktapi.h
+	@$(STATIC_CHECKS) --only checkpatch
 
 # Not "make -C KDIR M=. clean": Kbuild would delete objects everywhere
 # below the tree, $(O) included (the cached debug kernel).
@@ -275,9 +228,10 @@ distclean: clean
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  kernel-tools, module, userlib, selftests'
+	@echo '  all (default)  builds kernel-tools, module, userlib, selftests and tools'
 	@echo '  module         module/ktapi.ko against KDIR'
-	@echo '  userlib        libktapi and its tools in $$(O)/userlib'
+	@echo '  userlib        libktapi, ktapi-demo and the libktapi tests in $$(O)/userlib'
+	@echo '  tools          ktapictl in $$(O)/tools'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
@@ -294,8 +248,10 @@ help:
 	@echo '                 ($$(O)/bench/icount.txt, wall.txt and CSV)'
 	@echo '  bench-xarray   the cost of one XArray operation (tools/xa_cost), icount'
 	@echo '  debug-kernel   build the debug kernel into $$(O)/debug-kernel (cached)'
-	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR'
-	@echo '  checkpatch     checkpatch --strict on module/ and the uapi header'
+	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR (one check of lint)'
+	@echo '  checkpatch     checkpatch --strict on module/ and the uapi header (one check of lint)'
+	@echo '  check-host     the host tests: install, DKMS, man pages, modinfo, ktapictl'
+	@echo '  install, uninstall, install-dkms, uninstall-dkms   see install.mk'
 	@echo '  clean          remove build outputs (not the debug kernel)'
 	@echo '  distclean      clean, and remove the debug kernel'
 	@echo 'Variables:'

@@ -41,7 +41,9 @@
 # DESTDIR would write module index files for that kernel into the staging
 # tree, which a package must not ship.  uninstall never deletes the group.
 
-KTAPI_VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' $(CURDIR)/module/main.c)
+# The version, written once in VERSION (module/Kbuild, userlib/Makefile,
+# tools/Makefile, dkms.conf and the tests read it too).
+KTAPI_VERSION := $(shell cat $(CURDIR)/VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -59,9 +61,10 @@ DEPMOD ?= depmod
 LDCONFIG ?= ldconfig
 DKMS ?= dkms
 
-# libktapi's file names, from userlib/Makefile (which installs them).
-LIBKTAPI_MAJOR := $(shell sed -n 's/^VERSION_MAJOR[[:space:]]*:=[[:space:]]*//p' $(CURDIR)/userlib/Makefile)
-LIBKTAPI_VERSION := $(subst $$(VERSION_MAJOR),$(LIBKTAPI_MAJOR),$(shell sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' $(CURDIR)/userlib/Makefile))
+# libktapi's file names (userlib/Makefile installs them): its version is
+# VERSION, the soname's number VERSION's first component.
+LIBKTAPI_MAJOR := $(firstword $(subst ., ,$(KTAPI_VERSION)))
+LIBKTAPI_VERSION := $(KTAPI_VERSION)
 LIBKTAPI_FILES := libktapi.a libktapi.so libktapi.so.$(LIBKTAPI_MAJOR) \
 	libktapi.so.$(LIBKTAPI_VERSION) pkgconfig/libktapi.pc
 
@@ -141,12 +144,17 @@ uninstall-tools:
 
 # --- man pages ------------------------------------------------------------------
 
+# The pages' .TH says "ktapi @VERSION@": installed with VERSION in its place.
+MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4
+
 install-man:
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 		$(DESTDIR)$(MANDIR)/man4
-	$(INSTALL) -m 0644 man/ktapictl.1 $(DESTDIR)$(MANDIR)/man1/
-	$(INSTALL) -m 0644 man/libktapi.3 $(DESTDIR)$(MANDIR)/man3/
-	$(INSTALL) -m 0644 man/ktapi.4 $(DESTDIR)$(MANDIR)/man4/
+	@set -e; for p in $(MAN_PAGES); do \
+		d=$(DESTDIR)$(MANDIR)/man$${p##*.}/$${p##*/}; \
+		echo "sed 's/@VERSION@/$(KTAPI_VERSION)/' $$p > $$d"; \
+		sed 's/@VERSION@/$(KTAPI_VERSION)/g' $$p >$$d; chmod 0644 $$d; \
+	done
 	@set -e; for f in $(LIBKTAPI_FUNCS); do \
 		echo ".so man3/libktapi.3" > $(DESTDIR)$(MANDIR)/man3/$$f.3; \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man3/$$f.3; \
@@ -187,8 +195,9 @@ endif
 
 # --- DKMS -----------------------------------------------------------------------
 
-# Only what Kbuild needs: dkms.conf, Kbuild, module/, uapi/linux/ktapi.h.
-DKMS_FILES := dkms.conf Kbuild module/Kbuild \
+# Only what Kbuild needs: VERSION, dkms.conf, Kbuild, module/,
+# uapi/linux/ktapi.h.
+DKMS_FILES := VERSION dkms.conf Kbuild module/Kbuild \
 	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
 	uapi/linux/ktapi.h
 

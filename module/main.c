@@ -387,4 +387,4 @@ module_exit(ktapi_exit);
 MODULE_DESCRIPTION("TAPI 2.2 call handle model with a loopback switch");
 MODULE_AUTHOR("The ktapi developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(KTAPI_VERSION);

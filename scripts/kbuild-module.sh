@@ -3,8 +3,8 @@
 #
 # Build ktapi.ko against one kernel tree without touching module/: the
 # module is built by Kbuild (make -C KDIR M=BUILDDIR) in BUILDDIR, a tree of
-# symlinks to the sources (Kbuild, module/*.[ch], module/Kbuild, uapi/),
-# so builds for several kernels never mix their objects.
+# symlinks to the sources (VERSION, Kbuild, module/*.[ch], module/Kbuild,
+# uapi/), so builds for several kernels never mix their objects.
 #
 # Usage: scripts/kbuild-module.sh [--lint LOG] KDIR BUILDDIR [KO]
 #
@@ -48,6 +48,7 @@ mkdir -p "$bdir/module"
 bdir=$(cd "$bdir" && pwd)
 find "$bdir" "$bdir/module" -maxdepth 1 -type l -exec rm -f {} +
 ln -s "$top/Kbuild" "$bdir/Kbuild"
+ln -s "$top/VERSION" "$bdir/VERSION"
 ln -s "$top/uapi" "$bdir/uapi"
 for f in "$top"/module/Kbuild "$top"/module/*.c "$top"/module/*.h; do
 	# ktapi.mod.c is made by an in-tree build: never share it.

@@ -42,19 +42,27 @@ if ! grep -qs ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	mount -t debugfs debugfs /sys/kernel/debug
 fi
 
-[ "$mode" = baseline ] || printf 'TAP version 13\n1..1\n'
+# check: one TAP result (scripts/tap.sh, next to this script in the VM).
+if [ "$mode" = check ]; then
+	here=$(dirname "$0")
+	for tap in "$here/tap.sh" "$here/../scripts/tap.sh"; do
+		[ -f "$tap" ] && break
+	done
+	# shellcheck source=scripts/tap.sh
+	. "$tap"
+fi
 
-# fail MESSAGE: the check's "not ok", or the baseline's comment; exit 1
-fail() {
+# die MESSAGE: the check's "not ok", or the baseline's comment; exit 1
+die() {
 	if [ "$mode" = baseline ]; then
 		echo "# kmemleak: baseline: $1"
-	else
-		echo "not ok 1 - kmemleak: $1"
+		exit 1
 	fi
-	exit 1
+	fail "kmemleak: $1"
+	finish
 }
 
-[ -w "$KMEMLEAK" ] || fail "no $KMEMLEAK (CONFIG_DEBUG_KMEMLEAK, kmemleak=on)"
+[ -w "$KMEMLEAK" ] || die "no $KMEMLEAK (CONFIG_DEBUG_KMEMLEAK, kmemleak=on)"
 
 sleep 6
 level=$(cut -f 1 /proc/sys/kernel/printk)
@@ -64,7 +72,7 @@ echo scan >"$KMEMLEAK" && echo scan >"$KMEMLEAK" || rc=1
 report=$(cat "$KMEMLEAK")
 [ "$mode" = check ] || echo clear >"$KMEMLEAK" || rc=1
 echo "$level" >/proc/sys/kernel/printk
-[ "$rc" -eq 0 ] || fail "scan failed (kmemleak disabled itself? see dmesg)"
+[ "$rc" -eq 0 ] || die "scan failed (kmemleak disabled itself? see dmesg)"
 
 if [ "$mode" = baseline ]; then
 	n=$(printf '%s\n' "$report" | grep -c '^unreferenced object')
@@ -98,8 +106,8 @@ out=$(printf '%s\n' "$report" | awk '
 leaks=$(printf '%s\n' "$out" | tail -n 1)
 printf '%s\n' "$out" | sed '$d'
 if [ "$leaks" -eq 0 ]; then
-	echo "ok 1 - kmemleak: no unreferenced object"
-	exit 0
+	pass "kmemleak: no unreferenced object"
+else
+	fail "kmemleak: $leaks unreferenced object(s)"
 fi
-echo "not ok 1 - kmemleak: $leaks unreferenced object(s)"
-exit 1
+finish

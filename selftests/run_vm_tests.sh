@@ -3,7 +3,8 @@
 #
 # Run the ktapi tests inside the test VM (busybox sh, as root):
 #
-#   1. load the module with "ktapi-modload ktapi" (libkmod; on PATH);
+#   1. load the module with "ktapictl load ktapi" (libkmod; ktapictl next
+#      to this script or on PATH);
 #   2. mount debugfs if needed;
 #   3. run the suite (ktapi_dev ... ktapi_race), its 32-bit builds and, if
 #      present, libktapi_test, each printing its own TAP output as is;
@@ -17,17 +18,18 @@
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
-# skipped".  While running, each result is also echoed as a "#" comment.
+# skipped".  While running, each result is also echoed as a "#" comment
+# (scripts/tap.sh with TAP_DEFER=1, next to this script in the VM).
 #
 # Usage: run_vm_tests.sh
 # The test programs are looked up next to this script, then on PATH.
-# Environment: KTAPI_MODLOAD_ARGS  extra arguments for ktapi-modload after
-#              the module name (module parameters, e.g. "max_handles=64").
+# Environment: KTAPI_LOAD_ARGS  extra arguments for "ktapictl load ktapi"
+#              (module parameters, e.g. "max_handles=64").
 #              KTAPI_PARAMS_PASS   parameters of the second pass (default
 #              "lines=3 event_queue_len=17 max_handles=300"; empty: none).
 #              KTAPI_DEBUG=1       the debug kernel (make check-debug): the
 #              module is loaded with max_handles=16384 unless
-#              KTAPI_MODLOAD_ARGS says otherwise (the tests read the limit;
+#              KTAPI_LOAD_ARGS says otherwise (the tests read the limit;
 #              cycling through 65536 handles under KASAN takes minutes),
 #              the 32-bit programs, already run by make check, are left
 #              out, and the stress test runs 60 s.
@@ -38,46 +40,14 @@ export PATH
 
 STATS=/sys/kernel/debug/ktapi/stats
 here=$(dirname "$0")
-NL='
-'
-n=0
-npass=0
-nfail=0
-nskip=0
-results=''
-
-# result ok|fail|skip DESCRIPTION [DETAIL]
-result() {
-	n=$((n + 1))
-	case $1 in
-	ok)
-		line="ok $n - $2"
-		npass=$((npass + 1))
-		;;
-	skip)
-		line="ok $n - $2 # SKIP ${3:-}"
-		nskip=$((nskip + 1))
-		;;
-	*)
-		line="not ok $n - $2"
-		nfail=$((nfail + 1))
-		;;
-	esac
-	results="$results$line$NL"
-	if [ "$1" = fail ] && [ -n "${3:-}" ]; then
-		results="$results# $3$NL"
-	fi
-	echo "# run_vm_tests: $line"
-}
-
-finish() {
-	echo "TAP version 13"
-	echo "1..$n"
-	printf '%s' "$results"
-	echo "# run_vm_tests: $npass passed, $nfail failed, $nskip skipped"
-	[ "$nfail" -eq 0 ]
-	exit $?
-}
+# The TAP writer: next to this script in the VM (vm-run.sh --bin), else
+# in scripts/ of the source tree.
+for tap in "$here/tap.sh" "$here/../scripts/tap.sh"; do
+	[ -f "$tap" ] && break
+done
+TAP_DEFER=1
+# shellcheck source=scripts/tap.sh
+. "$tap"
 
 find_prog() {
 	if [ -x "$here/$1" ]; then
@@ -127,23 +97,27 @@ suite="ktapi_dev ktapi_call ktapi_info ktapi_close ktapi_dealloc ktapi_ioarg
 programs="$suite $(for p in $suite; do printf '%s32 ' "$p"; done)libktapi_test"
 stress32=1
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
-	KTAPI_MODLOAD_ARGS=${KTAPI_MODLOAD_ARGS-max_handles=16384}
+	KTAPI_LOAD_ARGS=${KTAPI_LOAD_ARGS-max_handles=16384}
 	programs="$suite libktapi_test"
 	stress32=0
 fi
 
-# shellcheck disable=SC2086 # KTAPI_MODLOAD_ARGS is a list of words
+ktapictl=$(find_prog ktapictl)
+# shellcheck disable=SC2086 # KTAPI_LOAD_ARGS is a list of words
 if [ -d /sys/module/ktapi ]; then
-	result skip "ktapi-modload ktapi" "ktapi was already loaded"
-elif ktapi-modload ktapi ${KTAPI_MODLOAD_ARGS:-}; then
+	skip "ktapictl load ktapi" "ktapi was already loaded"
+elif [ -z "$ktapictl" ]; then
+	fail "ktapictl load ktapi" "ktapictl not found"
+	finish
+elif "$ktapictl" load ktapi ${KTAPI_LOAD_ARGS:-}; then
 	if wait_there /dev/ktapi && [ -d /sys/module/ktapi ]; then
-		result ok "ktapi-modload ktapi"
+		pass "ktapictl load ktapi"
 	else
-		result fail "ktapi-modload ktapi" "/dev/ktapi or /sys/module/ktapi missing"
+		fail "ktapictl load ktapi" "/dev/ktapi or /sys/module/ktapi missing"
 		finish
 	fi
 else
-	result fail "ktapi-modload ktapi" "ktapi-modload exited $?"
+	fail "ktapictl load ktapi" "ktapictl exited $?"
 	finish
 fi
 for p in lines event_queue_len max_handles; do
@@ -156,9 +130,9 @@ if ! grep -qs ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	mount -t debugfs debugfs /sys/kernel/debug
 fi
 if [ -r "$STATS" ]; then
-	result ok "debugfs $STATS readable"
+	pass "debugfs $STATS readable"
 else
-	result fail "debugfs $STATS readable"
+	fail "debugfs $STATS readable"
 fi
 
 # --- 3. the test programs ----------------------------------------------------
@@ -182,9 +156,9 @@ run_test() {
 	path=$(find_prog "$prog")
 	if [ -z "$path" ]; then
 		if [ $optional = 1 ]; then
-			result skip "$desc" "not present"
+			skip "$desc" "not present"
 		else
-			result fail "$desc" "not found"
+			fail "$desc" "not found"
 		fi
 		return
 	fi
@@ -192,9 +166,9 @@ run_test() {
 	"$path" "$@" 2>&1
 	rc=$?
 	case $rc in
-	0) result ok "$desc" ;;
-	4) result skip "$desc" "the program skipped (exit status 4)" ;;
-	*) result fail "$desc" "exit status $rc" ;;
+	0) pass "$desc" ;;
+	4) skip "$desc" "the program skipped (exit status 4)" ;;
+	*) fail "$desc" "exit status $rc" ;;
 	esac
 }
 
@@ -235,28 +209,28 @@ check_unload() {
 		done
 		got=${got# }
 		if [ $bad -eq 0 ]; then
-			result ok "all files closed: $got$1"
+			pass "all files closed: $got$1"
 		else
-			result fail "all files closed$1" "stats: $got"
+			fail "all files closed$1" "stats: $got"
 		fi
 	else
-		result fail "all files closed$1" "$STATS not readable"
+		fail "all files closed$1" "$STATS not readable"
 	fi
 
 	if rmmod ktapi; then
-		result ok "rmmod ktapi$1"
+		pass "rmmod ktapi$1"
 	else
-		result fail "rmmod ktapi$1" "exit status $?"
+		fail "rmmod ktapi$1" "exit status $?"
 	fi
 	if wait_gone /sys/module/ktapi; then
-		result ok "/sys/module/ktapi gone$1"
+		pass "/sys/module/ktapi gone$1"
 	else
-		result fail "/sys/module/ktapi gone$1"
+		fail "/sys/module/ktapi gone$1"
 	fi
 	if wait_gone /dev/ktapi; then
-		result ok "/dev/ktapi gone$1"
+		pass "/dev/ktapi gone$1"
 	else
-		result fail "/dev/ktapi gone$1"
+		fail "/dev/ktapi gone$1"
 	fi
 }
 
@@ -268,7 +242,8 @@ params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300}
 if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 	sfx=" ($params)"
 	# shellcheck disable=SC2086 # params is a list of words
-	if ktapi-modload ktapi $params && wait_there /dev/ktapi; then
+	if [ -n "$ktapictl" ] && "$ktapictl" load ktapi $params &&
+		wait_there /dev/ktapi; then
 		bad=''
 		for kv in $params; do
 			want=${kv#*=}
@@ -276,16 +251,16 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 			[ "$got" = "$want" ] || bad="$bad ${kv%%=*}=$got"
 		done
 		if [ -z "$bad" ]; then
-			result ok "ktapi-modload ktapi$sfx"
+			pass "ktapictl load ktapi$sfx"
 		else
-			result fail "ktapi-modload ktapi$sfx" "parameters:$bad"
+			fail "ktapictl load ktapi$sfx" "parameters:$bad"
 		fi
 		for prog in $suite; do
 			run_test --as "$prog$sfx" "$prog"
 		done
 		check_unload "$sfx"
 	else
-		result fail "ktapi-modload ktapi$sfx"
+		fail "ktapictl load ktapi$sfx"
 	fi
 fi
 

@@ -8,10 +8,11 @@
 # (--installtree), and the module signing key dkms may generate
 # (mok_signing_key, mok_certificate).  depmod never runs (--no-depmod).
 #
-#   1. dkms.conf: PACKAGE_VERSION is MODULE_VERSION of module/main.c, the
-#      name, module location and AUTOINSTALL are right;
-#   2. "make install-dkms DESTDIR=D" installs exactly dkms.conf, Kbuild,
-#      module/Kbuild, module/*.[ch] and uapi/linux/ktapi.h;
+#   1. dkms.conf, read as dkms reads it (sourced by bash), in the tree and
+#      as installed: PACKAGE_VERSION is the VERSION file's, the name, module
+#      location and AUTOINSTALL are right;
+#   2. "make install-dkms DESTDIR=D" installs exactly VERSION, dkms.conf,
+#      Kbuild, module/Kbuild, module/*.[ch] and uapi/linux/ktapi.h;
 #   3. dkms add -m ktapi -v VERSION;
 #   4. for each kernel: dkms build -k KREL; the built module's vermagic is
 #      KREL and its version VERSION; as root also dkms install (into the
@@ -39,13 +40,12 @@ if ! command -v dkms >/dev/null 2>&1; then
 	finish
 fi
 
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
-# dkms.conf is a shell fragment; read it without running it.
+version=$VERSION
+# conf FILE VAR: VAR of dkms.conf FILE.  dkms.conf is a shell fragment
+# that dkms sources with bash (it reads VERSION next to itself).
 conf() {
-	sed -n "s/^$1=\"\\(.*\\)\"\$/\\1/p" "$TOP/dkms.conf"
+	bash -c '. "$1" && eval "printf %s \"\${$2}\""' conf "$1" "$2"
 }
-
-# --- 1. dkms.conf ------------------------------------------------------------
 
 # is DESC GOT WANT
 is() {
@@ -56,12 +56,15 @@ is() {
 	fi
 }
 
-is "dkms.conf: PACKAGE_NAME" "$(conf PACKAGE_NAME)" ktapi
-is "dkms.conf: PACKAGE_VERSION (= MODULE_VERSION)" "$(conf PACKAGE_VERSION)" "$version"
-is "dkms.conf: BUILT_MODULE_NAME[0]" "$(conf 'BUILT_MODULE_NAME\[0\]')" ktapi
-is "dkms.conf: BUILT_MODULE_LOCATION[0]" "$(conf 'BUILT_MODULE_LOCATION\[0\]')" module/
-is "dkms.conf: DEST_MODULE_LOCATION[0]" "$(conf 'DEST_MODULE_LOCATION\[0\]')" /updates
-is "dkms.conf: AUTOINSTALL" "$(conf AUTOINSTALL)" yes
+# --- 1. dkms.conf ------------------------------------------------------------
+
+C=$TOP/dkms.conf
+is "dkms.conf: PACKAGE_NAME" "$(conf "$C" PACKAGE_NAME)" ktapi
+is "dkms.conf: PACKAGE_VERSION (= VERSION)" "$(conf "$C" PACKAGE_VERSION)" "$version"
+is "dkms.conf: BUILT_MODULE_NAME[0]" "$(conf "$C" 'BUILT_MODULE_NAME[0]')" ktapi
+is "dkms.conf: BUILT_MODULE_LOCATION[0]" "$(conf "$C" 'BUILT_MODULE_LOCATION[0]')" module/
+is "dkms.conf: DEST_MODULE_LOCATION[0]" "$(conf "$C" 'DEST_MODULE_LOCATION[0]')" /updates
+is "dkms.conf: AUTOINSTALL" "$(conf "$C" AUTOINSTALL)" yes
 
 # --- 2. make install-dkms ------------------------------------------------------
 
@@ -76,7 +79,7 @@ else
 fi
 (
 	cd "$TOP" || exit 1
-	for f in dkms.conf Kbuild module/Kbuild module/*.c module/*.h uapi/linux/ktapi.h; do
+	for f in VERSION dkms.conf Kbuild module/Kbuild module/*.c module/*.h uapi/linux/ktapi.h; do
 		case $f in
 		*.mod.c) ;;	# Kbuild output
 		*) echo "$f" ;;
@@ -90,6 +93,8 @@ else
 	fail "install-dkms: files differ (- expected, + installed):"
 	diff "$T/want" "$T/got" | grep '^[<>]' | sed 's/^</#   -/; s/^>/#   +/'
 fi
+is "installed dkms.conf: PACKAGE_VERSION (= VERSION)" \
+	"$(conf "$S$src/dkms.conf" PACKAGE_VERSION)" "$version"
 
 # --- 3. dkms add -----------------------------------------------------------------
 

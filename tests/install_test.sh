@@ -31,10 +31,10 @@ CXX=${CXX:-c++}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
 funcs=$(sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' "$TOP/userlib/libktapi.map")
-lib_major=$(sed -n 's/^VERSION_MAJOR[[:space:]]*:=[[:space:]]*//p' "$TOP/userlib/Makefile")
-lib_version=$(sed -n 's/^VERSION[[:space:]]*:=[[:space:]]*//p' "$TOP/userlib/Makefile" |
-	sed "s/\$(VERSION_MAJOR)/$lib_major/")
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
+version=$VERSION
+# libktapi's version is VERSION, the soname's number its first component.
+lib_version=$VERSION
+lib_major=${VERSION%%.*}
 multiarch=$($CC -print-multiarch 2>/dev/null)
 [ -n "$multiarch" ] || multiarch=x86_64-linux-gnu
 
@@ -73,6 +73,18 @@ EOF
 # files ROOT: every file and symlink under ROOT, relative, sorted.
 files() {
 	(cd "$1" && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort)
+}
+
+# runs DESC CMD...: CMD (the example) prints exactly the expected output.
+runs() {
+	_d=$1
+	shift
+	if "$@" >"$T/$r.out" 2>&1 && cmp -s "$T/$r.out" "$T/expected-output"; then
+		pass "$_d"
+	else
+		fail "$_d: output:"
+		show "$T/$r.out"
+	fi
 }
 
 # run_round NAME PREFIX LIBDIR MANDIR UDEVRULESDIR SYSUSERSDIR [MAKE-VARS...]
@@ -229,25 +241,16 @@ run_round() {
 	# Shared.
 	exe=$T/$r.example
 	# shellcheck disable=SC2086
-	if $CC -std=c99 -Wall -Wextra -Werror -pedantic $cflags -o "$exe" \
-		"$T/example.c" $libs >"$T/$r.cc" 2>&1; then
-		pass "$r: example links against libktapi.so through pkg-config"
-	else
-		fail "$r: shared link failed:"
-		show "$T/$r.cc"
-	fi
+	check "$r: example links against libktapi.so through pkg-config" \
+		$CC -std=c99 -Wall -Wextra -Werror -pedantic $cflags -o "$exe" \
+		"$T/example.c" $libs
 	if readelf -dW "$exe" 2>/dev/null | grep -q "(NEEDED).*\[libktapi.so.$lib_major\]"; then
 		pass "$r: example NEEDs libktapi.so.$lib_major"
 	else
 		fail "$r: example does not NEED libktapi.so.$lib_major"
 	fi
-	if LD_LIBRARY_PATH=$L "$exe" >"$T/$r.out" 2>&1 &&
-		cmp -s "$T/$r.out" "$T/expected-output"; then
-		pass "$r: example runs with the installed libktapi.so"
-	else
-		fail "$r: example output:"
-		show "$T/$r.out"
-	fi
+	runs "$r: example runs with the installed libktapi.so" \
+		env LD_LIBRARY_PATH="$L" "$exe"
 
 	# Static: libktapi.a, and libkmod from Requires.private.  Debian
 	# ships no libkmod.a, so libkmod is linked shared; the private
@@ -268,13 +271,9 @@ run_round() {
 		slibs_a="$slibs_a $w"
 	done
 	# shellcheck disable=SC2086
-	if $CC -std=c99 -Wall -Wextra -Werror $cflags -o "$sexe" "$T/example.c" \
-		$slibs_a >"$T/$r.cc" 2>&1; then
-		pass "$r: example links against libktapi.a with pkg-config --static"
-	else
-		fail "$r: static link failed ($slibs_a):"
-		show "$T/$r.cc"
-	fi
+	check "$r: example links against libktapi.a with pkg-config --static" \
+		$CC -std=c99 -Wall -Wextra -Werror $cflags -o "$sexe" "$T/example.c" \
+		$slibs_a
 	if readelf -dW "$sexe" 2>/dev/null | grep -q 'libktapi'; then
 		fail "$r: the static example still NEEDs libktapi"
 	elif readelf -dW "$sexe" 2>/dev/null | grep -q '(NEEDED).*\[libkmod'; then
@@ -282,12 +281,7 @@ run_round() {
 	else
 		fail "$r: the static example does not NEED libkmod"
 	fi
-	if "$sexe" >"$T/$r.out" 2>&1 && cmp -s "$T/$r.out" "$T/expected-output"; then
-		pass "$r: static example runs"
-	else
-		fail "$r: static example output:"
-		show "$T/$r.out"
-	fi
+	runs "$r: static example runs" "$sexe"
 	# Without --static, libkmod is missing: Requires.private matters.
 	libs_a=$(printf '%s\n' "$libs" | sed 's/\(^\| \)-lktapi\( \|$\)/\1-l:libktapi.a\2/')
 	# shellcheck disable=SC2086

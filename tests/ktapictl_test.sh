@@ -25,18 +25,9 @@ fi
 
 # rc WANT DESC ARGS...: run ktapictl, stdout to $T/out, stderr to $T/err.
 rc() {
-	want=$1
-	desc=$2
+	_want=$1 _desc=$2
 	shift 2
-	"$K" "$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass "$desc (exit $got)"
-	else
-		fail "$desc: exit $got, want $want" "ktapictl $*"
-		show "$T/out"
-		show "$T/err"
-	fi
+	expect_rc "$_want" "$_desc" "$K" "$@"
 }
 
 # same FILE DESC EXPECTED: FILE holds exactly EXPECTED (plus a newline).
@@ -50,28 +41,18 @@ same() {
 	fi
 }
 
-# grep_out FILE DESC REGEX
-grep_out() {
-	if grep -E -q -e "$3" "$1"; then
-		pass "$2"
-	else
-		fail "$2: no /$3/ in:"
-		show "$1"
-	fi
-}
-
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
+version=$VERSION
 
 rc 0 "--help" --help
-grep_out "$T/out" "--help: usage line" '^Usage: ktapictl \[OPTION\]\.\.\. COMMAND \[ARG\]\.\.\.$'
+has "$T/out" "--help: usage line" '^Usage: ktapictl \[OPTION\]\.\.\. COMMAND \[ARG\]\.\.\.$'
 for c in devices monitor call answer close stats load unload; do
-	grep_out "$T/out" "--help: command $c" "^  $c( |\$)"
+	has "$T/out" "--help: command $c" "^  $c( |\$)"
 done
 for o in json count timeout hold help version; do
-	grep_out "$T/out" "--help: option --$o" "--$o"
+	has "$T/out" "--help: option --$o" "--$o"
 done
 for s in 0 1 2 3 4; do
-	grep_out "$T/out" "--help: exit status $s" "^  $s  "
+	has "$T/out" "--help: exit status $s" "^  $s  "
 done
 rc 0 "-h" -h
 rc 0 "monitor --help" monitor --help
@@ -85,7 +66,7 @@ if [ -s "$T/out" ]; then
 else
 	pass "usage error: nothing on stdout"
 fi
-grep_out "$T/err" "usage error: hint on stderr" "^Try 'ktapictl --help' for more information\\.\$"
+has "$T/err" "usage error: hint on stderr" "^Try 'ktapictl --help' for more information\\.\$"
 rc 2 "unknown command" dial 0
 rc 2 "unknown long option" --nope devices
 rc 2 "unknown short option" -Z devices
@@ -118,14 +99,14 @@ if [ -e /dev/ktapi ]; then
 	skip "devices without /dev/ktapi" "/dev/ktapi exists on this host"
 else
 	rc 3 "devices without /dev/ktapi" devices
-	grep_out "$T/err" "devices: says the module is not loaded" 'is the ktapi module loaded\?'
+	has "$T/err" "devices: says the module is not loaded" 'is the ktapi module loaded\?'
 	rc 3 "monitor without /dev/ktapi" monitor 0 --timeout 1
 	rc 3 "call without /dev/ktapi" call 0 1001
 	rc 3 "answer without /dev/ktapi" answer 1 --timeout 1
 	rc 3 "close without /dev/ktapi" close 0
 fi
 rc 3 "load a module file that does not exist" load "$T/no-such-dir/ktapi.ko"
-grep_out "$T/err" "load: names the file" "cannot load $T/no-such-dir/ktapi.ko"
+has "$T/err" "load: names the file" "cannot load $T/no-such-dir/ktapi.ko"
 
 # --- stats on a fake debugfs ---------------------------------------------------
 
@@ -150,7 +131,7 @@ rc 0 "stats -j after the command" stats -j
 rc 1 "stats: an empty file is a failure" stats
 rm -f "$T/debugfs/ktapi/stats"
 rc 3 "stats: no ktapi in debugfs" stats
-grep_out "$T/err" "stats: says the module is not loaded" 'is the ktapi module loaded\?'
+has "$T/err" "stats: says the module is not loaded" 'is the ktapi module loaded\?'
 unset KTAPI_DEBUGFS
 
 finish

@@ -3,10 +3,11 @@
 #
 # Lint the man pages and check that they document what the tree has.
 #
-#   1. every man/*.[1-8]: "mandoc -T lint -W all" and "groff -ww -z -man"
+#   1. every man/*.[1-8], as "make install-man" installs it (VERSION in
+#      place of @VERSION@): "mandoc -T lint -W all" and "groff -ww -z -man"
 #      print nothing and succeed (each skipped when the tool is missing;
 #      mandoc and groff-base are Debian packages);
-#   2. the .TH version of every page is the module's MODULE_VERSION;
+#   2. the .TH version of every installed page is VERSION;
 #   3. libktapi(3) has every function of userlib/libktapi.map in NAME, in
 #      SYNOPSIS and as a description;
 #   4. ktapi(4) names every KTAPI_IOC_ command, ktapi_ struct and KTAPI_EV_
@@ -26,7 +27,20 @@ MAN=$TOP/man
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-pages=$(ls "$MAN"/*.[1-8] 2>/dev/null)
+MAKE=${MAKE:-make}
+if ! $MAKE -C "$TOP" --no-print-directory DESTDIR="$T/stage" MANDIR=/man \
+	install-man >"$T/install.log" 2>&1; then
+	fail "make install-man DESTDIR=... failed:"
+	show "$T/install.log"
+	finish
+fi
+# The installed pages, not the link pages (".so man3/libktapi.3").
+pages=
+for p in "$MAN"/*.[1-8]; do
+	[ -f "$p" ] || continue
+	n=${p##*/}
+	pages="$pages $T/stage/man/man${n##*.}/$n"
+done
 if [ -z "$pages" ]; then
 	fail "no man pages in $MAN"
 	finish
@@ -60,7 +74,7 @@ done
 
 # --- 2. version --------------------------------------------------------------
 
-version=$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$TOP/module/main.c")
+version=$VERSION
 for p in $pages; do
 	th=$(sed -n 's/^\.TH [^ ]* [0-9] [^ ]* "\([^"]*\)".*/\1/p' "$p")
 	if [ "$th" = "ktapi $version" ]; then
@@ -70,8 +84,8 @@ for p in $pages; do
 	fi
 done
 
-# has PAGE DESC FIXED-STRING
-has() {
+# page_has PAGE DESC FIXED-STRING
+page_has() {
 	if grep -F -q -e "$3" "$MAN/$1"; then
 		pass "$2"
 	else
@@ -94,7 +108,7 @@ for f in $funcs; do
 	else
 		fail "libktapi.3: $f is not in SYNOPSIS"
 	fi
-	has libktapi.3 "libktapi.3: $f described" ".BR $f ()"
+	page_has libktapi.3 "libktapi.3: $f described" ".BR $f ()"
 	if grep -q -w "$f" "$TOP/userlib/libktapi.h"; then
 		pass "libktapi.3: $f is declared in libktapi.h"
 	else
@@ -104,19 +118,21 @@ done
 
 # --- 4. ktapi(4) -----------------------------------------------------------------
 
+# documents SRC SED DESC TEXT: for every name the sed script SED prints
+# from SRC, ktapi.4 has TEXT; DESC and TEXT are printf formats of the name.
+documents() {
+	for x in $(sed -n "$2" "$1"); do
+		# shellcheck disable=SC2059 # the formats are the arguments
+		page_has ktapi.4 "ktapi.4: $(printf "$3" "$x")" "$(printf "$4" "$x")"
+	done
+}
+
 uapi=$TOP/uapi/linux/ktapi.h
-for ioc in $(sed -n 's/^#define \(KTAPI_IOC_[A-Z_]*\)[[:space:]]*_IO.*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: $ioc" ".B $ioc"
-done
-for s in $(sed -n 's/^struct \(ktapi_[a-z_]*\) {.*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: struct $s" "struct $s {"
-done
-for ev in $(sed -n 's/^#define \(KTAPI_EV_[A-Z_]*\)[[:space:]].*/\1/p' "$uapi"); do
-	has ktapi.4 "ktapi.4: $ev" ".BR $ev "
-done
-for prm in $(sed -n 's/^module_param_named(\([a-z_]*\),.*/\1/p' "$TOP/module/main.c"); do
-	has ktapi.4 "ktapi.4: module parameter $prm" ".BI $prm= N"
-done
+documents "$uapi" 's/^#define \(KTAPI_IOC_[A-Z_]*\)[[:space:]]*_IO.*/\1/p' '%s' '.B %s'
+documents "$uapi" 's/^struct \(ktapi_[a-z_]*\) {.*/\1/p' 'struct %s' 'struct %s {'
+documents "$uapi" 's/^#define \(KTAPI_EV_[A-Z_]*\)[[:space:]].*/\1/p' '%s' '.BR %s '
+documents "$TOP/module/main.c" 's/^module_param_named(\([a-z_]*\),.*/\1/p' \
+	'module parameter %s' '.BI %s= N'
 
 # --- 5. ktapictl(1) ------------------------------------------------------------
 
@@ -133,7 +149,7 @@ done
 opts=$(sed -n '/^static const struct option long_opts\[\]/,/^};/s/^[[:space:]]*{ "\([a-z-]*\)",.*/\1/p' "$src")
 [ -n "$opts" ] || fail "no options found in tools/ktapictl.c"
 for o in $opts; do
-	has ktapictl.1 "ktapictl.1: option --$o" "\\-\\-$o"
+	page_has ktapictl.1 "ktapictl.1: option --$o" "\\-\\-$o"
 done
 codes=$(sed -n 's/^[[:space:]]*EX_[A-Z]* = \([0-9]*\),.*/\1/p' "$src")
 exit_section=$(sed -n '/^\.SH EXIT STATUS$/,/^\.SH /p' "$MAN/ktapictl.1")

@@ -3,7 +3,7 @@
 #
 # Test ktapictl inside the test VM (busybox sh, as root, nothing else
 # using ktapi).  Prints TAP ("ok N - ...", "not ok N - ...", diagnostics as
-# "# ..."), the plan last.
+# "# ..."), the plan last (scripts/tap.sh, next to this script in the VM).
 #
 #   1. "ktapictl load" loads the module (libkmod, by name), twice;
 #   2. "devices" and "stats", as text and as JSON Lines;
@@ -29,69 +29,26 @@ PATH=$PATH:/sbin:/usr/sbin
 export PATH
 
 here=$(dirname "$0")
+# The TAP writer (pass, fail, skip, expect_rc, has, show, finish): next to
+# this script in the VM (vm-run.sh --bin), else in scripts/ of the tree.
+for tap in "$here/tap.sh" "$here/../scripts/tap.sh"; do
+	[ -f "$tap" ] && break
+done
+# shellcheck source=scripts/tap.sh
+. "$tap"
+
 if [ -x "$here/ktapictl" ]; then
 	K=$here/ktapictl
 else
 	K=$(command -v ktapictl) || {
-		echo "not ok 1 - ktapictl not found"
-		echo "1..1"
-		exit 1
+		fail "ktapictl not found"
+		finish
 	}
 fi
 MODULE=${KTAPI_MODULE:-ktapi}
 T=$(mktemp -d /tmp/ktapictl-test.XXXXXX) || exit 1
-n=0
-nfail=0
 
-echo "TAP version 13"
 echo "# ktapictl_vm_test: $K ($("$K" --version))"
-
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-fail() {
-	n=$((n + 1))
-	nfail=$((nfail + 1))
-	echo "not ok $n - $1"
-	shift
-	for d in "$@"; do
-		echo "# $d"
-	done
-}
-
-# Show a file as TAP diagnostics.
-show() { # FILE
-	[ -f "$1" ] && sed 's/^/#   /' "$1"
-}
-
-# expect_rc WANT DESC CMD...: run CMD (stdout to $T/out, stderr to $T/err)
-# and check its exit status.
-expect_rc() {
-	want=$1
-	desc=$2
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass "$desc (exit $got)"
-	else
-		fail "$desc: exit $got, want $want" "command: $*"
-		show "$T/out"
-		show "$T/err"
-	fi
-}
-
-# has FILE DESC REGEX: FILE has a line matching the extended REGEX.
-has() {
-	if grep -E -q -e "$3" "$1"; then
-		pass "$2"
-	else
-		fail "$2: no line matches /$3/ in ${1##*/}:"
-		show "$1"
-	fi
-}
 
 # lines FILE DESC COUNT: FILE has exactly COUNT lines.
 lines() {
@@ -430,6 +387,7 @@ expect_rc 3 "close a missing line device" "$K" close 99
 expect_rc 3 "load a missing module file" "$K" load /nonexistent/ktapi.ko
 
 # Run a command line as uid 65534.
+# shellcheck disable=SC2317 # called through expect_rc
 as_nobody() {
 	su -s /bin/sh nobody -c "$*"
 }
@@ -492,14 +450,10 @@ if command -v udevadm >/dev/null 2>&1 && [ -f "$here/60-ktapi.rules" ]; then
 	expect_rc 4 "udev: a member of group ktapi still may not close a line device" \
 		su -s /bin/sh tapi -c "$K close 0"
 else
-	skip_reason="no udevadm or $here/60-ktapi.rules"
-	n=$((n + 1))
-	echo "ok $n - udev rule # SKIP $skip_reason"
+	skip "udev rule" "no udevadm or $here/60-ktapi.rules"
 fi
 
 expect_rc 0 "unload again" "$K" unload
 
 rm -rf "$T"
-echo "1..$n"
-echo "# ktapictl_vm_test: $((n - nfail)) passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

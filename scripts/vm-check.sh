@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VM runs of "make check" and "make check-debug", and their TAP summary.
+#
+#   scripts/vm-check.sh --out O [--timeout S] [--tap FILE]... SERIES... [-- VM-OPTS]
+#       for each kernel series (e.g. 6.1 6.12): the newest installed Debian
+#       kernel of it with image and headers (scripts/find-kernel.sh), the
+#       module built against its headers in O/kbuild/KREL
+#       (scripts/kbuild-module.sh; module/ is not touched) and copied to
+#       O/ko/KREL/ktapi.ko, then run_vm_tests.sh in a VM booting that kernel,
+#       log O/vm/check-SERIES.log;
+#   scripts/vm-check.sh --out O --debug DIR [--timeout S] [-- VM-OPTS]
+#       the same on the debug kernel of scripts/debug-kernel.sh in DIR, with
+#       KTAPI_DEBUG=1 and a kmemleak scan before and after the tests
+#       (scripts/vm-kmemleak.sh), log O/vm/check-debug.log.
+#
+# Then scripts/tap-summary.sh over the --tap FILEs (the static checks, the
+# host tests) and the logs; its last line is "N passed, N failed".
+#
+#   O        the build directory: O/selftests, O/userlib and O/tools hold
+#            the programs the VM gets (vm-run.sh --bin), O/userlib the
+#            library (--lib)
+#   S        vm-run.sh --timeout (default 600)
+#   VM-OPTS  more options for scripts/vm-run.sh (e.g. --mem 2048)
+#
+# Exit status: 0 when every run and the summary passed, 1 otherwise.
+
+set -u
+
+usage() {
+	echo "usage: $0 --out O [--timeout S] [--tap FILE]... [--debug DIR] [SERIES...] [-- VM-OPTS]" >&2
+	exit 2
+}
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+s=$top/scripts
+out='' timeout=600 taps='' debug='' series=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--tap) taps="$taps $2"; shift ;;
+	--debug) debug=$2; shift ;;
+	--) shift; break ;;
+	-*) usage ;;
+	*) series="$series $1" ;;
+	esac
+	shift || usage
+done
+[ -n "$out" ] || usage
+[ -n "$debug" ] || [ -n "$series" ] || usage
+vmdir=$out/vm
+
+# What the VM gets: every program of O/selftests (the kselftests and
+# run_vm_tests.sh), libktapi's test, ktapictl and its VM test, the TAP
+# writer, the udev rule and udevadm; the library.
+bins=
+for f in "$out"/selftests/* "$out/userlib/libktapi_test" "$out/tools/ktapictl" \
+	"$top/tools/ktapictl_vm_test.sh"; do
+	if [ -f "$f" ] && [ -x "$f" ]; then bins="$bins --bin $f"; fi
+done
+for f in "$s/tap.sh" "$top/udev/60-ktapi.rules" $(command -v udevadm); do
+	bins="$bins --bin $f"
+done
+for f in "$out"/userlib/libktapi.so*; do
+	[ -e "$f" ] && bins="$bins --lib $f"
+done
+
+# vm KREL KO LOG VM-RUN-ARGS... -- COMMAND: one VM run of the tests.
+vm() {
+	krel=$1 ko=$2 log=$3
+	shift 3
+	# shellcheck disable=SC2086 # bins is a list of options
+	"$s/vm-run.sh" --kver "$krel" --timeout "$timeout" --module "$ko" \
+		$bins --log "$log" "$@"
+}
+
+rc=0
+if [ -n "$debug" ]; then
+	rm -f "$vmdir/check-debug.log"
+	krel=$(cat "$debug/kernelrelease") || exit 1
+	echo "== debug kernel $krel ($debug/bzImage)"
+	ko=$out/ko/$krel/ktapi.ko
+	if "$s/kbuild-module.sh" "$debug/src" "$out/kbuild/$krel" "$ko"; then
+		# shellcheck disable=SC2016 # expanded in the VM
+		vm "$krel" "$ko" "$vmdir/check-debug.log" --kernel "$debug/bzImage" \
+			--bin "$s/vm-kmemleak.sh" "$@" -- \
+			'vm-kmemleak.sh baseline; KTAPI_DEBUG=1 run_vm_tests.sh; rc=$?;' \
+			'vm-kmemleak.sh check || rc=1; exit $rc' || rc=1
+	else
+		rc=1
+	fi
+	echo "== TAP summary (debug kernel $krel)"
+	# shellcheck disable=SC2086 # taps is a list of files
+	"$s/tap-summary.sh" $taps "$vmdir/check-debug.log" || rc=1
+	exit $rc
+fi
+
+logs=
+for k in $series; do
+	rm -f "$vmdir/check-$k.log"
+	logs="$logs $vmdir/check-$k.log"
+done
+for k in $series; do
+	echo "== Linux $k"
+	found=$("$s/find-kernel.sh" "$k") || { rc=1; continue; }
+	# shellcheck disable=SC2086 # KREL KDIR IMAGE
+	set -- $found "$@"
+	krel=$1 kdir=$2 image=$3
+	shift 3
+	echo "== Linux $k: $krel, headers $kdir, image $image"
+	ko=$out/ko/$krel/ktapi.ko
+	"$s/kbuild-module.sh" "$kdir" "$out/kbuild/$krel" "$ko" || { rc=1; continue; }
+	vm "$krel" "$ko" "$vmdir/check-$k.log" --kernel "$image" "$@" \
+		-- run_vm_tests.sh || rc=1
+done
+echo "== TAP summary (static checks; Linux$series)"
+# shellcheck disable=SC2086 # lists of files
+"$s/tap-summary.sh" $taps $logs || rc=1
+exit $rc
