@@ -90,10 +90,10 @@ stat_value() {
 
 # --- 1. load ----------------------------------------------------------------
 
-# The suite, one program per area (selftests/Makefile's SUITE), each also
-# built as NAME32.
-suite="ktapi_dev ktapi_call ktapi_info ktapi_close ktapi_dealloc ktapi_ioarg
-	ktapi_events ktapi_stats ktapi_limits ktapi_race"
+# The suite, one program per area, each also built as NAME32: the list is
+# selftests/Makefile's SUITE, written in when the Makefile copies this
+# script to the build directory.
+suite="@SUITE@"
 programs="$suite $(for p in $suite; do printf '%s32 ' "$p"; done)libktapi_test"
 stress32=1
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
