@@ -54,43 +54,39 @@ TEST_F(call, make_call_callee_owner_sequence)
 TEST_F(call, make_call_callee_monitor_sequence)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m1 = LINE(1, P_MON);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	EXPECT_NE(0, ev.handle);
-	EXPECT_CS(m1, ev.handle, pr.cb, S_OFFERING, 0, P_MON);
-	EXPECT_NO_EV(m1);
-	GET_INFO(m1, ev.handle, &ci);
+	CALL_AB_WATCHED(&pr, &w, WATCH_B);
+	EXPECT_NE(0, w.hm1);
+	EXPECT_CS(w.m1, w.hm1, pr.cb, S_OFFERING, 0, P_MON);
+	EXPECT_NO_EV(w.m1);
+	GET_INFO(w.m1, w.hm1, &ci);
 	EXPECT_EQ(P_MON, ci.privilege);
 	EXPECT_EQ(pr.cb, ci.call_id);
 	EXPECT_EQ(1, ci.num_owners);
 	EXPECT_EQ(1, ci.num_monitors);
-	close(m1);
+	close(w.m1);
 }
 
 /* A MONITOR file on the caller's device sees the outbound leg. */
 TEST_F(call, make_call_caller_monitor_sequence)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE(0, P_MON);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	EXPECT_CS(m0, ev.handle, pr.ca, S_DIALING, 0, P_MON);
-	EXPECT_CS(m0, ev.handle, pr.ca, S_RINGBACK, 0, P_MON);
-	EXPECT_NO_EV(m0);
-	GET_INFO(m0, ev.handle, &ci);
+	CALL_AB_WATCHED(&pr, &w, WATCH_A);
+	EXPECT_CS(w.m0, w.hm0, pr.ca, S_DIALING, 0, P_MON);
+	EXPECT_CS(w.m0, w.hm0, pr.ca, S_RINGBACK, 0, P_MON);
+	EXPECT_NO_EV(w.m0);
+	GET_INFO(w.m0, w.hm0, &ci);
 	EXPECT_EQ(P_MON, ci.privilege);
 	EXPECT_EQ(pr.ca, ci.call_id);
 	EXPECT_EQ(KTAPI_CALLORIGIN_OUTBOUND, ci.origin);
 	EXPECT_EQ(1, ci.num_owners);
 	EXPECT_EQ(1, ci.num_monitors);
-	close(m0);
+	close(w.m0);
 }
 
 /* Caller-side monitors get the outbound leg whatever becomes of it. */
@@ -116,8 +112,7 @@ TEST_F(call, make_call_owner_not_chosen_gets_nothing)
 	int b2 = LINE(1, P_OWN);
 
 	CALL_AB(&pr);
-	EXPECT_NO_EV(b2);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(b2, self->b);
 	GET_INFO(self->b, pr.hb, &ci);
 	EXPECT_EQ(1, ci.num_owners);
 	EXPECT_EQ(0, ci.num_monitors);
@@ -222,9 +217,7 @@ TEST_F(call, make_call_handle_counts)
 	hm1 = ev.handle;
 	EXPECT_NEW(&ev, c1, pr.cb, S_OFFERING, P_MON);
 	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	EXPECT_NO_EV(b2);
-	EXPECT_NO_EV(n1);
-	EXPECT_NO_EV(o0);
+	EXPECT_NO_EV(b2, n1, o0);
 
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(1, ci.num_owners);
@@ -256,17 +249,30 @@ TEST_F(call, make_call_none_line_gets_nothing)
 	close(n1);
 }
 
+/*
+ * A line of device 0 opened with @priv calls b: it gets the caller's leg
+ * with an OWNER handle, and no other event.  The line, for more checks.
+ */
+static int call_from_line(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(call) *self, __u32 priv,
+			  struct pair *pr, struct ktapi_call_info *ci)
+{
+	int fd = LINE(0, priv);
+
+	__call_ab(_metadata, fd, self->b, self->addr_b, pr);
+	EXPECT_NO_EV(fd);
+	GET_INFO(fd, pr->ha, ci);
+	EXPECT_EQ(P_OWN, ci->privilege);
+	return fd;
+}
+
 /* MAKE_CALL works on a NONE line: privileges govern incoming calls only. */
 TEST_F(call, make_call_from_none_line)
 {
 	struct pair pr;
 	struct ktapi_call_info ci;
-	int n0 = LINE(0, P_NONE);
+	int n0 = call_from_line(_metadata, self, P_NONE, &pr, &ci);
 
-	__call_ab(_metadata, n0, self->b, self->addr_b, &pr);
-	EXPECT_NO_EV(n0);
-	GET_INFO(n0, pr.ha, &ci);
-	EXPECT_EQ(P_OWN, ci.privilege);
 	EXPECT_EQ(KTAPI_CALLORIGIN_OUTBOUND, ci.origin);
 	EXPECT_EQ(0, ci.device_id);
 	EXPECT_STREQ(self->addr_a, ci.caller_address);
@@ -280,12 +286,8 @@ TEST_F(call, make_call_from_monitor_line)
 {
 	struct pair pr;
 	struct ktapi_call_info ci;
-	int m0 = LINE(0, P_MON);
+	int m0 = call_from_line(_metadata, self, P_MON, &pr, &ci);
 
-	__call_ab(_metadata, m0, self->b, self->addr_b, &pr);
-	EXPECT_NO_EV(m0);
-	GET_INFO(m0, pr.ha, &ci);
-	EXPECT_EQ(P_OWN, ci.privilege);
 	EXPECT_EQ(1, ci.num_owners);
 	EXPECT_EQ(0, ci.num_monitors);
 	close(m0);
@@ -304,23 +306,16 @@ TEST_F(call, make_call_unowned_device_unavail)
 	m1 = LINE(1, P_MON);
 	n1 = LINE(1, P_NONE);
 	stats = HAVE_STATS(&s0);
-	ASSERT_OK(kt_make_call(self->a, self->addr_b, &h, &cid));
-	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
-	EXPECT_CS(self->a, h, cid, S_DISC, M_UNAVAIL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(m1);
-	EXPECT_NO_EV(n1);
+	CALL_REFUSED(self->a, self->addr_b, M_UNAVAIL, &h, &cid);
+	EXPECT_NO_EV(m1, n1);
 	GET_INFO(self->a, h, &ci);
 	EXPECT_EQ(S_DISC, ci.state);
 	EXPECT_EQ(M_UNAVAIL, ci.state_mode);
 	EXPECT_EQ(S_DIALING | S_DISC, ci.states_seen);
 	EXPECT_EQ(0, ci.related_call_id);
 	EXPECT_STREQ(self->addr_b, ci.called_address);
-	if (stats) {
-		GET_STATS(&s1);
-		EXPECT_EQ(s0.calls + 1, s1.calls);
-		EXPECT_EQ(s0.handles + 1, s1.handles);
-	}
+	if (stats)
+		EXPECT_CALLS_HANDLES(&s0, &s1, 1, 1);
 	close(m1);
 	close(n1);
 }
@@ -331,10 +326,7 @@ TEST_F(call, make_call_unopened_device_unavail)
 	__u32 h, cid;
 
 	close_fd(&self->b);
-	ASSERT_OK(kt_make_call(self->a, self->addr_b, &h, &cid));
-	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
-	EXPECT_CS(self->a, h, cid, S_DISC, M_UNAVAIL, P_OWN);
-	EXPECT_NO_EV(self->a);
+	CALL_REFUSED(self->a, self->addr_b, M_UNAVAIL, &h, &cid);
 }
 
 static void check_badaddress(struct __test_metadata *_metadata, int fd,
@@ -343,10 +335,7 @@ static void check_badaddress(struct __test_metadata *_metadata, int fd,
 	struct ktapi_call_info ci;
 	__u32 h, cid;
 
-	ASSERT_OK(kt_make_call(fd, addr, &h, &cid));
-	EXPECT_CS(fd, h, cid, S_DIALING, 0, P_OWN);
-	EXPECT_CS(fd, h, cid, S_DISC, M_BADADDR, P_OWN);
-	EXPECT_NO_EV(fd);
+	CALL_REFUSED(fd, addr, M_BADADDR, &h, &cid);
 	GET_INFO(fd, h, &ci);
 	EXPECT_EQ(cid, ci.call_id);
 	EXPECT_EQ(S_DISC, ci.state);
@@ -399,11 +388,8 @@ static void check_bad_address(struct __test_metadata *_metadata, int fd,
 
 	EXPECT_ERRNO(EINVAL, kt_make_call_raw(fd, addr, len, NULL, NULL));
 	EXPECT_NO_EV(fd);
-	if (stats) {
-		GET_STATS(&s1);
-		EXPECT_EQ(s0.calls, s1.calls);
-		EXPECT_EQ(s0.handles, s1.handles);
-	}
+	if (stats)
+		EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 }
 
 TEST_F(call, make_call_empty_address_einval)
@@ -526,20 +512,14 @@ TEST_F(call, self_call_one_handle_per_leg)
 TEST_F(call, answer_sequence)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev, evb, eva;
+	struct ktapi_event evb, eva;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE(0, P_MON);
-	int m1 = LINE(1, P_MON);
-	__u32 hm0, hm1;
 	__u64 t0;
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	hm0 = ev.handle;
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	hm1 = ev.handle;
-	EXPECT_EQ(2, kt_drain(m0));
-	EXPECT_EQ(1, kt_drain(m1));
+	CALL_AB_WATCHED(&pr, &w, WATCH_A | WATCH_B);
+	EXPECT_EQ(2, kt_drain(w.m0));
+	EXPECT_EQ(1, kt_drain(w.m1));
 
 	t0 = kt_now_ns();
 	ASSERT_OK(kt_answer(self->b, pr.hb));
@@ -547,12 +527,9 @@ TEST_F(call, answer_sequence)
 	EXPECT_EV_OUT(&eva, self->a, EV_CS, pr.ha, pr.ca, S_CONNECTED, 0, P_OWN);
 	EXPECT_LE(t0, evb.time_ns);
 	EXPECT_LE(evb.time_ns, eva.time_ns);
-	EXPECT_CS(m1, hm1, pr.cb, S_CONNECTED, 0, P_MON);
-	EXPECT_CS(m0, hm0, pr.ca, S_CONNECTED, 0, P_MON);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(m0);
-	EXPECT_NO_EV(m1);
+	EXPECT_CS(w.m1, w.hm1, pr.cb, S_CONNECTED, 0, P_MON);
+	EXPECT_CS(w.m0, w.hm0, pr.ca, S_CONNECTED, 0, P_MON);
+	EXPECT_NO_EV(self->a, self->b, w.m0, w.m1);
 
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_CONNECTED, ci.state);
@@ -560,61 +537,55 @@ TEST_F(call, answer_sequence)
 	GET_INFO(self->b, pr.hb, &ci);
 	EXPECT_EQ(S_CONNECTED, ci.state);
 	EXPECT_EQ(S_OFFERING | S_CONNECTED, ci.states_seen);
-	close(m0);
-	close(m1);
+	close(w.m0);
+	close(w.m1);
 }
 
 /* ANSWER with a MONITOR handle: EACCES, and nothing changes. */
 TEST_F(call, answer_monitor_handle_eacces)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m1 = LINE(1, P_MON);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	kt_drain(m1);
-	EXPECT_ERRNO(EACCES, kt_answer(m1, ev.handle));
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(m1);
+	CALL_AB_WATCHED(&pr, &w, WATCH_B);
+	kt_drain(w.m1);
+	EXPECT_ERRNO(EACCES, kt_answer(w.m1, w.hm1));
+	EXPECT_NO_EV(self->a, self->b, w.m1);
 	GET_INFO(self->b, pr.hb, &ci);
 	EXPECT_EQ(S_OFFERING, ci.state);
 	ANSWER_AB(&pr);
-	close(m1);
+	close(w.m1);
+}
+
+/* A connected call a-b, watched from both devices; the monitors' queues empty. */
+static void connected_watched(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(call) *self, struct pair *pr,
+			      struct watched *w)
+{
+	CALL_AB_WATCHED(pr, w, WATCH_A | WATCH_B);
+	ANSWER_AB(pr);
+	kt_drain(w->m0);
+	kt_drain(w->m1);
 }
 
 /* DROP with a MONITOR handle (either side): EACCES, and nothing changes. */
 TEST_F(call, drop_monitor_handle_eacces)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE(0, P_MON);
-	int m1 = LINE(1, P_MON);
-	__u32 hm0, hm1;
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	hm0 = ev.handle;
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	hm1 = ev.handle;
-	ANSWER_AB(&pr);
-	kt_drain(m0);
-	kt_drain(m1);
-	EXPECT_ERRNO(EACCES, kt_drop(m1, hm1));
-	EXPECT_ERRNO(EACCES, kt_drop(m0, hm0));
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(m0);
-	EXPECT_NO_EV(m1);
+	connected_watched(_metadata, self, &pr, &w);
+	EXPECT_ERRNO(EACCES, kt_drop(w.m1, w.hm1));
+	EXPECT_ERRNO(EACCES, kt_drop(w.m0, w.hm0));
+	EXPECT_NO_EV(self->a, self->b, w.m0, w.m1);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_CONNECTED, ci.state);
 	GET_INFO(self->b, pr.hb, &ci);
 	EXPECT_EQ(S_CONNECTED, ci.state);
-	close(m0);
-	close(m1);
+	close(w.m0);
+	close(w.m1);
 }
 
 /* ANSWER on a leg that is not OFFERING is EBUSY, in every other state. */
@@ -625,13 +596,11 @@ TEST_F(call, answer_not_offering_ebusy)
 
 	CALL_AB(&pr);
 	EXPECT_ERRNO(EBUSY, kt_answer(self->a, pr.ha));		/* RINGBACK */
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	ANSWER_AB(&pr);
 	EXPECT_ERRNO(EBUSY, kt_answer(self->b, pr.hb));		/* CONNECTED */
 	EXPECT_ERRNO(EBUSY, kt_answer(self->a, pr.ha));		/* CONNECTED */
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	ASSERT_OK(kt_drop(self->a, pr.ha));
 	EXPECT_EQ(1, kt_drain(self->a));
 	EXPECT_EQ(1, kt_drain(self->b));
@@ -643,8 +612,7 @@ TEST_F(call, answer_not_offering_ebusy)
 	ASSERT_OK(kt_make_call(self->a, "999", &h, NULL));
 	kt_drain(self->a);
 	EXPECT_ERRNO(EBUSY, kt_answer(self->a, h));		/* DISCONNECTED */
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 }
 
 /* DROP on an IDLE leg is EBUSY; the handle stays valid. */
@@ -661,12 +629,27 @@ TEST_F(call, drop_idle_ebusy)
 	ASSERT_OK(kt_drop(self->b, pr.hb));		/* DISCONNECTED -> IDLE */
 	EXPECT_EQ(1, kt_drain(self->b));
 	EXPECT_ERRNO(EBUSY, kt_drop(self->b, pr.hb));
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
 	GET_INFO(self->b, pr.hb, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
+}
+
+/*
+ * One end of the call @pr drops (the callee b or the caller a): it goes
+ * IDLE, the other end DISCONNECTED with @mode, and nothing more is sent.
+ */
+static void drop_one_end(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(call) *self, const struct pair *pr,
+			 bool callee, __u32 mode)
+{
+	struct pair_end e = PAIR_END(pr, callee);
+
+	ASSERT_OK(kt_drop(e.fd, e.h));
+	EXPECT_CS(e.fd, e.h, e.cid, S_IDLE, 0, P_OWN);
+	EXPECT_CS(e.peer, e.ph, e.pcid, S_DISC, mode, P_OWN);
+	EXPECT_NO_EV(self->a, self->b);
 }
 
 /* DROP of the RINGBACK caller: caller IDLE, callee DISCONNECTED/NORMAL. */
@@ -676,11 +659,7 @@ TEST_F(call, drop_ringback_caller)
 	struct pair pr;
 
 	CALL_AB(&pr);
-	ASSERT_OK(kt_drop(self->a, pr.ha));
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	drop_one_end(_metadata, self, &pr, false, M_NORMAL);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
 	EXPECT_EQ(S_DIALING | S_RINGBACK | S_IDLE, ci.states_seen);
@@ -701,11 +680,7 @@ TEST_F(call, drop_offering_callee_rejects)
 	struct pair pr;
 
 	CALL_AB(&pr);
-	ASSERT_OK(kt_drop(self->b, pr.hb));
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_IDLE, 0, P_OWN);
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_REJECT, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	drop_one_end(_metadata, self, &pr, true, M_REJECT);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(M_REJECT, ci.state_mode);
 	EXPECT_EQ(S_DIALING | S_RINGBACK | S_DISC, ci.states_seen);
@@ -715,21 +690,11 @@ TEST_F(call, drop_offering_callee_rejects)
 static void drop_connected(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(call) *self, bool callee)
 {
-	int me = callee ? self->b : self->a, peer = callee ? self->a : self->b;
-	__u32 h, cid, ph, pcid;
 	struct pair pr;
 
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
-	h = callee ? pr.hb : pr.ha;
-	cid = callee ? pr.cb : pr.ca;
-	ph = callee ? pr.ha : pr.hb;
-	pcid = callee ? pr.ca : pr.cb;
-	ASSERT_OK(kt_drop(me, h));
-	EXPECT_CS(me, h, cid, S_IDLE, 0, P_OWN);
-	EXPECT_CS(peer, ph, pcid, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	drop_one_end(_metadata, self, &pr, callee, M_NORMAL);
 }
 
 TEST_F(call, drop_connected_caller)
@@ -755,8 +720,7 @@ TEST_F(call, drop_disconnected_leg)
 	kt_drain(self->b);
 	ASSERT_OK(kt_drop(self->a, pr.ha));
 	EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
 	EXPECT_EQ(0, ci.state_mode);
@@ -767,29 +731,18 @@ TEST_F(call, drop_disconnected_leg)
 /* Monitors of both legs see the DROP too. */
 TEST_F(call, drop_sequence_with_monitors)
 {
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE(0, P_MON);
-	int m1 = LINE(1, P_MON);
-	__u32 hm0, hm1;
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	hm0 = ev.handle;
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	hm1 = ev.handle;
-	ANSWER_AB(&pr);
-	kt_drain(m0);
-	kt_drain(m1);
+	connected_watched(_metadata, self, &pr, &w);
 	ASSERT_OK(kt_drop(self->a, pr.ha));
 	EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
-	EXPECT_CS(m0, hm0, pr.ca, S_IDLE, 0, P_MON);
+	EXPECT_CS(w.m0, w.hm0, pr.ca, S_IDLE, 0, P_MON);
 	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_CS(m1, hm1, pr.cb, S_DISC, M_NORMAL, P_MON);
-	EXPECT_NO_EV(m0);
-	EXPECT_NO_EV(m1);
-	close(m0);
-	close(m1);
+	EXPECT_CS(w.m1, w.hm1, pr.cb, S_DISC, M_NORMAL, P_MON);
+	EXPECT_NO_EV(w.m0, w.m1);
+	close(w.m0);
+	close(w.m1);
 }
 
 /*

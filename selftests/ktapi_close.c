@@ -12,27 +12,39 @@
 
 /* ---- Line close (release of the fd) ------------------------------------ */
 
+/*
+ * One end of the call @pr closes its line (the callee b or the caller a):
+ * the other end reads DISCONNECTED with @mode, nothing more, and its info
+ * says so.
+ */
+static void close_one_end(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(call) *self, const struct pair *pr,
+			  bool callee, __u32 mode)
+{
+	struct pair_end e = PAIR_END(pr, callee);
+	struct ktapi_call_info ci;
+
+	close_fd(callee ? &self->b : &self->a);
+	EXPECT_CS(e.peer, e.ph, e.pcid, S_DISC, mode, P_OWN);
+	EXPECT_NO_EV(e.peer);
+	GET_INFO(e.peer, e.ph, &ci);
+	EXPECT_EQ(S_DISC, ci.state);
+	EXPECT_EQ(mode, ci.state_mode);
+}
+
 TEST_F(call, close_caller_drops_ringing_call)
 {
-	struct ktapi_call_info ci;
 	struct ktapi_stats s0, s1;
 	struct pair pr;
 	bool stats;
 
 	CALL_AB(&pr);
 	stats = HAVE_STATS(&s0);
-	close_fd(&self->a);
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->b);
-	GET_INFO(self->b, pr.hb, &ci);
-	EXPECT_EQ(S_DISC, ci.state);
-	EXPECT_EQ(M_NORMAL, ci.state_mode);
+	close_one_end(_metadata, self, &pr, false, M_NORMAL);
 	if (stats) {
-		GET_STATS(&s1);
+		EXPECT_CALLS_HANDLES(&s0, &s1, -1, -1);
 		EXPECT_EQ(s0.files - 1, s1.files);
 		EXPECT_EQ(s0.lines_open - 1, s1.lines_open);
-		EXPECT_EQ(s0.calls - 1, s1.calls);
-		EXPECT_EQ(s0.handles - 1, s1.handles);
 	}
 }
 
@@ -42,25 +54,17 @@ TEST_F(call, close_caller_drops_connected_call)
 
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
-	close_fd(&self->a);
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->b);
+	close_one_end(_metadata, self, &pr, false, M_NORMAL);
 }
 
 /* An answered incoming leg has one owner: its close drops the call. */
 TEST_F(call, close_callee_drops_connected_call)
 {
-	struct ktapi_call_info ci;
 	struct pair pr;
 
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
-	close_fd(&self->b);
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	GET_INFO(self->a, pr.ha, &ci);
-	EXPECT_EQ(S_DISC, ci.state);
-	EXPECT_EQ(M_NORMAL, ci.state_mode);
+	close_one_end(_metadata, self, &pr, true, M_NORMAL);
 }
 
 /* Closing with an OFFERING leg drops that leg: the caller sees REJECT. */
@@ -69,9 +73,7 @@ TEST_F(call, close_callee_rejects_offering_call)
 	struct pair pr;
 
 	CALL_AB(&pr);
-	close_fd(&self->b);
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_REJECT, P_OWN);
-	EXPECT_NO_EV(self->a);
+	close_one_end(_metadata, self, &pr, true, M_REJECT);
 }
 
 /* A monitor's close drops nothing and sends nothing. */
@@ -86,8 +88,7 @@ TEST_F(call, close_monitors_drop_nothing)
 	ANSWER_AB(&pr);
 	close(m0);
 	close(m1);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_CONNECTED, ci.state);
 	EXPECT_EQ(0, ci.num_monitors);
@@ -100,22 +101,20 @@ TEST_F(call, close_monitors_drop_nothing)
 TEST_F(call, close_owner_drops_monitored_leg)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE(0, P_MON);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	kt_drain(m0);
+	CALL_AB_WATCHED(&pr, &w, WATCH_A);
+	kt_drain(w.m0);
 	close_fd(&self->a);
-	EXPECT_CS(m0, ev.handle, pr.ca, S_IDLE, 0, P_MON);
+	EXPECT_CS(w.m0, w.hm0, pr.ca, S_IDLE, 0, P_MON);
 	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(m0);
-	GET_INFO(m0, ev.handle, &ci);
+	EXPECT_NO_EV(w.m0);
+	GET_INFO(w.m0, w.hm0, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
 	EXPECT_EQ(0, ci.num_owners);
 	EXPECT_EQ(1, ci.num_monitors);
-	close(m0);
+	close(w.m0);
 }
 
 /* Closing with an IDLE call sends nothing to the other side. */
@@ -125,9 +124,7 @@ TEST_F(call, close_with_idle_call_sends_nothing)
 	struct pair pr;
 
 	CALL_AB(&pr);
-	ASSERT_OK(kt_drop(self->a, pr.ha));
-	ASSERT_OK(kt_drop(self->b, pr.hb));
-	kt_drain(self->b);
+	IDLE_AB(&pr);
 	close_fd(&self->a);
 	EXPECT_NO_EV(self->b);
 	GET_INFO(self->b, pr.hb, &ci);
@@ -146,14 +143,10 @@ TEST_F(call, close_frees_handles_and_calls)
 		ASSERT_OK(kt_make_call(self->a, "999", NULL, NULL));
 	EXPECT_EQ(10, kt_drain(self->a));
 	CALL_AB(&pr);
-	GET_STATS(&s1);
-	EXPECT_EQ(s0.calls + 7, s1.calls);
-	EXPECT_EQ(s0.handles + 7, s1.handles);
+	EXPECT_CALLS_HANDLES(&s0, &s1, 7, 7);
 	close_fd(&self->a);
 	close_fd(&self->b);
-	GET_STATS(&s1);
-	EXPECT_EQ(s0.calls, s1.calls);
-	EXPECT_EQ(s0.handles, s1.handles);
+	EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 	EXPECT_EQ(s0.files - 2, s1.files);
 	EXPECT_EQ(s0.lines_open - 2, s1.lines_open);
 	EXPECT_EQ(s0.events_queued, s1.events_queued);
@@ -183,8 +176,7 @@ TEST_F(call, force_close_line_close_event)
 	EXPECT_EV_OUT(&ev, self->b, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_LE(t0, ev.time_ns);
 	EXPECT_GE(t1, ev.time_ns);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(self->a);
+	EXPECT_NO_EV(self->b, self->a);
 }
 
 /* Every open line of the device gets it, whatever its privileges. */
@@ -203,8 +195,7 @@ TEST_F(call, force_close_every_line_of_device)
 	EXPECT_EV(n1, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_EV(b2, EV_CLOSE, 0, 0, 0, 0, 0);
 	/* Other devices are untouched. */
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(m0);
+	EXPECT_NO_EV(self->a, m0);
 	EXPECT_OK(kt_make_call(self->a, "999", NULL, NULL));
 	EXPECT_OK(kt_make_call(m0, "999", NULL, NULL));
 	close(m1);
@@ -317,9 +308,7 @@ TEST_F(call, force_close_frees_handles)
 	ASSERT_OK(kt_make_call(self->b, "999", NULL, NULL));
 	NEED_STATS(&s0);
 	force_close(_metadata, 1);
-	GET_STATS(&s1);
-	EXPECT_EQ(s0.handles - 2, s1.handles);
-	EXPECT_EQ(s0.calls - 2, s1.calls);
+	EXPECT_CALLS_HANDLES(&s0, &s1, -2, -2);
 	EXPECT_EQ(s0.lines_open - 1, s1.lines_open);
 	EXPECT_EQ(s0.files, s1.files);
 }
@@ -404,8 +393,7 @@ TEST_F(call, force_close_unprivileged_eperm)
 	/* With a line of its own, still EPERM, and its line is untouched. */
 	ASSERT_OK(kt_line_open(fd, 1, P_MON, API_CUR));
 	EXPECT_ERRNO(EPERM, kt_close_dev(fd, 1));
-	EXPECT_NO_EV(fd);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(fd, self->b);
 	ASSERT_OK(kt_devcaps(fd, 1, &caps));
 	EXPECT_OK(kt_make_call(fd, "999", NULL, NULL));
 	EXPECT_OK(kt_make_call(self->b, "999", NULL, NULL));

@@ -57,34 +57,47 @@ FIXTURE_TEARDOWN(dapi)
 	close_fd(&self->b);
 }
 
+/*
+ * The sole owner of an active leg of @pr (the callee b's, or the caller
+ * a's) deallocates it: < 2.0 EBUSY, and the leg stays in @state; >= 2.0 the
+ * handle is void, and the other end reads DISCONNECTED with @mode.  Nothing
+ * more is sent.
+ */
+static void dealloc_sole_owner(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(dapi) *self,
+			       const FIXTURE_VARIANT(dapi) *variant,
+			       const struct pair *pr, bool callee,
+			       __u32 state, __u32 mode)
+{
+	struct pair_end e = PAIR_END(pr, callee);
+	struct ktapi_call_info ci;
+
+	if (variant->old) {
+		EXPECT_ERRNO(EBUSY, kt_dealloc(e.fd, e.h));
+		GET_INFO(e.fd, e.h, &ci);
+		EXPECT_EQ(state, ci.state);
+		EXPECT_NO_EV(self->a, self->b);
+		return;
+	}
+	ASSERT_OK(kt_dealloc(e.fd, e.h));
+	check_enoent(_metadata, e.fd, e.h);
+	EXPECT_CS(e.peer, e.ph, e.pcid, S_DISC, mode, P_OWN);
+	EXPECT_NO_EV(self->a, self->b);
+}
+
 /* Sole owner, RINGBACK: < 2.0 EBUSY; >= 2.0 void, leg dropped and freed. */
 TEST_F(dapi, dealloc_ringing_sole_owner)
 {
-	struct ktapi_call_info ci;
 	struct ktapi_stats s0, s1;
 	struct pair pr;
 	bool stats;
 
 	CALL_AB(&pr);
 	stats = HAVE_STATS(&s0);
-	if (variant->old) {
-		EXPECT_ERRNO(EBUSY, kt_dealloc(self->a, pr.ha));
-		GET_INFO(self->a, pr.ha, &ci);
-		EXPECT_EQ(S_RINGBACK, ci.state);
-		EXPECT_NO_EV(self->a);
-		EXPECT_NO_EV(self->b);
-		return;
-	}
-	ASSERT_OK(kt_dealloc(self->a, pr.ha));
-	check_enoent(_metadata, self->a, pr.ha);
-	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(self->a);
-	if (stats) {
-		GET_STATS(&s1);
-		EXPECT_EQ(s0.calls - 1, s1.calls);
-		EXPECT_EQ(s0.handles - 1, s1.handles);
-	}
+	dealloc_sole_owner(_metadata, self, variant, &pr, false, S_RINGBACK,
+			   M_NORMAL);
+	if (stats && !variant->old)
+		EXPECT_CALLS_HANDLES(&s0, &s1, -1, -1);
 }
 
 /* DISCONNECTED is not IDLE: < 2.0 EBUSY. */
@@ -117,74 +130,50 @@ TEST_F(dapi, dealloc_after_drop)
 	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
 	ASSERT_OK(kt_dealloc(self->a, pr.ha));
 	check_enoent(_metadata, self->a, pr.ha);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 }
 
 /* The OFFERING callee: < 2.0 EBUSY; >= 2.0 dropped, caller sees REJECT. */
 TEST_F(dapi, dealloc_offering_callee)
 {
-	struct ktapi_call_info ci;
 	struct pair pr;
 
 	CALL_AB(&pr);
-	if (variant->old) {
-		EXPECT_ERRNO(EBUSY, kt_dealloc(self->b, pr.hb));
-		GET_INFO(self->b, pr.hb, &ci);
-		EXPECT_EQ(S_OFFERING, ci.state);
-		EXPECT_NO_EV(self->a);
-		return;
-	}
-	ASSERT_OK(kt_dealloc(self->b, pr.hb));
-	check_enoent(_metadata, self->b, pr.hb);
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_REJECT, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	dealloc_sole_owner(_metadata, self, variant, &pr, true, S_OFFERING,
+			   M_REJECT);
 }
 
 /* The CONNECTED callee: < 2.0 EBUSY; >= 2.0 dropped, caller sees NORMAL. */
 TEST_F(dapi, dealloc_connected_callee)
 {
-	struct ktapi_call_info ci;
 	struct pair pr;
 
 	CALL_AB(&pr);
 	ANSWER_AB(&pr);
-	if (variant->old) {
-		EXPECT_ERRNO(EBUSY, kt_dealloc(self->b, pr.hb));
-		GET_INFO(self->b, pr.hb, &ci);
-		EXPECT_EQ(S_CONNECTED, ci.state);
-		EXPECT_NO_EV(self->a);
-		return;
-	}
-	ASSERT_OK(kt_dealloc(self->b, pr.hb));
-	EXPECT_CS(self->a, pr.ha, pr.ca, S_DISC, M_NORMAL, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	dealloc_sole_owner(_metadata, self, variant, &pr, true, S_CONNECTED,
+			   M_NORMAL);
 }
 
 /* A MONITOR handle can always be deallocated; the call goes on. */
 TEST_F(dapi, dealloc_monitor_handle_of_active_call)
 {
 	struct ktapi_call_info ci;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m0 = LINE_API(0, P_MON, variant->api);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	kt_drain(m0);
-	ASSERT_OK(kt_dealloc(m0, ev.handle));
-	check_enoent(_metadata, m0, ev.handle);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	__call_ab_watched(_metadata, self->a, self->b, self->addr_b,
+			  variant->api, WATCH_A, &pr, &w);
+	kt_drain(w.m0);
+	ASSERT_OK(kt_dealloc(w.m0, w.hm0));
+	check_enoent(_metadata, w.m0, w.hm0);
+	EXPECT_NO_EV(self->a, self->b);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_RINGBACK, ci.state);
 	EXPECT_EQ(0, ci.num_monitors);
 	/* Later changes no longer reach the monitor. */
 	ANSWER_AB(&pr);
-	EXPECT_NO_EV(m0);
-	close(m0);
+	EXPECT_NO_EV(w.m0);
+	close(w.m0);
 }
 
 TEST_HARNESS_MAIN

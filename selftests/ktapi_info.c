@@ -80,15 +80,13 @@ TEST_F(call, info_both_legs_after_idle)
 TEST_F(call, info_monitor_view_matches_owner)
 {
 	struct ktapi_call_info io, im;
-	struct ktapi_event ev;
+	struct watched w;
 	struct pair pr;
-	int m1 = LINE(1, P_MON);
 
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
+	CALL_AB_WATCHED(&pr, &w, WATCH_B);
 	ANSWER_AB(&pr);
 	GET_INFO(self->b, pr.hb, &io);
-	GET_INFO(m1, ev.handle, &im);
+	GET_INFO(w.m1, w.hm1, &im);
 	EXPECT_EQ(P_OWN, io.privilege);
 	EXPECT_EQ(P_MON, im.privilege);
 	EXPECT_EQ(io.call_id, im.call_id);
@@ -104,7 +102,7 @@ TEST_F(call, info_monitor_view_matches_owner)
 	EXPECT_EQ(io.state_time_ns, im.state_time_ns);
 	EXPECT_STREQ(io.caller_address, im.caller_address);
 	EXPECT_STREQ(io.called_address, im.called_address);
-	close(m1);
+	close(w.m1);
 }
 
 /* state_time_ns follows state changes; create_time_ns does not move. */
@@ -215,15 +213,15 @@ static void __info_both_paths(struct __test_metadata *_metadata, int line,
 	__info_both_paths(_metadata, __LINE__, fd, h, state, origin, priv)
 
 /* Both legs of @pr, each through its owner and through a monitor. */
-#define INFO_BOTH_PATHS_ALL(pr, m0, hm0, m1, hm1, s_out, s_in)		\
+#define INFO_BOTH_PATHS_ALL(pr, w, s_out, s_in)				\
 	do {								\
 		INFO_BOTH_PATHS(self->a, (pr)->ha, s_out,		\
 				KTAPI_CALLORIGIN_OUTBOUND, P_OWN);	\
-		INFO_BOTH_PATHS(m0, hm0, s_out,				\
+		INFO_BOTH_PATHS((w)->m0, (w)->hm0, s_out,		\
 				KTAPI_CALLORIGIN_OUTBOUND, P_MON);	\
 		INFO_BOTH_PATHS(self->b, (pr)->hb, s_in,		\
 				KTAPI_CALLORIGIN_INTERNAL, P_OWN);	\
-		INFO_BOTH_PATHS(m1, hm1, s_in,				\
+		INFO_BOTH_PATHS((w)->m1, (w)->hm1, s_in,		\
 				KTAPI_CALLORIGIN_INTERNAL, P_MON);	\
 	} while (0)
 
@@ -234,48 +232,46 @@ static void __info_both_paths(struct __test_metadata *_metadata, int line,
  */
 TEST_F(call, info_fast_and_full_paths_agree)
 {
-	int m0 = LINE(0, P_MON);
-	int m1 = LINE(1, P_MON);
-	int fds[4] = { self->a, self->b, m0, m1 };
 	struct ktapi_event ev;
-	__u32 hm0, hm1, h, cid;
+	struct watched w;
 	struct pair pr;
-	int i;
+	__u32 h, cid;
+	int fds[4], i;
 
 	/* RINGBACK / OFFERING, CONNECTED / CONNECTED, IDLE / DISCONNECTED. */
-	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	hm0 = ev.handle;
-	EXPECT_NEW(&ev, m1, pr.cb, S_OFFERING, P_MON);
-	hm1 = ev.handle;
-	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_RINGBACK, S_OFFERING);
+	CALL_AB_WATCHED(&pr, &w, WATCH_A | WATCH_B);
+	fds[0] = self->a;
+	fds[1] = self->b;
+	fds[2] = w.m0;
+	fds[3] = w.m1;
+	INFO_BOTH_PATHS_ALL(&pr, &w, S_RINGBACK, S_OFFERING);
 	ANSWER_AB(&pr);
-	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_CONNECTED, S_CONNECTED);
+	INFO_BOTH_PATHS_ALL(&pr, &w, S_CONNECTED, S_CONNECTED);
 	ASSERT_OK(kt_drop(self->a, pr.ha));
-	INFO_BOTH_PATHS_ALL(&pr, m0, hm0, m1, hm1, S_IDLE, S_DISC);
+	INFO_BOTH_PATHS_ALL(&pr, &w, S_IDLE, S_DISC);
 	/* The incoming leg IDLE too. */
 	ASSERT_OK(kt_drop(self->b, pr.hb));
 	INFO_BOTH_PATHS(self->b, pr.hb, S_IDLE, KTAPI_CALLORIGIN_INTERNAL, P_OWN);
-	INFO_BOTH_PATHS(m1, hm1, S_IDLE, KTAPI_CALLORIGIN_INTERNAL, P_MON);
+	INFO_BOTH_PATHS(w.m1, w.hm1, S_IDLE, KTAPI_CALLORIGIN_INTERNAL, P_MON);
 	for (i = 0; i < 4; i++)
 		ASSERT_LE(0, kt_drain(fds[i]));
 
 	/* The outbound leg DISCONNECTED (REJECT): the callee drops it. */
 	CALL_AB(&pr);
-	EXPECT_NEW(&ev, m0, pr.ca, S_DIALING, P_MON);
-	hm0 = ev.handle;
+	EXPECT_NEW(&ev, w.m0, pr.ca, S_DIALING, P_MON);
+	w.hm0 = ev.handle;
 	ASSERT_OK(kt_drop(self->b, pr.hb));
 	INFO_BOTH_PATHS(self->a, pr.ha, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_OWN);
-	INFO_BOTH_PATHS(m0, hm0, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
+	INFO_BOTH_PATHS(w.m0, w.hm0, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
 
 	/* DISCONNECTED (BADADDRESS) straight from MAKE_CALL. */
-	ASSERT_LE(0, kt_drain(m0));
+	ASSERT_LE(0, kt_drain(w.m0));
 	ASSERT_OK(kt_make_call(self->a, "999", &h, &cid));
-	EXPECT_NEW(&ev, m0, cid, S_DIALING, P_MON);
+	EXPECT_NEW(&ev, w.m0, cid, S_DIALING, P_MON);
 	INFO_BOTH_PATHS(self->a, h, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_OWN);
-	INFO_BOTH_PATHS(m0, ev.handle, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
-	close(m0);
-	close(m1);
+	INFO_BOTH_PATHS(w.m0, ev.handle, S_DISC, KTAPI_CALLORIGIN_OUTBOUND, P_MON);
+	close(w.m0);
+	close(w.m1);
 }
 
 /* ---- Handles ----------------------------------------------------------- */
@@ -287,8 +283,7 @@ TEST_F(call, handle_zero_enoent)
 	CALL_AB(&pr);
 	check_enoent(_metadata, self->a, 0);
 	check_enoent(_metadata, self->b, 0);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 }
 
 TEST_F(call, handle_never_allocated_enoent)
@@ -396,10 +391,7 @@ TEST_F(call, handle_valid_after_idle)
 	struct pair pr;
 
 	CALL_AB(&pr);
-	ASSERT_OK(kt_drop(self->a, pr.ha));
-	ASSERT_OK(kt_drop(self->b, pr.hb));
-	kt_drain(self->a);
-	kt_drain(self->b);
+	IDLE_AB(&pr);
 	GET_INFO(self->a, pr.ha, &ci);
 	EXPECT_EQ(S_IDLE, ci.state);
 	GET_INFO(self->b, pr.hb, &ci);
@@ -410,8 +402,7 @@ TEST_F(call, handle_valid_after_idle)
 	ASSERT_OK(kt_dealloc(self->b, pr.hb));
 	check_enoent(_metadata, self->a, pr.ha);
 	check_enoent(_metadata, self->b, pr.hb);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 }
 
 TEST_HARNESS_MAIN

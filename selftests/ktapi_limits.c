@@ -40,11 +40,8 @@ TEST_F_TIMEOUT(call, handle_limit_enospc, 600)
 	stats = HAVE_STATS(&s0);
 	fill_handles(_metadata, self->a, max, h);
 	EXPECT_ERRNO(ENOSPC, kt_make_call(self->a, "999", NULL, NULL));
-	if (stats) {
-		GET_STATS(&s1);
-		EXPECT_EQ(s0.handles + (long long)max, s1.handles);
-		EXPECT_EQ(s0.calls + (long long)max, s1.calls);
-	}
+	if (stats)
+		EXPECT_CALLS_HANDLES(&s0, &s1, (long long)max, (long long)max);
 	/* Freeing one handle makes room for exactly one, with that value. */
 	ASSERT_OK(kt_dealloc(self->a, h[max / 2]));
 	ASSERT_OK(kt_make_call(self->a, "999", &again, NULL));
@@ -69,20 +66,13 @@ TEST_F_TIMEOUT(call, handle_limit_owner_full_busy, 600)
 	/* Opened now, so that it does not monitor b's own calls above. */
 	m1 = LINE(1, P_MON);
 	stats = HAVE_STATS(&s0);
-	ASSERT_OK(kt_make_call(self->a, self->addr_b, &h, &cid));
-	EXPECT_CS(self->a, h, cid, S_DIALING, 0, P_OWN);
-	EXPECT_CS(self->a, h, cid, S_DISC, M_BUSY, P_OWN);
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
-	EXPECT_NO_EV(m1);
+	CALL_REFUSED(self->a, self->addr_b, M_BUSY, &h, &cid);
+	EXPECT_NO_EV(self->b, m1);
 	GET_INFO(self->a, h, &ci);
 	EXPECT_EQ(M_BUSY, ci.state_mode);
 	EXPECT_EQ(0, ci.related_call_id);
-	if (stats) {
-		GET_STATS(&s1);
-		EXPECT_EQ(s0.handles + 1, s1.handles);
-		EXPECT_EQ(s0.calls + 1, s1.calls);
-	}
+	if (stats)
+		EXPECT_CALLS_HANDLES(&s0, &s1, 1, 1);
 	close(m1);
 }
 

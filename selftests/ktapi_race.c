@@ -228,9 +228,7 @@ TEST_F_TIMEOUT(call, hammer_two_threads_one_file, 300)
 	EXPECT_EQ(hm->iters, hm->nmade[0]);
 
 	close_fd(&self->b);
-	GET_STATS(&s1);
-	EXPECT_EQ(s0.handles, s1.handles);
-	EXPECT_EQ(s0.calls, s1.calls);
+	EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 	EXPECT_EQ(s0.files - 1, s1.files);
 }
 
@@ -364,8 +362,7 @@ TEST_F_TIMEOUT(call, race_answer_vs_drop, 300)
 		}
 		EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
 		EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
-		EXPECT_NO_EV(self->a);
-		EXPECT_NO_EV(self->b);
+		EXPECT_NO_EV(self->a, self->b);
 		GET_INFO(self->a, pr.ha, &ci);
 		EXPECT_EQ(d.ret[1] == 0, !!(ci.states_seen & S_CONNECTED));
 		ASSERT_OK(kt_dealloc(self->a, pr.ha));
@@ -474,10 +471,8 @@ static void race_calls_vs_churn(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(0, c.bad) TH_LOG("%s", c.why);
 	close_fd(&self->a);
-	GET_STATS(&s1);
+	EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 	EXPECT_EQ(s0.files - 1, s1.files);
-	EXPECT_EQ(s0.calls, s1.calls);
-	EXPECT_EQ(s0.handles, s1.handles);
 }
 
 /* MAKE_CALL while the called device's owner keeps opening and closing. */

@@ -76,8 +76,7 @@ TEST_F_TIMEOUT(call, stats_thousand_calls_return_to_start, 300)
 		if (_metadata->passed == 0)
 			break;
 	}
-	EXPECT_NO_EV(self->a);
-	EXPECT_NO_EV(self->b);
+	EXPECT_NO_EV(self->a, self->b);
 	GET_STATS(&s1);
 	EXPECT_EQ(s0.files, s1.files);
 	EXPECT_EQ(s0.lines_open, s1.lines_open);

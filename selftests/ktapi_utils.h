@@ -661,6 +661,23 @@ static inline void __kt_get_stats(struct __test_metadata *_metadata,
 }
 #define GET_STATS(s)	__kt_get_stats(_metadata, s, __LINE__)
 
+/*
+ * Read the stats into @s1 and check that calls and handles changed by
+ * @calls and @handles since @s0 (the caller checks any other field of @s1).
+ */
+static inline void __kt_expect_calls_handles(struct __test_metadata *_metadata,
+					     const struct ktapi_stats *s0,
+					     struct ktapi_stats *s1,
+					     long long calls, long long handles,
+					     int line)
+{
+	__kt_get_stats(_metadata, s1, line);
+	EXPECT_EQ(s0->calls + calls, s1->calls) TH_LOG("line %d", line);
+	EXPECT_EQ(s0->handles + handles, s1->handles) TH_LOG("line %d", line);
+}
+#define EXPECT_CALLS_HANDLES(s0, s1, calls, handles)			\
+	__kt_expect_calls_handles(_metadata, s0, s1, calls, handles, __LINE__)
+
 /* open() + LINE_OPEN, asserting success. */
 static inline int __kt_line(struct __test_metadata *_metadata, __u32 dev,
 			    __u32 privileges, __u32 api, int line)
@@ -813,24 +830,49 @@ static inline void __kt_expect_event(struct __test_metadata *_metadata,
 #define EXPECT_NEW(out, fd, cid, state, priv)				\
 	EXPECT_EV_OUT(out, fd, EV_NEW, ANY, cid, state, 0, priv)
 
-/* Nothing (more) may be queued on @fd. */
+/* Nothing (more) may be queued on any of the @n files @fds. */
 static inline void __kt_expect_no_event(struct __test_metadata *_metadata,
-					int line, int fd)
+					int line, const int *fds, size_t n)
 {
 	struct ktapi_event ev;
-	int err = kt_read_event(fd, &ev, NO_EV_WAIT_MS);
+	size_t i;
+	int err;
 
-	EXPECT_NE(0, err) {
-		TH_LOG("line %d: unexpected %s h=%u call=%u %s mode=%u priv=%u dropped=%u",
-		       line, ev_type_name(ev.type), ev.handle, ev.call_id,
-		       state_name(ev.state), ev.state_mode, ev.privilege,
-		       ev.dropped);
-	}
-	if (err) {
-		EXPECT_EQ(ETIMEDOUT, err) TH_LOG("line %d", line);
+	for (i = 0; i < n; i++) {
+		err = kt_read_event(fds[i], &ev, NO_EV_WAIT_MS);
+		EXPECT_NE(0, err) {
+			TH_LOG("line %d fd #%zu: unexpected %s h=%u call=%u %s mode=%u priv=%u dropped=%u",
+			       line, i, ev_type_name(ev.type), ev.handle,
+			       ev.call_id, state_name(ev.state), ev.state_mode,
+			       ev.privilege, ev.dropped);
+		}
+		if (err) {
+			EXPECT_EQ(ETIMEDOUT, err) TH_LOG("line %d fd #%zu", line, i);
+		}
 	}
 }
-#define EXPECT_NO_EV(fd)	__kt_expect_no_event(_metadata, __LINE__, fd)
+/* EXPECT_NO_EV(fd, ...): one or more files. */
+#define EXPECT_NO_EV(...)						\
+	__kt_expect_no_event(_metadata, __LINE__, (const int[]){ __VA_ARGS__ }, \
+			     sizeof((int[]){ __VA_ARGS__ }) / sizeof(int))
+
+/*
+ * MAKE_CALL from @fd to @addr, which the switch refuses: @fd reads DIALING,
+ * then DISCONNECTED with @mode, and nothing more.  Fills *h and *cid.
+ */
+static inline void __kt_call_refused(struct __test_metadata *_metadata,
+				     int line, int fd, const char *addr,
+				     __u32 mode, __u32 *h, __u32 *cid)
+{
+	ASSERT_OK(kt_make_call(fd, addr, h, cid));
+	__kt_expect_event(_metadata, line, fd, NULL, EV_CS, *h, *cid,
+			  S_DIALING, 0, P_OWN);
+	__kt_expect_event(_metadata, line, fd, NULL, EV_CS, *h, *cid,
+			  S_DISC, mode, P_OWN);
+	__kt_expect_no_event(_metadata, line, &fd, 1);
+}
+#define CALL_REFUSED(fd, addr, mode, h, cid)				\
+	__kt_call_refused(_metadata, __LINE__, fd, addr, mode, h, cid)
 
 /*
  * For a program with a main() of its own instead of TEST_HARNESS_MAIN: the
@@ -911,6 +953,29 @@ struct pair {
 	__u32 hb, cb;	/* b's OWNER handle and call_id of the incoming leg */
 };
 
+/* One end of a call (the callee b's leg or the caller a's) and its peer. */
+struct pair_end {
+	int fd, peer;		/* its line and the peer's */
+	__u32 h, cid;		/* its handle and call_id */
+	__u32 ph, pcid;		/* the peer's */
+};
+
+static inline struct pair_end pair_end(int a, int b, const struct pair *pr,
+				       bool callee)
+{
+	struct pair_end e = {
+		.fd = callee ? b : a,
+		.peer = callee ? a : b,
+		.h = callee ? pr->hb : pr->ha,
+		.cid = callee ? pr->cb : pr->ca,
+		.ph = callee ? pr->ha : pr->hb,
+		.pcid = callee ? pr->ca : pr->cb,
+	};
+
+	return e;
+}
+#define PAIR_END(pr, callee)	pair_end(self->a, self->b, pr, callee)
+
 /* a calls b; checks both event sequences (DESIGN-NOTES) and fills @pr. */
 static inline void __call_ab(struct __test_metadata *_metadata, int a, int b,
 			     const char *addr_b, struct pair *pr)
@@ -942,6 +1007,54 @@ static inline void __answer_ab(struct __test_metadata *_metadata, int a, int b,
 	EXPECT_CS(a, pr->ha, pr->ca, S_CONNECTED, 0, P_OWN);
 }
 #define ANSWER_AB(pr)	__answer_ab(_metadata, self->a, self->b, pr)
+
+/* Both legs IDLE: the caller drops, then the callee; both queues emptied. */
+static inline void __idle_ab(struct __test_metadata *_metadata, int a, int b,
+			     const struct pair *pr)
+{
+	ASSERT_OK(kt_drop(a, pr->ha));
+	ASSERT_OK(kt_drop(b, pr->hb));
+	kt_drain(a);
+	kt_drain(b);
+}
+#define IDLE_AB(pr)	__idle_ab(_metadata, self->a, self->b, pr)
+
+/*
+ * CALL_AB watched by MONITOR lines (api @api) opened first on the devices
+ * @devs names: WATCH_A device 0 (the caller's), WATCH_B device 1.  Each has
+ * read its APPNEWCALL: the caller's leg DIALING, the callee's OFFERING.
+ */
+#define WATCH_A		1
+#define WATCH_B		2
+
+struct watched {
+	int m0, m1;	/* the MONITOR lines of devices 0 and 1, or -1 */
+	__u32 hm0, hm1;	/* their handles: of the caller's leg, the callee's */
+};
+
+static inline void __call_ab_watched(struct __test_metadata *_metadata,
+				     int a, int b, const char *addr_b,
+				     __u32 api, unsigned int devs,
+				     struct pair *pr, struct watched *w)
+{
+	struct ktapi_event ev;
+
+	memset(w, 0, sizeof(*w));
+	w->m0 = devs & WATCH_A ? LINE_API(0, P_MON, api) : -1;
+	w->m1 = devs & WATCH_B ? LINE_API(1, P_MON, api) : -1;
+	__call_ab(_metadata, a, b, addr_b, pr);
+	if (w->m0 >= 0) {
+		EXPECT_NEW(&ev, w->m0, pr->ca, S_DIALING, P_MON);
+		w->hm0 = ev.handle;
+	}
+	if (w->m1 >= 0) {
+		EXPECT_NEW(&ev, w->m1, pr->cb, S_OFFERING, P_MON);
+		w->hm1 = ev.handle;
+	}
+}
+#define CALL_AB_WATCHED(pr, w, devs)					\
+	__call_ab_watched(_metadata, self->a, self->b, self->addr_b,	\
+			  API_CUR, devs, pr, w)
 
 /* Every ioctl that takes a handle says ENOENT for @h on @fd. */
 static inline void check_enoent(struct __test_metadata *_metadata, int fd,
