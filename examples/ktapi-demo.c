@@ -10,7 +10,7 @@
  *   C  device 1, MONITOR                  - watches device 1
  *
  * A calls B's address, B answers, A drops; every event each file reads is
- * printed and compared with what ABI.md says must happen, then the call
+ * printed and compared with what uapi/linux/ktapi.h says must happen, then the call
  * info of every handle is printed and checked, and all handles are
  * deallocated.  Any unexpected return value or event ends the demo with
  * exit status 1.

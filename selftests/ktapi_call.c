@@ -8,7 +8,7 @@
 
 #include "ktapi_utils.h"
 
-/* ---- MAKE_CALL: the event sequences of DESIGN-NOTES.md ---------------- */
+/* ---- MAKE_CALL: the event sequences of uapi/linux/ktapi.h ------------- */
 
 TEST_F(call, make_call_caller_sequence)
 {

@@ -15,7 +15,7 @@
  * drops to uid/gid 65534 (its own thread only), so CLOSE_LINE_DEVICE must
  * give EPERM there and 0 elsewhere.
  *
- * Checked: every return value is in the set ABI.md allows for that
+ * Checked: every return value is in the set uapi/linux/ktapi.h allows for that
  * operation on well-formed input (never EFAULT, never EINVAL except for the
  * deliberately malformed cases, whose errno is exact); GET_CALL_INFO
  * results are self-consistent; every event record is well-formed, and per

@@ -2,9 +2,9 @@
 /*
  * The one helper header of the ktapi selftests.
  *
- * The contract tested is ../../shared/ABI.md as restated (and made precise)
- * by uapi/linux/ktapi.h, plus the internal facts of docs/DESIGN-NOTES.md
- * (device addresses, event sequences, debugfs stats).  The tests of one
+ * The contract tested is uapi/linux/ktapi.h (device addresses and event
+ * sequences included), plus the module facts of docs/DESIGN-NOTES.md
+ * (module parameters, debugfs stats).  The tests of one
  * area each are one program (ktapi_dev.c, ktapi_call.c, ...), built 64-bit
  * and -m32.  Every test runs in its own forked child (kselftest harness), so
  * files it leaves open are closed before the next test starts.  Nothing
@@ -101,7 +101,7 @@
 #define ANY		0
 
 /*
- * Layout: ABI.md fixes the field lists; these sizes and offsets follow from
+ * Layout: the uapi header fixes the field lists; these sizes and offsets follow from
  * them and must be the same for -m32 and 64-bit builds (no compat layer).
  */
 _Static_assert(sizeof(struct ktapi_devcaps) == 80, "devcaps size");
@@ -976,7 +976,7 @@ static inline struct pair_end pair_end(int a, int b, const struct pair *pr,
 }
 #define PAIR_END(pr, callee)	pair_end(self->a, self->b, pr, callee)
 
-/* a calls b; checks both event sequences (DESIGN-NOTES) and fills @pr. */
+/* a calls b; checks both event sequences (the uapi header's) and fills @pr. */
 static inline void __call_ab(struct __test_metadata *_metadata, int a, int b,
 			     const char *addr_b, struct pair *pr)
 {

@@ -17,7 +17,8 @@
  *  - a NULL pointer where a pointer is required is -EFAULT (TAPI's
  *    LINEERR_INVALPOINTER), checked before the kernel is asked.
  *
- * The errno values and their TAPI names are those of ABI.md; see
+ * The errno values and their TAPI names are those of <linux/ktapi.h>
+ * ("DOC: Errors"); see
  * ktapi_error_name().  The ABI itself is <linux/ktapi.h>, which this header
  * includes: build with -I<ktapi>/uapi (or the installed include dir).
  */
@@ -40,7 +41,7 @@ extern "C" {
  * undefined value is "INVALID" rather than "UNKNOWN".
  */
 #define KTAPI_NAME_INVALID	"INVALID"
-/* What ktapi_error_name() returns for an errno that ABI.md does not map. */
+/* What ktapi_error_name() returns for an errno that <linux/ktapi.h> does not map. */
 #define KTAPI_ERROR_NAME_UNKNOWN	"UNKNOWN"
 
 /**
@@ -256,7 +257,7 @@ int ktapi_module_unload(const char *name);
  *
  * Return: "IDLE", "OFFERING", ... "DISCONNECTED", "UNKNOWN" (the TAPI
  * state), without the prefix; KTAPI_NAME_INVALID for 0, for several bits
- * and for bits ABI.md does not define.  Never NULL; a static string.
+ * and for bits <linux/ktapi.h> does not define.  Never NULL; a static string.
  */
 const char *ktapi_callstate_name(uint32_t state);
 
@@ -302,7 +303,7 @@ const char *ktapi_disconnectmode_name(uint32_t mode);
  * ktapi_error_name() - TAPI name of an errno returned by ktapi
  * @err: an errno, negative (as returned by this library) or positive
  *
- * Maps the table of ABI.md: ENOENT "LINEERR_INVALCALLHANDLE", EBADFD
+ * Maps the table of <linux/ktapi.h>, "DOC: Errors": ENOENT "LINEERR_INVALCALLHANDLE", EBADFD
  * "LINEERR_INVALLINEHANDLE", EBUSY "LINEERR_INVALCALLSTATE", EACCES
  * "LINEERR_NOTOWNER", ENODEV "LINEERR_BADDEVICEID", EPROTONOSUPPORT
  * "LINEERR_INCOMPATIBLEAPIVERSION", EINVAL "LINEERR_INVALPARAM" (which

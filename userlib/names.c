@@ -74,7 +74,7 @@ static const struct ktapi_name disconnectmodes[] = {
 	N(KTAPI_DISCONNECTMODE_, UNAVAIL),
 };
 
-/* ABI.md, "Errors (TAPI -> errno)". */
+/* uapi/linux/ktapi.h, "DOC: Errors". */
 static const struct ktapi_name errors[] = {
 	{ 0,			"SUCCESS" },
 	{ ENOENT,		"LINEERR_INVALCALLHANDLE" },

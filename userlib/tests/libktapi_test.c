@@ -106,7 +106,7 @@ TEST(callstate_name_of_every_state)
 {
 	size_t i;
 
-	/* ABI.md: the sixteen states are the bits 0x1 .. 0x8000. */
+	/* uapi/linux/ktapi.h: the sixteen states are the bits 0x1 .. 0x8000. */
 	ASSERT_EQ((size_t)16, ARRAY_SIZE(callstate_cases));
 	for (i = 0; i < ARRAY_SIZE(callstate_cases); i++) {
 		EXPECT_EQ(U(1) << i, callstate_cases[i].value);
@@ -236,7 +236,7 @@ struct error_case {
 	const char *name;
 };
 
-/* ABI.md, "Errors (TAPI -> errno)". */
+/* uapi/linux/ktapi.h, "DOC: Errors". */
 static const struct error_case error_cases[] = {
 	{ ENOENT, "LINEERR_INVALCALLHANDLE" },
 	{ EBADFD, "LINEERR_INVALLINEHANDLE" },
