@@ -308,7 +308,11 @@ static struct miscdevice ktapi_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ktapi",
 	.fops = &ktapi_fops,
-	.mode = 0666,
+	/*
+	 * No .mode: devtmpfs creates the node 0600 root, so it is never
+	 * world-usable before udev runs, nor on systems without the rule
+	 * (which gives group ktapi 0660).
+	 */
 };
 
 static int ktapi_stats_show(struct seq_file *m, void *unused)

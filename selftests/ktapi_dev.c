@@ -29,6 +29,31 @@ FIXTURE_TEARDOWN(dev)
 	close_fd(&self->fd);
 }
 
+/*
+ * The module creates the node 0600, owned by root (the udev rule, not the
+ * module, gives group ktapi 0660): another user may not open it.  The
+ * rule's test is tools/ktapictl_vm_test.sh, which runs after the suite.
+ */
+TEST_F(dev, node_mode_0600_root)
+{
+	struct stat st;
+	int fd, err;
+
+	ASSERT_EQ(0, stat(KTAPI_DEV, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+	EXPECT_EQ(0, st.st_gid);
+	REQUIRE_ROOT();
+	ASSERT_EQ(0, kt_drop_privileges());
+	fd = kt_open();
+	err = errno;
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EACCES, err);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* GET_DEVCAPS: num_devices is the "lines" parameter, addresses "1000 + N". */
 TEST_F(dev, devcaps_all_devices)
 {

@@ -789,6 +789,7 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 				  KTAPI_API_VERSION_2_2));
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to uid 65534");
+	ASSERT_EQ(0, kt_nobody_node());
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -834,6 +835,7 @@ TEST_F_TIMEOUT(hostile, unprivileged_close_line_device, 600)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	kt_nobody_node_remove();
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("child setup failed");
 	ASSERT_LT(0, res->n);

@@ -1023,7 +1023,7 @@ int main(int argc, char **argv)
 	__u64 r, t0, t1;
 	char a[256], b[256];
 	unsigned int i, j;
-	int opt;
+	int opt, e;
 
 	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:")) != -1) {
 		switch (opt) {
@@ -1055,6 +1055,11 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("module parameters: lines %u max_handles %lld\n",
 				   g.lines, g.max_handles);
 	g.root = geteuid() == 0;
+	/* The uid 65534 worker opens files too: a node it may open. */
+	e = g.root && g.threads > 1 ? kt_nobody_node() : 0;
+	if (e)
+		ksft_exit_fail_msg("cannot make a device node for uid 65534: %s\n",
+				   strerror(e));
 	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices\n",
 		       g.seed, g.seed, g.duration, g.threads,
 		       g.root && g.threads > 1 ? " (the last one uid 65534)" : "",
@@ -1201,6 +1206,7 @@ int main(int argc, char **argv)
 			 st.files == base.files && st.calls == base.calls &&
 			 st.handles == base.handles,
 			 "a call round trip works afterwards, nothing left\n");
+	kt_nobody_node_remove();
 	ksft_finished();
 	return 0;
 }

@@ -307,6 +307,51 @@ static inline int kt_drop_privileges(void)
 	return 0;
 }
 
+/*
+ * The module creates /dev/ktapi 0600 root.  A test that opens the device
+ * as uid 65534 grants it the way an administrator's rule would, without
+ * touching /dev/ktapi: kt_nobody_node(), as root, makes a node of the same
+ * device owned by 65534 (mode 0600, in a directory of its own under /tmp,
+ * also owned by 65534), and kt_open() opens that node from then on.
+ * kt_nobody_node_remove() removes it, as root or as 65534.  0 or errno.
+ */
+static char kt_dev_path[64] = KTAPI_DEV;
+static char kt_node_dir[64];
+
+static inline int kt_nobody_node(void)
+{
+	char dir[] = "/tmp/ktapi-node.XXXXXX";
+	char path[sizeof(kt_dev_path)];
+	struct stat st;
+	int err;
+
+	if (stat(KTAPI_DEV, &st))
+		return errno;
+	if (!mkdtemp(dir))
+		return errno;
+	snprintf(path, sizeof(path), "%s/ktapi", dir);
+	if (mknod(path, S_IFCHR | 0600, st.st_rdev) ||
+	    chown(path, 65534, 65534) || chown(dir, 65534, 65534)) {
+		err = errno;
+		unlink(path);
+		rmdir(dir);
+		return err;
+	}
+	memcpy(kt_node_dir, dir, sizeof(dir));
+	memcpy(kt_dev_path, path, sizeof(path));
+	return 0;
+}
+
+static inline void kt_nobody_node_remove(void)
+{
+	if (!kt_node_dir[0])
+		return;
+	unlink(kt_dev_path);
+	rmdir(kt_node_dir);
+	kt_node_dir[0] = '\0';
+	strcpy(kt_dev_path, KTAPI_DEV);
+}
+
 static inline void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -317,7 +362,7 @@ static inline void close_fd(int *fd)
 /* open(/dev/ktapi): the fd, or -1 with errno (as open()). */
 static inline int kt_open(void)
 {
-	return open(KTAPI_DEV, O_RDWR | O_CLOEXEC);
+	return open(kt_dev_path, O_RDWR | O_CLOEXEC);
 }
 
 /* ioctls: 0 or errno. */

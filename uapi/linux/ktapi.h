@@ -32,6 +32,11 @@
  *    other in related_call_id;
  *  - a *handle* names one leg, with OWNER or MONITOR privilege, for one
  *    file only.
+ *
+ * The module creates /dev/ktapi with mode 0600, owned by root: opening it
+ * is enough to monitor every call of every line, so it is never made
+ * world-usable.  The udev rule shipped with ktapi gives it group "ktapi"
+ * and mode 0660.
  */
 
 /**
