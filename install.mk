@@ -63,7 +63,7 @@ DKMS ?= dkms
 
 # libktapi's file names (userlib/Makefile installs them): its version is
 # VERSION, the soname's number VERSION's first component.
-LIBKTAPI_MAJOR := $(firstword $(subst ., ,$(KTAPI_VERSION)))
+LIBKTAPI_MAJOR := $(shell cat $(CURDIR)/userlib/SOVERSION)
 LIBKTAPI_VERSION := $(KTAPI_VERSION)
 LIBKTAPI_FILES := libktapi.a libktapi.so libktapi.so.$(LIBKTAPI_MAJOR) \
 	libktapi.so.$(LIBKTAPI_VERSION) pkgconfig/libktapi.pc

@@ -34,7 +34,7 @@ funcs=$(sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' "$TOP/userlib/libkt
 version=$VERSION
 # libktapi's version is VERSION, the soname's number its first component.
 lib_version=$VERSION
-lib_major=${VERSION%%.*}
+lib_major=$(cat "$TOP/userlib/SOVERSION")
 multiarch=$($CC -print-multiarch 2>/dev/null)
 [ -n "$multiarch" ] || multiarch=x86_64-linux-gnu
 
