@@ -71,11 +71,15 @@ want() {
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-run_checkpatch() {
-		[ -n "$ktools" ] || usage
-		ktools=$(cd "$ktools" && pwd) || exit 2
+# checkpatch and cppcheck need the extracted kernel tools, as an absolute
+# path (the checks run from the top of the tree).
+need_ktools() {
+	[ -n "$ktools" ] || usage
+	ktools=$(cd "$ktools" && pwd) || exit 2
 }
-want checkpatch && run_checkpatch
+if want checkpatch || want cppcheck; then
+	need_ktools
+fi
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
 CPPCHECK=${CPPCHECK:-cppcheck}

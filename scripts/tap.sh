@@ -78,8 +78,20 @@ skip() {
 	_tap_line "ok $_tap_n - $1 # SKIP ${2:-}"
 }
 
+# _tap_diag: the lines of standard input as "#   LINE" diagnostics, printed,
+# or with TAP_DEFER=1 kept with the result before them.  Not in a pipe: a
+# pipe's last command may run in a subshell, which would lose what it keeps.
+_tap_diag() {
+	if [ "$TAP_DEFER" = 1 ]; then
+		_tap_d=$(sed 's/^/#   /')
+		[ -z "$_tap_d" ] || _tap_results="$_tap_results$_tap_d$_tap_nl"
+	else
+		sed 's/^/#   /'
+	fi
+}
+
 show() {
-	[ -f "$1" ] && sed 's/^/#   /' "$1"
+	[ -f "$1" ] && _tap_diag <"$1"
 	return 0
 }
 
@@ -90,7 +102,9 @@ check() {
 		pass "$_tap_desc"
 	else
 		fail "$_tap_desc" "command: $*"
-		printf '%s\n' "$_tap_out" | sed 's/^/#   /'
+		_tap_diag <<EOF
+$_tap_out
+EOF
 	fi
 }
 

@@ -40,14 +40,16 @@ export PATH
 
 STATS=/sys/kernel/debug/ktapi/stats
 here=$(dirname "$0")
-# The TAP writer: next to this script in the VM (vm-run.sh --bin), else
-# in scripts/ of the source tree.
-for tap in "$here/tap.sh" "$here/../scripts/tap.sh"; do
-	[ -f "$tap" ] && break
-done
+# The TAP writer, next to this script: in the VM (vm-run.sh --bin) and in
+# the build directory (selftests/Makefile copies it there).  The copy of
+# this script in the source tree is not for running: it lacks the suite.
+if [ ! -f "$here/tap.sh" ]; then
+	echo "run_vm_tests: no tap.sh next to $0" >&2
+	exit 2
+fi
 TAP_DEFER=1
 # shellcheck source=scripts/tap.sh
-. "$tap"
+. "$here/tap.sh"
 
 find_prog() {
 	if [ -x "$here/$1" ]; then
@@ -94,6 +96,12 @@ stat_value() {
 # selftests/Makefile's SUITE, written in when the Makefile copies this
 # script to the build directory.
 suite="@SUITE@"
+case $suite in
+@*)
+	echo "run_vm_tests: run the copy that selftests/Makefile makes" >&2
+	exit 2
+	;;
+esac
 programs="$suite $(for p in $suite; do printf '%s32 ' "$p"; done)libktapi_test"
 stress32=1
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
