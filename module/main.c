@@ -146,7 +146,8 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
 }
 
 /**
- * ktapi_get_arg - copy_struct_from_user() of an ioctl's argument
+ * ktapi_get_arg - copy in an ioctl's argument, as copy_struct_from_user()
+ *	does but for a smaller size, which is -EINVAL
  * @kbuf: the kernel's struct
  * @uarg: the user's struct
  * @ksize: sizeof the kernel's struct

@@ -44,8 +44,8 @@
  *
  * Every command is _IO(KTAPI_IOC_TYPE, nr): the argument is a pointer to a
  * struct whose first two members are "__u32 size; __u32 flags;".  The
- * kernel reads size first, then copies the struct by the rules of
- * copy_struct_from_user():
+ * kernel reads size first, then copies the struct as copy_struct_from_user()
+ * does, except that a smaller size is refused rather than zero-extended:
  *
  *  - size < the first published size of the struct (its sizeof today) is
  *    -EINVAL; size > PAGE_SIZE is -E2BIG;
