@@ -209,7 +209,6 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
 	seqcount_init(&c->seq);
 	spin_lock_init(&c->pair_lock);
 	c->lock = &c->pair_lock;
-	c->out = c;
 	c->pair_legs = 1;
 	INIT_LIST_HEAD(&c->holders);
 	c->line = line;
@@ -243,7 +242,9 @@ void ktapi_call_free(struct ktapi_call *c)
  */
 static void ktapi_call_kill(struct ktapi_call *c, struct ktapi_reap *reap)
 {
-	struct ktapi_call *out = c->out;
+	/* The pair lock lives in the OUTBOUND leg. */
+	struct ktapi_call *out = container_of(c->lock, struct ktapi_call,
+					      pair_lock);
 
 	lockdep_assert_held(c->lock);
 	atomic_long_dec(&ktapi_stats.calls);
@@ -605,36 +606,50 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	}
 }
 
+/* Handles voided per RCU read section of ktapi_file_void_handles(). */
+#define KTAPI_VOID_BATCH	64
+
 /**
  * ktapi_file_void_handles - line close: void every handle of the file
  * @f: a file whose queue is closed (release or forced close)
  *
- * One handle at a time, each under its own pair lock and nothing else, so
- * another file waits at most for one handle's removal, and with
- * cond_resched() between: a file with millions of handles delays no one.
- * Nothing can be published into @f any more; a concurrent DEALLOCATE_CALL
- * or another voiding of @f finds each handle dead or gone.
+ * In batches of KTAPI_VOID_BATCH handles per RCU read section, each handle
+ * under its own pair lock and nothing else, so another file waits at most
+ * for one handle's removal; cond_resched() between batches, so a file with
+ * millions of handles delays no one.  Nothing can be published into @f any
+ * more; a concurrent DEALLOCATE_CALL or another voiding of @f finds each
+ * handle dead or gone.
  */
 void ktapi_file_void_handles(struct ktapi_file *f)
 {
 	struct ktapi_reap reap = { .n = 0 };
+	unsigned long next = 0;
 	struct ktapi_handle *h;
-	unsigned long id = 0;
+	unsigned int n;
 
 	do {
+		XA_STATE(xas, &f->handles, next);
+
+		n = 0;
 		rcu_read_lock();
-		h = xa_find(&f->handles, &id, ULONG_MAX, XA_PRESENT);
-		if (h) {
+		xas_for_each(&xas, h, ULONG_MAX) {
+			/* Reserved slots (zero entries) are skipped too. */
+			if (xas_retry(&xas, h))
+				continue;
 			spin_lock(h->call->lock);
 			if (!h->dead)
 				ktapi_handle_remove(h, true, &reap);
 			spin_unlock(h->call->lock);
+			/* Inside the read section: h and its legs still exist. */
+			ktapi_reap(&reap);
+			if (++n == KTAPI_VOID_BATCH) {
+				next = xas.xa_index + 1;
+				break;
+			}
 		}
-		/* A removed handle and its legs stay in memory until here. */
 		rcu_read_unlock();
-		ktapi_reap(&reap);
 		cond_resched();
-	} while (h);
+	} while (n == KTAPI_VOID_BATCH);
 	ktapi_handle_zombie_erase(f);
 }
 

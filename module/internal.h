@@ -228,7 +228,8 @@ struct ktapi_call {
 	u32 num_monitors;
 	u64 state_time_ns;
 	/* Constant once published. */
-	spinlock_t *lock;			/* the pair lock: &out->pair_lock */
+	/* The pair lock: &pair_lock of the OUTBOUND leg (container_of). */
+	spinlock_t *lock;
 	u32 call_id;
 	u32 related_call_id;
 	u32 origin;
@@ -238,7 +239,6 @@ struct ktapi_call {
 	struct ktapi_id_block *id_block;	/* where call_id comes from */
 	/* Pair lock. */
 	struct ktapi_call *peer;
-	struct ktapi_call *out;			/* the leg holding the lock */
 	u32 pair_legs;				/* OUTBOUND leg: legs alive */
 	union {
 		struct list_head holders;	/* ktapi_handle.call_node */

@@ -202,7 +202,6 @@ static int ktapi_setup_commit(struct ktapi_setup *s)
 	s->in = NULL;		/* published: no longer the setup's */
 	out->peer = in;
 	in->peer = out;
-	in->out = out;
 	out->pair_legs = 2;
 	ktapi_publish_monitors(s, &s->in_monitors, in, now);
 	ktapi_call_notify(in, now);
