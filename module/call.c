@@ -832,8 +832,8 @@ out_again:
 }
 
 /* DEALLOCATE_CALL of a live handle, under its pair lock. */
-static int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
-				   struct ktapi_reap *reap)
+int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
+			    struct ktapi_reap *reap)
 {
 	lockdep_assert_held(h->call->lock);
 	/* TAPI 1.x: the sole owner may not deallocate an active call. */
@@ -844,54 +844,4 @@ static int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
 		return -EBUSY;
 	ktapi_handle_remove(h, false, reap);
 	return 0;
-}
-
-/**
- * ktapi_ioctl_call_op - ANSWER, DROP or DEALLOCATE_CALL
- * @f: the file
- * @cmd: the command
- * @op: its argument
- *
- * The handle is looked up under RCU and its call's pair lock is taken;
- * nothing else is.  A handle removed meanwhile (dead) is ENOENT.
- */
-int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
-			struct ktapi_call_op *op)
-{
-	struct ktapi_reap reap = { .n = 0 };
-	struct ktapi_handle *h;
-	spinlock_t *lock;	/* the pair lock of the handle's call */
-	int ret;
-
-	if (op->reserved)
-		return -EINVAL;
-	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
-		return -EBADFD;
-	if (!op->handle)
-		return -ENOENT;
-
-	rcu_read_lock();
-	h = xa_load(&f->handles, op->handle);
-	if (!h) {
-		rcu_read_unlock();
-		return -ENOENT;
-	}
-	/* h->call was set before the handle was stored, and stays. */
-	lock = h->call->lock;
-	spin_lock(lock);
-	if (h->dead)
-		ret = -ENOENT;
-	else if (cmd == KTAPI_IOC_DEALLOCATE_CALL)
-		ret = ktapi_deallocate_locked(f, h, &reap);
-	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
-		ret = -EACCES;
-	else if (cmd == KTAPI_IOC_ANSWER)
-		ret = ktapi_answer_locked(h->call);
-	else
-		ret = ktapi_drop_locked(h->call);
-	spin_unlock(lock);
-	/* A removed handle and its legs stay in memory until here. */
-	rcu_read_unlock();
-	ktapi_reap(&reap);
-	return ret;
 }

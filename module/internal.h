@@ -299,16 +299,18 @@ void ktapi_file_void_handles(struct ktapi_file *f);
 int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 			      struct ktapi_call_info *ci,
 			      struct ktapi_call_info __user *uci);
-int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
-			struct ktapi_call_op *op);
+int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
+			    struct ktapi_reap *reap);
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci);
 
-/* switch.c: MAKE_CALL, ANSWER, DROP */
+/* switch.c: MAKE_CALL, ANSWER, DROP, the call ops (uses call.c, line.c) */
 int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 			  struct ktapi_make_call __user *umc);
 int ktapi_answer_locked(struct ktapi_call *c);
 int ktapi_drop_locked(struct ktapi_call *c);
+int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
+			struct ktapi_call_op *op);
 
 /* line.c: line devices and the line state of files */
 int ktapi_lines_init(void);
