@@ -12,31 +12,35 @@
  *   ktapi_handle_reserve()  allocates the id with a NULL entry: lookups see
  *                           nothing there, so a half-made call cannot be
  *                           reached by another thread guessing the handle;
- *   ktapi_handle_publish()  stores the finished handle (under the switch
+ *   ktapi_handle_publish()  stores the finished handle (under the pair
  *                           lock; the slot exists, so this cannot fail).
  *
  * A reservation that is not published is erased by ktapi_handle_unreserve().
- * Deletion (DEALLOCATE_CALL, line close) happens under the switch lock and
- * finds only published entries: an empty or reserved slot is ENOENT.
+ * Deletion (DEALLOCATE_CALL, line close) happens under the pair lock of the
+ * handle's call and finds only published, live entries: an empty or
+ * reserved slot, or a handle already removed (dead), is ENOENT.
  *
- * Locking and lifetime:
- *  - The switch lock (switch.c) covers every change to calls and handles:
- *    publishing and deleting handles, the holders lists, peer links, states
- *    and counts.
- *  - call->seq, a seqcount written under the switch lock with preemption
+ * Locking and lifetime (the order is in internal.h):
+ *  - The pair lock (*call->lock, shared by the two legs of one call)
+ *    covers every change to them: publishing and removing their handles,
+ *    the holders lists, peer links, states and counts.
+ *  - call->seq, a seqcount written under the pair lock with preemption
  *    disabled, lets GET_CALL_INFO read a consistent snapshot of the fields
  *    that change (state, state_mode, states_seen, state_time_ns, the
  *    counts, and whether its own handle was removed) without any lock.
- *  - GET_CALL_INFO looks the handle up under rcu_read_lock().  A removed
- *    handle is erased from the map before it is freed, and allocated
- *    handles and calls are freed with call_rcu(), so a lookup never sees
- *    freed memory.  Module exit waits for them with rcu_barrier().
+ *  - Handles are looked up under rcu_read_lock().  A removed handle is
+ *    erased from the map before it is freed, and allocated handles and
+ *    legs are freed with call_rcu(), so a lookup never sees freed memory,
+ *    and a lookup may take the pair lock of what it found and then check
+ *    the handle's dead flag.  Module exit waits with rcu_barrier().
  *  - A leg lives while a handle names it: the holders list of its handles
- *    is the only reference, and the last handle to go frees the leg.
- *  - Call ids come from blocks of 64 (struct ktapi_id_block, under
- *    ktapi_id_lock); see ktapi_call_id_alloc().
+ *    is the only reference, and the last handle to go kills the leg.  The
+ *    OUTBOUND leg's memory, which holds the pair lock, is freed only once
+ *    both legs are dead (pair_legs).
+ *  - Call ids come from per-CPU blocks of 64; see ktapi_call_id_alloc().
  */
 #include <linux/bits.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -52,11 +56,12 @@ static struct kmem_cache *ktapi_handle_cache;
 /*
  * Call ids.  A system-wide allocating XArray entry per call would cost a
  * tree walk and, when few calls are live, an XArray node made and freed
- * per call.  Instead ids are handed out in blocks of 64: a block number is
- * allocated cyclically in an XArray (so it is unique among live blocks),
- * and the calls made next take its ids in turn.  A block lives while one of
- * its calls does, or while it is the current block, so an id is never
- * given to two live calls.
+ * per call, and a lock shared by every call.  Instead ids are handed out
+ * in blocks of 64: a block number is allocated cyclically in an XArray (so
+ * it is unique among live blocks), and the calls made next on the same CPU
+ * take its ids in turn.  A block lives while one of its calls does, or
+ * while it is a CPU's current block, so an id is never given to two live
+ * calls.  The XArray's lock is taken once per 64 calls.
  */
 #define KTAPI_ID_BLOCK_SHIFT	6
 #define KTAPI_ID_BLOCK_SIZE	BIT(KTAPI_ID_BLOCK_SHIFT)
@@ -66,11 +71,14 @@ struct ktapi_id_block {
 	u32 nr;			/* index in ktapi_id_blocks */
 };
 
+struct ktapi_id_cursor {
+	struct ktapi_id_block *cur;	/* this CPU's current block */
+	u32 used;			/* ids of it handed out */
+};
+
 static DEFINE_XARRAY_FLAGS(ktapi_id_blocks, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-static DEFINE_MUTEX(ktapi_id_lock);
 static u32 ktapi_next_id_block;			/* ktapi_id_blocks xa_lock */
-static struct ktapi_id_block *ktapi_id_cur;	/* ktapi_id_lock */
-static u32 ktapi_id_used;			/* ktapi_id_lock */
+static DEFINE_PER_CPU(struct ktapi_id_cursor, ktapi_id_cursor);
 
 static void ktapi_id_block_put(struct ktapi_id_block *b)
 {
@@ -80,48 +88,59 @@ static void ktapi_id_block_put(struct ktapi_id_block *b)
 	}
 }
 
-/* Start a new current block.  Under ktapi_id_lock. */
-static int ktapi_id_block_new(void)
+/* A new block, not yet current. */
+static struct ktapi_id_block *ktapi_id_block_new(void)
 {
 	struct ktapi_id_block *b;
 	int ret;
 
-	lockdep_assert_held(&ktapi_id_lock);
 	b = kmalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
-		return -ENOMEM;
+		return NULL;
 	atomic_set(&b->live, 1);
 	ret = xa_alloc_cyclic(&ktapi_id_blocks, &b->nr, b,
 			      XA_LIMIT(1, U32_MAX >> KTAPI_ID_BLOCK_SHIFT),
 			      &ktapi_next_id_block, GFP_KERNEL_ACCOUNT);
 	if (ret < 0) {
-		kfree(b);
 		/* -EBUSY: 2^26 blocks with live calls; memory ran out first. */
-		return -ENOMEM;
+		kfree(b);
+		return NULL;
 	}
-	if (ktapi_id_cur)
-		ktapi_id_block_put(ktapi_id_cur);
-	ktapi_id_cur = b;
-	ktapi_id_used = 0;
-	return 0;
+	return b;
 }
 
 /* Give @c a call id, unique among live calls and never 0. */
 static int ktapi_call_id_alloc(struct ktapi_call *c)
 {
-	int ret = 0;
+	struct ktapi_id_block *fresh = NULL, *old = NULL;
+	struct ktapi_id_cursor *cur;
 
-	mutex_lock(&ktapi_id_lock);
-	if (!ktapi_id_cur || ktapi_id_used == KTAPI_ID_BLOCK_SIZE)
-		ret = ktapi_id_block_new();
-	if (!ret) {
-		atomic_inc(&ktapi_id_cur->live);
-		c->id_block = ktapi_id_cur;
-		c->call_id = ktapi_id_cur->nr << KTAPI_ID_BLOCK_SHIFT |
-			     ktapi_id_used++;
+	for (;;) {
+		cur = get_cpu_ptr(&ktapi_id_cursor);
+		if (fresh && (!cur->cur || cur->used == KTAPI_ID_BLOCK_SIZE)) {
+			old = cur->cur;
+			cur->cur = fresh;
+			cur->used = 0;
+			fresh = NULL;
+		}
+		if (cur->cur && cur->used < KTAPI_ID_BLOCK_SIZE)
+			break;
+		put_cpu_ptr(&ktapi_id_cursor);
+		/* Allocate with preemption enabled, then try again. */
+		fresh = ktapi_id_block_new();
+		if (!fresh)
+			return -ENOMEM;
 	}
-	mutex_unlock(&ktapi_id_lock);
-	return ret;
+	atomic_inc(&cur->cur->live);
+	c->id_block = cur->cur;
+	c->call_id = cur->cur->nr << KTAPI_ID_BLOCK_SHIFT | cur->used++;
+	put_cpu_ptr(&ktapi_id_cursor);
+	/* Not needed after all (another task of this CPU made one). */
+	if (fresh)
+		ktapi_id_block_put(fresh);
+	if (old)
+		ktapi_id_block_put(old);
+	return 0;
 }
 
 int ktapi_call_cache_init(void)
@@ -139,10 +158,17 @@ int ktapi_call_cache_init(void)
 
 void ktapi_call_cache_exit(void)
 {
+	struct ktapi_id_cursor *cur;
+	unsigned int cpu;
+
 	/* Calls and handles freed with call_rcu(). */
 	rcu_barrier();
-	if (ktapi_id_cur)
-		ktapi_id_block_put(ktapi_id_cur);
+	for_each_possible_cpu(cpu) {
+		cur = per_cpu_ptr(&ktapi_id_cursor, cpu);
+		if (cur->cur)
+			ktapi_id_block_put(cur->cur);
+		cur->cur = NULL;
+	}
 	WARN_ON(!xa_empty(&ktapi_id_blocks));
 	xa_destroy(&ktapi_id_blocks);
 	kmem_cache_destroy(ktapi_handle_cache);
@@ -151,6 +177,9 @@ void ktapi_call_cache_exit(void)
 
 /**
  * ktapi_call_alloc - make an unpublished leg with a call_id
+ * @payer: the file the leg is charged to (the caller's for an OUTBOUND
+ *	leg, the owner's for an INTERNAL one)
+ * @gfp: GFP_KERNEL_ACCOUNT, with __GFP_NORETRY for another user's cgroup
  * @line: the line device the leg lives on
  * @caller_line: the line device that made the call
  * @called_address: the dialled address
@@ -161,20 +190,26 @@ void ktapi_call_cache_exit(void)
  *
  * Return: the leg, or NULL when memory ran out.
  */
-struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
+struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
+				    struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin)
 {
+	struct mem_cgroup *old = ktapi_charge_begin(payer);
 	struct ktapi_call *c;
 
-	c = kmem_cache_zalloc(ktapi_call_cache, GFP_KERNEL_ACCOUNT);
+	c = kmem_cache_zalloc(ktapi_call_cache, gfp);
+	if (c && ktapi_call_id_alloc(c)) {
+		kmem_cache_free(ktapi_call_cache, c);
+		c = NULL;
+	}
+	ktapi_charge_end(old);
 	if (!c)
 		return NULL;
-	if (ktapi_call_id_alloc(c)) {
-		kmem_cache_free(ktapi_call_cache, c);
-		return NULL;
-	}
 	seqcount_init(&c->seq);
+	spin_lock_init(&c->pair_lock);
+	c->lock = &c->pair_lock;
+	c->pair_legs = 1;
 	INIT_LIST_HEAD(&c->holders);
 	c->line = line;
 	c->caller_line = caller_line;
@@ -192,7 +227,7 @@ static void ktapi_call_free_rcu(struct rcu_head *rcu)
 			container_of(rcu, struct ktapi_call, rcu));
 }
 
-/* Free a leg no handle names (any more, or ever). */
+/* Free a leg no handle ever named. */
 void ktapi_call_free(struct ktapi_call *c)
 {
 	ktapi_id_block_put(c->id_block);
@@ -200,10 +235,41 @@ void ktapi_call_free(struct ktapi_call *c)
 	call_rcu(&c->rcu, ktapi_call_free_rcu);
 }
 
-/* Start changing @c's GET_CALL_INFO fields.  Under the switch lock. */
+/*
+ * The last handle of @c went: it no longer counts as a live call; its
+ * memory goes once no leg of its pair needs the pair lock.  Under the pair
+ * lock; the memory is freed by ktapi_reap() after it.
+ */
+static void ktapi_call_kill(struct ktapi_call *c, struct ktapi_reap *reap)
+{
+	/* The pair lock lives in the OUTBOUND leg. */
+	struct ktapi_call *out = container_of(c->lock, struct ktapi_call,
+					      pair_lock);
+
+	lockdep_assert_held(c->lock);
+	atomic_long_dec(&ktapi_stats.calls);
+	if (c != out)
+		reap->legs[reap->n++] = c;
+	if (!--out->pair_legs)
+		reap->legs[reap->n++] = out;
+}
+
+/* Free the legs ktapi_call_kill() left, after their pair lock. */
+void ktapi_reap(struct ktapi_reap *reap)
+{
+	unsigned int i;
+
+	for (i = 0; i < reap->n; i++) {
+		ktapi_id_block_put(reap->legs[i]->id_block);
+		call_rcu(&reap->legs[i]->rcu, ktapi_call_free_rcu);
+	}
+	reap->n = 0;
+}
+
+/* Start changing @c's GET_CALL_INFO fields.  Under the pair lock. */
 static void ktapi_call_write_begin(struct ktapi_call *c)
 {
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(c->lock);
 	/* Readers spin while the count is odd: keep the section short. */
 	preempt_disable();
 	write_seqcount_begin(&c->seq);
@@ -217,19 +283,19 @@ static void ktapi_call_write_end(struct ktapi_call *c)
 
 /*
  * Queue a CALLSTATE event with the leg's state to every holder whose line
- * is open.  A line being closed is CLOSED before its handles are voided, so
- * dropping one of its calls tells nothing to its other, still listed
- * handles: after LINE_CLOSE a file gets no more events.
+ * is open.  A line being closed has its queue closed before its handles
+ * are voided, so dropping one of its calls tells nothing to its other,
+ * still listed handles: after LINE_CLOSE a file gets no more events.
+ * Under the pair lock.
  */
 void ktapi_call_notify(struct ktapi_call *c, u64 now)
 {
 	struct ktapi_handle *h;
 
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(c->lock);
 	list_for_each_entry(h, &c->holders, call_node)
-		if (h->file->state == KTAPI_FILE_OPEN)
-			ktapi_evq_push(&h->file->evq, KTAPI_EV_CALLSTATE, h,
-				       c->state, c->state_mode, now);
+		ktapi_evq_push(&h->file->evq, KTAPI_EV_CALLSTATE, h,
+			       c->state, c->state_mode, now);
 }
 
 /**
@@ -259,7 +325,7 @@ void ktapi_call_init_state(struct ktapi_call *c, u32 state, u64 now)
 void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
 			     u64 now)
 {
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(c->lock);
 	trace_ktapi_call_state(c->call_id, c->line->id, c->state, state, mode);
 	ktapi_call_write_begin(c);
 	c->state = state;
@@ -274,6 +340,29 @@ void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
 void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode)
 {
 	ktapi_call_set_state_at(c, state, mode, ktime_get_ns());
+}
+
+/**
+ * ktapi_leg_drop - move a non-IDLE leg to IDLE, disconnecting its peer
+ * @c: the leg, under its pair lock
+ *
+ * The peer, if not IDLE, becomes DISCONNECTED: REJECT when an OFFERING leg
+ * was dropped, else NORMAL.
+ */
+void ktapi_leg_drop(struct ktapi_call *c)
+{
+	u32 old = c->state;
+	struct ktapi_call *peer = c->peer;
+	u64 now = ktime_get_ns();
+
+	lockdep_assert_held(c->lock);
+	ktapi_call_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
+	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
+	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
+		ktapi_call_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
+					old == KTAPI_CALLSTATE_OFFERING ?
+					KTAPI_DISCONNECTMODE_REJECT :
+					KTAPI_DISCONNECTMODE_NORMAL, now);
 }
 
 /*
@@ -294,14 +383,8 @@ static bool ktapi_handle_zombie_erase(struct ktapi_file *f)
 	return id;
 }
 
-/**
- * ktapi_handle_reserve_id - reserve a handle id in a file for @h
- * @h: an unpublished handle
- * @f: the file
- *
- * Return: 0, -ENOSPC when the file's handle space is full, -ENOMEM.
- */
-int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
+static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
+				    struct ktapi_file *f, gfp_t gfp)
 {
 	int ret;
 
@@ -309,7 +392,7 @@ int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
 	do {
 		ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
 				      XA_LIMIT(1, f->max_handles),
-				      &f->next_handle, GFP_KERNEL_ACCOUNT);
+				      &f->next_handle, gfp);
 		/* Full: a deallocated handle may still hold its slot. */
 	} while (ret == -EBUSY && READ_ONCE(f->zombie) &&
 		 ktapi_handle_zombie_erase(f));
@@ -319,25 +402,69 @@ int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
 }
 
 /**
+ * ktapi_handle_reserve_id - reserve a handle id in a file for @h
+ * @h: an unpublished handle
+ * @f: the file, which is charged for the slot
+ *
+ * Return: 0, -ENOSPC when the file's handle space is full, -ENOMEM.
+ */
+int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
+{
+	struct mem_cgroup *old = ktapi_charge_begin(f);
+	int ret;
+
+	ret = ktapi_handle_reserve_gfp(h, f, GFP_KERNEL_ACCOUNT);
+	ktapi_charge_end(old);
+	return ret;
+}
+
+static struct ktapi_handle *ktapi_handle_try_reserve(struct ktapi_file *f,
+						     struct ktapi_file *payer,
+						     gfp_t gfp)
+{
+	struct mem_cgroup *old = ktapi_charge_begin(payer);
+	struct ktapi_handle *h;
+	int ret;
+
+	h = kmem_cache_zalloc(ktapi_handle_cache, gfp);
+	if (!h) {
+		h = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	ret = ktapi_handle_reserve_gfp(h, f, gfp);
+	if (ret) {
+		kmem_cache_free(ktapi_handle_cache, h);
+		h = ERR_PTR(ret);
+	}
+out:
+	ktapi_charge_end(old);
+	return h;
+}
+
+/**
  * ktapi_handle_reserve - allocate a handle and reserve its id in a file
- * @f: the file
+ * @f: the file that will hold it, and pays for it
+ * @payer: the file that pays instead when @f's memory cgroup is at its
+ *	limit (the caller)
+ *
+ * The charge to @f's cgroup neither retries reclaim nor OOM-kills there
+ * (__GFP_NORETRY): the caller's context does not reclaim another user's
+ * memory for long.
  *
  * Return: the unpublished handle, ERR_PTR(-ENOSPC) when the file's handle
  * space is full, ERR_PTR(-ENOMEM).
  */
-struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f)
+struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
+					  struct ktapi_file *payer)
 {
 	struct ktapi_handle *h;
-	int ret;
 
-	h = kmem_cache_zalloc(ktapi_handle_cache, GFP_KERNEL_ACCOUNT);
-	if (!h)
-		return ERR_PTR(-ENOMEM);
-	ret = ktapi_handle_reserve_id(h, f);
-	if (ret) {
-		kmem_cache_free(ktapi_handle_cache, h);
-		return ERR_PTR(ret);
-	}
+	if (f->memcg == payer->memcg)
+		return ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT);
+	h = ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT |
+				     __GFP_NORETRY | __GFP_NOWARN);
+	if (h == ERR_PTR(-ENOMEM))
+		h = ktapi_handle_try_reserve(f, payer, GFP_KERNEL_ACCOUNT);
 	return h;
 }
 
@@ -359,15 +486,26 @@ static void ktapi_handle_free_rcu(struct rcu_head *rcu)
 /**
  * ktapi_handle_publish - make a reserved handle name a leg
  * @h: the reserved handle
- * @c: the leg
+ * @c: the leg, under its pair lock
  * @privilege: KTAPI_PRIVILEGE_OWNER or _MONITOR
+ * @announce: queue an APPNEWCALL record for it
+ * @now: the time of that record
+ *
+ * Return: false when the file's line was closed meanwhile: the handle is
+ * still only reserved, and the caller unreserves it.
  */
-void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
-			  u32 privilege)
+bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
+			  u32 privilege, bool announce, u64 now)
 {
+	struct ktapi_file *f = h->file;
 	void *old;
 
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(c->lock);
+	spin_lock(&f->evq.lock);
+	if (f->evq.closed) {
+		spin_unlock(&f->evq.lock);
+		return false;
+	}
 	h->call = c;
 	h->privilege = privilege;
 	list_add_tail(&h->call_node, &c->holders);
@@ -378,21 +516,21 @@ void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 		c->num_monitors++;
 	ktapi_call_write_end(c);
 	/* The slot exists, so nothing is allocated and nothing can fail. */
-	old = xa_store(&h->file->handles, h->id, h, GFP_NOWAIT);
+	xa_lock(&f->handles);
+	old = __xa_store(&f->handles, h->id, h, GFP_NOWAIT);
+	f->nr_handles++;
+	xa_unlock(&f->handles);
 	WARN_ON_ONCE(old);
-	h->file->nr_handles++;
+	if (announce)
+		ktapi_evq_queue_locked(&f->evq, KTAPI_EV_APPNEWCALL, h,
+				       c->state, 0, now);
+	spin_unlock(&f->evq.lock);
+	if (announce)
+		ktapi_evq_wake(&f->evq);
 	atomic_long_inc(&ktapi_stats.handles);
 	atomic_long_inc(&ktapi_stats.handles_total);
 	trace_ktapi_handle_alloc(c->line->id, h->id, c->call_id, privilege);
-}
-
-/* A published handle of @f, or NULL (ENOENT).  Under the switch lock. */
-struct ktapi_handle *ktapi_handle_find(struct ktapi_file *f, u32 id)
-{
-	lockdep_assert_held(&ktapi_switch_lock);
-	if (!id)
-		return NULL;
-	return xa_load(&f->handles, id);
+	return true;
 }
 
 /*
@@ -407,6 +545,7 @@ struct ktapi_handle *ktapi_handle_find(struct ktapi_file *f, u32 id)
 static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
 {
 	xa_lock(&f->handles);
+	f->nr_handles--;
 	if (keep && (!f->zombie ||
 		     f->zombie >> XA_CHUNK_SHIFT != id >> XA_CHUNK_SHIFT)) {
 		/* Storing NULL in an allocating XArray reserves the slot. */
@@ -425,20 +564,22 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * @h: the handle
  * @line_close: the file is closing its line: a non-IDLE leg whose sole
  *	owner this handle was is dropped
+ * @reap: where a leg to free after the pair lock goes
  *
  * When the last handle of a leg goes, a non-IDLE leg is dropped (its peer
- * sees DISCONNECTED), it is unlinked from its peer and freed.
+ * sees DISCONNECTED), it is unlinked from its peer and killed.  Under the
+ * pair lock.
  */
-void ktapi_handle_remove(struct ktapi_handle *h, bool line_close)
+void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
+			 struct ktapi_reap *reap)
 {
 	struct ktapi_call *c = h->call;
 	struct ktapi_file *f = h->file;
 	bool sole_owner, last;
 
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	ktapi_handle_unmap(f, h->id, !line_close);
-	f->nr_handles--;
 	list_del(&h->call_node);
 	ktapi_call_write_begin(c);
 	WRITE_ONCE(h->dead, true);
@@ -461,21 +602,54 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close)
 			c->peer->peer = NULL;
 			c->peer = NULL;
 		}
-		ktapi_call_free(c);
+		ktapi_call_kill(c, reap);
 	}
 }
 
-/* Line close: void every handle of the file (release or forced close). */
+/* Handles voided per RCU read section of ktapi_file_void_handles(). */
+#define KTAPI_VOID_BATCH	64
+
+/**
+ * ktapi_file_void_handles - line close: void every handle of the file
+ * @f: a file whose queue is closed (release or forced close)
+ *
+ * In batches of KTAPI_VOID_BATCH handles per RCU read section, each handle
+ * under its own pair lock and nothing else, so another file waits at most
+ * for one handle's removal; cond_resched() between batches, so a file with
+ * millions of handles delays no one.  Nothing can be published into @f any
+ * more; a concurrent DEALLOCATE_CALL or another voiding of @f finds each
+ * handle dead or gone.
+ */
 void ktapi_file_void_handles(struct ktapi_file *f)
 {
+	struct ktapi_reap reap = { .n = 0 };
+	unsigned long next = 0;
 	struct ktapi_handle *h;
-	unsigned long id;
+	unsigned int n;
 
-	lockdep_assert_held(&ktapi_switch_lock);
-	xa_for_each(&f->handles, id, h) {
-		ktapi_handle_remove(h, true);
+	do {
+		XA_STATE(xas, &f->handles, next);
+
+		n = 0;
+		rcu_read_lock();
+		xas_for_each(&xas, h, ULONG_MAX) {
+			/* Reserved slots (zero entries) are skipped too. */
+			if (xas_retry(&xas, h))
+				continue;
+			spin_lock(h->call->lock);
+			if (!h->dead)
+				ktapi_handle_remove(h, true, &reap);
+			spin_unlock(h->call->lock);
+			/* Inside the read section: h and its legs still exist. */
+			ktapi_reap(&reap);
+			if (++n == KTAPI_VOID_BATCH) {
+				next = xas.xa_index + 1;
+				break;
+			}
+		}
+		rcu_read_unlock();
 		cond_resched();
-	}
+	} while (n == KTAPI_VOID_BATCH);
 	ktapi_handle_zombie_erase(f);
 }
 
@@ -657,35 +831,17 @@ out_again:
 	return -EAGAIN;
 }
 
-int ktapi_ioctl_deallocate_call(struct ktapi_file *f,
-				struct ktapi_call_op *op)
+/* DEALLOCATE_CALL of a live handle, under its pair lock. */
+int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
+			    struct ktapi_reap *reap)
 {
-	struct ktapi_handle *h;
-	int ret = 0;
-
-	if (op->reserved)
-		return -EINVAL;
-
-	mutex_lock(&ktapi_switch_lock);
-	if (f->state != KTAPI_FILE_OPEN) {
-		ret = -EBADFD;
-		goto out;
-	}
-	h = ktapi_handle_find(f, op->handle);
-	if (!h) {
-		ret = -ENOENT;
-		goto out;
-	}
+	lockdep_assert_held(h->call->lock);
 	/* TAPI 1.x: the sole owner may not deallocate an active call. */
 	if (f->api_version < KTAPI_API_VERSION_2_0 &&
 	    h->privilege == KTAPI_PRIVILEGE_OWNER &&
 	    h->call->num_owners == 1 &&
-	    h->call->state != KTAPI_CALLSTATE_IDLE) {
-		ret = -EBUSY;
-		goto out;
-	}
-	ktapi_handle_remove(h, false);
-out:
-	mutex_unlock(&ktapi_switch_lock);
-	return ret;
+	    h->call->state != KTAPI_CALLSTATE_IDLE)
+		return -EBUSY;
+	ktapi_handle_remove(h, false, reap);
+	return 0;
 }

@@ -6,12 +6,13 @@
  * queueing an event never allocates and never fails.  When the ring is full
  * a new event is counted in evq->dropped instead; the first record read
  * afterwards frees a slot, which is used at once for one KTAPI_EV_OVERFLOW
- * record carrying that count.  Events are queued under the switch lock, so
- * they reach every file in the order the switch made them.
+ * record carrying that count.  The events of one call are queued under its
+ * pair lock, so each handle gets them in the order the call made them.
  *
- * Locking:
- *  - evq->lock (spinlock) protects head, count, dropped and the ring.  It is
- *    the innermost lock: nothing is taken while holding it.
+ * Locking (the order is in internal.h):
+ *  - evq->lock (spinlock) protects head, count, dropped, the ring and
+ *    closed: once the line is closed nothing more is queued.  Only a
+ *    file's handle map lock is taken inside it (ktapi_handle_publish()).
  *  - evq->read_mutex serialises readers, so records are copied to userspace
  *    before they are removed from the ring (a failed copy loses nothing).
  *    It is taken before evq->lock and never while holding the switch lock.
@@ -40,9 +41,19 @@ int ktapi_evq_init(struct ktapi_evq *q, u32 len)
 	return 0;
 }
 
+/* release(): close the queue for good; its records no longer count. */
+void ktapi_evq_retire(struct ktapi_evq *q)
+{
+	spin_lock(&q->lock);
+	q->closed = true;
+	atomic_long_sub(q->count, &ktapi_stats.events_queued);
+	q->count = 0;
+	q->dropped = 0;
+	spin_unlock(&q->lock);
+}
+
 void ktapi_evq_free(struct ktapi_evq *q)
 {
-	atomic_long_sub(q->count, &ktapi_stats.events_queued);
 	kvfree(q->ring);
 	mutex_destroy(&q->read_mutex);
 }
@@ -62,7 +73,7 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
 }
 
 /**
- * ktapi_evq_push - queue one event
+ * ktapi_evq_queue_locked - queue one event unless the queue is closed
  * @q: the queue of the file that receives the event
  * @type: KTAPI_EV_*
  * @h: the handle the event is about, or NULL (LINE_CLOSE)
@@ -70,14 +81,25 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
  * @state_mode: the disconnect mode to report
  * @time_ns: when it happened (ktime_get_ns())
  */
-void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
-		    u32 state, u32 state_mode, u64 time_ns)
+void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
+			    const struct ktapi_handle *h, u32 state,
+			    u32 state_mode, u64 time_ns)
 {
 	struct ktapi_event ev = {
 		.type = type,
 		.time_ns = time_ns,
 	};
 
+	lockdep_assert_held(&q->lock);
+	if (q->closed)
+		return;
+	/*
+	 * Unrelated calls stamp their events before they take this lock, so
+	 * one stamped later may be queued first: a file's times never go back.
+	 */
+	if (time_ns < q->last_time_ns)
+		ev.time_ns = q->last_time_ns;
+	q->last_time_ns = ev.time_ns;
 	if (h) {
 		ev.handle = h->id;
 		ev.call_id = h->call->call_id;
@@ -86,7 +108,6 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 		ev.privilege = h->privilege;
 	}
 
-	spin_lock(&q->lock);
 	if (q->count == q->len) {
 		q->dropped++;
 		atomic_long_inc(&ktapi_stats.events_dropped);
@@ -94,7 +115,11 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 	} else {
 		ktapi_evq_add_locked(q, &ev);
 	}
-	spin_unlock(&q->lock);
+}
+
+/* Wake the readers of @q after ktapi_evq_queue_locked() and the unlock. */
+void ktapi_evq_wake(struct ktapi_evq *q)
+{
 	/*
 	 * Pairs with the barrier in prepare_to_wait_event() (read) and the
 	 * one after poll_wait() (poll): a waiter either sees the new count or
@@ -102,6 +127,16 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 	 */
 	if (wq_has_sleeper(&q->wait))
 		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/* ktapi_evq_queue_locked() under the queue's lock, and the wake-up. */
+void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
+		    u32 state, u32 state_mode, u64 time_ns)
+{
+	spin_lock(&q->lock);
+	ktapi_evq_queue_locked(q, type, h, state, state_mode, time_ns);
+	spin_unlock(&q->lock);
+	ktapi_evq_wake(q);
 }
 
 /* Remove @n head records; queue the OVERFLOW record if one is owed. */

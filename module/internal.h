@@ -2,19 +2,60 @@
 /*
  * ktapi: objects shared by the parts of the module.
  *
- * Locking overview (each lock is described in the file that owns it):
+ * DOC: Locking
  *
- *   ktapi_switch_lock (mutex, switch.c)
- *     -> call->seq (seqcount written with preemption off, call.c)
- *     -> file->handles xa_lock (spinlock, call.c)
- *     -> file->evq.lock (spinlock, event.c)
- *     -> ktapi_id_lock (mutex, call.c) -> ktapi_id_blocks xa_lock
- *   file->evq.read_mutex (mutex, event.c) -> file->evq.lock
+ * There is no lock of the whole switch.  Each lock covers the objects of
+ * one call pair, one line device or one file, so unrelated calls never
+ * meet on a lock:
  *
- * The arrows give the only nesting allowed: nothing is taken while holding
- * a spinlock except as shown.  GET_CALL_INFO takes no lock at all: it
- * looks the handle up under RCU and reads the call's changing fields in a
- * call->seq read section; calls and handles are freed after a grace period.
+ *   line->lock      (spinlock, line.c) the list of open files of one line
+ *                   device: LINE_OPEN, release and CLOSE_LINE_DEVICE.
+ *                   MAKE_CALL does not take it: it walks the list under
+ *                   ktapi_srcu (an SRCU read section may sleep, so the
+ *                   handles of the monitors are allocated during the walk),
+ *                   and a file is freed only after an SRCU grace period.
+ *   *call->lock     (spinlock, call.c) the pair lock: the two legs of one
+ *                   call share it (it lives in the OUTBOUND leg, which is
+ *                   freed after both legs).  It covers the legs' states,
+ *                   holders lists and peer links, the seqcount that
+ *                   GET_CALL_INFO reads, and each holder handle's dead flag.
+ *                   Events of one handle are queued under it, so they stay
+ *                   in order; unrelated calls need no common order.
+ *   file->evq.lock  (spinlock, event.c) one file's event queue and whether
+ *                   it is closed (the line state that matters to others): a
+ *                   handle is published into a file, and an event queued,
+ *                   only while its queue is open, under this lock.
+ *   file->handles xa_lock (spinlock, call.c) the file's handle map, its
+ *                   cursor, its zombie slot and nr_handles.
+ *   file->evq.read_mutex (mutex, event.c) one reader at a time; taken
+ *                   interruptibly, never with another lock held.
+ *
+ * Order, the only nesting allowed:
+ *
+ *   line->lock  -> file->evq.lock
+ *   *call->lock -> file->evq.lock -> file->handles xa_lock
+ *   *call->lock -> file->handles xa_lock
+ *   file->evq.read_mutex -> file->evq.lock
+ *
+ * line->lock and a pair lock are never held together.  Every function
+ * whose comment says "under" a lock asserts it with lockdep_assert_held().
+ *
+ * No path that a user drives allocates, reclaims or sleeps with any of the
+ * spinlocks held: MAKE_CALL reserves every handle and leg it needs first
+ * (under ktapi_srcu only), then publishes them under the pair lock, which
+ * cannot fail.  Release and CLOSE_LINE_DEVICE mark the queue closed and
+ * unlink the file under line->lock (short), then void the handles one at a
+ * time, each under its own pair lock only, with cond_resched() between.
+ *
+ * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
+ * the changing fields in a call->seq read section; handles, legs and the
+ * pair lock's leg are freed after an RCU grace period.  Call ids come from
+ * per-CPU blocks (call.c), whose XArray is locked only once per 64 calls.
+ *
+ * Memory: a file keeps the memory cgroup of its opener (file->memcg);
+ * whatever the module allocates on behalf of a file is allocated under
+ * set_active_memcg() of that cgroup (see ktapi_charge_begin()), so the
+ * holder of a handle pays for it (uapi/linux/ktapi.h says who pays what).
  */
 #ifndef _KTAPI_INTERNAL_H
 #define _KTAPI_INTERNAL_H
@@ -22,15 +63,20 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rculist.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched/mm.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/ktapi.h>
 
 struct file;
+struct mem_cgroup;
 struct poll_table_struct;
 
 #define KTAPI_LINES_MAX		1024
@@ -62,13 +108,20 @@ extern struct ktapi_stats ktapi_stats;
 struct ktapi_line_dev {
 	u32 id;
 	char address[KTAPI_ADDRESS_MAX] __aligned(8);
-	/* Open lines on this device, oldest LINE_OPEN first; switch lock. */
+	spinlock_t lock;		/* files (writers) */
+	/*
+	 * Open lines on this device, oldest LINE_OPEN first: an RCU list,
+	 * changed under lock, walked under ktapi_srcu.
+	 */
 	struct list_head files;
 };
 
+/* Readers of the lists of open files; files are freed after its grace period. */
+extern struct srcu_struct ktapi_srcu;
+
 /* Bounded queue of event records of one file (event.c). */
 struct ktapi_evq {
-	spinlock_t lock;		/* head, count, dropped, ring */
+	spinlock_t lock;		/* head, count, dropped, ring, closed */
 	wait_queue_head_t wait;
 	struct mutex read_mutex;	/* one reader at a time */
 	struct ktapi_event *ring;	/* len records */
@@ -76,6 +129,8 @@ struct ktapi_evq {
 	u32 head;			/* lock */
 	u32 count;			/* lock; READ_ONCE in poll */
 	u32 dropped;			/* lock: events not queued */
+	bool closed;			/* lock: the line is closed, no more */
+	u64 last_time_ns;		/* lock: of the last record queued */
 };
 
 enum ktapi_file_state {
@@ -96,15 +151,39 @@ struct ktapi_file {
 	 * (see ktapi_handle_unmap()); 0 for none.  Handles xa_lock.
 	 */
 	u32 zombie;
-	/* The fields below change only under the switch lock. */
-	enum ktapi_file_state state;	/* READ_ONCE without the lock */
+	u32 nr_handles;			/* published handles; handles xa_lock */
+	/*
+	 * NEW -> OPEN under line->lock and evq.lock (released, after the
+	 * fields below); OPEN -> CLOSED under line->lock and evq.lock
+	 * together with evq.closed.  READ_ONCE/smp_load_acquire without.
+	 */
+	enum ktapi_file_state state;
+	/* Set before state becomes OPEN, constant after. */
 	struct ktapi_line_dev *line;
 	u32 privileges;
 	u32 api_version;
-	u32 nr_handles;			/* published handles */
 	struct list_head line_node;	/* in line->files while OPEN */
+	struct list_head close_node;	/* CLOSE_LINE_DEVICE's batch */
+	/* release() holds one, CLOSE_LINE_DEVICE one while voiding. */
+	refcount_t ref;
+	struct mem_cgroup *memcg;	/* the opener's: pays for this file */
+	struct rcu_head rcu;		/* freed after ktapi_srcu's grace period */
 	struct ktapi_evq evq;
 };
+
+/*
+ * Charge what is allocated until ktapi_charge_end() to @f's memory cgroup
+ * (the one it was opened in), whoever's context this is.
+ */
+static inline struct mem_cgroup *ktapi_charge_begin(struct ktapi_file *f)
+{
+	return set_active_memcg(f->memcg);
+}
+
+static inline void ktapi_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 /*
  * A handle: one file's name for one call, with a privilege.  The OWNER
@@ -116,7 +195,7 @@ struct ktapi_handle {
 	struct ktapi_call *call;	/* constant once published */
 	struct ktapi_file *file;
 	union {
-		struct list_head call_node;	/* in call->holders; switch lock */
+		struct list_head call_node;	/* in call->holders; pair lock */
 		struct rcu_head rcu;		/* once removed */
 	};
 	u32 id;
@@ -130,15 +209,16 @@ struct ktapi_id_block;
 /*
  * One leg of a call.  It lives as long as a handle names it: the last
  * handle to go frees it (after an RCU grace period, for GET_CALL_INFO).
+ * The OUTBOUND leg holds the pair lock of both legs, so its memory lives
+ * until both legs are gone.
  */
 struct ktapi_call {
 	/*
-	 * Written under the switch lock, with preemption disabled (see
+	 * Written under the pair lock, with preemption disabled (see
 	 * ktapi_call_write_begin()), read by GET_CALL_INFO in a read section:
 	 * state, state_mode, states_seen, state_time_ns, num_owners,
-	 * num_monitors and each handle's dead.  A plain seqcount, not one
-	 * tied to the switch mutex: on PREEMPT_RT a reader of that kind takes
-	 * the mutex, and GET_CALL_INFO reads under rcu_read_lock().
+	 * num_monitors and each handle's dead.  A plain seqcount, so that a
+	 * reader never takes the pair lock, not even on PREEMPT_RT.
 	 */
 	seqcount_t seq;
 	u32 state;
@@ -148,6 +228,8 @@ struct ktapi_call {
 	u32 num_monitors;
 	u64 state_time_ns;
 	/* Constant once published. */
+	/* The pair lock: &pair_lock of the OUTBOUND leg (container_of). */
+	spinlock_t *lock;
 	u32 call_id;
 	u32 related_call_id;
 	u32 origin;
@@ -155,8 +237,11 @@ struct ktapi_call {
 	struct ktapi_line_dev *line;		/* where this leg lives */
 	struct ktapi_line_dev *caller_line;	/* the calling device */
 	struct ktapi_id_block *id_block;	/* where call_id comes from */
-	/* Switch lock. */
+	/* Pair lock. */
 	struct ktapi_call *peer;
+	u32 pair_legs;				/* OUTBOUND leg: legs alive */
+	/* Next to pair_legs: no padding, 18 idle calls per slab page. */
+	spinlock_t pair_lock;			/* OUTBOUND leg: see lock */
 	union {
 		struct list_head holders;	/* ktapi_handle.call_node */
 		struct rcu_head rcu;		/* once freed */
@@ -166,9 +251,20 @@ struct ktapi_call {
 	struct ktapi_handle own;
 };
 
+/* Legs whose last handle went under a pair lock, freed after it. */
+struct ktapi_reap {
+	struct ktapi_call *legs[2];
+	unsigned int n;
+};
+
 /* event.c */
 int ktapi_evq_init(struct ktapi_evq *q, u32 len);
+void ktapi_evq_retire(struct ktapi_evq *q);
 void ktapi_evq_free(struct ktapi_evq *q);
+void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
+			    const struct ktapi_handle *h, u32 state,
+			    u32 state_mode, u64 time_ns);
+void ktapi_evq_wake(struct ktapi_evq *q);
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
@@ -176,10 +272,11 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait);
 
-/* call.c */
+/* call.c: legs, handles, GET_CALL_INFO, DEALLOCATE_CALL */
 int ktapi_call_cache_init(void);
 void ktapi_call_cache_exit(void);
-struct ktapi_call *ktapi_call_alloc(struct ktapi_line_dev *line,
+struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
+				    struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin);
 void ktapi_call_free(struct ktapi_call *c);
@@ -188,31 +285,34 @@ void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
 			     u64 now);
 void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode);
 void ktapi_call_notify(struct ktapi_call *c, u64 now);
+void ktapi_leg_drop(struct ktapi_call *c);
 int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f);
-struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f);
+struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
+					  struct ktapi_file *payer);
 void ktapi_handle_unreserve(struct ktapi_handle *h);
-void ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
-			  u32 privilege);
-struct ktapi_handle *ktapi_handle_find(struct ktapi_file *f, u32 id);
-void ktapi_handle_remove(struct ktapi_handle *h, bool line_close);
+bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
+			  u32 privilege, bool announce, u64 now);
+void ktapi_reap(struct ktapi_reap *reap);
+void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
+			 struct ktapi_reap *reap);
 void ktapi_file_void_handles(struct ktapi_file *f);
 int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 			      struct ktapi_call_info *ci,
 			      struct ktapi_call_info __user *uci);
-int ktapi_ioctl_deallocate_call(struct ktapi_file *f,
-				struct ktapi_call_op *op);
+int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
+			    struct ktapi_reap *reap);
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci);
 
-/* switch.c */
-extern struct mutex ktapi_switch_lock;
-void ktapi_leg_drop(struct ktapi_call *c);
+/* switch.c: MAKE_CALL, ANSWER, DROP, the call ops (uses call.c, line.c) */
 int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 			  struct ktapi_make_call __user *umc);
-int ktapi_ioctl_answer(struct ktapi_file *f, struct ktapi_call_op *op);
-int ktapi_ioctl_drop(struct ktapi_file *f, struct ktapi_call_op *op);
+int ktapi_answer_locked(struct ktapi_call *c);
+int ktapi_drop_locked(struct ktapi_call *c);
+int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
+			struct ktapi_call_op *op);
 
-/* line.c */
+/* line.c: line devices and the line state of files */
 int ktapi_lines_init(void);
 void ktapi_lines_exit(void);
 struct ktapi_line_dev *ktapi_line_get(u32 device_id);
@@ -225,5 +325,6 @@ int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo);
 int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 				  struct ktapi_close_line_device *cl);
 void ktapi_line_close(struct ktapi_file *f);
+void ktapi_file_put(struct ktapi_file *f);
 
 #endif /* _KTAPI_INTERNAL_H */

@@ -4,14 +4,17 @@
  * close.
  *
  * The line devices are an array made at module load and never changed.
- * Their lists of open lines and every file's line state (state, line,
- * privileges, api_version) change only under the switch lock (switch.c).
- * file->state is published with smp_store_release() after the other fields,
- * so ioctls that do not take the switch lock read it with
- * smp_load_acquire() and may then use file->line.
+ * Each device's list of open lines changes under its own line->lock and is
+ * walked by MAKE_CALL under ktapi_srcu; a file is freed only after an SRCU
+ * grace period once the last reference (release's, or CLOSE_LINE_DEVICE's
+ * while it voids the file) is put.  A file's line state changes under its
+ * device's line->lock and its queue lock together (internal.h); the fields
+ * line, privileges and api_version are written before state becomes OPEN
+ * with smp_store_release(), so lockless readers use smp_load_acquire().
  */
 #include <linux/capability.h>
 #include <linux/kernel.h>
+#include <linux/memcontrol.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -21,6 +24,9 @@
 #include "trace.h"
 
 static struct ktapi_line_dev *ktapi_lines;
+
+/* Readers of line->files, and what keeps their files in memory. */
+DEFINE_SRCU(ktapi_srcu);
 
 int ktapi_lines_init(void)
 {
@@ -33,6 +39,7 @@ int ktapi_lines_init(void)
 		ktapi_lines[i].id = i;
 		snprintf(ktapi_lines[i].address, sizeof(ktapi_lines[i].address),
 			 "%u", KTAPI_ADDRESS_BASE + i);
+		spin_lock_init(&ktapi_lines[i].lock);
 		INIT_LIST_HEAD(&ktapi_lines[i].files);
 	}
 	return 0;
@@ -40,6 +47,8 @@ int ktapi_lines_init(void)
 
 void ktapi_lines_exit(void)
 {
+	/* Files freed with call_srcu(). */
+	srcu_barrier(&ktapi_srcu);
 	kfree(ktapi_lines);
 }
 
@@ -87,14 +96,18 @@ struct ktapi_line_dev *ktapi_line_by_address(const char *address)
 	return &ktapi_lines[n - KTAPI_ADDRESS_BASE];
 }
 
-/* The file that has held @line open with OWNER privilege the longest. */
+/*
+ * The file that has held @line open with OWNER privilege the longest.
+ * Under ktapi_srcu, which keeps it in memory.
+ */
 struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 {
 	struct ktapi_file *f;
 
-	lockdep_assert_held(&ktapi_switch_lock);
-	list_for_each_entry(f, &line->files, line_node)
-		if (f->privileges & KTAPI_PRIVILEGE_OWNER)
+	list_for_each_entry_srcu(f, &line->files, line_node,
+				 srcu_read_lock_held(&ktapi_srcu))
+		if ((f->privileges & KTAPI_PRIVILEGE_OWNER) &&
+		    READ_ONCE(f->state) == KTAPI_FILE_OPEN)
 			return f;
 	return NULL;
 }
@@ -126,48 +139,63 @@ int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo)
 
 	if (lo->reserved)
 		return -EINVAL;
+	if (READ_ONCE(f->state) != KTAPI_FILE_NEW)
+		return -EBUSY;
+	line = ktapi_line_get(lo->device_id);
+	if (!line)
+		return -ENODEV;
+	if (!ktapi_privileges_valid(lo->privileges))
+		return -EINVAL;
+	if (lo->api_version < KTAPI_API_VERSION_MIN ||
+	    lo->api_version > KTAPI_API_VERSION_MAX)
+		return -EPROTONOSUPPORT;
 
-	mutex_lock(&ktapi_switch_lock);
+	spin_lock(&line->lock);
+	spin_lock(&f->evq.lock);
+	/* Two LINE_OPENs of one file at once: one wins. */
 	if (f->state != KTAPI_FILE_NEW) {
 		ret = -EBUSY;
-		goto out;
+	} else {
+		f->line = line;
+		f->privileges = lo->privileges;
+		f->api_version = lo->api_version;
+		/* Publish the fields above to lockless readers of f->state. */
+		smp_store_release(&f->state, KTAPI_FILE_OPEN);
+		list_add_tail_rcu(&f->line_node, &line->files);
 	}
-	line = ktapi_line_get(lo->device_id);
-	if (!line) {
-		ret = -ENODEV;
-		goto out;
+	spin_unlock(&f->evq.lock);
+	spin_unlock(&line->lock);
+	if (!ret) {
+		atomic_long_inc(&ktapi_stats.lines_open);
+		trace_ktapi_line_open(line->id, lo->privileges,
+				      lo->api_version);
 	}
-	if (!ktapi_privileges_valid(lo->privileges)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if (lo->api_version < KTAPI_API_VERSION_MIN ||
-	    lo->api_version > KTAPI_API_VERSION_MAX) {
-		ret = -EPROTONOSUPPORT;
-		goto out;
-	}
-	f->line = line;
-	f->privileges = lo->privileges;
-	f->api_version = lo->api_version;
-	list_add_tail(&f->line_node, &line->files);
-	atomic_long_inc(&ktapi_stats.lines_open);
-	trace_ktapi_line_open(line->id, lo->privileges, lo->api_version);
-	/* Publish the fields above to lockless readers of f->state. */
-	smp_store_release(&f->state, KTAPI_FILE_OPEN);
-out:
-	mutex_unlock(&ktapi_switch_lock);
 	return ret;
 }
 
-/* Take an open line off its device and void its handles. */
+/*
+ * Take an open line off its device and close its queue (with a LINE_CLOSE
+ * record first when @forced): from now on nothing is published into it and
+ * nothing queued.  Short; its handles are voided afterwards, without the
+ * line lock.  Under line->lock.
+ */
 static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 {
-	lockdep_assert_held(&ktapi_switch_lock);
-	trace_ktapi_line_close(f->line->id, forced, f->nr_handles);
-	list_del_init(&f->line_node);
-	atomic_long_dec(&ktapi_stats.lines_open);
+	struct ktapi_line_dev *line = f->line;
+
+	lockdep_assert_held(&line->lock);
+	trace_ktapi_line_close(line->id, forced, READ_ONCE(f->nr_handles));
+	list_del_rcu(&f->line_node);
+	spin_lock(&f->evq.lock);
+	if (forced)
+		ktapi_evq_queue_locked(&f->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0,
+				       ktime_get_ns());
+	f->evq.closed = true;
 	WRITE_ONCE(f->state, KTAPI_FILE_CLOSED);
-	ktapi_file_void_handles(f);
+	spin_unlock(&f->evq.lock);
+	if (forced)
+		ktapi_evq_wake(&f->evq);
+	atomic_long_dec(&ktapi_stats.lines_open);
 }
 
 int ktapi_ioctl_close_line_device(struct ktapi_file *f,
@@ -175,6 +203,7 @@ int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 {
 	struct ktapi_file *victim, *tmp;
 	struct ktapi_line_dev *line;
+	LIST_HEAD(batch);
 
 	if (cl->reserved)
 		return -EINVAL;
@@ -184,21 +213,58 @@ int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 	if (!line)
 		return -ENODEV;
 
-	mutex_lock(&ktapi_switch_lock);
+	/* Mark and unlink every open line of the device: short. */
+	spin_lock(&line->lock);
 	list_for_each_entry_safe(victim, tmp, &line->files, line_node) {
-		ktapi_evq_push(&victim->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0,
-			       ktime_get_ns());
 		ktapi_line_detach(victim, true);
+		refcount_inc(&victim->ref);
+		list_add_tail(&victim->close_node, &batch);
 	}
-	mutex_unlock(&ktapi_switch_lock);
+	spin_unlock(&line->lock);
+
+	/* Then void their handles with no lock held. */
+	list_for_each_entry_safe(victim, tmp, &batch, close_node) {
+		ktapi_file_void_handles(victim);
+		ktapi_file_put(victim);
+	}
 	return 0;
 }
 
 /* lineClose: the file is being released. */
 void ktapi_line_close(struct ktapi_file *f)
 {
-	mutex_lock(&ktapi_switch_lock);
+	struct ktapi_line_dev *line;
+
+	/* Pairs with the release in LINE_OPEN: f->line is set. */
+	if (smp_load_acquire(&f->state) == KTAPI_FILE_NEW)
+		return;
+	line = f->line;
+	spin_lock(&line->lock);
+	/* A forced close may have detached it already. */
 	if (f->state == KTAPI_FILE_OPEN)
 		ktapi_line_detach(f, false);
-	mutex_unlock(&ktapi_switch_lock);
+	spin_unlock(&line->lock);
+	ktapi_file_void_handles(f);
+}
+
+static void ktapi_file_free_srcu(struct rcu_head *rcu)
+{
+	struct ktapi_file *f = container_of(rcu, struct ktapi_file, rcu);
+
+	/* Reservations made by MAKE_CALLs that found it went before this. */
+	WARN_ON(!xa_empty(&f->handles));
+	xa_destroy(&f->handles);
+	ktapi_evq_free(&f->evq);
+	mem_cgroup_put(f->memcg);
+	kfree(f);
+}
+
+/*
+ * Drop a reference to a file whose line is closed (or was never opened);
+ * the last one frees it once no MAKE_CALL can still be looking at it.
+ */
+void ktapi_file_put(struct ktapi_file *f)
+{
+	if (refcount_dec_and_test(&f->ref))
+		call_srcu(&ktapi_srcu, &f->rcu, ktapi_file_free_srcu);
 }

@@ -4,16 +4,18 @@
  *
  * This file holds the module parameters, /dev/ktapi and its file
  * operations, the ioctl dispatcher and the debugfs statistics.  It owns no
- * lock: the locks and their order are described in internal.h and in the
- * files that own them (switch.c, call.c, event.c).
+ * lock: the locks and their order are described in internal.h, and each is
+ * defined in the file named there (line.c, call.c, event.c).
  *
  * Lifetime: misc_register() gives the device fops .owner = THIS_MODULE, so
  * the module cannot be unloaded while a file is open; release() voids every
- * handle of the file and frees it, and module exit finds nothing left.
+ * handle of the file and puts its reference; the file's memory goes after
+ * an SRCU grace period (line.c), and module exit waits for it.
  */
 #include <linux/build_bug.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
@@ -81,6 +83,10 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->max_handles = ktapi_max_handles;
 	f->state = KTAPI_FILE_NEW;
 	INIT_LIST_HEAD(&f->line_node);
+	INIT_LIST_HEAD(&f->close_node);
+	refcount_set(&f->ref, 1);
+	/* What is made for this file is charged here, whoever's call it is. */
+	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
 	atomic_long_inc(&ktapi_stats.files);
 	return stream_open(inode, filp);
@@ -91,11 +97,9 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 	struct ktapi_file *f = filp->private_data;
 
 	ktapi_line_close(f);
-	WARN_ON(!xa_empty(&f->handles));
-	xa_destroy(&f->handles);
-	ktapi_evq_free(&f->evq);
-	kfree(f);
+	ktapi_evq_retire(&f->evq);
 	atomic_long_dec(&ktapi_stats.files);
+	ktapi_file_put(f);
 	return 0;
 }
 
@@ -125,17 +129,17 @@ static const char *const ktapi_file_state_name[] = {
 static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
 {
 	struct ktapi_file *f = filp->private_data;
+	/* Pairs with the release in LINE_OPEN: the line fields are set. */
+	enum ktapi_file_state state = smp_load_acquire(&f->state);
 	u32 queued, dropped;
 
-	mutex_lock(&ktapi_switch_lock);
-	seq_printf(m, "ktapi-line:\t%s\n", ktapi_file_state_name[f->state]);
-	if (f->line) {
+	seq_printf(m, "ktapi-line:\t%s\n", ktapi_file_state_name[state]);
+	if (state != KTAPI_FILE_NEW) {
 		seq_printf(m, "ktapi-device:\t%u\n", f->line->id);
 		seq_printf(m, "ktapi-privileges:\t0x%x\n", f->privileges);
 		seq_printf(m, "ktapi-api-version:\t0x%08x\n", f->api_version);
 	}
-	seq_printf(m, "ktapi-handles:\t%u\n", f->nr_handles);
-	mutex_unlock(&ktapi_switch_lock);
+	seq_printf(m, "ktapi-handles:\t%u\n", READ_ONCE(f->nr_handles));
 
 	spin_lock(&f->evq.lock);
 	queued = f->evq.count;
@@ -234,14 +238,7 @@ static noinline long ktapi_cmd_call_op(struct ktapi_file *f, unsigned int cmd,
 	ret = KTAPI_ARG(op, uarg, reserved);
 	if (ret)
 		return ret;
-	switch (cmd) {
-	case KTAPI_IOC_ANSWER:
-		return ktapi_ioctl_answer(f, &op);
-	case KTAPI_IOC_DROP:
-		return ktapi_ioctl_drop(f, &op);
-	default:
-		return ktapi_ioctl_deallocate_call(f, &op);
-	}
+	return ktapi_ioctl_call_op(f, cmd, &op);
 }
 
 static noinline long ktapi_cmd_get_call_info(struct ktapi_file *f,

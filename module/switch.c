@@ -3,15 +3,15 @@
  * ktapi: the loopback switch.  MAKE_CALL routes a call to the line device
  * that owns the dialled address, ANSWER and DROP move legs between states.
  *
- * Locking: ktapi_switch_lock (a mutex) serialises every change to the
- * switch: call states, the holders of each leg, peer links, publishing and
- * deleting handles, the list of open lines of each device and each file's
- * line state.  Serialising them gives every file its events in the order
- * the switch made them.  It is the outermost lock (see internal.h); it may be
- * held while allocating with GFP_KERNEL_ACCOUNT, never while copying to or
- * from userspace, so a faulting user buffer cannot stall the switch.
- * Lookups that change nothing (GET_CALL_INFO, GET_DEVCAPS, read, poll) do
- * not take it.
+ * Locking (internal.h has the order): there is no switch-wide lock.
+ * MAKE_CALL reserves everything the call needs (its legs, the caller's
+ * handle, the owner's and every monitor's handle) while walking the lists
+ * of open files under ktapi_srcu only, each allocation charged to the file
+ * that will hold it.  It then publishes all of it under the new call's pair
+ * lock, taking each receiving file's queue lock in turn: a file whose line
+ * was closed meanwhile just gets nothing.  ANSWER and DROP take the pair
+ * lock of the handle's call.  No lock is held while copying to or from
+ * userspace.
  */
 #include <linux/slab.h>
 #include <linux/stddef.h>
@@ -20,37 +20,12 @@
 
 #include "internal.h"
 
-/* The switch lock: see the comment at the top of this file. */
-DEFINE_MUTEX(ktapi_switch_lock);
-
-/**
- * ktapi_leg_drop - move a non-IDLE leg to IDLE, disconnecting its peer
- * @c: the leg
- *
- * The peer, if not IDLE, becomes DISCONNECTED: REJECT when an OFFERING leg
- * was dropped, else NORMAL.
- */
-void ktapi_leg_drop(struct ktapi_call *c)
-{
-	u32 old = c->state;
-	struct ktapi_call *peer = c->peer;
-	u64 now = ktime_get_ns();
-
-	lockdep_assert_held(&ktapi_switch_lock);
-	ktapi_call_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
-	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
-	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
-		ktapi_call_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
-					old == KTAPI_CALLSTATE_OFFERING ?
-					KTAPI_DISCONNECTMODE_REJECT :
-					KTAPI_DISCONNECTMODE_NORMAL, now);
-}
-
 /*
  * A call being set up: everything MAKE_CALL may need, allocated before any
  * of it becomes visible, so a failure leaves nothing behind.
  */
 struct ktapi_setup {
+	struct ktapi_file *f;		/* the caller */
 	struct ktapi_call *out;		/* the caller's OUTBOUND leg */
 	struct ktapi_handle *caller;	/* its OWNER handle, &out->own */
 	struct list_head out_monitors;	/* MONITOR handles to @out */
@@ -58,6 +33,7 @@ struct ktapi_setup {
 	struct ktapi_call *in;		/* the INTERNAL leg, or NULL */
 	struct ktapi_handle *owner;	/* OWNER handle to @in */
 	struct list_head in_monitors;	/* MONITOR handles to @in */
+	struct list_head unused;	/* reserved, not published: closed */
 	u32 result_mode;		/* disconnect mode when not routed */
 };
 
@@ -71,18 +47,24 @@ static void ktapi_unreserve_list(struct list_head *list)
 	}
 }
 
-/* Reserve a MONITOR handle in every MONITOR file of @line except @skip. */
-static int ktapi_reserve_monitors(struct ktapi_line_dev *line,
+/*
+ * Reserve a MONITOR handle in every MONITOR file of @line except @skip.
+ * Under ktapi_srcu.
+ */
+static int ktapi_reserve_monitors(struct ktapi_setup *s,
+				  struct ktapi_line_dev *line,
 				  struct ktapi_file *skip,
 				  struct list_head *list)
 {
 	struct ktapi_handle *h;
-	struct ktapi_file *f;
+	struct ktapi_file *m;
 
-	list_for_each_entry(f, &line->files, line_node) {
-		if (f == skip || !(f->privileges & KTAPI_PRIVILEGE_MONITOR))
+	list_for_each_entry_srcu(m, &line->files, line_node,
+				 srcu_read_lock_held(&ktapi_srcu)) {
+		if (m == skip || !(m->privileges & KTAPI_PRIVILEGE_MONITOR) ||
+		    READ_ONCE(m->state) != KTAPI_FILE_OPEN)
 			continue;
-		h = ktapi_handle_reserve(f);
+		h = ktapi_handle_reserve(m, s->f);
 		if (IS_ERR(h)) {
 			/* A monitor whose handle space is full is skipped. */
 			if (PTR_ERR(h) == -ENOSPC)
@@ -94,14 +76,13 @@ static int ktapi_reserve_monitors(struct ktapi_line_dev *line,
 	return 0;
 }
 
-/* Route the call and allocate the callee's side.  Under the switch lock. */
-static int ktapi_setup_route(struct ktapi_setup *s, struct ktapi_file *f,
-			     const char *address)
+/* Route the call and allocate the callee's side.  Under ktapi_srcu. */
+static int ktapi_setup_route(struct ktapi_setup *s, const char *address)
 {
-	struct ktapi_file *owner_file;
+	struct ktapi_file *owner_file, *f = s->f;
 	int ret;
 
-	ret = ktapi_reserve_monitors(f->line, f, &s->out_monitors);
+	ret = ktapi_reserve_monitors(s, f->line, f, &s->out_monitors);
 	if (ret)
 		return ret;
 
@@ -115,7 +96,7 @@ static int ktapi_setup_route(struct ktapi_setup *s, struct ktapi_file *f,
 		s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
 		return 0;
 	}
-	s->owner = ktapi_handle_reserve(owner_file);
+	s->owner = ktapi_handle_reserve(owner_file, f);
 	if (IS_ERR(s->owner)) {
 		ret = PTR_ERR(s->owner);
 		s->owner = NULL;
@@ -124,11 +105,22 @@ static int ktapi_setup_route(struct ktapi_setup *s, struct ktapi_file *f,
 		s->result_mode = KTAPI_DISCONNECTMODE_BUSY;
 		return 0;
 	}
-	ret = ktapi_reserve_monitors(s->dest, owner_file, &s->in_monitors);
+	ret = ktapi_reserve_monitors(s, s->dest, owner_file, &s->in_monitors);
 	if (ret)
 		return ret;
-	s->in = ktapi_call_alloc(s->dest, f->line, address,
-				 KTAPI_CALLORIGIN_INTERNAL);
+	/* The incoming leg is charged to its owner (or the caller, if full). */
+	if (owner_file->memcg == f->memcg)
+		s->in = ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+					 f->line, address,
+					 KTAPI_CALLORIGIN_INTERNAL);
+	else
+		s->in = ktapi_call_alloc(owner_file, GFP_KERNEL_ACCOUNT |
+					 __GFP_NORETRY | __GFP_NOWARN,
+					 s->dest, f->line, address,
+					 KTAPI_CALLORIGIN_INTERNAL) ?:
+			ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+					 f->line, address,
+					 KTAPI_CALLORIGIN_INTERNAL);
 	if (!s->in)
 		return -ENOMEM;
 	return 0;
@@ -147,65 +139,89 @@ static void ktapi_setup_abort(struct ktapi_setup *s)
 	ktapi_call_free(s->out);
 }
 
-/* Give each reserved monitor handle its leg and announce it. */
-static void ktapi_publish_monitors(struct list_head *list, struct ktapi_call *c,
+/*
+ * Give each reserved monitor handle its leg and announce it; a handle of a
+ * file closed meanwhile goes to s->unused.
+ */
+static void ktapi_publish_monitors(struct ktapi_setup *s,
+				   struct list_head *list, struct ktapi_call *c,
 				   u64 now)
 {
 	struct ktapi_handle *h, *tmp;
 
 	list_for_each_entry_safe(h, tmp, list, call_node) {
 		list_del(&h->call_node);
-		ktapi_handle_publish(h, c, KTAPI_PRIVILEGE_MONITOR);
-		ktapi_evq_push(&h->file->evq, KTAPI_EV_APPNEWCALL, h, c->state,
-			       0, now);
+		if (!ktapi_handle_publish(h, c, KTAPI_PRIVILEGE_MONITOR, true,
+					  now))
+			list_add_tail(&h->call_node, &s->unused);
 	}
 }
 
-/* Publish a complete setup and play the call.  Cannot fail. */
-static void ktapi_setup_commit(struct ktapi_setup *s)
+/*
+ * Publish a complete setup and play the call, under the new pair lock.
+ * Fails only when the caller's own line was closed meanwhile (-EBADFD),
+ * before anything was published.
+ */
+static int ktapi_setup_commit(struct ktapi_setup *s)
 {
 	struct ktapi_call *out = s->out, *in = s->in;
 	u64 now = ktime_get_ns();
 
-	lockdep_assert_held(&ktapi_switch_lock);
+	lockdep_assert_held(out->lock);
 	if (in) {
 		/* Linked before publishing: these fields never change after. */
-		out->peer = in;
-		in->peer = out;
+		in->lock = out->lock;
 		out->related_call_id = in->call_id;
 		in->related_call_id = out->call_id;
 	}
 	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING, now);
-	ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER);
-	ktapi_publish_monitors(&s->out_monitors, out, now);
+	if (!ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER, false,
+				  now))
+		return -EBADFD;
+	ktapi_publish_monitors(s, &s->out_monitors, out, now);
 	ktapi_call_notify(out, now);
 
+	if (in) {
+		ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
+		if (!ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER,
+					  true, now)) {
+			/* The owner closed its line: as if it never had. */
+			s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
+			out->related_call_id = 0;
+			list_splice_tail_init(&s->in_monitors, &s->unused);
+			list_add_tail(&s->owner->call_node, &s->unused);
+			in = NULL;
+		}
+	}
 	if (!in) {
 		ktapi_call_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
 					s->result_mode, now);
-		return;
+		return 0;
 	}
 
-	ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
-	ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER);
-	ktapi_evq_push(&s->owner->file->evq, KTAPI_EV_APPNEWCALL, s->owner,
-		       in->state, 0, now);
-	ktapi_publish_monitors(&s->in_monitors, in, now);
+	s->in = NULL;		/* published: no longer the setup's */
+	out->peer = in;
+	in->peer = out;
+	out->pair_legs = 2;
+	ktapi_publish_monitors(s, &s->in_monitors, in, now);
 	ktapi_call_notify(in, now);
 	ktapi_call_set_state_at(out, KTAPI_CALLSTATE_RINGBACK, 0, now);
+	return 0;
 }
 
 /*
  * MAKE_CALL.  The caller's handle is reserved and its number copied out
- * before the switch lock is taken; the call is published only once every
+ * before anything else is touched; the call is published only once every
  * handle it needs in every file is reserved.
  */
 int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 			  struct ktapi_make_call __user *umc)
 {
 	struct ktapi_setup s = {
+		.f = f,
 		.out_monitors = LIST_HEAD_INIT(s.out_monitors),
 		.in_monitors = LIST_HEAD_INIT(s.in_monitors),
+		.unused = LIST_HEAD_INIT(s.unused),
 	};
 	struct {
 		__u32 handle;
@@ -213,7 +229,7 @@ int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 	} res;
 	char address[KTAPI_ADDRESS_MAX];
 	struct ktapi_line_dev *line;
-	int ret;
+	int ret, idx;
 
 	static_assert(offsetof(struct ktapi_make_call, call_id) ==
 		      offsetof(struct ktapi_make_call, handle) + 4);
@@ -227,7 +243,7 @@ int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 
 	/* f->line was set before state became OPEN and never changes. */
 	line = f->line;
-	s.out = ktapi_call_alloc(line, line, address,
+	s.out = ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, line, line, address,
 				 KTAPI_CALLORIGIN_OUTBOUND);
 	if (!s.out)
 		return -ENOMEM;
@@ -246,78 +262,95 @@ int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 		return -EFAULT;
 	}
 
-	mutex_lock(&ktapi_switch_lock);
-	if (f->state != KTAPI_FILE_OPEN)
+	/* Files found in the lists stay in memory until srcu_read_unlock(). */
+	idx = srcu_read_lock(&ktapi_srcu);
+	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		ret = -EBADFD;
 	else
-		ret = ktapi_setup_route(&s, f, address);
+		ret = ktapi_setup_route(&s, address);
+	if (!ret) {
+		spin_lock(s.out->lock);
+		ret = ktapi_setup_commit(&s);
+		spin_unlock(s.out->lock);
+	}
 	if (ret)
 		ktapi_setup_abort(&s);
-	else
-		ktapi_setup_commit(&s);
-	mutex_unlock(&ktapi_switch_lock);
+	else if (s.in)
+		ktapi_call_free(s.in);
+	/* Reservations in files closed meanwhile go before their free. */
+	ktapi_unreserve_list(&s.unused);
+	srcu_read_unlock(&ktapi_srcu, idx);
 	return ret;
 }
 
-/* Look up an OWNER handle for ANSWER/DROP.  Under the switch lock. */
-static int ktapi_owner_call(struct ktapi_file *f, struct ktapi_call_op *op,
-			    struct ktapi_call **cp)
+/* ANSWER of an OWNER handle's leg, under its pair lock. */
+int ktapi_answer_locked(struct ktapi_call *c)
 {
-	struct ktapi_handle *h;
-
-	if (f->state != KTAPI_FILE_OPEN)
-		return -EBADFD;
-	h = ktapi_handle_find(f, op->handle);
-	if (!h)
-		return -ENOENT;
-	if (h->privilege != KTAPI_PRIVILEGE_OWNER)
-		return -EACCES;
-	*cp = h->call;
-	return 0;
-}
-
-int ktapi_ioctl_answer(struct ktapi_file *f, struct ktapi_call_op *op)
-{
-	struct ktapi_call *c;
-	int ret;
-
-	if (op->reserved)
-		return -EINVAL;
-
-	mutex_lock(&ktapi_switch_lock);
-	ret = ktapi_owner_call(f, op, &c);
-	if (ret)
-		goto out;
-	if (c->state != KTAPI_CALLSTATE_OFFERING) {
-		ret = -EBUSY;
-		goto out;
-	}
+	lockdep_assert_held(c->lock);
+	if (c->state != KTAPI_CALLSTATE_OFFERING)
+		return -EBUSY;
 	ktapi_call_set_state(c, KTAPI_CALLSTATE_CONNECTED, 0);
 	if (c->peer && c->peer->state == KTAPI_CALLSTATE_RINGBACK)
 		ktapi_call_set_state(c->peer, KTAPI_CALLSTATE_CONNECTED, 0);
-out:
-	mutex_unlock(&ktapi_switch_lock);
-	return ret;
+	return 0;
 }
 
-int ktapi_ioctl_drop(struct ktapi_file *f, struct ktapi_call_op *op)
+/* DROP of an OWNER handle's leg, under its pair lock. */
+int ktapi_drop_locked(struct ktapi_call *c)
 {
-	struct ktapi_call *c;
+	lockdep_assert_held(c->lock);
+	if (c->state == KTAPI_CALLSTATE_IDLE)
+		return -EBUSY;
+	ktapi_leg_drop(c);
+	return 0;
+}
+
+/**
+ * ktapi_ioctl_call_op - ANSWER, DROP or DEALLOCATE_CALL
+ * @f: the file
+ * @cmd: the command
+ * @op: its argument
+ *
+ * The handle is looked up under RCU and its call's pair lock is taken;
+ * nothing else is.  A handle removed meanwhile (dead) is ENOENT.
+ */
+int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
+			struct ktapi_call_op *op)
+{
+	struct ktapi_reap reap = { .n = 0 };
+	struct ktapi_handle *h;
+	spinlock_t *lock;	/* the pair lock of the handle's call */
 	int ret;
 
 	if (op->reserved)
 		return -EINVAL;
+	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
+		return -EBADFD;
+	if (!op->handle)
+		return -ENOENT;
 
-	mutex_lock(&ktapi_switch_lock);
-	ret = ktapi_owner_call(f, op, &c);
-	if (ret)
-		goto out;
-	if (c->state == KTAPI_CALLSTATE_IDLE) {
-		ret = -EBUSY;
-		goto out;
+	rcu_read_lock();
+	h = xa_load(&f->handles, op->handle);
+	if (!h) {
+		rcu_read_unlock();
+		return -ENOENT;
 	}
-	ktapi_leg_drop(c);
-out:
-	mutex_unlock(&ktapi_switch_lock);
+	/* h->call was set before the handle was stored, and stays. */
+	lock = h->call->lock;
+	spin_lock(lock);
+	if (h->dead)
+		ret = -ENOENT;
+	else if (cmd == KTAPI_IOC_DEALLOCATE_CALL)
+		ret = ktapi_deallocate_locked(f, h, &reap);
+	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
+		ret = -EACCES;
+	else if (cmd == KTAPI_IOC_ANSWER)
+		ret = ktapi_answer_locked(h->call);
+	else
+		ret = ktapi_drop_locked(h->call);
+	spin_unlock(lock);
+	/* A removed handle and its legs stay in memory until here. */
+	rcu_read_unlock();
+	ktapi_reap(&reap);
 	return ret;
 }

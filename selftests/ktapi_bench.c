@@ -309,6 +309,7 @@ static void bench_parts(int fd, unsigned long iters)
 struct thr {
 	int fd;
 	uint32_t h;
+	bool make;		/* MAKE_CALL + DEALLOCATE_CALL, not info */
 	unsigned long iters;
 	pthread_barrier_t *bar;
 	double per_op;
@@ -320,7 +321,11 @@ static void *info_thread(void *arg)
 	struct ktapi_call_info ci;
 
 	pthread_barrier_wait(t->bar);
-	if (t->h)
+	if (t->make)
+		t->per_op = MEASURE(t->iters,
+				    call_op(t->fd, KTAPI_IOC_DEALLOCATE_CALL,
+					    make_call(t->fd, NOLINE_ADDR)));
+	else if (t->h)
 		t->per_op = MEASURE(t->iters, call_info(t->fd, t->h, &ci));
 	else	/* the floor: an unknown ioctl, which touches nothing shared */
 		t->per_op = MEASURE(t->iters,
@@ -357,7 +362,7 @@ static double two_threads(struct thr t[2], unsigned long iters)
 static void bench_concurrency(unsigned long iters)
 {
 	struct ktapi_call_info ci;
-	double one, floor1, floor2, same, other;
+	double one, floor1, floor2, same, other, mk1, mk2;
 	struct thr t[2];
 	int fds[2];
 
@@ -375,6 +380,17 @@ static void bench_concurrency(unsigned long iters)
 	same = two_threads(t, iters);
 	t[1] = (struct thr){ .fd = fds[1], .h = make_call(fds[1], NOLINE_ADDR) };
 	other = two_threads(t, iters);
+	/*
+	 * MAKE_CALL + DEALLOCATE_CALL on two files (of two line devices) at
+	 * once: they share no lock, so they must not serialize (about 2x).
+	 */
+	close(fds[1]);
+	fds[1] = kopen(1, KTAPI_PRIVILEGE_NONE);
+	mk1 = MEASURE(iters, call_op(fds[0], KTAPI_IOC_DEALLOCATE_CALL,
+				     make_call(fds[0], NOLINE_ADDR)));
+	t[0] = (struct thr){ .fd = fds[0], .make = true };
+	t[1] = (struct thr){ .fd = fds[1], .make = true };
+	mk2 = two_threads(t, iters);
 
 	report("floor, 1 thread", 1, floor1, unit());
 	report("floor, 2 threads, 2 files (per op/thread)", 2, floor2, unit());
@@ -385,6 +401,13 @@ static void bench_concurrency(unsigned long iters)
 	       floor2 / floor1, same / one, other / one);
 	csv_line("slowdown from 2 threads,floor %.3f,info 1 file %.3f,info 2 files %.3f\n",
 		 floor2 / floor1, same / one, other / one);
+	report("make+dealloc, 1 thread", 1, mk1, unit());
+	report("make+dealloc, 2 threads, 2 files (per op/thread)", 2, mk2,
+	       unit());
+	printf("BENCH: slowdown from 2 threads: MAKE+DEALLOCATE on 2 files %.2fx (floor %.2fx)\n",
+	       mk2 / mk1, floor2 / floor1);
+	csv_line("slowdown from 2 threads,make+dealloc 2 files %.3f\n",
+		 mk2 / mk1);
 	close(fds[0]);
 	close(fds[1]);
 }

@@ -200,6 +200,7 @@ run_test ktapi_introspect
 run_test ktapi_hostile
 run_test ktapi_fail_nth
 run_test ktapi_memcg
+run_test ktapi_isolation
 run_test ktapi_stress -d "$stress_secs"
 [ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2))
 

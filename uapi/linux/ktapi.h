@@ -126,14 +126,36 @@
  * 1.x, DEALLOCATE_CALL is -EBUSY while the caller is the sole owner of a
  * leg that is not IDLE.
  *
- * Call ids are system-wide unique among live calls and non-zero.  They
- * increase from call to call and wrap around after 0xffffffff (the kernel
- * hands them out in blocks of 64: ids are not reused while any call of
- * their block lives, and a failed MAKE_CALL may skip some).
+ * Call ids are system-wide unique among live calls and non-zero.  The
+ * kernel hands them out in blocks of 64 per CPU: calls made on one CPU get
+ * increasing ids, calls on different CPUs need not; ids wrap around after
+ * 0xffffffff, are not reused while any call of their block lives, and a
+ * failed MAKE_CALL may skip some.
  *
  * Closing the file (its release) is lineClose: every handle of the file
  * is void, and each leg that is not IDLE and whose sole owner was this
  * file is dropped.
+ */
+
+/**
+ * DOC: Memory
+ *
+ * A file remembers the memory cgroup of the process that opened it, and
+ * what the kernel keeps for a file is charged there, whoever's system call
+ * made it:
+ *
+ *  - the file itself and its event queue: to its opener's cgroup;
+ *  - a handle and its slot in the handle map: to the cgroup of the file
+ *    that holds the handle (a monitor pays for the MONITOR handles it
+ *    keeps, the owner of a line for its incoming calls' handles);
+ *  - a leg: the OUTBOUND leg to the file that made the call, the INTERNAL
+ *    leg to the file that owns the called line.
+ *
+ * When the holder's cgroup is at its limit, the handle (or incoming leg) is
+ * charged to the caller's cgroup instead, so a full callee or monitor does
+ * not make the call fail; MAKE_CALL is -ENOMEM only when the caller's own
+ * cgroup is full too.  A leg stays charged to its caller while any handle
+ * of another file still names it.
  */
 
 /**
@@ -146,7 +168,9 @@
  * event_queue_len records (module parameter); when it is full new events
  * are counted, not queued, and as soon as a record is read a
  * KTAPI_EV_OVERFLOW record carrying the count in "dropped" is queued.
- * Events of one file are delivered in the order they happened.
+ * Events of one file are delivered in the order they were queued; those of
+ * one handle in the order its call made them (an APPNEWCALL first).
+ * Events of unrelated calls have no common order across files.
  *
  * Every state change of a leg queues one CALLSTATE record to every file
  * holding a handle to it; a leg's first state counts as a change.  A file
