@@ -89,13 +89,18 @@ extern unsigned int ktapi_nr_lines;
 extern unsigned int ktapi_event_queue_len;
 extern unsigned int ktapi_max_handles;
 
-/* Live object counts, for debugfs (main.c). */
+/*
+ * Statistics, for debugfs (main.c): live object counts, then totals since
+ * the module was loaded.
+ */
 struct ktapi_stats {
+	/* Live: zero again once every file is closed. */
 	atomic_long_t files;
 	atomic_long_t lines_open;
 	atomic_long_t calls;
 	atomic_long_t handles;
 	atomic_long_t events_queued;
+	/* Totals: they only grow. */
 	atomic_long_t events_dropped;
 	atomic_long_t calls_total;
 	atomic_long_t handles_total;
