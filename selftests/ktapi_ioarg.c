@@ -41,6 +41,9 @@ FIXTURE(ioarg) {
 	size_t pg;
 	unsigned char *map;	/* 3 pages: read-write, read-write, none */
 	union kt_arg good;	/* a valid argument for this file */
+	bool stats;		/* debugfs stats readable: the leak checks run */
+	struct ktapi_stats s_start;	/* before the fixture opened anything */
+	struct ktapi_stats s_lines;	/* its lines open, before any call */
 };
 
 FIXTURE_VARIANT(ioarg) {
@@ -76,6 +79,13 @@ FIXTURE_VARIANT_ADD(ioarg, get_call_info) { IOC_GET_CALL_INFO };
 FIXTURE_VARIANT_ADD(ioarg, deallocate_call) { IOC_DEALLOCATE_CALL };
 FIXTURE_VARIANT_ADD(ioarg, close_line_device) { IOC_CLOSE_LINE_DEVICE };
 
+/* The stats once the fixture's lines are open, before it makes a call. */
+static void ioarg_lines_open(FIXTURE_DATA(ioarg) *self)
+{
+	if (self->stats && kt_stats_read(&self->s_lines))
+		self->stats = false;
+}
+
 /* Build the context in which self->good is a valid argument. */
 static void ioarg_prepare(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(ioarg) *self,
@@ -88,6 +98,7 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 	if (self->p.lines < 2)
 		SKIP_NOW("needs 2 line devices, lines=%lu", self->p.lines);
 	self->fd = self->a = self->b = -1;
+	self->stats = HAVE_STATS(&self->s_start);
 	self->pg = (size_t)sysconf(_SC_PAGESIZE);
 	self->map = mmap(NULL, 3 * self->pg, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -99,21 +110,25 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 	switch (variant->kind) {
 	case K_DEVCAPS:
 		self->fd = FD();
+		ioarg_lines_open(self);
 		self->good.devcaps.device_id = 1;
 		break;
 	case K_LINE_OPEN:
 		self->fd = FD();
+		ioarg_lines_open(self);
 		self->good.line_open.device_id = 0;
 		self->good.line_open.privileges = P_OWN;
 		self->good.line_open.api_version = API_CUR;
 		break;
 	case K_MAKE_CALL:
 		self->fd = LINE(0, P_OWN);
+		ioarg_lines_open(self);
 		strcpy(self->good.make_call.dest_address, "999");
 		break;
 	case K_ANSWER:
 		self->a = LINE(0, P_OWN);
 		self->b = LINE(1, P_OWN);
+		ioarg_lines_open(self);
 		DEV_ADDR(self->a, 1, addr_b);
 		ASSERT_OK(kt_make_call(self->a, addr_b, NULL, NULL));
 		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
@@ -127,6 +142,7 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 	case K_CALL_INFO:
 	case K_DEALLOC:
 		self->fd = LINE(0, P_OWN);
+		ioarg_lines_open(self);
 		ASSERT_OK(kt_make_call(self->fd, "999", &self->handle,
 				       &self->call_id));
 		kt_drain(self->fd);
@@ -139,18 +155,166 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 		REQUIRE_ROOT();
 		self->fd = FD();
 		self->a = LINE(1, P_MON);	/* the victim */
+		ioarg_lines_open(self);
 		self->good.close_line.device_id = 1;
 		break;
 	}
 }
 
-static void ioarg_release(FIXTURE_DATA(ioarg) *self)
+/*
+ * Deallocate every call the case left on the fixture's files: the handles
+ * their events name, and the fixture's own.  Errors are ignored (a handle
+ * may be gone already); the stats say afterwards whether anything is left.
+ */
+static void ioarg_clean_calls(FIXTURE_DATA(ioarg) *self)
 {
+	struct ktapi_event evs[64];
+	int fds[3] = { self->fd, self->a, self->b };
+	int round, i, j, n;
+
+	if (self->handle) {
+		kt_drop(self->fd, self->handle);
+		kt_dealloc(self->fd, self->handle);
+	}
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 3; i++) {
+			if (fds[i] < 0 || (i && fds[i] == self->fd))
+				continue;
+			n = kt_drain_evs(fds[i], evs, ARRAY_SIZE(evs));
+			for (j = 0; j < n && j < (int)ARRAY_SIZE(evs); j++) {
+				if (!evs[j].handle)
+					continue;
+				kt_drop(fds[i], evs[j].handle);
+				kt_dealloc(fds[i], evs[j].handle);
+			}
+		}
+	}
+}
+
+/* Read the stats into @now until @same says they match @base (~5 s). */
+static bool ioarg_stats_settle(const struct ktapi_stats *base,
+			       struct ktapi_stats *now, bool all)
+{
+	int i;
+
+	/* The frees behind the counters may wait for an RCU grace period. */
+	for (i = 0; i < 50; i++) {
+		if (kt_stats_read(now))
+			return false;
+		if (now->calls == base->calls && now->handles == base->handles &&
+		    now->events_queued == base->events_queued &&
+		    (!all || (now->files == base->files &&
+			      now->lines_open == base->lines_open)))
+			return true;
+		kt_sleep_ms(100);
+	}
+	return false;
+}
+
+/*
+ * A full call between two new lines, checked without ASSERT (teardown must
+ * not jump): NULL, or the step that failed.
+ */
+static const char *ioarg_roundtrip(void)
+{
+	struct ktapi_devcaps caps;
+	struct ktapi_event ev;
+	const char *err = NULL;
+	__u32 ha = 0, hb = 0;
+	int a = kt_open(), b = kt_open();
+
+#define RT_EV(fd, t, st, md, what)					\
+	(kt_read_event(fd, &ev, EV_WAIT_MS) || ev.type != (t) ||	\
+	 ev.state != (st) || ev.state_mode != (md) ? (what) : NULL)
+	if (a < 0 || b < 0)
+		err = "open";
+	else if (kt_line_open(a, 0, P_OWN, API_CUR) ||
+		 kt_line_open(b, 1, P_OWN, API_CUR))
+		err = "LINE_OPEN";
+	else if (kt_devcaps(a, 1, &caps))
+		err = "GET_DEVCAPS";
+	else if (kt_make_call(a, caps.address, &ha, NULL))
+		err = "MAKE_CALL";
+	if (!err)
+		err = RT_EV(a, EV_CS, S_DIALING, 0, "caller DIALING");
+	if (!err)
+		err = RT_EV(a, EV_CS, S_RINGBACK, 0, "caller RINGBACK");
+	if (!err)
+		err = RT_EV(b, EV_NEW, S_OFFERING, 0, "callee APPNEWCALL");
+	hb = ev.handle;
+	if (!err)
+		err = RT_EV(b, EV_CS, S_OFFERING, 0, "callee OFFERING");
+	if (!err && (!hb || ev.handle != hb))
+		err = "callee handle";
+	if (!err && kt_answer(b, hb))
+		err = "ANSWER";
+	if (!err)
+		err = RT_EV(b, EV_CS, S_CONNECTED, 0, "callee CONNECTED");
+	if (!err)
+		err = RT_EV(a, EV_CS, S_CONNECTED, 0, "caller CONNECTED");
+	if (!err && kt_drop(a, ha))
+		err = "DROP";
+	if (!err)
+		err = RT_EV(a, EV_CS, S_IDLE, 0, "caller IDLE");
+	if (!err)
+		err = RT_EV(b, EV_CS, S_DISC, M_NORMAL, "callee DISCONNECTED");
+	if (!err && (kt_dealloc(a, ha) || kt_dealloc(b, hb)))
+		err = "DEALLOCATE_CALL";
+	if (!err && (kt_read_event(a, &ev, 0) != ETIMEDOUT ||
+		     kt_read_event(b, &ev, 0) != ETIMEDOUT))
+		err = "an event too many";
+#undef RT_EV
+	close_fd(&a);
+	close_fd(&b);
+	return err;
+}
+
+static void ioarg_leak_fail(struct __test_metadata *_metadata,
+			    const char *what, const struct ktapi_stats *base,
+			    const struct ktapi_stats *now)
+{
+	char s0[256], s1[256];
+
+	kt_stats_str(base, s0, sizeof(s0));
+	kt_stats_str(now, s1, sizeof(s1));
+	TH_LOG("%s: not back to [%s], now [%s]", what, s0, s1);
+	_metadata->passed = 0;
+}
+
+/*
+ * Undo the context, checking that the case leaked nothing: with the lines
+ * still open, once the case's calls are deallocated, no call, handle or
+ * event is left; a full call still works; and once every file is closed,
+ * the stats are those from before the fixture.  No ASSERT here: this is
+ * also the teardown.
+ */
+static void ioarg_release(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(ioarg) *self)
+{
+	struct ktapi_stats now;
+	const char *err;
+
+	if (self->stats) {
+		ioarg_clean_calls(self);
+		if (!ioarg_stats_settle(&self->s_lines, &now, false))
+			ioarg_leak_fail(_metadata,
+					"calls handles events_queued, lines open",
+					&self->s_lines, &now);
+	}
 	if (self->fd != self->a && self->fd != self->b)
 		close_fd(&self->fd);
 	close_fd(&self->a);
 	close_fd(&self->b);
 	munmap(self->map, 3 * self->pg);
+	self->handle = 0;
+	err = ioarg_roundtrip();
+	if (err) {
+		TH_LOG("after the case, a full call fails at %s", err);
+		_metadata->passed = 0;
+	}
+	if (self->stats && !ioarg_stats_settle(&self->s_start, &now, true))
+		ioarg_leak_fail(_metadata, "every file closed", &self->s_start,
+				&now);
 }
 
 FIXTURE_SETUP(ioarg)
@@ -160,7 +324,7 @@ FIXTURE_SETUP(ioarg)
 
 FIXTURE_TEARDOWN(ioarg)
 {
-	ioarg_release(self);
+	ioarg_release(_metadata, self);
 }
 
 /* After a successful call with @arg: check that it did what it should. */
@@ -334,34 +498,42 @@ TEST_F(ioarg, size_one_short_einval)
 
 /*
  * A newer, larger struct whose extra bytes are zero is accepted, also of an
- * odd size; nothing is written past the kernel's struct.
+ * odd size; nothing is written past the kernel's struct.  Each size twice:
+ * followed by a canary, and flush against the PROT_NONE page (the kernel
+ * reads and writes no more than size bytes).
  */
 TEST_F(ioarg, size_larger_zero_tail_accepted)
 {
 	static const size_t extra[] = { 1, 3, 8 };
-	unsigned char *arg = self->map;
-	size_t i, j;
+	unsigned char *arg;
+	size_t i, j, x, len;
+	bool flush;
 
-	for (j = 0; j < ARRAY_SIZE(extra); j++) {
+	for (j = 0; j < 2 * ARRAY_SIZE(extra); j++) {
+		x = extra[j / 2];
+		flush = j % 2;
+		len = variant->size + x;
 		/* Each round from a new context: the call did its work. */
 		if (j) {
-			ioarg_release(self);
+			ioarg_release(_metadata, self);
 			ioarg_prepare(_metadata, self, variant);
-			arg = self->map;
 		}
-		memset(arg, 0, variant->size + extra[j]);
+		arg = flush ? self->map + 2 * self->pg - len : self->map;
+		memset(arg, 0, len);
 		memcpy(arg, &self->good, variant->size);
-		((union kt_arg *)arg)->hdr.size = variant->size + extra[j];
-		memset(arg + variant->size + extra[j], 0x5a, 8);
-		ASSERT_OK(CALL_ARG(arg));
+		((union kt_arg *)arg)->hdr.size = len;
+		if (!flush)
+			memset(arg + len, 0x5a, 8);
+		ASSERT_EQ(0, CALL_ARG(arg))
+			TH_LOG("size + %zu%s", x, flush ? ", flush" : "");
 		CHECK_DONE(arg);
-		for (i = 0; i < extra[j]; i++) {
+		for (i = 0; i < x; i++) {
 			EXPECT_EQ(0, arg[variant->size + i])
-				TH_LOG("size + %zu: byte %zu", extra[j], i);
+				TH_LOG("size + %zu: byte %zu", x, i);
 		}
-		for (i = 0; i < 8; i++) {
-			EXPECT_EQ(0x5a, arg[variant->size + extra[j] + i])
-				TH_LOG("size + %zu: byte %zu", extra[j], i);
+		for (i = 0; !flush && i < 8; i++) {
+			EXPECT_EQ(0x5a, arg[len + i])
+				TH_LOG("size + %zu: byte %zu", x, i);
 		}
 	}
 }
@@ -396,10 +568,13 @@ TEST_F(ioarg, nonzero_tail_before_flags_e2big)
 	RETRY_GOOD();
 }
 
-/* size == PAGE_SIZE with a zero tail is still accepted. */
+/*
+ * size == PAGE_SIZE with a zero tail is still accepted; the page ends at
+ * the PROT_NONE one: nothing past it is read.
+ */
 TEST_F(ioarg, size_page_accepted)
 {
-	unsigned char *arg = self->map;
+	unsigned char *arg = self->map + self->pg;
 
 	size_t i;
 
@@ -412,10 +587,10 @@ TEST_F(ioarg, size_page_accepted)
 	}
 }
 
-/* size == PAGE_SIZE with a non-zero last byte is E2BIG. */
+/* size == PAGE_SIZE with a non-zero last byte, next to PROT_NONE: E2BIG. */
 TEST_F(ioarg, size_page_nonzero_tail_e2big)
 {
-	unsigned char *arg = self->map;
+	unsigned char *arg = self->map + self->pg;
 
 	memcpy(arg, &self->good, variant->size);
 	((union kt_arg *)arg)->hdr.size = self->pg;
@@ -424,10 +599,14 @@ TEST_F(ioarg, size_page_nonzero_tail_e2big)
 	RETRY_GOOD();
 }
 
-/* size > PAGE_SIZE is E2BIG even when the tail is zero. */
+/*
+ * size > PAGE_SIZE is E2BIG even when the tail is zero: the argument's page
+ * is followed by the PROT_NONE one, so for PAGE_SIZE + 1 its last byte is
+ * unmapped: E2BIG comes before EFAULT.
+ */
 TEST_F(ioarg, size_over_page_e2big)
 {
-	unsigned char *arg = self->map;
+	unsigned char *arg = self->map + self->pg;
 
 	memcpy(arg, &self->good, variant->size);
 	((union kt_arg *)arg)->hdr.size = self->pg + 8;
@@ -566,7 +745,7 @@ FIXTURE_SETUP(ioarg_reserved)
 
 FIXTURE_TEARDOWN(ioarg_reserved)
 {
-	ioarg_release(&self->io);
+	ioarg_release(_metadata, &self->io);
 }
 
 /* A reserved field that is not zero is EINVAL. */
