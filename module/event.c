@@ -15,7 +15,7 @@
  *    file's handle map lock is taken inside it (ktapi_handle_publish()).
  *  - evq->read_mutex serialises readers, so records are copied to userspace
  *    before they are removed from the ring (a failed copy loses nothing).
- *    It is taken before evq->lock and never while holding the switch lock.
+ *    It is taken before evq->lock and never while holding another lock.
  *  - Writers wake the wait queue only when it has a sleeper
  *    (wq_has_sleeper(), paired with the barriers on the waiting side).
  */

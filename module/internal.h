@@ -43,9 +43,12 @@
  * No path that a user drives allocates, reclaims or sleeps with any of the
  * spinlocks held: MAKE_CALL reserves every handle and leg it needs first
  * (under ktapi_srcu only), then publishes them under the pair lock, which
- * cannot fail.  Release and CLOSE_LINE_DEVICE mark the queue closed and
- * unlink the file under line->lock (short), then void the handles one at a
- * time, each under its own pair lock only, with cond_resched() between.
+ * allocates nothing: a publish into a file closed meanwhile is undone, and
+ * only the caller's own line closing fails the call (-EBADFD).  Release
+ * marks the queue closed and unlinks the file under line->lock (short);
+ * CLOSE_LINE_DEVICE does so for every file of the device in one hold of
+ * line->lock.  Then the handles are voided in RCU sections of 64, each
+ * under its own pair lock only, with cond_resched() between.
  *
  * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
  * the changing fields in a call->seq read section; handles, legs and the

@@ -126,11 +126,10 @@
  * 1.x, DEALLOCATE_CALL is -EBUSY while the caller is the sole owner of a
  * leg that is not IDLE.
  *
- * Call ids are system-wide unique among live calls and non-zero.  The
- * kernel hands them out in blocks of 64 per CPU: calls made on one CPU get
- * increasing ids, calls on different CPUs need not; ids wrap around after
- * 0xffffffff, are not reused while any call of their block lives, and a
- * failed MAKE_CALL may skip some.
+ * Call ids are system-wide unique among live calls and non-zero.  They are
+ * not in the order calls were made: the kernel hands them out in blocks of
+ * 64 to each CPU.  They wrap around after 0xffffffff, are not reused while
+ * any call of their block lives, and a failed MAKE_CALL may skip some.
  *
  * Closing the file (its release) is lineClose: every handle of the file
  * is void, and each leg that is not IDLE and whose sole owner was this
