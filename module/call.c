@@ -199,13 +199,18 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
 	struct ktapi_call *c;
 
 	c = kmem_cache_zalloc(ktapi_call_cache, gfp);
-	if (c && ktapi_call_id_alloc(c)) {
-		kmem_cache_free(ktapi_call_cache, c);
-		c = NULL;
-	}
 	ktapi_charge_end(old);
 	if (!c)
 		return NULL;
+	/*
+	 * Not under the payer's cgroup: an id block serves the next 64 calls
+	 * of whoever runs on this CPU, and its allocation may reclaim, which
+	 * must not happen in another user's cgroup.  The caller pays.
+	 */
+	if (ktapi_call_id_alloc(c)) {
+		kmem_cache_free(ktapi_call_cache, c);
+		return NULL;
+	}
 	seqcount_init(&c->seq);
 	spin_lock_init(&c->pair_lock);
 	c->lock = &c->pair_lock;
