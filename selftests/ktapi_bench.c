@@ -19,23 +19,13 @@
  */
 #define _GNU_SOURCE
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/ktapi.h>
+#define KTAPI_NO_HARNESS
+#include "ktapi_utils.h"
 
 #define BIG_N		1048576UL
 #define NOLINE_ADDR	"999"
@@ -60,68 +50,80 @@ static void csv_line(const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "ktapi_bench: %s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
+/*
+ * ktapi_utils.h's helpers, dying on failure.  What the timed loops call
+ * costs the same as before in user space: kt_make_call() and kt_op() fill
+ * the same struct and issue the same one ioctl.
+ */
 static int kopen(unsigned int dev, unsigned int priv)
 {
-	struct ktapi_line_open lo = {
-		.size = sizeof(lo), .device_id = dev, .privileges = priv,
-		.api_version = KTAPI_API_VERSION_2_2,
-	};
-	int fd = open("/dev/ktapi", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	int fd = kt_open_line(dev, priv);
 
 	if (fd < 0)
-		die("open /dev/ktapi");
-	if (ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo))
-		die("LINE_OPEN");
+		die("open + LINE_OPEN of /dev/ktapi");
+	/* The reads below empty a queue and must not block on it. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
+		die("O_NONBLOCK");
 	return fd;
 }
 
 static uint32_t make_call(int fd, const char *addr)
 {
-	struct ktapi_make_call mc = { .size = sizeof(mc) };
+	uint32_t h;
 
-	strcpy(mc.dest_address, addr);
-	if (ioctl(fd, KTAPI_IOC_MAKE_CALL, &mc))
+	errno = kt_make_call(fd, addr, &h, NULL);
+	if (errno)
 		die("MAKE_CALL");
-	return mc.handle;
+	return h;
 }
 
 static void call_op(int fd, unsigned long cmd, uint32_t h)
 {
-	struct ktapi_call_op op = { .size = sizeof(op), .handle = h };
-
-	if (ioctl(fd, cmd, &op))
+	errno = kt_op(fd, cmd, h);
+	if (errno)
 		die("call op");
 }
 
+/*
+ * Not kt_info(): that one clears the 200-byte struct before each call,
+ * which the timed GET_CALL_INFO loops must not pay.  The ioctl is the same.
+ */
 static void call_info(int fd, uint32_t h, struct ktapi_call_info *ci)
 {
 	ci->size = sizeof(*ci);
 	ci->flags = 0;
 	ci->handle = h;
-	if (ioctl(fd, KTAPI_IOC_GET_CALL_INFO, ci))
+	errno = kt_err(ioctl(fd, KTAPI_IOC_GET_CALL_INFO, ci));
+	if (errno)
 		die("GET_CALL_INFO");
 }
 
+/* Outside the timed loops only. */
 static void drain(int fd)
 {
-	struct ktapi_event ev[64];
+	int n = kt_drain(fd);
 
-	while (read(fd, ev, sizeof(ev)) > 0)
-		;
+	if (n < 0) {
+		errno = -n;
+		die("drain");
+	}
+}
+
+static unsigned long param(const char *name)
+{
+	long long v = kt_param(name);
+
+	if (v < 0) {
+		errno = ENOENT;
+		die(name);
+	}
+	return (unsigned long)v;
 }
 
 static long slab_kb(void)
@@ -154,11 +156,11 @@ static const char *unit(void)
 /* Per-iteration cost of body(), the loop's own overhead included. */
 #define MEASURE(iters, body) ({					\
 	unsigned long __i, __n = (iters);			\
-	uint64_t __t0 = now();					\
+	uint64_t __t0 = kt_now_ns();					\
 	for (__i = 0; __i < __n; __i++) {			\
 		body;						\
 	}							\
-	(double)(now() - __t0) / __n;				\
+	(double)(kt_now_ns() - __t0) / __n;				\
 })
 
 struct figures {
@@ -167,8 +169,6 @@ struct figures {
 };
 
 static const unsigned long live_points[4] = { 1, 1000, 65536, BIG_N };
-
-static unsigned long param(const char *name);
 
 /*
  * MAKE_CALL + DEALLOCATE_CALL of a call to an address of no line, events
@@ -228,20 +228,6 @@ static void fill(int fd, unsigned long have, unsigned long n)
 	drain(fd);
 }
 
-static unsigned long param(const char *name)
-{
-	char path[128];
-	unsigned long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/ktapi/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%lu", &v) != 1)
-		die(path);
-	fclose(f);
-	return v;
-}
-
 /* Queue events with calls to no line (two each), then time the reads. */
 static double bench_read_one(int fd, unsigned long iters)
 {
@@ -258,11 +244,11 @@ static double bench_read_one(int fd, unsigned long iters)
 
 		for (j = 0; j < batch; j++)
 			hs[j] = make_call(fd, NOLINE_ADDR);
-		t0 = now();
+		t0 = kt_now_ns();
 		for (j = 0; j < 2 * batch; j++)
 			if (read(fd, &ev, sizeof(ev)) != sizeof(ev))
 				die("read");
-		total += now() - t0;
+		total += kt_now_ns() - t0;
 		done += 2 * batch;
 		for (j = 0; j < batch; j++)
 			call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, hs[j]);
@@ -283,19 +269,19 @@ static void bench_parts(int fd, unsigned long iters)
 		die("parts batch");
 	drain(fd);
 	while (done < iters) {
-		uint64_t t0 = now();
+		uint64_t t0 = kt_now_ns();
 
 		for (j = 0; j < batch; j++)
 			hs[j] = make_call(fd, NOLINE_ADDR);
-		tm += now() - t0;
-		t0 = now();
+		tm += kt_now_ns() - t0;
+		t0 = kt_now_ns();
 		for (j = 0; j < batch; j++)
 			call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, hs[j]);
-		td += now() - t0;
-		t0 = now();
+		td += kt_now_ns() - t0;
+		t0 = kt_now_ns();
 		while (read(fd, ev, sizeof(ev)) == sizeof(ev))
 			;
-		tr += now() - t0;
+		tr += kt_now_ns() - t0;
 		done += batch;
 	}
 	free(hs);
@@ -508,9 +494,9 @@ int main(int argc, char **argv)
 	report("kernel memory per idle call (slab bytes)", big,
 	       fg.bytes_per_call, "bytes");
 
-	t0 = now();
+	t0 = kt_now_ns();
 	close(fd);
-	fg.release_big = (double)(now() - t0);
+	fg.release_big = (double)(kt_now_ns() - t0);
 	report("release of a file holding the calls", big, fg.release_big,
 	       wall ? "ns total" : "insn total");
 

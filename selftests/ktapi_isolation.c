@@ -16,149 +16,39 @@
  *    fails (the monitors' handles are charged to the monitors), and once
  *    the victim and the monitors are gone its group holds no charge of it.
  *
- * Self-contained: only kselftest_harness.h and <linux/ktapi.h>, with local
- * helpers.
+ * Helpers: ktapi_utils.h (the memory cgroup set-up is ktapi_memcg's).
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/ktapi.h>
+#include "ktapi_utils.h"
 
-#include "kselftest_harness.h"
-
-#define DEV		"/dev/ktapi"
-#define CGROOT		"/sys/fs/cgroup"
 #define NMON		100
 #define NVICTIM		3000
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	uint64_t end = now_ns() + ms * 1000000ULL, t;
-
-	while ((t = now_ns()) < end)
-		poll(NULL, 0, (int)((end - t + 999999) / 1000000));
-}
-
-static int k_open_line(__u32 dev, __u32 priv)
-{
-	struct ktapi_line_open lo = {
-		.size = sizeof(lo),
-		.device_id = dev,
-		.privileges = priv,
-		.api_version = KTAPI_API_VERSION_2_2,
-	};
-	int fd = open(DEV, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* 0 or errno. */
-static int k_make_call(int fd, const char *addr, __u32 *handle)
-{
-	struct ktapi_make_call mc = { .size = sizeof(mc) };
-
-	snprintf(mc.dest_address, sizeof(mc.dest_address), "%s", addr);
-	if (ioctl(fd, KTAPI_IOC_MAKE_CALL, &mc))
-		return errno;
-	*handle = mc.handle;
-	return 0;
-}
-
-static int k_dealloc(int fd, __u32 handle)
-{
-	struct ktapi_call_op op = { .size = sizeof(op), .handle = handle };
-
-	return ioctl(fd, KTAPI_IOC_DEALLOCATE_CALL, &op) ? errno : 0;
-}
-
-static long long read_ll(const char *path, const char *key)
-{
-	char buf[4096], *p;
-	long long v = -1;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if (!key)
-		return strtoll(buf, NULL, 0);
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == ' ')
-			return strtoll(p + strlen(key) + 1, NULL, 0);
-	return v;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = errno;
-	close(fd);
-	return ret;
-}
-
 /* A file of line device @dev holding @n calls to "999" (BADADDRESS). */
-static int big_file(__u32 dev, long n, long *made)
+static int big_file(struct __test_metadata *_metadata, __u32 dev, long n,
+		    long *made)
 {
-	int fd = k_open_line(dev, KTAPI_PRIVILEGE_OWNER);
+	int fd = LINE(dev, P_OWN);
 	__u32 h;
 	long i;
 
 	*made = 0;
-	if (fd < 0)
-		return -1;
 	for (i = 0; i < n; i++) {
-		if (k_make_call(fd, "999", &h))
+		if (kt_make_call(fd, "999", &h, NULL))
 			break;
 		(*made)++;
 	}
 	return fd;
 }
 
+/* The calls big_file() makes: max_handles, 16384 if unknown, at most 1M. */
 static long max_handles(void)
 {
-	long long v = read_ll("/sys/module/ktapi/parameters/max_handles", NULL);
+	long long v = kt_param("max_handles");
 
 	if (v <= 0)
 		return 16384;
@@ -181,10 +71,10 @@ static void *probe(void *arg)
 	__u32 h;
 
 	while (!p->stop) {
-		t0 = now_ns();
-		if (k_make_call(p->fd, "999", &h) || k_dealloc(p->fd, h))
+		t0 = kt_now_ns();
+		if (kt_make_call(p->fd, "999", &h, NULL) || kt_dealloc(p->fd, h))
 			p->errors++;
-		t1 = now_ns();
+		t1 = kt_now_ns();
 		d = t1 - t0;
 		if (p->close_start && t1 >= p->close_start &&
 		    (!p->close_end || t0 <= p->close_end)) {
@@ -206,19 +96,19 @@ TEST(close_latency)
 	uint64_t close_ns;
 	int big;
 
-	if (access(DEV, F_OK))
-		SKIP(return, DEV " not present");
-	big = big_file(0, n, &made);
+	if (access(KTAPI_DEV, F_OK))
+		SKIP(return, KTAPI_DEV " not present");
+	big = big_file(_metadata, 0, n, &made);
 	ASSERT_LE(0, big);
 	ASSERT_EQ(n, made);
-	p.fd = k_open_line(1, KTAPI_PRIVILEGE_OWNER);
+	p.fd = LINE(1, P_OWN);
 	ASSERT_LE(0, p.fd);
 	ASSERT_EQ(0, pthread_create(&thr, NULL, probe, &p));
-	sleep_ms(100);
-	p.close_start = now_ns();
+	kt_sleep_ms(100);
+	p.close_start = kt_now_ns();
 	close(big);
-	p.close_end = now_ns();
-	sleep_ms(50);
+	p.close_end = kt_now_ns();
+	kt_sleep_ms(50);
 	p.stop = 1;
 	pthread_join(thr, NULL);
 	close(p.fd);
@@ -244,11 +134,11 @@ static void *kill_and_reap(void *arg)
 {
 	struct killer *k = arg;
 
-	sleep_ms(2);
-	k->t_kill = now_ns();
+	kt_sleep_ms(2);
+	k->t_kill = kt_now_ns();
 	kill(k->pid, SIGKILL);
 	if (waitpid(k->pid, &k->status, 0) == k->pid)
-		k->t_dead = now_ns();
+		k->t_dead = kt_now_ns();
 	return NULL;
 }
 
@@ -260,27 +150,27 @@ TEST(kill_during_close)
 	pthread_t thr;
 	int big;
 
-	if (access(DEV, F_OK))
-		SKIP(return, DEV " not present");
-	big = big_file(0, n, &made);
+	if (access(KTAPI_DEV, F_OK))
+		SKIP(return, KTAPI_DEV " not present");
+	big = big_file(_metadata, 0, n, &made);
 	ASSERT_LE(0, big);
 	k.pid = fork();
 	ASSERT_LE(0, k.pid);
 	if (k.pid == 0) {
-		int fd = k_open_line(2, KTAPI_PRIVILEGE_OWNER);
+		int fd = kt_open_line(2, P_OWN);
 		__u32 h;
 
 		close(big);
 		for (;;)
-			if (fd < 0 || k_make_call(fd, "999", &h) ||
-			    k_dealloc(fd, h))
+			if (fd < 0 || kt_make_call(fd, "999", &h, NULL) ||
+			    kt_dealloc(fd, h))
 				_exit(1);
 	}
-	sleep_ms(100);
+	kt_sleep_ms(100);
 	ASSERT_EQ(0, pthread_create(&thr, NULL, kill_and_reap, &k));
-	t_close = now_ns();
+	t_close = kt_now_ns();
 	close(big);
-	close_ns = now_ns() - t_close;
+	close_ns = kt_now_ns() - t_close;
 	pthread_join(thr, NULL);
 	ksft_print_msg("close of %ld calls: %.1f ms; a process looping MAKE_CALL, SIGKILLed 2 ms into it, was reaped %.1f ms after the kill\n",
 		       made, close_ns / 1e6, (k.t_dead - k.t_kill) / 1e6);
@@ -297,13 +187,13 @@ TEST(kill_blocked_read)
 	int status;
 	pid_t pid;
 
-	if (access(DEV, F_OK))
-		SKIP(return, DEV " not present");
+	if (access(KTAPI_DEV, F_OK))
+		SKIP(return, KTAPI_DEV " not present");
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct ktapi_event ev;
-		int fd = k_open_line(3, KTAPI_PRIVILEGE_MONITOR);
+		int fd = kt_open_line(3, P_MON);
 
 		if (fd < 0)
 			_exit(1);
@@ -311,51 +201,16 @@ TEST(kill_blocked_read)
 			if (read(fd, &ev, sizeof(ev)) < 0 && errno != EINTR)
 				_exit(1);
 	}
-	sleep_ms(200);
-	t0 = now_ns();
+	kt_sleep_ms(200);
+	t0 = kt_now_ns();
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	t1 = now_ns();
+	t1 = kt_now_ns();
 	ksft_print_msg("a read() blocked on an empty queue died %.3f ms after SIGKILL\n",
 		       (t1 - t0) / 1e6);
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
 	EXPECT_LT(t1 - t0, 1000000000ULL);
-}
-
-/* 0, or why there is no memory cgroup to use (then the test skips). */
-static const char *cg_setup(char *dir, size_t len)
-{
-	struct statfs sfs;
-	char buf[256];
-
-	if (geteuid())
-		return "needs root";
-	if (statfs(CGROOT, &sfs) || sfs.f_type != 0x63677270) {
-		mkdir(CGROOT, 0755);
-		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
-			return "no cgroup2";
-	}
-	if (read_ll(CGROOT "/cgroup.controllers", NULL) == -1)
-		return "no cgroup.controllers";
-	{
-		int fd = open(CGROOT "/cgroup.controllers", O_RDONLY);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			return "no cgroup.controllers";
-		buf[n] = 0;
-		if (!strstr(buf, "memory"))
-			return "no memory controller";
-	}
-	if (write_str(CGROOT "/cgroup.subtree_control", "+memory"))
-		return "cannot enable +memory";
-	snprintf(dir, len, CGROOT "/ktapi_isolation.%d", getpid());
-	if (mkdir(dir, 0755))
-		return "mkdir of the group failed";
-	return NULL;
 }
 
 struct victim_report {
@@ -391,19 +246,16 @@ TEST_F_TIMEOUT(memcg, monitors, 900)
 	const char *why;
 	pid_t pid;
 
-	if (access(DEV, F_OK))
-		SKIP(return, DEV " not present");
-	why = cg_setup(dir, sizeof(dir));
+	if (access(KTAPI_DEV, F_OK))
+		SKIP(return, KTAPI_DEV " not present");
+	why = kt_memcg_make("ktapi_isolation", dir, sizeof(dir));
 	if (why)
 		SKIP(return, "%s", why);
-	snprintf(path, sizeof(path), "%s/memory.max", dir);
-	ASSERT_EQ(0, write_str(path, "8388608"));
-	snprintf(path, sizeof(path), "%s/memory.swap.max", dir);
-	write_str(path, "0");
+	ASSERT_EQ(0, kt_memcg_limit(dir, 8388608));
 
 	/* A hundred monitors of line device 4 that never read. */
 	for (i = 0; i < NMON; i++) {
-		mon[i] = k_open_line(4, KTAPI_PRIVILEGE_MONITOR);
+		mon[i] = LINE(4, P_MON);
 		ASSERT_LE(0, mon[i]);
 	}
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
@@ -422,42 +274,39 @@ TEST_F_TIMEOUT(memcg, monitors, 900)
 		for (i = 0; i < NMON; i++)
 			close(mon[i]);
 		/* ENOMEM rather than an OOM kill, if the charge ever fails. */
-		write_str("/proc/self/oom_score_adj", "-1000");
+		kt_write_file("/proc/self/oom_score_adj", "-1000");
 		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_str(path, buf))
+		if (kt_write_file(path, buf))
 			_exit(2);
-		fd = k_open_line(4, KTAPI_PRIVILEGE_OWNER);
+		fd = kt_open_line(4, P_OWN);
 		if (fd < 0)
 			_exit(3);
-		t0 = now_ns();
+		t0 = kt_now_ns();
 		for (k = 0; k < nvictim; k++) {
-			r->err = k_make_call(fd, "999", &h);
+			r->err = kt_make_call(fd, "999", &h, NULL);
 			if (r->err)
 				break;
-			r->err = k_dealloc(fd, h);
+			r->err = kt_dealloc(fd, h);
 			if (r->err)
 				break;
 			r->calls++;
 		}
-		r->ns = now_ns() - t0;
+		r->ns = kt_now_ns() - t0;
 		close(fd);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	snprintf(path, sizeof(path), "%s/memory.current", dir);
-	sleep_ms(100);	/* RCU frees */
-	after_exit = read_ll(path, NULL);
-	snprintf(path, sizeof(path), "%s/memory.events", dir);
-	peak_max = read_ll(path, "max");
+	kt_sleep_ms(100);	/* RCU frees */
+	after_exit = kt_memcg_value(dir, "memory.current", NULL);
+	peak_max = kt_memcg_value(dir, "memory.events", "max");
 	for (i = 0; i < NMON; i++)
 		close(mon[i]);
-	snprintf(path, sizeof(path), "%s/memory.current", dir);
 	for (i = 0; i < 100; i++) {
-		sleep_ms(20);
-		after_all = read_ll(path, NULL);
+		kt_sleep_ms(20);
+		after_all = kt_memcg_value(dir, "memory.current", NULL);
 		if (after_all < 1024 * 1024)
 			break;
 	}

@@ -38,7 +38,6 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/mman.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,8 +45,6 @@
 #define KTAPI_NO_HARNESS
 #include "ktapi_utils.h"
 
-#define CGROOT		"/sys/fs/cgroup"
-#define CGROUP2_MAGIC	0x63677270
 #define MAXEV		64
 
 /* Parent <-> child, in shared memory faulted in before the child moves. */
@@ -253,24 +250,6 @@ static int wait_child(int step, int secs)
 	return ETIMEDOUT;
 }
 
-static long long cg_value(const char *file, const char *key)
-{
-	char path[256], buf[1024], *p;
-
-	snprintf(path, sizeof(path), "%s/%s", cgdir, file);
-	if (kt_read_file(path, buf, sizeof(buf)))
-		return -1;
-	if (!key)
-		return atoll(buf);
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		size_t n = strlen(key);
-
-		if (!strncmp(p, key, n) && p[n] == ' ')
-			return atoll(p + n + 1);
-	}
-	return -1;
-}
-
 /* Kernel log over the muted window. */
 static int kmsg_fd = -1;
 static char saved_printk[64];
@@ -370,49 +349,13 @@ static bool roundtrip(int fa, const char *addr, int fb)
 	       kt_drain(fb) >= 0;
 }
 
-static const char *setup_cgroup(void)
-{
-	static char why[256];
-	struct statfs sfs;
-	char buf[256];
-	int e;
-
-	if (statfs(CGROOT, &sfs) || sfs.f_type != CGROUP2_MAGIC) {
-		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
-			return "cgroup2 is not mounted at " CGROOT " and cannot be mounted";
-	}
-	if (kt_read_file(CGROOT "/cgroup.controllers", buf, sizeof(buf)) ||
-	    !strstr(buf, "memory"))
-		return "no memory controller in " CGROOT "/cgroup.controllers (kernel without CONFIG_MEMCG, or memory bound to cgroup v1)";
-	e = kt_write_file(CGROOT "/cgroup.subtree_control", "+memory");
-	if (e) {
-		snprintf(why, sizeof(why),
-			 "cannot enable +memory in %s/cgroup.subtree_control: %s",
-			 CGROOT, strerror(e));
-		return why;
-	}
-	snprintf(cgdir, sizeof(cgdir), CGROOT "/ktapi_memcg.%d", getpid());
-	if (mkdir(cgdir, 0755)) {
-		snprintf(why, sizeof(why), "mkdir %s: %s", cgdir,
-			 strerror(errno));
-		return why;
-	}
-	if (
-	    cg_value("memory.max", NULL) == -1) {
-		rmdir(cgdir);
-		return "no memory.max in the child group";
-	}
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
 	struct ktapi_stats base, st, st1;
 	unsigned int oom_lines = 0;
-	int fo, fo2, fcaller, status, opt, bad;
+	int fo, fo2, fcaller, status, opt, bad, e;
 	bool ok, child_ok = true;
 	const char *why;
-	char buf[64];
 	pid_t pid;
 	__u32 h;
 
@@ -433,22 +376,14 @@ int main(int argc, char **argv)
 		ksft_exit_skip("needs root (cgroups, debugfs)\n");
 	if (kt_debugfs_mount() || kt_stats_read(&base))
 		ksft_exit_skip("no %s\n", KTAPI_STATS);
-	why = setup_cgroup();
+	why = kt_memcg_make("ktapi_memcg", cgdir, sizeof(cgdir));
 	if (why)
 		ksft_exit_skip("%s\n", why);
 	ksft_set_plan(8);
 
-	snprintf(buf, sizeof(buf), "%llu", mem_max);
-	{
-		char path[256];
-
-		snprintf(path, sizeof(path), "%s/memory.max", cgdir);
-		if (kt_write_file(path, buf))
-			ksft_exit_fail_msg("writing memory.max: %s\n",
-					   strerror(errno));
-		snprintf(path, sizeof(path), "%s/memory.swap.max", cgdir);
-		kt_write_file(path, "0");
-	}
+	e = kt_memcg_limit(cgdir, mem_max);
+	if (e)
+		ksft_exit_fail_msg("writing memory.max: %s\n", strerror(e));
 	ksft_print_msg("cgroup %s, memory.max %llu, module max_handles %lld\n",
 		       cgdir, mem_max, kt_param("max_handles"));
 
@@ -490,10 +425,10 @@ int main(int argc, char **argv)
 	bad = 0;
 	ksft_print_msg("child: %u calls, then %s; memory.current %lld, memory.events max %lld oom %lld oom_kill %lld\n",
 		       sh->n999, kt_errname(sh->e999),
-		       cg_value("memory.current", NULL),
-		       cg_value("memory.events", "max"),
-		       cg_value("memory.events", "oom"),
-		       cg_value("memory.events", "oom_kill"));
+		       kt_memcg_value(cgdir, "memory.current", NULL),
+		       kt_memcg_value(cgdir, "memory.events", "max"),
+		       kt_memcg_value(cgdir, "memory.events", "oom"),
+		       kt_memcg_value(cgdir, "memory.events", "oom_kill"));
 	if (sh->fail)
 		ksft_print_msg("child: %s\n", sh->why);
 	if (sh->e999 == ENOSPC)
@@ -600,7 +535,7 @@ int main(int argc, char **argv)
 		ksft_print_msg("stats after:  %s\n", b);
 	}
 	ksft_print_msg("memory.current of the group after the child left: %lld\n",
-		       cg_value("memory.current", NULL));
+		       kt_memcg_value(cgdir, "memory.current", NULL));
 	if (rmdir(cgdir)) {
 		ksft_print_msg("rmdir %s: %s\n", cgdir, strerror(errno));
 		ok = false;

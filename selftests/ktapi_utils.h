@@ -21,8 +21,9 @@
  *	ASSERT_EQ(ENOENT, kt_drop(fd, 12345));
  *
  * The exceptions return something else by nature and say so: kt_open()
- * (an fd, or -1 with errno, as open()), kt_drain() (a count or -errno),
- * kt_param() (a value or -1), kt_now_ns().  A raw system call is brought
+ * and kt_open_line() (an fd, or -1 with errno, as open()), kt_drain() (a
+ * count or -errno), kt_param(), kt_read_value() and kt_memcg_value() (a
+ * value or -1), kt_memcg_make() (NULL or why not), kt_now_ns().  A raw system call is brought
  * into the convention with kt_err(ioctl(...)).
  *
  * Part 2 includes kselftest_harness.h and holds the harness-aware macros
@@ -49,6 +50,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +60,8 @@
 #define KTAPI_DEBUGFS	"/sys/kernel/debug"
 #define KTAPI_STATS	KTAPI_DEBUGFS "/ktapi/stats"
 #define KTAPI_PARAMS	"/sys/module/ktapi/parameters/"
+#define KTAPI_CGROOT	"/sys/fs/cgroup"
+#define KTAPI_CGROUP2_MAGIC	0x63677270
 
 /* How long to wait for an event that must come, and for one that must not. */
 #define EV_WAIT_MS	2000
@@ -199,6 +203,26 @@ static inline int kt_read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The number in the file @path (@key NULL), or the number after "@key " on
+ * one of its lines (memory.events, memory.stat); -1 when there is none.
+ */
+static inline long long kt_read_value(const char *path, const char *key)
+{
+	char buf[4096], *p;
+	size_t n;
+
+	if (kt_read_file(path, buf, sizeof(buf)))
+		return -1;
+	if (!key)
+		return atoll(buf);
+	n = strlen(key);
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return atoll(p + n + 1);
+	return -1;
+}
+
 /* A module parameter, or -1. */
 static inline long long kt_param(const char *name)
 {
@@ -308,6 +332,74 @@ static inline int kt_drop_privileges(void)
 }
 
 /*
+ * A cgroup v2 child group with the memory controller: mounts cgroup2 on
+ * KTAPI_CGROOT if needed, enables +memory for its children and makes
+ * KTAPI_CGROOT/@name.<pid> in @dir.  NULL, or why there is none (the test
+ * skips; a static string).  The caller removes the group with rmdir().
+ */
+static inline const char *kt_memcg_make(const char *name, char *dir,
+					size_t len)
+{
+	static char why[256];
+	struct statfs sfs;
+	char buf[256];
+	int e;
+
+	if (geteuid())
+		return "needs root (cgroups)";
+	if (statfs(KTAPI_CGROOT, &sfs) || sfs.f_type != KTAPI_CGROUP2_MAGIC) {
+		mkdir(KTAPI_CGROOT, 0755);
+		if (mount("cgroup2", KTAPI_CGROOT, "cgroup2", 0, NULL))
+			return "cgroup2 is not mounted at " KTAPI_CGROOT " and cannot be mounted";
+	}
+	if (kt_read_file(KTAPI_CGROOT "/cgroup.controllers", buf, sizeof(buf)) ||
+	    !strstr(buf, "memory"))
+		return "no memory controller in " KTAPI_CGROOT "/cgroup.controllers (kernel without CONFIG_MEMCG, or memory bound to cgroup v1)";
+	e = kt_write_file(KTAPI_CGROOT "/cgroup.subtree_control", "+memory");
+	if (e) {
+		snprintf(why, sizeof(why),
+			 "cannot enable +memory in %s/cgroup.subtree_control: %s",
+			 KTAPI_CGROOT, strerror(e));
+		return why;
+	}
+	snprintf(dir, len, KTAPI_CGROOT "/%s.%d", name, getpid());
+	if (mkdir(dir, 0755)) {
+		snprintf(why, sizeof(why), "mkdir %s: %s", dir, strerror(errno));
+		return why;
+	}
+	snprintf(buf, sizeof(buf), "%s/memory.max", dir);
+	if (kt_read_value(buf, NULL) == -1) {
+		rmdir(dir);
+		return "no memory.max in the child group";
+	}
+	return NULL;
+}
+
+/* A value of the group @dir: kt_read_value() of @dir/@file. */
+static inline long long kt_memcg_value(const char *dir, const char *file,
+				       const char *key)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return kt_read_value(path, key);
+}
+
+/* memory.max of the group @dir to @bytes, without swap.  0 or errno. */
+static inline int kt_memcg_limit(const char *dir, unsigned long long bytes)
+{
+	char path[320], val[32];
+	int e;
+
+	snprintf(val, sizeof(val), "%llu", bytes);
+	snprintf(path, sizeof(path), "%s/memory.max", dir);
+	e = kt_write_file(path, val);
+	snprintf(path, sizeof(path), "%s/memory.swap.max", dir);
+	kt_write_file(path, "0");	/* absent without CONFIG_SWAP */
+	return e;
+}
+
+/*
  * The module creates /dev/ktapi 0600 root.  A test that opens the device
  * as uid 65534 grants it the way an administrator's rule would, without
  * touching /dev/ktapi: kt_nobody_node(), as root, makes a node of the same
@@ -385,6 +477,23 @@ static inline int kt_line_open(int fd, __u32 dev, __u32 privileges, __u32 api)
 	};
 
 	return kt_err(ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo));
+}
+
+/* open() + LINE_OPEN (api 2.2): the fd, or -1 with errno. */
+static inline int kt_open_line(__u32 dev, __u32 privileges)
+{
+	int fd = kt_open();
+	int err;
+
+	if (fd < 0)
+		return -1;
+	err = kt_line_open(fd, dev, privileges, API_CUR);
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
 }
 
 /*
