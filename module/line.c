@@ -213,7 +213,10 @@ int ktapi_ioctl_close_line_device(struct ktapi_file *f,
 	if (!line)
 		return -ENODEV;
 
-	/* Mark and unlink every open line of the device: short. */
+	/*
+	 * Mark and unlink every open line of the device, in one hold of
+	 * line->lock: O(open lines of the device), not bounded per step yet.
+	 */
 	spin_lock(&line->lock);
 	list_for_each_entry_safe(victim, tmp, &line->files, line_node) {
 		ktapi_line_detach(victim, true);
