@@ -43,8 +43,20 @@ module_param_named(max_handles, ktapi_max_handles, uint, 0444);
 MODULE_PARM_DESC(max_handles,
 		 "Call handles per open file (1..16777216, default 65536)");
 
-struct ktapi_stats ktapi_stats;
+DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
 static struct dentry *ktapi_debugfs;
+
+/* The value of a counter: the sum of every possible CPU's share. */
+static long ktapi_stat_read(enum ktapi_stat s)
+{
+	long sum = 0;
+	int cpu;
+
+	/* A CPU gone offline keeps its share: it counts. */
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ktapi_stats, cpu).v[s];
+	return sum;
+}
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
 static_assert(sizeof(struct ktapi_devcaps) == 80);
@@ -88,7 +100,7 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	/* What is made for this file is charged here, whoever's call it is. */
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
-	atomic_long_inc(&ktapi_stats.files);
+	ktapi_stat_inc(KTAPI_STAT_FILES);
 	return stream_open(inode, filp);
 }
 
@@ -98,7 +110,7 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
-	atomic_long_dec(&ktapi_stats.files);
+	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
 }
@@ -313,23 +325,25 @@ static struct miscdevice ktapi_misc = {
 	 */
 };
 
+static const char *const ktapi_stat_name[KTAPI_NR_STATS] = {
+	[KTAPI_STAT_FILES] = "files",
+	[KTAPI_STAT_LINES_OPEN] = "lines_open",
+	[KTAPI_STAT_CALLS] = "calls",
+	[KTAPI_STAT_HANDLES] = "handles",
+	[KTAPI_STAT_EVENTS_QUEUED] = "events_queued",
+	[KTAPI_STAT_EVENTS_DROPPED] = "events_dropped",
+	[KTAPI_STAT_CALLS_TOTAL] = "calls_total",
+	[KTAPI_STAT_HANDLES_TOTAL] = "handles_total",
+	[KTAPI_STAT_EVENTS_TOTAL] = "events_total",
+};
+
 static int ktapi_stats_show(struct seq_file *m, void *unused)
 {
-	seq_printf(m, "files %ld\n", atomic_long_read(&ktapi_stats.files));
-	seq_printf(m, "lines_open %ld\n",
-		   atomic_long_read(&ktapi_stats.lines_open));
-	seq_printf(m, "calls %ld\n", atomic_long_read(&ktapi_stats.calls));
-	seq_printf(m, "handles %ld\n", atomic_long_read(&ktapi_stats.handles));
-	seq_printf(m, "events_queued %ld\n",
-		   atomic_long_read(&ktapi_stats.events_queued));
-	seq_printf(m, "events_dropped %ld\n",
-		   atomic_long_read(&ktapi_stats.events_dropped));
-	seq_printf(m, "calls_total %ld\n",
-		   atomic_long_read(&ktapi_stats.calls_total));
-	seq_printf(m, "handles_total %ld\n",
-		   atomic_long_read(&ktapi_stats.handles_total));
-	seq_printf(m, "events_total %ld\n",
-		   atomic_long_read(&ktapi_stats.events_total));
+	int i;
+
+	for (i = 0; i < KTAPI_NR_STATS; i++)
+		seq_printf(m, "%s %ld\n", ktapi_stat_name[i],
+			   ktapi_stat_read(i));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ktapi_stats);
