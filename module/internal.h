@@ -94,7 +94,9 @@ extern unsigned int ktapi_event_queue_len;
 extern unsigned int ktapi_max_handles;
 
 /*
- * Statistics, shown in debugfs (main.c).
+ * Statistics: read-only sysfs attributes of the misc device,
+ * /sys/class/misc/ktapi/stats/<name> (main.c); an ABI, documented in
+ * uapi/linux/ktapi.h and docs/ABI/testing/sysfs-class-misc-ktapi.
  *
  * Per-CPU counters: an update is one this_cpu operation on the local CPU,
  * never a shared cache line, and needs no lock, nor preemption disabled.

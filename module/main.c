@@ -14,14 +14,17 @@
  */
 #include <linux/build_bug.h>
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -45,18 +48,6 @@ MODULE_PARM_DESC(max_handles,
 
 DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
 static struct dentry *ktapi_debugfs;
-
-/* The value of a counter: the sum of every possible CPU's share. */
-static long ktapi_stat_read(enum ktapi_stat s)
-{
-	long sum = 0;
-	int cpu;
-
-	/* A CPU gone offline keeps its share: it counts. */
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(ktapi_stats, cpu).v[s];
-	return sum;
-}
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
 static_assert(sizeof(struct ktapi_devcaps) == 80);
@@ -314,10 +305,69 @@ static const struct file_operations ktapi_fops = {
 	.show_fdinfo = ktapi_show_fdinfo,
 };
 
+/*
+ * The statistics: /sys/class/misc/ktapi/stats/<name>, one read-only value
+ * per file (the ABI: uapi/linux/ktapi.h, DOC: Statistics).  A value is the
+ * sum of every possible CPU's share of the counter.
+ */
+static long ktapi_stat_read(enum ktapi_stat s)
+{
+	long sum = 0;
+	int cpu;
+
+	/* A CPU gone offline keeps its share: it counts. */
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ktapi_stats, cpu).v[s];
+	return sum;
+}
+
+#define KTAPI_STAT_ATTR(_name, _stat)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%ld\n", ktapi_stat_read(_stat));	\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+KTAPI_STAT_ATTR(files, KTAPI_STAT_FILES);
+KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
+KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
+KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
+KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
+KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
+KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
+KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
+KTAPI_STAT_ATTR(events_total, KTAPI_STAT_EVENTS_TOTAL);
+
+static struct attribute *ktapi_stats_attrs[] = {
+	&dev_attr_files.attr,
+	&dev_attr_lines_open.attr,
+	&dev_attr_calls.attr,
+	&dev_attr_handles.attr,
+	&dev_attr_events_queued.attr,
+	&dev_attr_events_dropped.attr,
+	&dev_attr_calls_total.attr,
+	&dev_attr_handles_total.attr,
+	&dev_attr_events_total.attr,
+	NULL
+};
+
+static const struct attribute_group ktapi_stats_group = {
+	.name = "stats",
+	.attrs = ktapi_stats_attrs,
+};
+
+/* Made by misc_register() before the device's uevent: udev sees them. */
+static const struct attribute_group *ktapi_groups[] = {
+	&ktapi_stats_group,
+	NULL
+};
+
 static struct miscdevice ktapi_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ktapi",
 	.fops = &ktapi_fops,
+	.groups = ktapi_groups,
 	/*
 	 * No .mode: devtmpfs creates the node 0600 root, so it is never
 	 * world-usable before udev runs, nor on systems without the rule
