@@ -3,7 +3,7 @@
  * ktapi: the TAPI 2.2 call handle model as a misc character device.
  *
  * This file holds the module parameters, /dev/ktapi and its file
- * operations, the ioctl dispatcher and the debugfs statistics.  It owns no
+ * operations, the ioctl dispatcher and the sysfs statistics.  It owns no
  * lock: the locks and their order are described in internal.h, and each is
  * defined in the file named there (line.c, call.c, event.c).
  *
@@ -13,7 +13,6 @@
  * an SRCU grace period (line.c), and module exit waits for it.
  */
 #include <linux/build_bug.h>
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/memcontrol.h>
@@ -47,7 +46,6 @@ MODULE_PARM_DESC(max_handles,
 		 "Call handles per open file (1..16777216, default 65536)");
 
 DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
-static struct dentry *ktapi_debugfs;
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
 static_assert(sizeof(struct ktapi_devcaps) == 80);
@@ -317,7 +315,7 @@ static long ktapi_stat_read(enum ktapi_stat s)
 
 	/* A CPU gone offline keeps its share: it counts. */
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(ktapi_stats, cpu).v[s];
+		sum += READ_ONCE(per_cpu(ktapi_stats, cpu).v[s]);
 	return sum;
 }
 
@@ -375,29 +373,6 @@ static struct miscdevice ktapi_misc = {
 	 */
 };
 
-static const char *const ktapi_stat_name[KTAPI_NR_STATS] = {
-	[KTAPI_STAT_FILES] = "files",
-	[KTAPI_STAT_LINES_OPEN] = "lines_open",
-	[KTAPI_STAT_CALLS] = "calls",
-	[KTAPI_STAT_HANDLES] = "handles",
-	[KTAPI_STAT_EVENTS_QUEUED] = "events_queued",
-	[KTAPI_STAT_EVENTS_DROPPED] = "events_dropped",
-	[KTAPI_STAT_CALLS_TOTAL] = "calls_total",
-	[KTAPI_STAT_HANDLES_TOTAL] = "handles_total",
-	[KTAPI_STAT_EVENTS_TOTAL] = "events_total",
-};
-
-static int ktapi_stats_show(struct seq_file *m, void *unused)
-{
-	int i;
-
-	for (i = 0; i < KTAPI_NR_STATS; i++)
-		seq_printf(m, "%s %ld\n", ktapi_stat_name[i],
-			   ktapi_stat_read(i));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(ktapi_stats);
-
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
 				  unsigned int max)
 {
@@ -427,9 +402,6 @@ static int __init ktapi_init(void)
 	ret = misc_register(&ktapi_misc);
 	if (ret)
 		goto err_cache;
-	ktapi_debugfs = debugfs_create_dir("ktapi", NULL);
-	debugfs_create_file("stats", 0444, ktapi_debugfs, NULL,
-			    &ktapi_stats_fops);
 	return 0;
 
 err_cache:
@@ -441,7 +413,6 @@ err_lines:
 
 static void __exit ktapi_exit(void)
 {
-	debugfs_remove(ktapi_debugfs);
 	misc_deregister(&ktapi_misc);
 	ktapi_call_cache_exit();
 	ktapi_lines_exit();
