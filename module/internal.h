@@ -102,8 +102,9 @@ extern unsigned int ktapi_max_handles;
  * never a shared cache line, and needs no lock, nor preemption disabled.
  * A live count may go up on one CPU and down on another, so one CPU's
  * share may be negative; only the sum over the possible CPUs means
- * something (ktapi_stat_read(), main.c).  The sum is not a snapshot:
- * counters that move meanwhile are read half-way, each one on its own.
+ * something (ktapi_stat_read(), main.c).  The sum is not a snapshot: of
+ * two updates on two CPUs during it, one may be seen and not the other (a
+ * live count may then even read negative); once nothing moves it is exact.
  */
 enum ktapi_stat {
 	/* Live: zero again once every file is closed. */
