@@ -221,8 +221,8 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
 	c->origin = origin;
 	strscpy(c->called_address, called_address, sizeof(c->called_address));
 	c->own.embedded = true;
-	atomic_long_inc(&ktapi_stats.calls);
-	atomic_long_inc(&ktapi_stats.calls_total);
+	ktapi_stat_inc(KTAPI_STAT_CALLS);
+	ktapi_stat_inc(KTAPI_STAT_CALLS_TOTAL);
 	return c;
 }
 
@@ -236,7 +236,7 @@ static void ktapi_call_free_rcu(struct rcu_head *rcu)
 void ktapi_call_free(struct ktapi_call *c)
 {
 	ktapi_id_block_put(c->id_block);
-	atomic_long_dec(&ktapi_stats.calls);
+	ktapi_stat_dec(KTAPI_STAT_CALLS);
 	call_rcu(&c->rcu, ktapi_call_free_rcu);
 }
 
@@ -252,7 +252,7 @@ static void ktapi_call_kill(struct ktapi_call *c, struct ktapi_reap *reap)
 					      pair_lock);
 
 	lockdep_assert_held(c->lock);
-	atomic_long_dec(&ktapi_stats.calls);
+	ktapi_stat_dec(KTAPI_STAT_CALLS);
 	if (c != out)
 		reap->legs[reap->n++] = c;
 	if (!--out->pair_legs)
@@ -532,8 +532,8 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 	spin_unlock(&f->evq.lock);
 	if (announce)
 		ktapi_evq_wake(&f->evq);
-	atomic_long_inc(&ktapi_stats.handles);
-	atomic_long_inc(&ktapi_stats.handles_total);
+	ktapi_stat_inc(KTAPI_STAT_HANDLES);
+	ktapi_stat_inc(KTAPI_STAT_HANDLES_TOTAL);
 	trace_ktapi_handle_alloc(c->line->id, h->id, c->call_id, privilege);
 	return true;
 }
@@ -596,7 +596,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
 	if (!h->embedded)
 		call_rcu(&h->rcu, ktapi_handle_free_rcu);
-	atomic_long_dec(&ktapi_stats.handles);
+	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 
 	last = list_empty(&c->holders);
 	if (c->state != KTAPI_CALLSTATE_IDLE && ((line_close && sole_owner) || last))

@@ -46,7 +46,7 @@ void ktapi_evq_retire(struct ktapi_evq *q)
 {
 	spin_lock(&q->lock);
 	q->closed = true;
-	atomic_long_sub(q->count, &ktapi_stats.events_queued);
+	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, q->count);
 	q->count = 0;
 	q->dropped = 0;
 	spin_unlock(&q->lock);
@@ -68,8 +68,8 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
 		tail -= q->len;
 	q->ring[tail] = *ev;
 	q->count++;
-	atomic_long_inc(&ktapi_stats.events_queued);
-	atomic_long_inc(&ktapi_stats.events_total);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
 }
 
 /**
@@ -110,7 +110,7 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 
 	if (q->count == q->len) {
 		q->dropped++;
-		atomic_long_inc(&ktapi_stats.events_dropped);
+		ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
 		trace_ktapi_event_drop(type, ev.handle, q->dropped);
 	} else {
 		ktapi_evq_add_locked(q, &ev);
@@ -147,7 +147,7 @@ static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 	if (q->head >= q->len)
 		q->head -= q->len;
 	q->count -= n;
-	atomic_long_sub(n, &ktapi_stats.events_queued);
+	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, n);
 	if (q->dropped) {
 		struct ktapi_event ev = {
 			.type = KTAPI_EV_OVERFLOW,

@@ -66,6 +66,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -93,24 +94,53 @@ extern unsigned int ktapi_event_queue_len;
 extern unsigned int ktapi_max_handles;
 
 /*
- * Statistics, for debugfs (main.c): live object counts, then totals since
- * the module was loaded.
+ * Statistics: read-only sysfs attributes of the misc device,
+ * /sys/class/misc/ktapi/stats/<name> (main.c); an ABI, documented in
+ * uapi/linux/ktapi.h and docs/ABI/testing/sysfs-class-misc-ktapi.
+ *
+ * Per-CPU counters: an update is one this_cpu operation on the local CPU,
+ * never a shared cache line, and needs no lock, nor preemption disabled.
+ * A live count may go up on one CPU and down on another, so one CPU's
+ * share may be negative; only the sum over the possible CPUs means
+ * something (ktapi_stat_read(), main.c).  The sum is not a snapshot: of
+ * two updates on two CPUs during it, one may be seen and not the other (a
+ * live count may then even read negative); once nothing moves it is exact.
  */
-struct ktapi_stats {
+enum ktapi_stat {
 	/* Live: zero again once every file is closed. */
-	atomic_long_t files;
-	atomic_long_t lines_open;
-	atomic_long_t calls;
-	atomic_long_t handles;
-	atomic_long_t events_queued;
-	/* Totals: they only grow. */
-	atomic_long_t events_dropped;
-	atomic_long_t calls_total;
-	atomic_long_t handles_total;
-	atomic_long_t events_total;
+	KTAPI_STAT_FILES,
+	KTAPI_STAT_LINES_OPEN,
+	KTAPI_STAT_CALLS,
+	KTAPI_STAT_HANDLES,
+	KTAPI_STAT_EVENTS_QUEUED,
+	/* Totals since the module was loaded: they only grow. */
+	KTAPI_STAT_EVENTS_DROPPED,
+	KTAPI_STAT_CALLS_TOTAL,
+	KTAPI_STAT_HANDLES_TOTAL,
+	KTAPI_STAT_EVENTS_TOTAL,
+	KTAPI_NR_STATS
 };
 
-extern struct ktapi_stats ktapi_stats;
+struct ktapi_stats {
+	long v[KTAPI_NR_STATS];
+};
+
+DECLARE_PER_CPU(struct ktapi_stats, ktapi_stats);
+
+static inline void ktapi_stat_inc(enum ktapi_stat s)
+{
+	this_cpu_inc(ktapi_stats.v[s]);
+}
+
+static inline void ktapi_stat_dec(enum ktapi_stat s)
+{
+	this_cpu_dec(ktapi_stats.v[s]);
+}
+
+static inline void ktapi_stat_sub(enum ktapi_stat s, long n)
+{
+	this_cpu_sub(ktapi_stats.v[s], n);
+}
 
 /* A line device of the loopback switch (line.c). */
 struct ktapi_line_dev {

@@ -166,7 +166,7 @@ int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo)
 	spin_unlock(&f->evq.lock);
 	spin_unlock(&line->lock);
 	if (!ret) {
-		atomic_long_inc(&ktapi_stats.lines_open);
+		ktapi_stat_inc(KTAPI_STAT_LINES_OPEN);
 		trace_ktapi_line_open(line->id, lo->privileges,
 				      lo->api_version);
 	}
@@ -195,7 +195,7 @@ static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 	spin_unlock(&f->evq.lock);
 	if (forced)
 		ktapi_evq_wake(&f->evq);
-	atomic_long_dec(&ktapi_stats.lines_open);
+	ktapi_stat_dec(KTAPI_STAT_LINES_OPEN);
 }
 
 int ktapi_ioctl_close_line_device(struct ktapi_file *f,

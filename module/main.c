@@ -3,7 +3,7 @@
  * ktapi: the TAPI 2.2 call handle model as a misc character device.
  *
  * This file holds the module parameters, /dev/ktapi and its file
- * operations, the ioctl dispatcher and the debugfs statistics.  It owns no
+ * operations, the ioctl dispatcher and the sysfs statistics.  It owns no
  * lock: the locks and their order are described in internal.h, and each is
  * defined in the file named there (line.c, call.c, event.c).
  *
@@ -13,15 +13,17 @@
  * an SRCU grace period (line.c), and module exit waits for it.
  */
 #include <linux/build_bug.h>
-#include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -43,8 +45,7 @@ module_param_named(max_handles, ktapi_max_handles, uint, 0444);
 MODULE_PARM_DESC(max_handles,
 		 "Call handles per open file (1..16777216, default 65536)");
 
-struct ktapi_stats ktapi_stats;
-static struct dentry *ktapi_debugfs;
+DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
 static_assert(sizeof(struct ktapi_devcaps) == 80);
@@ -88,7 +89,7 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	/* What is made for this file is charged here, whoever's call it is. */
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
-	atomic_long_inc(&ktapi_stats.files);
+	ktapi_stat_inc(KTAPI_STAT_FILES);
 	return stream_open(inode, filp);
 }
 
@@ -98,7 +99,7 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
-	atomic_long_dec(&ktapi_stats.files);
+	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
 }
@@ -302,37 +303,75 @@ static const struct file_operations ktapi_fops = {
 	.show_fdinfo = ktapi_show_fdinfo,
 };
 
+/*
+ * The statistics: /sys/class/misc/ktapi/stats/<name>, one read-only value
+ * per file (the ABI: uapi/linux/ktapi.h, DOC: Statistics).  A value is the
+ * sum of every possible CPU's share of the counter.
+ */
+static long ktapi_stat_read(enum ktapi_stat s)
+{
+	long sum = 0;
+	int cpu;
+
+	/* A CPU gone offline keeps its share: it counts. */
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(ktapi_stats, cpu).v[s]);
+	return sum;
+}
+
+#define KTAPI_STAT_ATTR(_name, _stat)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%ld\n", ktapi_stat_read(_stat));	\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+KTAPI_STAT_ATTR(files, KTAPI_STAT_FILES);
+KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
+KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
+KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
+KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
+KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
+KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
+KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
+KTAPI_STAT_ATTR(events_total, KTAPI_STAT_EVENTS_TOTAL);
+
+static struct attribute *ktapi_stats_attrs[] = {
+	&dev_attr_files.attr,
+	&dev_attr_lines_open.attr,
+	&dev_attr_calls.attr,
+	&dev_attr_handles.attr,
+	&dev_attr_events_queued.attr,
+	&dev_attr_events_dropped.attr,
+	&dev_attr_calls_total.attr,
+	&dev_attr_handles_total.attr,
+	&dev_attr_events_total.attr,
+	NULL
+};
+
+static const struct attribute_group ktapi_stats_group = {
+	.name = "stats",
+	.attrs = ktapi_stats_attrs,
+};
+
+/* Made by misc_register() before the device's uevent: udev sees them. */
+static const struct attribute_group *ktapi_groups[] = {
+	&ktapi_stats_group,
+	NULL
+};
+
 static struct miscdevice ktapi_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "ktapi",
 	.fops = &ktapi_fops,
+	.groups = ktapi_groups,
 	/*
 	 * No .mode: devtmpfs creates the node 0600 root, so it is never
 	 * world-usable before udev runs, nor on systems without the rule
 	 * (which gives group ktapi 0660).
 	 */
 };
-
-static int ktapi_stats_show(struct seq_file *m, void *unused)
-{
-	seq_printf(m, "files %ld\n", atomic_long_read(&ktapi_stats.files));
-	seq_printf(m, "lines_open %ld\n",
-		   atomic_long_read(&ktapi_stats.lines_open));
-	seq_printf(m, "calls %ld\n", atomic_long_read(&ktapi_stats.calls));
-	seq_printf(m, "handles %ld\n", atomic_long_read(&ktapi_stats.handles));
-	seq_printf(m, "events_queued %ld\n",
-		   atomic_long_read(&ktapi_stats.events_queued));
-	seq_printf(m, "events_dropped %ld\n",
-		   atomic_long_read(&ktapi_stats.events_dropped));
-	seq_printf(m, "calls_total %ld\n",
-		   atomic_long_read(&ktapi_stats.calls_total));
-	seq_printf(m, "handles_total %ld\n",
-		   atomic_long_read(&ktapi_stats.handles_total));
-	seq_printf(m, "events_total %ld\n",
-		   atomic_long_read(&ktapi_stats.events_total));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(ktapi_stats);
 
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
 				  unsigned int max)
@@ -363,9 +402,6 @@ static int __init ktapi_init(void)
 	ret = misc_register(&ktapi_misc);
 	if (ret)
 		goto err_cache;
-	ktapi_debugfs = debugfs_create_dir("ktapi", NULL);
-	debugfs_create_file("stats", 0444, ktapi_debugfs, NULL,
-			    &ktapi_stats_fops);
 	return 0;
 
 err_cache:
@@ -377,7 +413,6 @@ err_lines:
 
 static void __exit ktapi_exit(void)
 {
-	debugfs_remove(ktapi_debugfs);
 	misc_deregister(&ktapi_misc);
 	ktapi_call_cache_exit();
 	ktapi_lines_exit();

@@ -10,7 +10,7 @@
  * without icount (-w), the same figures are wall-clock nanoseconds.
  *
  * Needs the module loaded with max_handles > 1048576 and lines >= 2, as
- * root (debugfs for the stats file, /proc/meminfo for slab growth).
+ * root (/proc/meminfo for slab growth).
  *
  * Output: a table on stdout, and with -c FILE a CSV of every figure (-c -:
  * the CSV lines on stdout too, each prefixed "BENCH-CSV: ").

@@ -218,7 +218,6 @@ FIXTURE_SETUP(hostile)
 	self->fv = -1;
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, "%s not present (module not loaded)", KTAPI_DEV);
-	ASSERT_EQ(0, kt_debugfs_mount());
 	ASSERT_EQ(0, kt_stats_read(&self->base));
 	self->ps = sysconf(_SC_PAGESIZE);
 	self->rw = mmap(NULL, 3 * self->ps, PROT_READ | PROT_WRITE,

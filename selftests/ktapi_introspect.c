@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktapi introspection: trace events, /proc/<pid>/fdinfo and the debugfs
- * stats file, checked against a real call.  Runs as root in the test VM
+ * ktapi introspection: trace events, /proc/<pid>/fdinfo and the sysfs
+ * stats files, checked against a real call.  Runs as root in the test VM
  * with the module loaded and no other user of line devices 0 and 1.
  */
 #define _GNU_SOURCE
@@ -74,14 +74,9 @@ static long long fdinfo(int fd, const char *key)
 
 static long long stat_of(const char *key)
 {
-	char *text = slurp(KTAPI_STATS);
 	long long v;
 
-	if (!text)
-		return -2;
-	v = field(text, key, ' ');
-	free(text);
-	return v;
+	return kt_stat(key, &v) ? -2 : v;
 }
 
 FIXTURE(trace) {
@@ -219,7 +214,7 @@ TEST(fdinfo_follows_the_line)
 	close(fd);
 }
 
-/* The stats file counts what a file holds, and totals what it made. */
+/* The stats count what a file holds, and total what it made. */
 TEST(stats_follow_a_file)
 {
 	long long calls0, handles0, lines0, total0, files0;

@@ -41,7 +41,7 @@ FIXTURE(ioarg) {
 	size_t pg;
 	unsigned char *map;	/* 3 pages: read-write, read-write, none */
 	union kt_arg good;	/* a valid argument for this file */
-	bool stats;		/* debugfs stats readable: the leak checks run */
+	bool stats;		/* stats readable: the leak checks run */
 	struct ktapi_stats s_start;	/* before the fixture opened anything */
 	struct ktapi_stats s_lines;	/* its lines open, before any call */
 };

@@ -21,7 +21,7 @@
  * results are self-consistent; every event record is well-formed, and per
  * handle the states follow the state machine in order (APPNEWCALL first,
  * then the states it announced, nothing after LINE_CLOSE); the readers also
- * read /proc/self/fdinfo of the files; after every file is closed the debugfs
+ * read /proc/self/fdinfo of the files; after every file is closed the stats
  * counts files, lines_open, calls, handles, events_queued are back to their
  * starting values; a call round trip still works.  A separate phase probes
  * GET_CALL_INFO on a handle while its MAKE_CALL is being published and
@@ -1046,8 +1046,8 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	if (access(KTAPI_DEV, F_OK))
 		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
-	if (kt_debugfs_mount() || kt_stats_read(&base))
-		ksft_exit_skip("no %s (needs debugfs and root)\n", KTAPI_STATS);
+	if (kt_stats_read(&base))
+		ksft_exit_skip("no %s\n", KTAPI_STATS);
 	ksft_set_plan(5);
 	g.lines = kt_param("lines");
 	g.max_handles = kt_param("max_handles");

@@ -4,7 +4,8 @@
  *
  * The contract tested is uapi/linux/ktapi.h (device addresses and event
  * sequences included), plus the module facts of docs/DESIGN-NOTES.md
- * (module parameters, debugfs stats).  The tests of one
+ * (module parameters), and the statistics in sysfs (an ABI: DOC: Statistics
+ * of the uapi header).  The tests of one
  * area each are one program (ktapi_dev.c, ktapi_call.c, ...), built 64-bit
  * and -m32.  Every test runs in its own forked child (kselftest harness), so
  * files it leaves open are closed before the next test starts.  Nothing
@@ -58,7 +59,8 @@
 
 #define KTAPI_DEV	"/dev/ktapi"
 #define KTAPI_DEBUGFS	"/sys/kernel/debug"
-#define KTAPI_STATS	KTAPI_DEBUGFS "/ktapi/stats"
+/* The statistics: one read-only file per counter (DOC: Statistics). */
+#define KTAPI_STATS	"/sys/class/misc/ktapi/stats"
 #define KTAPI_PARAMS	"/sys/module/ktapi/parameters/"
 #define KTAPI_CGROOT	"/sys/fs/cgroup"
 #define KTAPI_CGROUP2_MAGIC	0x63677270
@@ -127,7 +129,7 @@ struct ktapi_params {
 	unsigned long max_handles;
 };
 
-/* The debugfs statistics of the module (see docs/DESIGN-NOTES.md). */
+/* The statistics of the module (KTAPI_STATS), live counts then totals. */
 struct ktapi_stats {
 	long long files;
 	long long lines_open;
@@ -135,6 +137,9 @@ struct ktapi_stats {
 	long long handles;
 	long long events_queued;
 	long long events_dropped;
+	long long calls_total;
+	long long handles_total;
+	long long events_total;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -267,50 +272,70 @@ static inline bool kt_debugfs_mounted(void)
 	return found;
 }
 
-/* Mount debugfs if the stats file is not visible yet.  0 or errno. */
+/* Mount debugfs (fault injection) unless it is mounted.  0 or errno. */
 static inline int kt_debugfs_mount(void)
 {
-	if (access(KTAPI_DEBUGFS "/ktapi", F_OK) == 0)
+	if (kt_debugfs_mounted())
 		return 0;
 	if (mount("debugfs", KTAPI_DEBUGFS, "debugfs", 0, NULL) &&
 	    errno != EBUSY)
 		return errno;
-	return access(KTAPI_DEBUGFS "/ktapi", F_OK) ? errno : 0;
+	return 0;
+}
+
+#define KT_NR_STATS	9
+
+/* The name of statistic @i (< KT_NR_STATS), in the order of struct ktapi_stats. */
+static inline const char *kt_stat_name(unsigned int i)
+{
+	static const char *const names[KT_NR_STATS] = {
+		"files", "lines_open", "calls", "handles", "events_queued",
+		"events_dropped", "calls_total", "handles_total",
+		"events_total",
+	};
+
+	return names[i];
 }
 
 /*
- * Parse the debugfs stats file.  0, or errno: ENOENT (no debugfs or no
- * module), EPROTO (a key is missing).
+ * One statistic, KTAPI_STATS/@name: one decimal number and a newline.
+ * 0, or errno: ENOENT (no module, or no such counter), EPROTO (not that).
  */
+static inline int kt_stat(const char *name, long long *v)
+{
+	char path[128], buf[64], *end;
+	int ret;
+
+	snprintf(path, sizeof(path), KTAPI_STATS "/%s", name);
+	ret = kt_read_file(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	if (end == buf || errno || strcmp(end, "\n"))
+		return EPROTO;
+	return 0;
+}
+
+/* Read every statistic.  0, or the first kt_stat() error. */
 static inline int kt_stats_read(struct ktapi_stats *s)
 {
-	static const char *const keys[] = {
-		"files", "lines_open", "calls", "handles",
-		"events_queued", "events_dropped",
-	};
 	long long *vals[] = {
 		&s->files, &s->lines_open, &s->calls, &s->handles,
-		&s->events_queued, &s->events_dropped,
+		&s->events_queued, &s->events_dropped, &s->calls_total,
+		&s->handles_total, &s->events_total,
 	};
-	unsigned int seen = 0, i;
-	char key[64];
-	long long v;
-	FILE *f;
+	unsigned int i;
+	int ret;
 
+	_Static_assert(ARRAY_SIZE(vals) == KT_NR_STATS, "one per statistic");
 	memset(s, 0, sizeof(*s));
-	f = fopen(KTAPI_STATS, "re");
-	if (!f)
-		return errno;
-	while (fscanf(f, "%63s %lld", key, &v) == 2) {
-		for (i = 0; i < ARRAY_SIZE(keys); i++) {
-			if (!strcmp(key, keys[i])) {
-				*vals[i] = v;
-				seen |= 1U << i;
-			}
-		}
+	for (i = 0; i < KT_NR_STATS; i++) {
+		ret = kt_stat(kt_stat_name(i), vals[i]);
+		if (ret)
+			return ret;
 	}
-	fclose(f);
-	return seen == (1U << ARRAY_SIZE(keys)) - 1 ? 0 : EPROTO;
+	return 0;
 }
 
 static inline void kt_stats_str(const struct ktapi_stats *s, char *buf,
@@ -771,30 +796,39 @@ static inline void __kt_require(struct __test_metadata *_metadata,
 }
 #define KT_REQUIRE(p)	__kt_require(_metadata, p)
 
-/* Read the stats; skip when debugfs is absent, fail when ktapi lacks them. */
+/* Whether sysfs shows misc devices: the statistics' home. */
+static inline bool kt_sysfs_mounted(void)
+{
+	return access("/sys/class/misc", F_OK) == 0;
+}
+
+/* Read the stats; skip when sysfs is absent, fail when ktapi lacks them. */
 static inline void __kt_need_stats(struct __test_metadata *_metadata,
 				   struct ktapi_stats *s)
 {
-	if (kt_stats_read(s) == 0)
+	int ret = kt_stats_read(s);
+
+	if (ret == 0)
 		return;
-	if (!kt_debugfs_mounted())
-		SKIP_NOW("debugfs not mounted on %s", KTAPI_DEBUGFS);
-	ASSERT_EQ(0, -1) {
-		TH_LOG("debugfs is mounted but %s is missing or incomplete",
-		       KTAPI_STATS);
+	if (!kt_sysfs_mounted())
+		SKIP_NOW("sysfs not mounted on /sys");
+	ASSERT_EQ(0, ret) {
+		TH_LOG("%s is missing or incomplete", KTAPI_STATS);
 	}
 }
 #define NEED_STATS(s)	__kt_need_stats(_metadata, s)
 
-/* Optional stats: false when debugfs is absent, a failure when ktapi lacks them. */
+/* Optional stats: false when sysfs is absent, a failure when ktapi lacks them. */
 static inline bool __kt_have_stats(struct __test_metadata *_metadata,
 				   struct ktapi_stats *s)
 {
-	if (kt_stats_read(s) == 0)
+	int ret = kt_stats_read(s);
+
+	if (ret == 0)
 		return true;
-	ASSERT_FALSE(kt_debugfs_mounted()) {
-		TH_LOG("debugfs is mounted but %s is missing or incomplete",
-		       KTAPI_STATS);
+	ASSERT_FALSE(kt_sysfs_mounted()) {
+		TH_LOG("%s is missing or incomplete: %s", KTAPI_STATS,
+		       strerror(ret));
 	}
 	return false;
 }

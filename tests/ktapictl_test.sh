@@ -3,7 +3,7 @@
 #
 # Host-side tests of ktapictl that need no ktapi module: --help, --version,
 # usage errors (exit 2), a missing device (exit 3, skipped when /dev/ktapi
-# exists), and "stats" text and JSON on a fake debugfs (KTAPI_DEBUGFS).
+# exists), and "stats" text and JSON on a fake sysfs (KTAPI_SYSFS).
 # Never loads or unloads a module: "load" is only tried on a file that
 # does not exist.  The calls themselves are tested in the VM by
 # tools/ktapictl_vm_test.sh.
@@ -108,30 +108,40 @@ fi
 rc 3 "load a module file that does not exist" load "$T/no-such-dir/ktapi.ko"
 has "$T/err" "load: names the file" "cannot load $T/no-such-dir/ktapi.ko"
 
-# --- stats on a fake debugfs ---------------------------------------------------
+# --- stats on a fake sysfs ----------------------------------------------------
 
-mkdir -p "$T/debugfs/ktapi"
-printf '%s\n' 'files 3' 'lines_open 1' 'calls 0' 'negative -5' \
-	'leading 007' 'word some"thing\x' '' 'lonely' >"$T/debugfs/ktapi/stats"
-KTAPI_DEBUGFS=$T/debugfs
-export KTAPI_DEBUGFS
-rc 0 "stats (fake debugfs)" stats
-same "$T/out" "stats: aligned key value lines, malformed lines skipped" \
+# One file per counter, as /sys/class/misc/ktapi/stats/ has them; besides
+# the known ones (printed first, in their order) counters a newer module
+# might add (then by name), an empty file and a directory (both skipped).
+S=$T/sys/class/misc/ktapi/stats
+mkdir -p "$S/power"
+for kv in files=3 calls=0 lines_open=1 negative=-5 leading=007; do
+	printf '%s\n' "${kv#*=}" >"$S/${kv%%=*}"
+done
+printf '%s  \n%s\n' 'some"thing\x' 'second line' >"$S/word"
+: >"$S/blank"
+KTAPI_SYSFS=$T/sys
+export KTAPI_SYSFS
+rc 0 "stats (fake sysfs)" stats
+same "$T/out" "stats: aligned key value lines, known counters first, empty files skipped" \
 "files            3
 lines_open       1
 calls            0
-negative         -5
 leading          007
+negative         -5
 word             some\"thing\\x"
-rc 0 "stats --json (fake debugfs)" --json stats
+rc 0 "stats --json (fake sysfs)" --json stats
 same "$T/out" "stats --json: one object, numbers as numbers, strings escaped" \
-'{"type":"stats","files":3,"lines_open":1,"calls":0,"negative":-5,"leading":"007","word":"some\"thing\\x"}'
+'{"type":"stats","files":3,"lines_open":1,"calls":0,"leading":"007","negative":-5,"word":"some\"thing\\x"}'
 rc 0 "stats -j after the command" stats -j
-: >"$T/debugfs/ktapi/stats"
-rc 1 "stats: an empty file is a failure" stats
-rm -f "$T/debugfs/ktapi/stats"
-rc 3 "stats: no ktapi in debugfs" stats
+for f in "$S"/*; do
+	[ -d "$f" ] || : >"$f"
+done
+rc 1 "stats: only empty files is a failure" stats
+has "$T/err" "stats: says there is no value" 'has no values$'
+rm -rf "$S"
+rc 3 "stats: no ktapi in sysfs" stats
 has "$T/err" "stats: says the module is not loaded" 'is the ktapi module loaded\?'
-unset KTAPI_DEBUGFS
+unset KTAPI_SYSFS
 
 finish

@@ -12,8 +12,8 @@
  *   ktapictl [--json] unload [NAME]
  *
  * Everything goes through libktapi; the only other files read are the
- * module's sysfs directory and its debugfs statistics.  Output is one line
- * per record (a human-readable one, or one JSON object with --json), and
+ * module's sysfs directory and its statistics (sysfs too).  Output is one
+ * line per record (a human-readable one, or one JSON object with --json), and
  * stdout is line-buffered so that a pipe sees each event as it happens.
  *
  * Signals: SIGTERM, and SIGINT/SIGHUP unless they were ignored when we
@@ -24,6 +24,7 @@
  */
 #define _GNU_SOURCE	/* ppoll, strerrorname_np */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -58,9 +59,9 @@ enum {
 };
 
 #define NSEC_PER_SEC	((int64_t)1000000000)
-#define DEBUGFS_MAGIC_NR	0x64626720
+#define SYSFS_MAGIC_NR	0x62656572
 #define SYSFS_MODULE	"/sys/module/ktapi"
-#define STATS_REL	"ktapi/stats"
+#define STATS_REL	"class/misc/ktapi/stats"
 /* After a DROP, how long to wait for the IDLE event before giving up. */
 #define DROP_WAIT_NS	(5 * NSEC_PER_SEC)
 #define MAX_SECONDS	1e9
@@ -464,7 +465,7 @@ static int open_line(uint32_t device, uint32_t privileges, char *address)
 }
 
 /* ---------------------------------------------------------------------- */
-/* sysfs and debugfs                                                      */
+/* sysfs                                                                  */
 
 /* Read a one-line file into @buf without its newline.  Return: 0 or -errno. */
 static int read_line_file(const char *path, char *buf, size_t len)
@@ -486,31 +487,13 @@ static int read_line_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* The directory debugfs is mounted on: $KTAPI_DEBUGFS, /proc/self/mounts, or the default. */
-static void debugfs_dir(char *buf, size_t len)
+/* Cut the spaces and tabs at the end of @s. */
+static void rtrim(char *s)
 {
-	const char *env = getenv("KTAPI_DEBUGFS");
-	char line[4096];
-	FILE *f;
+	size_t n = strlen(s);
 
-	if (env && *env) {
-		snprintf(buf, len, "%s", env);
-		return;
-	}
-	snprintf(buf, len, "/sys/kernel/debug");
-	f = fopen("/proc/self/mounts", "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char dev[256], dir[3072], type[64];
-
-		if (sscanf(line, "%255s %3071s %63s", dev, dir, type) == 3 &&
-		    !strcmp(type, "debugfs") && !strchr(dir, '\\')) {
-			snprintf(buf, len, "%s", dir);
-			break;
-		}
-	}
-	fclose(f);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
 }
 
 /* An integer in JSON's syntax: -?(0|[1-9][0-9]*) */
@@ -959,43 +942,89 @@ static int cmd_close(uint32_t device)
 	return EX_OK;
 }
 
+/* The counters in the order of the ABI (live counts, then totals). */
+static const char *const stat_names[] = {
+	"files", "lines_open", "calls", "handles", "events_queued",
+	"events_dropped", "calls_total", "handles_total", "events_total",
+};
+
+/* Where @name is in stat_names[], or past its end for a newer counter. */
+static size_t stat_rank(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++)
+		if (!strcmp(name, stat_names[i]))
+			break;
+	return i;
+}
+
+/* scandir(): the known counters in their order, then the others by name. */
+static int stat_cmp(const struct dirent **a, const struct dirent **b)
+{
+	size_t ra = stat_rank((*a)->d_name), rb = stat_rank((*b)->d_name);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int stat_entry(const struct dirent *d)
+{
+	return d->d_name[0] != '.' && d->d_type != DT_DIR;
+}
+
+/*
+ * One file per counter under $KTAPI_SYSFS (default /sys)/class/misc/ktapi/
+ * stats: its name and its first line (trailing blanks cut), aligned, or
+ * one JSON object.  An empty file is skipped, no value at all a failure.
+ */
 static int cmd_stats(void)
 {
-	char dir[3072], path[3200], line[512];
+	const char *env = getenv("KTAPI_SYSFS");
+	const char *root = env && *env ? env : "/sys";
+	char dir[3072], path[3400], val[512];
+	struct dirent **ents;
 	struct statfs sfs;
+	int n, i, status = EX_OK;
 	bool any = false;
-	FILE *f;
 
-	debugfs_dir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/%s", dir, STATS_REL);
-	f = fopen(path, "re");
-	if (!f) {
+	snprintf(dir, sizeof(dir), "%s/%s", root, STATS_REL);
+	n = scandir(dir, &ents, stat_entry, stat_cmp);
+	if (n < 0) {
 		int e = errno;
 
 		if (e == EACCES || e == EPERM) {
-			err_msg("cannot read %s: %s (debugfs is for root only)",
-				path, strerror(e));
+			err_msg("cannot read %s: %s", dir, strerror(e));
 			return EX_PERM;
 		}
-		if (e == ENOENT && !getenv("KTAPI_DEBUGFS") &&
-		    (statfs(dir, &sfs) || sfs.f_type != DEBUGFS_MAGIC_NR))
-			err_msg("debugfs is not mounted on %s (mount -t debugfs none %s)",
-				dir, dir);
+		if (e == ENOENT && !env &&
+		    (statfs(root, &sfs) || sfs.f_type != SYSFS_MAGIC_NR))
+			err_msg("sysfs is not mounted on %s (mount -t sysfs sysfs %s)",
+				root, root);
 		else if (e == ENOENT)
-			err_msg("no %s: is the ktapi module loaded?", path);
+			err_msg("no %s: is the ktapi module loaded?", dir);
 		else
-			err_msg("cannot read %s: %s", path, strerror(e));
+			err_msg("cannot read %s: %s", dir, strerror(e));
 		return e == ENOENT ? EX_UNAVAIL : EX_FAIL;
 	}
 	if (json)
 		json_begin("stats");
-	while (fgets(line, sizeof(line), f)) {
-		char *key, *val, *save;
+	for (i = 0; i < n; i++) {
+		const char *key = ents[i]->d_name;
+		int err;
 
-		line[strcspn(line, "\n")] = '\0';
-		key = strtok_r(line, " \t", &save);
-		val = key ? strtok_r(NULL, " \t", &save) : NULL;
-		if (!key || !val)
+		snprintf(path, sizeof(path), "%s/%s", dir, key);
+		err = read_line_file(path, val, sizeof(val));
+		if (err && err != -ENODATA) {
+			err_msg("reading %s: %s", path, strerror(-err));
+			status = err == -EACCES || err == -EPERM ? EX_PERM :
+				 EX_FAIL;
+		}
+		free(ents[i]);
+		if (!err)
+			rtrim(val);
+		if (err || !*val)
 			continue;
 		any = true;
 		if (!json)
@@ -1005,21 +1034,14 @@ static int cmd_stats(void)
 		else
 			json_str(key, val);
 	}
-	if (ferror(f)) {
-		err_msg("reading %s: %s", path, strerror(errno));
-		fclose(f);
-		if (json)
-			json_end();
-		return EX_FAIL;
-	}
-	fclose(f);
+	free(ents);
 	if (json)
 		json_end();
-	if (!any) {
-		err_msg("%s is empty", path);
-		return EX_FAIL;
+	if (status == EX_OK && !any) {
+		err_msg("%s has no values", dir);
+		status = EX_FAIL;
 	}
-	return EX_OK;
+	return status;
 }
 
 static int module_status(int err)
@@ -1118,7 +1140,7 @@ static void usage(void)
 "                          IDLE; drop it after --hold SEC\n"
 "  close DEVICE            force a LINE_CLOSE on every open line of DEVICE\n"
 "                          (CLOSE_LINE_DEVICE, needs CAP_SYS_ADMIN)\n"
-"  stats                   print the module's statistics (debugfs)\n"
+"  stats                   print the module's statistics (sysfs)\n"
 "  load [NAME|PATH] [PARAM]...\n"
 "                          load the module through libkmod (default: ktapi),\n"
 "                          e.g. 'load ktapi lines=4'\n"
@@ -1143,7 +1165,7 @@ static void usage(void)
 "     a timeout before --count events, a forced LINE_CLOSE)\n"
 "  2  usage error\n"
 "  3  not available: no %s (module not loaded), no such line device,\n"
-"     no ktapi statistics in debugfs, no such module file or name\n"
+"     no ktapi statistics in sysfs, no such module file or name\n"
 "  4  permission denied\n"
 "\n"
 "See ktapictl(1), ktapi(4) and libktapi(3).\n",

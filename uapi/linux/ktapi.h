@@ -224,6 +224,44 @@
  * IDLE and leaves its peer alone.
  */
 
+/**
+ * DOC: Statistics
+ *
+ * The module's counters are read-only sysfs attributes of its misc device,
+ * one file each, holding one decimal number and a newline:
+ *
+ *   /sys/class/misc/ktapi/stats/<name>
+ *
+ * Every user may read them (mode 0444, whatever the mode of /dev/ktapi);
+ * nobody may write them: open() for writing is -EACCES, even for root.
+ *
+ * Live counts, 0 again once every file of /dev/ktapi is closed:
+ *
+ *  - files: open files of /dev/ktapi;
+ *  - lines_open: those with an open line (LINE_OPEN done, not
+ *    force-closed);
+ *  - calls: live legs;
+ *  - handles: live handles, of every file;
+ *  - events_queued: records waiting in the event queues of every file.
+ *
+ * Totals since the module was loaded, which only grow:
+ *
+ *  - events_dropped: events not queued because a queue was full (each
+ *    file learns its own count from an OVERFLOW record);
+ *  - calls_total: legs created;
+ *  - handles_total: handles given to a file;
+ *  - events_total: records queued.
+ *
+ * The kernel keeps each counter per CPU and a read adds up the CPUs'
+ * shares while other CPUs go on updating theirs.  A value read while calls
+ * are being made is therefore off by the operations in progress (a live
+ * count may even read as a small negative number); it is exact once they
+ * are over.  Reading several files is not a snapshot of one moment: the
+ * counters are read one after another, and are not updated together.  New
+ * counters may be added as new files; an existing one keeps its name and
+ * meaning.
+ */
+
 /*
  * Unused in Documentation/userspace-api/ioctl/ioctl-number.rst (6.1 and
  * mainline).  0xB7 is nsfs (NS_GET_USERNS is _IO(0xb7, 1)), 0xB8 and 0xBA
