@@ -18,6 +18,7 @@
 #include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -149,146 +150,202 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
 	seq_printf(m, "ktapi-events-pending-drop:\t%u\n", dropped);
 }
 
-/**
- * ktapi_get_arg - copy in an ioctl's argument, as copy_struct_from_user()
- *	does but for a smaller size, which is -EINVAL
- * @kbuf: the kernel's struct
- * @uarg: the user's struct
- * @ksize: sizeof the kernel's struct
- * @in: how many of its first bytes the kernel reads (the rest is output
- *	only, and every handler writes all of it before copying the struct
- *	back, so it is neither read nor required to be zero)
+/*
+ * The commands.  Every argument struct begins with "__u32 size; __u32
+ * flags;", and each row of ktapi_ioctl_ops says how to take it in and give
+ * it back:
  *
- * Checks size and flags as the uapi header says.  Inlined with constant
- * sizes, so the copy needs no run-time object size check.
+ *  - size: sizeof the kernel's struct;
+ *  - min_size: its first published size, KTAPI_<STRUCT>_SIZE_VER0 of the
+ *    uapi header (offsetofend() of the last field of the first version):
+ *    a user's size between the two comes from a program built against an
+ *    older header, and its struct is zero-extended;
+ *  - out: who writes the struct back, min(user's size, size) bytes, with
+ *    ktapi_ucmd_respond(): the dispatcher after the handler succeeded
+ *    (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER: MAKE_CALL,
+ *    before it publishes the call, so that a fault leaves nothing made);
+ *    nobody (KTAPI_OUT_NONE: the command has no output);
+ *  - execute: the handler, which gets the copied-in struct in ucmd->arg.
  *
- * Return: 0, -EFAULT, -EINVAL or -E2BIG.
+ * A struct grows only at its end, a new field meaning "as before" when it
+ * is zero; its row's min_size stays, its size follows sizeof.
  */
-static __always_inline int ktapi_get_arg(void *kbuf, void __user *uarg,
-					 size_t ksize, size_t in)
-{
+enum ktapi_out {
+	KTAPI_OUT_NONE,
+	KTAPI_OUT_AFTER,
+	KTAPI_OUT_HANDLER,
+};
+
+struct ktapi_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	enum ktapi_out out;
+	int (*execute)(struct ktapi_ucmd *ucmd);
+};
+
+/* Every argument struct: the dispatcher's copy of the one at hand. */
+union ktapi_ucmd_buffer {
 	struct {
 		__u32 size;
 		__u32 flags;
-	} *hdr = kbuf;
-	u32 usize;
-	int ret;
+	} hdr;
+	struct ktapi_devcaps devcaps;
+	struct ktapi_line_open line_open;
+	struct ktapi_make_call make_call;
+	struct ktapi_call_op call_op;
+	struct ktapi_close_line_device close_line_device;
+	struct ktapi_call_info call_info;
+};
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < ksize)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (copy_from_user(kbuf, uarg, in))
-		return -EFAULT;
-	if (usize > ksize) {
-		ret = check_zeroed_user(uarg + ksize, usize - ksize);
-		if (ret <= 0)
-			return ret ?: -E2BIG;
+/*
+ * The first published sizes end with the last field of each first
+ * version; today every struct is still its first version.
+ */
+static_assert(offsetofend(struct ktapi_devcaps, address) ==
+	      KTAPI_DEVCAPS_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_line_open, reserved) ==
+	      KTAPI_LINE_OPEN_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_make_call, call_id) ==
+	      KTAPI_MAKE_CALL_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_call_op, reserved) ==
+	      KTAPI_CALL_OP_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_close_line_device, reserved) ==
+	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_call_info, called_address) ==
+	      KTAPI_CALL_INFO_SIZE_VER0);
+static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER0);
+static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER0);
+static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER0);
+static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER0);
+static_assert(sizeof(struct ktapi_close_line_device) ==
+	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
+static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
+
+/*
+ * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
+ * is a struct @_struct, first published @_ver0 bytes long.
+ */
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	[_IOC_NR(_ioctl)] = {						\
+		.size = sizeof(struct _struct),				\
+		.min_size = (_ver0),					\
+		.out = (_out),						\
+		.execute = (_fn),					\
 	}
-	/* What copy_from_user() read may differ from get_user()'s. */
-	hdr->size = usize;
-	if (hdr->flags)
-		return -EINVAL;
+
+static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
+		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
+		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
+		       ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
+		       KTAPI_OUT_HANDLER),
+	KTAPI_IOCTL_OP(KTAPI_IOC_ANSWER, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_DROP, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_CALL_INFO, ktapi_ioctl_get_call_info,
+		       ktapi_call_info, KTAPI_CALL_INFO_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+	KTAPI_IOCTL_OP(KTAPI_IOC_DEALLOCATE_CALL, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_CLOSE_LINE_DEVICE,
+		       ktapi_ioctl_close_line_device, ktapi_close_line_device,
+		       KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+};
+
+/**
+ * ktapi_ucmd_respond - write a command's struct back to the user
+ * @ucmd: the command
+ *
+ * The one copy-out of every command: min(the user's size, the kernel's)
+ * bytes, so an older program's shorter struct gets only the fields it
+ * knows, and the tail of a newer program's longer one is not touched.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->arg,
+			 min_t(size_t, ucmd->user_size, ucmd->size)))
+		return -EFAULT;
 	return 0;
 }
 
-/* ktapi_get_arg() of @buf, whose input ends with member @last. */
-#define KTAPI_ARG(buf, uarg, last)					\
-	ktapi_get_arg(&(buf), (uarg), sizeof(buf),			\
-		      offsetofend(typeof(buf), last))
-
 /*
- * One function per command, each with its own argument struct on the stack,
- * so that the dispatcher (and an unknown command) touches no buffer.
+ * A command of the table: copy in, check, run, copy out, in the order of
+ * the uapi header's "General ioctl format".  Not inlined: the unknown
+ * command and GET_CALL_INFO's fast path do not touch the buffer.
  */
-static noinline long ktapi_cmd_get_devcaps(struct ktapi_file *f,
-					   void __user *uarg)
+static noinline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
+				   struct ktapi_ucmd *ucmd)
 {
-	struct ktapi_devcaps dc;
-
-	return KTAPI_ARG(dc, uarg, device_id) ?:
-	       ktapi_ioctl_get_devcaps(f, &dc, uarg);
-}
-
-static noinline long ktapi_cmd_line_open(struct ktapi_file *f,
-					 void __user *uarg)
-{
-	struct ktapi_line_open lo;
-
-	return KTAPI_ARG(lo, uarg, reserved) ?: ktapi_ioctl_line_open(f, &lo);
-}
-
-static noinline long ktapi_cmd_make_call(struct ktapi_file *f,
-					 void __user *uarg)
-{
-	struct ktapi_make_call mc;
-
-	return KTAPI_ARG(mc, uarg, dest_address) ?:
-	       ktapi_ioctl_make_call(f, &mc, uarg);
-}
-
-static noinline long ktapi_cmd_call_op(struct ktapi_file *f, unsigned int cmd,
-				       void __user *uarg)
-{
-	struct ktapi_call_op op;
+	union ktapi_ucmd_buffer buf;
 	int ret;
 
-	ret = KTAPI_ARG(op, uarg, reserved);
+	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
+		return -EFAULT;
+	if (ucmd->user_size < op->min_size)
+		return -EINVAL;
+	if (ucmd->user_size > PAGE_SIZE)
+		return -E2BIG;
+	/*
+	 * Zero-extends a shorter struct; a longer one only with a zero tail
+	 * (E2BIG), which is neither copied nor ever written.
+	 */
+	memset(&buf, 0, sizeof(buf));
+	ret = copy_struct_from_user(&buf, op->size, ucmd->ubuffer,
+				    ucmd->user_size);
 	if (ret)
 		return ret;
-	return ktapi_ioctl_call_op(f, cmd, &op);
-}
+	/* What the copy read may differ from get_user()'s. */
+	buf.hdr.size = ucmd->user_size;
+	if (buf.hdr.flags)
+		return -EINVAL;
 
-static noinline long ktapi_cmd_get_call_info(struct ktapi_file *f,
-					     void __user *uarg)
-{
-	struct ktapi_call_info ci;
-
-	return KTAPI_ARG(ci, uarg, handle) ?:
-	       ktapi_ioctl_get_call_info(f, &ci, uarg);
-}
-
-static noinline long ktapi_cmd_close_line_device(struct ktapi_file *f,
-						 void __user *uarg)
-{
-	struct ktapi_close_line_device cl;
-
-	return KTAPI_ARG(cl, uarg, reserved) ?:
-	       ktapi_ioctl_close_line_device(f, &cl);
+	ucmd->size = op->size;
+	ucmd->arg = &buf;
+	ret = op->execute(ucmd);
+	if (ret || op->out != KTAPI_OUT_AFTER)
+		return ret;
+	return ktapi_ucmd_respond(ucmd);
 }
 
 static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
-	struct ktapi_file *f = filp->private_data;
-	void __user *uarg = (void __user *)arg;
-	long ret;
+	struct ktapi_ucmd ucmd = {
+		.file = filp->private_data,
+		.cmd = cmd,
+		.ubuffer = (void __user *)arg,
+	};
+	unsigned int nr = _IOC_NR(cmd);
+	int ret;
 
+	if (cmd == KTAPI_IOC_GET_CALL_INFO) {
+		/* The common case without a copy of the struct, else in full. */
+		ret = ktapi_call_info_fast(ucmd.file, ucmd.ubuffer);
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	/*
 	 * Commands are _IO(): type and number only, the size is in the
 	 * struct.  Any other command, whatever its size or direction bits,
 	 * is -ENOTTY.
 	 */
-	switch (cmd) {
-	case KTAPI_IOC_GET_CALL_INFO:
-		/* The common case without a copy of the struct, else in full. */
-		ret = ktapi_call_info_fast(f, uarg);
-		return ret != -EAGAIN ? ret : ktapi_cmd_get_call_info(f, uarg);
-	case KTAPI_IOC_MAKE_CALL:
-		return ktapi_cmd_make_call(f, uarg);
-	case KTAPI_IOC_ANSWER:
-	case KTAPI_IOC_DROP:
-	case KTAPI_IOC_DEALLOCATE_CALL:
-		return ktapi_cmd_call_op(f, cmd, uarg);
-	case KTAPI_IOC_GET_DEVCAPS:
-		return ktapi_cmd_get_devcaps(f, uarg);
-	case KTAPI_IOC_LINE_OPEN:
-		return ktapi_cmd_line_open(f, uarg);
-	case KTAPI_IOC_CLOSE_LINE_DEVICE:
-		return ktapi_cmd_close_line_device(f, uarg);
-	}
-	return -ENOTTY;
+	if (cmd != _IO(KTAPI_IOC_TYPE, nr) ||
+	    nr >= ARRAY_SIZE(ktapi_ioctl_ops))
+		return -ENOTTY;
+	nr = array_index_nospec(nr, ARRAY_SIZE(ktapi_ioctl_ops));
+	if (!ktapi_ioctl_ops[nr].execute)
+		return -ENOTTY;
+	return ktapi_ucmd_run(&ktapi_ioctl_ops[nr], &ucmd);
 }
 
 static const struct file_operations ktapi_fops = {
