@@ -183,6 +183,32 @@ struct ktapi_ioctl_op {
 	int (*execute)(struct ktapi_ucmd *ucmd);
 };
 
+#ifdef KTAPI_TEST_GROWN
+/*
+ * A test build only (KTAPI_TEST_GROWN=y, made by scripts/vm-check.sh for
+ * selftests/ktapi_abi_grown.c): GET_DEVCAPS's struct as if a version 1
+ * had appended two fields, so that sizes between its first published size
+ * and sizeof, which no struct has yet, are run through this dispatcher.
+ */
+#define KTAPI_TEST_GROWN_OUT	0x600dcafe
+
+struct ktapi_devcaps_grown {
+	struct ktapi_devcaps v0;
+	__u32 test_in;		/* must be 0, else EINVAL */
+	__u32 test_out;		/* out: KTAPI_TEST_GROWN_OUT */
+};
+
+static int ktapi_ioctl_get_devcaps_grown(struct ktapi_ucmd *ucmd)
+{
+	struct ktapi_devcaps_grown *g = ucmd->arg;
+
+	if (g->test_in)
+		return -EINVAL;
+	g->test_out = KTAPI_TEST_GROWN_OUT;
+	return ktapi_ioctl_get_devcaps(ucmd);
+}
+#endif
+
 /* Every argument struct: the dispatcher's copy of the one at hand. */
 union ktapi_ucmd_buffer {
 	struct {
@@ -195,6 +221,9 @@ union ktapi_ucmd_buffer {
 	struct ktapi_call_op call_op;
 	struct ktapi_close_line_device close_line_device;
 	struct ktapi_call_info call_info;
+#ifdef KTAPI_TEST_GROWN
+	struct ktapi_devcaps_grown devcaps_grown;
+#endif
 };
 
 /*
@@ -234,9 +263,15 @@ static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
 	}
 
 static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
+#ifdef KTAPI_TEST_GROWN
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps_grown,
+		       ktapi_devcaps_grown, KTAPI_DEVCAPS_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+#else
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
 		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
+#endif
 	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
 		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
 		       KTAPI_OUT_NONE),
@@ -411,6 +446,9 @@ static int __init ktapi_init(void)
 			    KTAPI_HANDLES_MAX))
 		return -EINVAL;
 
+#ifdef KTAPI_TEST_GROWN
+	pr_info("ktapi: a test build: GET_DEVCAPS's struct is grown\n");
+#endif
 	ret = ktapi_lines_init();
 	if (ret)
 		return ret;
