@@ -320,52 +320,55 @@ int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd)
  * command and GET_CALL_INFO's fast path do not touch the buffer.
  */
 static noinline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
-				   struct ktapi_ucmd *ucmd)
-{
-	union ktapi_ucmd_buffer buf;
-	int ret;
-
-	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
-		return -EFAULT;
-	if (ucmd->user_size < op->min_size)
-		return -EINVAL;
-	if (ucmd->user_size > PAGE_SIZE)
-		return -E2BIG;
-	/*
-	 * Zero-extends a shorter struct; a longer one only with a zero tail
-	 * (E2BIG), which is neither copied nor ever written.
-	 */
-	memset(&buf, 0, sizeof(buf));
-	ret = copy_struct_from_user(&buf, op->size, ucmd->ubuffer,
-				    ucmd->user_size);
-	if (ret)
-		return ret;
-	/* What the copy read may differ from get_user()'s. */
-	buf.hdr.size = ucmd->user_size;
-	if (buf.hdr.flags)
-		return -EINVAL;
-
-	ucmd->size = op->size;
-	ucmd->arg = &buf;
-	ret = op->execute(ucmd);
-	if (ret || op->out != KTAPI_OUT_AFTER)
-		return ret;
-	return ktapi_ucmd_respond(ucmd);
-}
-
-static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+				   struct file *filp, unsigned int cmd,
+				   void __user *uarg)
 {
 	struct ktapi_ucmd ucmd = {
 		.file = filp->private_data,
 		.cmd = cmd,
-		.ubuffer = (void __user *)arg,
+		.ubuffer = uarg,
+		.size = op->size,
 	};
+	union ktapi_ucmd_buffer buf;
+	int ret;
+
+	if (get_user(ucmd.user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	if (ucmd.user_size > PAGE_SIZE)
+		return -E2BIG;
+	/*
+	 * The zeroed kernel struct: copy_struct_from_user() writes each of
+	 * its op->size bytes, the user's or, past a shorter user's size,
+	 * zeroes; a longer struct needs a zero tail (E2BIG), which is
+	 * neither copied nor ever written.  No byte of buf past op->size is
+	 * read or copied out, so buf needs no memset of its own.
+	 */
+	ret = copy_struct_from_user(&buf, op->size, uarg, ucmd.user_size);
+	if (ret)
+		return ret;
+	/* What the copy read may differ from get_user()'s. */
+	buf.hdr.size = ucmd.user_size;
+	if (buf.hdr.flags)
+		return -EINVAL;
+
+	ucmd.arg = &buf;
+	ret = op->execute(&ucmd);
+	if (ret || op->out != KTAPI_OUT_AFTER)
+		return ret;
+	return ktapi_ucmd_respond(&ucmd);
+}
+
+static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
 	unsigned int nr = _IOC_NR(cmd);
 	int ret;
 
 	if (cmd == KTAPI_IOC_GET_CALL_INFO) {
 		/* The common case without a copy of the struct, else in full. */
-		ret = ktapi_call_info_fast(ucmd.file, ucmd.ubuffer);
+		ret = ktapi_call_info_fast(filp->private_data, uarg);
 		if (ret != -EAGAIN)
 			return ret;
 	}
@@ -380,7 +383,7 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	nr = array_index_nospec(nr, ARRAY_SIZE(ktapi_ioctl_ops));
 	if (!ktapi_ioctl_ops[nr].execute)
 		return -ENOTTY;
-	return ktapi_ucmd_run(&ktapi_ioctl_ops[nr], &ucmd);
+	return ktapi_ucmd_run(&ktapi_ioctl_ops[nr], filp, cmd, uarg);
 }
 
 static const struct file_operations ktapi_fops = {
