@@ -74,6 +74,7 @@
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/ktapi.h>
@@ -269,11 +270,28 @@ struct ktapi_ucmd {
 	unsigned int cmd;		/* the ioctl command */
 	void __user *ubuffer;		/* the user's struct */
 	u32 user_size;			/* its size field, as the user gave it */
-	u32 size;			/* sizeof the kernel's struct */
 	void *arg;			/* the kernel's struct */
 };
 
-int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd);
+/*
+ * The one copy-out of every command with output: the struct back to the
+ * user, min(its size, @ksize) bytes, @ksize being sizeof the kernel's
+ * struct.  Called by the dispatcher after the handler succeeded, or by
+ * MAKE_CALL's handler itself (see ktapi_ioctl_ops in main.c).  @ksize is a
+ * constant at each call, so the common case (the user's struct is at
+ * least as large) copies a constant size: no run-time object size check.
+ */
+static __always_inline int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd,
+					      size_t ksize)
+{
+	unsigned long left;
+
+	if (likely(ucmd->user_size >= ksize))
+		left = copy_to_user(ucmd->ubuffer, ucmd->arg, ksize);
+	else
+		left = copy_to_user(ucmd->ubuffer, ucmd->arg, ucmd->user_size);
+	return left ? -EFAULT : 0;
+}
 
 /* Legs whose last handle went under a pair lock, freed after it. */
 struct ktapi_reap {

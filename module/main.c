@@ -18,7 +18,6 @@
 #include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/nospec.h>
 #include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -161,10 +160,10 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
  *    a user's size between the two comes from a program built against an
  *    older header, and its struct is zero-extended;
  *  - out: who writes the struct back, min(user's size, size) bytes, with
- *    ktapi_ucmd_respond(): the dispatcher after the handler succeeded
- *    (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER: MAKE_CALL,
- *    before it publishes the call, so that a fault leaves nothing made);
- *    nobody (KTAPI_OUT_NONE: the command has no output);
+ *    ktapi_ucmd_respond() (internal.h): the dispatcher after the handler
+ *    succeeded (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER:
+ *    MAKE_CALL, before it publishes the call, so that a fault leaves
+ *    nothing made); nobody (KTAPI_OUT_NONE: the command has no output);
  *  - execute: the handler, which gets the copied-in struct in ucmd->arg.
  *
  * A struct grows only at its end, a new field meaning "as before" when it
@@ -296,38 +295,21 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
 		       KTAPI_OUT_NONE),
 };
 
-/**
- * ktapi_ucmd_respond - write a command's struct back to the user
- * @ucmd: the command
- *
- * The one copy-out of every command: min(the user's size, the kernel's)
- * bytes, so an older program's shorter struct gets only the fields it
- * knows, and the tail of a newer program's longer one is not touched.
- *
- * Return: 0 or -EFAULT.
- */
-int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd)
-{
-	if (copy_to_user(ucmd->ubuffer, ucmd->arg,
-			 min_t(size_t, ucmd->user_size, ucmd->size)))
-		return -EFAULT;
-	return 0;
-}
-
 /*
  * A command of the table: copy in, check, run, copy out, in the order of
- * the uapi header's "General ioctl format".  Not inlined: the unknown
- * command and GET_CALL_INFO's fast path do not touch the buffer.
+ * the uapi header's "General ioctl format".  Inlined once per row (see
+ * ktapi_ucmd_dispatch()), so that op is a constant: the handler is a direct
+ * call, and the copies of a struct of the kernel's own size have a
+ * constant size, which needs no run-time object size check.
  */
-static noinline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
-				   struct file *filp, unsigned int cmd,
-				   void __user *uarg)
+static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
+					  struct file *filp, unsigned int cmd,
+					  void __user *uarg)
 {
 	struct ktapi_ucmd ucmd = {
 		.file = filp->private_data,
 		.cmd = cmd,
 		.ubuffer = uarg,
-		.size = op->size,
 	};
 	union ktapi_ucmd_buffer buf;
 	int ret;
@@ -345,7 +327,12 @@ static noinline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 	 * neither copied nor ever written.  No byte of buf past op->size is
 	 * read or copied out, so buf needs no memset of its own.
 	 */
-	ret = copy_struct_from_user(&buf, op->size, uarg, ucmd.user_size);
+	if (likely(ucmd.user_size == op->size))
+		/* copy_struct_from_user() of equal sizes, at a constant size. */
+		ret = copy_from_user(&buf, uarg, op->size) ? -EFAULT : 0;
+	else
+		ret = copy_struct_from_user(&buf, op->size, uarg,
+					    ucmd.user_size);
 	if (ret)
 		return ret;
 	/* What the copy read may differ from get_user()'s. */
@@ -357,7 +344,36 @@ static noinline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 	ret = op->execute(&ucmd);
 	if (ret || op->out != KTAPI_OUT_AFTER)
 		return ret;
-	return ktapi_ucmd_respond(&ucmd);
+	return ktapi_ucmd_respond(&ucmd, op->size);
+}
+
+/*
+ * One ktapi_ucmd_run() per row of the table, each with a constant row: a
+ * case per _IOC_NR() of a command, in the table's order.
+ */
+static noinline int ktapi_ucmd_dispatch(unsigned int nr, struct file *filp,
+					unsigned int cmd, void __user *uarg)
+{
+	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == 8);
+	switch (nr) {
+	case 0:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[0], filp, cmd, uarg);
+	case 1:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[1], filp, cmd, uarg);
+	case 2:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[2], filp, cmd, uarg);
+	case 3:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[3], filp, cmd, uarg);
+	case 4:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[4], filp, cmd, uarg);
+	case 5:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[5], filp, cmd, uarg);
+	case 6:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[6], filp, cmd, uarg);
+	case 7:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[7], filp, cmd, uarg);
+	}
+	return -ENOTTY;
 }
 
 static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -380,10 +396,7 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	if (cmd != _IO(KTAPI_IOC_TYPE, nr) ||
 	    nr >= ARRAY_SIZE(ktapi_ioctl_ops))
 		return -ENOTTY;
-	nr = array_index_nospec(nr, ARRAY_SIZE(ktapi_ioctl_ops));
-	if (!ktapi_ioctl_ops[nr].execute)
-		return -ENOTTY;
-	return ktapi_ucmd_run(&ktapi_ioctl_ops[nr], filp, cmd, uarg);
+	return ktapi_ucmd_dispatch(nr, filp, cmd, uarg);
 }
 
 static const struct file_operations ktapi_fops = {

@@ -251,7 +251,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 
 	mc->handle = s.caller->id;
 	mc->call_id = s.out->call_id;
-	if (ktapi_ucmd_respond(ucmd)) {
+	if (ktapi_ucmd_respond(ucmd, sizeof(*mc))) {
 		ktapi_handle_unreserve(s.caller);
 		ktapi_call_free(s.out);
 		return -EFAULT;
