@@ -712,10 +712,10 @@ static struct ktapi_call *ktapi_call_lookup_rcu(struct ktapi_file *f, u32 id,
 	return dead ? NULL : c;
 }
 
-int ktapi_ioctl_get_call_info(struct ktapi_file *f,
-			      struct ktapi_call_info *ci,
-			      struct ktapi_call_info __user *uci)
+int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_call_info *ci = ucmd->arg;
+	struct ktapi_file *f = ucmd->file;
 	struct ktapi_call_snap snap;
 	struct ktapi_call *c;
 
@@ -748,8 +748,7 @@ int ktapi_ioctl_get_call_info(struct ktapi_file *f,
 	memcpy(ci->called_address, c->called_address,
 	       sizeof(ci->called_address));
 	rcu_read_unlock();
-
-	return copy_to_user(uci, ci, sizeof(*ci)) ? -EFAULT : 0;
+	return 0;
 }
 
 /**
@@ -760,10 +759,18 @@ int ktapi_ioctl_get_call_info(struct ktapi_file *f,
  * The common case: size is the kernel's, no flags, an open line and a
  * valid handle.  The result is written straight into the user's struct,
  * under RCU with page faults disabled.  Anything else (another size, a
- * fault, an error) is left to the full path, which checks everything in
- * the documented order; nothing has changed when this returns -EAGAIN.
+ * fault, an error) is left to the full path of the dispatcher, which
+ * checks everything in the documented order.
  *
- * Return: 0, -EAGAIN for "use ktapi_ioctl_get_call_info()".
+ * A fault midway (a page not present yet is one: faults are disabled)
+ * leaves the user's struct half written: the output fields before the
+ * fault hold this snapshot, those after it what they held.  The full path
+ * then writes the whole struct again, or fails (EFAULT, or ENOENT when the
+ * handle went meanwhile) with it half written, as the uapi header allows:
+ * on error the output fields are undefined.  Input fields (size, flags,
+ * handle) are never written here.
+ *
+ * Return: 0, -EAGAIN for "use the full path".
  */
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci)

@@ -75,6 +75,7 @@
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/ktapi.h>
@@ -289,6 +290,39 @@ struct ktapi_call {
 	struct ktapi_handle own;
 };
 
+/*
+ * One ioctl, as the dispatcher (main.c) hands it to its handler: the
+ * argument struct is already copied in (zero-extended when the user's is
+ * older and shorter), its size and flags are checked.
+ */
+struct ktapi_ucmd {
+	struct ktapi_file *file;
+	unsigned int cmd;		/* the ioctl command */
+	void __user *ubuffer;		/* the user's struct */
+	u32 user_size;			/* its size field, as the user gave it */
+	void *arg;			/* the kernel's struct */
+};
+
+/*
+ * The one copy-out of every command with output: the struct back to the
+ * user, min(its size, @ksize) bytes, @ksize being sizeof the kernel's
+ * struct.  Called by the dispatcher after the handler succeeded, or by
+ * MAKE_CALL's handler itself (see ktapi_ioctl_ops in main.c).  @ksize is a
+ * constant at each call, so the common case (the user's struct is at
+ * least as large) copies a constant size: no run-time object size check.
+ */
+static __always_inline int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd,
+					      size_t ksize)
+{
+	unsigned long left;
+
+	if (likely(ucmd->user_size >= ksize))
+		left = copy_to_user(ucmd->ubuffer, ucmd->arg, ksize);
+	else
+		left = copy_to_user(ucmd->ubuffer, ucmd->arg, ucmd->user_size);
+	return left ? -EFAULT : 0;
+}
+
 /* Legs whose last handle went under a pair lock, freed after it. */
 struct ktapi_reap {
 	struct ktapi_call *legs[2];
@@ -334,21 +368,17 @@ void ktapi_reap(struct ktapi_reap *reap);
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap);
 void ktapi_file_void_handles(struct ktapi_file *f);
-int ktapi_ioctl_get_call_info(struct ktapi_file *f,
-			      struct ktapi_call_info *ci,
-			      struct ktapi_call_info __user *uci);
+int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd);
 int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
 			    struct ktapi_reap *reap);
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci);
 
 /* switch.c: MAKE_CALL, ANSWER, DROP, the call ops (uses call.c, line.c) */
-int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
-			  struct ktapi_make_call __user *umc);
+int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_answer_locked(struct ktapi_call *c);
 int ktapi_drop_locked(struct ktapi_call *c);
-int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
-			struct ktapi_call_op *op);
+int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
 
 /* line.c: line devices and the line state of files */
 int ktapi_lines_init(void);
@@ -357,11 +387,9 @@ struct ktapi_line_dev *ktapi_line_get(u32 device_id);
 struct ktapi_line_dev *ktapi_line_by_address(const char *address);
 bool ktapi_address_valid(const char *address);
 struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line);
-int ktapi_ioctl_get_devcaps(struct ktapi_file *f, struct ktapi_devcaps *dc,
-			    struct ktapi_devcaps __user *udc);
-int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo);
-int ktapi_ioctl_close_line_device(struct ktapi_file *f,
-				  struct ktapi_close_line_device *cl);
+int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd);
+int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd);
+int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd);
 void ktapi_line_close(struct ktapi_file *f);
 void ktapi_file_put(struct ktapi_file *f);
 

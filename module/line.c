@@ -112,16 +112,16 @@ struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 	return NULL;
 }
 
-int ktapi_ioctl_get_devcaps(struct ktapi_file *f, struct ktapi_devcaps *dc,
-			    struct ktapi_devcaps __user *udc)
+int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_devcaps *dc = ucmd->arg;
 	struct ktapi_line_dev *line = ktapi_line_get(dc->device_id);
 
 	if (!line)
 		return -ENODEV;
 	dc->num_devices = ktapi_nr_lines;
 	memcpy(dc->address, line->address, sizeof(dc->address));
-	return copy_to_user(udc, dc, sizeof(*dc)) ? -EFAULT : 0;
+	return 0;
 }
 
 static bool ktapi_privileges_valid(u32 priv)
@@ -132,8 +132,10 @@ static bool ktapi_privileges_valid(u32 priv)
 				  KTAPI_PRIVILEGE_OWNER));
 }
 
-int ktapi_ioctl_line_open(struct ktapi_file *f, struct ktapi_line_open *lo)
+int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_line_open *lo = ucmd->arg;
+	struct ktapi_file *f = ucmd->file;
 	struct ktapi_line_dev *line;
 	int ret = 0;
 
@@ -198,9 +200,9 @@ static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 	ktapi_stat_dec(KTAPI_STAT_LINES_OPEN);
 }
 
-int ktapi_ioctl_close_line_device(struct ktapi_file *f,
-				  struct ktapi_close_line_device *cl)
+int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_close_line_device *cl = ucmd->arg;
 	struct ktapi_file *victim, *tmp;
 	struct ktapi_line_dev *line;
 	LIST_HEAD(batch);

@@ -150,146 +150,254 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
 	seq_printf(m, "ktapi-events-pending-drop:\t%u\n", dropped);
 }
 
-/**
- * ktapi_get_arg - copy in an ioctl's argument, as copy_struct_from_user()
- *	does but for a smaller size, which is -EINVAL
- * @kbuf: the kernel's struct
- * @uarg: the user's struct
- * @ksize: sizeof the kernel's struct
- * @in: how many of its first bytes the kernel reads (the rest is output
- *	only, and every handler writes all of it before copying the struct
- *	back, so it is neither read nor required to be zero)
+/*
+ * The commands.  Every argument struct begins with "__u32 size; __u32
+ * flags;", and each row of ktapi_ioctl_ops says how to take it in and give
+ * it back:
  *
- * Checks size and flags as the uapi header says.  Inlined with constant
- * sizes, so the copy needs no run-time object size check.
+ *  - size: sizeof the kernel's struct;
+ *  - min_size: its first published size, KTAPI_<STRUCT>_SIZE_VER0 of the
+ *    uapi header (offsetofend() of the last field of the first version):
+ *    a user's size between the two comes from a program built against an
+ *    older header, and its struct is zero-extended;
+ *  - out: who writes the struct back, min(user's size, size) bytes, with
+ *    ktapi_ucmd_respond() (internal.h): the dispatcher after the handler
+ *    succeeded (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER:
+ *    MAKE_CALL, before it publishes the call, so that a fault leaves
+ *    nothing made); nobody (KTAPI_OUT_NONE: the command has no output);
+ *  - execute: the handler, which gets the copied-in struct in ucmd->arg.
  *
- * Return: 0, -EFAULT, -EINVAL or -E2BIG.
+ * A struct grows only at its end, a new field meaning "as before" when it
+ * is zero; its row's min_size stays, its size follows sizeof.
  */
-static __always_inline int ktapi_get_arg(void *kbuf, void __user *uarg,
-					 size_t ksize, size_t in)
+enum ktapi_out {
+	KTAPI_OUT_NONE,
+	KTAPI_OUT_AFTER,
+	KTAPI_OUT_HANDLER,
+};
+
+struct ktapi_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	enum ktapi_out out;
+	int (*execute)(struct ktapi_ucmd *ucmd);
+};
+
+#ifdef KTAPI_TEST_GROWN
+/*
+ * A test build only (KTAPI_TEST_GROWN=y, made by scripts/vm-check.sh for
+ * selftests/ktapi_abi_grown.c): GET_DEVCAPS's struct as if a version 1
+ * had appended two fields, so that sizes between its first published size
+ * and sizeof, which no struct has yet, are run through this dispatcher.
+ */
+#define KTAPI_TEST_GROWN_OUT	0x600dcafe
+
+struct ktapi_devcaps_grown {
+	struct ktapi_devcaps v0;
+	__u32 test_in;		/* must be 0, else EINVAL */
+	__u32 test_out;		/* out: KTAPI_TEST_GROWN_OUT */
+};
+
+static int ktapi_ioctl_get_devcaps_grown(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_devcaps_grown *g = ucmd->arg;
+
+	if (g->test_in)
+		return -EINVAL;
+	g->test_out = KTAPI_TEST_GROWN_OUT;
+	return ktapi_ioctl_get_devcaps(ucmd);
+}
+#endif
+
+/* Every argument struct: the dispatcher's copy of the one at hand. */
+union ktapi_ucmd_buffer {
 	struct {
 		__u32 size;
 		__u32 flags;
-	} *hdr = kbuf;
-	u32 usize;
-	int ret;
-
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < ksize)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (copy_from_user(kbuf, uarg, in))
-		return -EFAULT;
-	if (usize > ksize) {
-		ret = check_zeroed_user(uarg + ksize, usize - ksize);
-		if (ret <= 0)
-			return ret ?: -E2BIG;
-	}
-	/* What copy_from_user() read may differ from get_user()'s. */
-	hdr->size = usize;
-	if (hdr->flags)
-		return -EINVAL;
-	return 0;
-}
-
-/* ktapi_get_arg() of @buf, whose input ends with member @last. */
-#define KTAPI_ARG(buf, uarg, last)					\
-	ktapi_get_arg(&(buf), (uarg), sizeof(buf),			\
-		      offsetofend(typeof(buf), last))
+	} hdr;
+	struct ktapi_devcaps devcaps;
+	struct ktapi_line_open line_open;
+	struct ktapi_make_call make_call;
+	struct ktapi_call_op call_op;
+	struct ktapi_close_line_device close_line_device;
+	struct ktapi_call_info call_info;
+#ifdef KTAPI_TEST_GROWN
+	struct ktapi_devcaps_grown devcaps_grown;
+#endif
+};
 
 /*
- * One function per command, each with its own argument struct on the stack,
- * so that the dispatcher (and an unknown command) touches no buffer.
+ * The first published sizes end with the last field of each first
+ * version; today every struct is still its first version.
  */
-static noinline long ktapi_cmd_get_devcaps(struct ktapi_file *f,
-					   void __user *uarg)
+static_assert(offsetofend(struct ktapi_devcaps, address) ==
+	      KTAPI_DEVCAPS_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_line_open, reserved) ==
+	      KTAPI_LINE_OPEN_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_make_call, call_id) ==
+	      KTAPI_MAKE_CALL_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_call_op, reserved) ==
+	      KTAPI_CALL_OP_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_close_line_device, reserved) ==
+	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_call_info, called_address) ==
+	      KTAPI_CALL_INFO_SIZE_VER0);
+static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER0);
+static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER0);
+static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER0);
+static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER0);
+static_assert(sizeof(struct ktapi_close_line_device) ==
+	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
+static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
+
+/*
+ * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
+ * is a struct @_struct, first published @_ver0 bytes long.
+ */
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	[_IOC_NR(_ioctl)] = {						\
+		.size = sizeof(struct _struct),				\
+		.min_size = (_ver0),					\
+		.out = (_out),						\
+		.execute = (_fn),					\
+	}
+
+static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
+#ifdef KTAPI_TEST_GROWN
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps_grown,
+		       ktapi_devcaps_grown, KTAPI_DEVCAPS_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+#else
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
+		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+#endif
+	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
+		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
+		       ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
+		       KTAPI_OUT_HANDLER),
+	KTAPI_IOCTL_OP(KTAPI_IOC_ANSWER, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_DROP, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_CALL_INFO, ktapi_ioctl_get_call_info,
+		       ktapi_call_info, KTAPI_CALL_INFO_SIZE_VER0,
+		       KTAPI_OUT_AFTER),
+	KTAPI_IOCTL_OP(KTAPI_IOC_DEALLOCATE_CALL, ktapi_ioctl_call_op,
+		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_CLOSE_LINE_DEVICE,
+		       ktapi_ioctl_close_line_device, ktapi_close_line_device,
+		       KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0,
+		       KTAPI_OUT_NONE),
+};
+
+/*
+ * A command of the table: copy in, check, run, copy out, in the order of
+ * the uapi header's "General ioctl format".  Inlined once per row (see
+ * ktapi_ucmd_dispatch()), so that op is a constant: the handler is a direct
+ * call, and the copies of a struct of the kernel's own size have a
+ * constant size, which needs no run-time object size check.
+ */
+static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
+					  struct file *filp, unsigned int cmd,
+					  void __user *uarg)
 {
-	struct ktapi_devcaps dc;
-
-	return KTAPI_ARG(dc, uarg, device_id) ?:
-	       ktapi_ioctl_get_devcaps(f, &dc, uarg);
-}
-
-static noinline long ktapi_cmd_line_open(struct ktapi_file *f,
-					 void __user *uarg)
-{
-	struct ktapi_line_open lo;
-
-	return KTAPI_ARG(lo, uarg, reserved) ?: ktapi_ioctl_line_open(f, &lo);
-}
-
-static noinline long ktapi_cmd_make_call(struct ktapi_file *f,
-					 void __user *uarg)
-{
-	struct ktapi_make_call mc;
-
-	return KTAPI_ARG(mc, uarg, dest_address) ?:
-	       ktapi_ioctl_make_call(f, &mc, uarg);
-}
-
-static noinline long ktapi_cmd_call_op(struct ktapi_file *f, unsigned int cmd,
-				       void __user *uarg)
-{
-	struct ktapi_call_op op;
+	struct ktapi_ucmd ucmd = {
+		.file = filp->private_data,
+		.cmd = cmd,
+		.ubuffer = uarg,
+	};
+	union ktapi_ucmd_buffer buf;
 	int ret;
 
-	ret = KTAPI_ARG(op, uarg, reserved);
+	if (get_user(ucmd.user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	if (ucmd.user_size > PAGE_SIZE)
+		return -E2BIG;
+	/*
+	 * The zeroed kernel struct: copy_struct_from_user() writes each of
+	 * its op->size bytes, the user's or, past a shorter user's size,
+	 * zeroes; a longer struct needs a zero tail (E2BIG), which is
+	 * neither copied nor ever written.  No byte of buf past op->size is
+	 * read or copied out, so buf needs no memset of its own.
+	 */
+	if (likely(ucmd.user_size == op->size))
+		/* copy_struct_from_user() of equal sizes, at a constant size. */
+		ret = copy_from_user(&buf, uarg, op->size) ? -EFAULT : 0;
+	else
+		ret = copy_struct_from_user(&buf, op->size, uarg,
+					    ucmd.user_size);
 	if (ret)
 		return ret;
-	return ktapi_ioctl_call_op(f, cmd, &op);
+	/* What the copy read may differ from get_user()'s. */
+	buf.hdr.size = ucmd.user_size;
+	if (buf.hdr.flags)
+		return -EINVAL;
+
+	ucmd.arg = &buf;
+	ret = op->execute(&ucmd);
+	if (ret || op->out != KTAPI_OUT_AFTER)
+		return ret;
+	return ktapi_ucmd_respond(&ucmd, op->size);
 }
 
-static noinline long ktapi_cmd_get_call_info(struct ktapi_file *f,
-					     void __user *uarg)
+/*
+ * One ktapi_ucmd_run() per row of the table, each with a constant row: a
+ * case per _IOC_NR() of a command, in the table's order.
+ */
+static noinline int ktapi_ucmd_dispatch(unsigned int nr, struct file *filp,
+					unsigned int cmd, void __user *uarg)
 {
-	struct ktapi_call_info ci;
-
-	return KTAPI_ARG(ci, uarg, handle) ?:
-	       ktapi_ioctl_get_call_info(f, &ci, uarg);
-}
-
-static noinline long ktapi_cmd_close_line_device(struct ktapi_file *f,
-						 void __user *uarg)
-{
-	struct ktapi_close_line_device cl;
-
-	return KTAPI_ARG(cl, uarg, reserved) ?:
-	       ktapi_ioctl_close_line_device(f, &cl);
+	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == 8);
+	switch (nr) {
+	case 0:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[0], filp, cmd, uarg);
+	case 1:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[1], filp, cmd, uarg);
+	case 2:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[2], filp, cmd, uarg);
+	case 3:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[3], filp, cmd, uarg);
+	case 4:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[4], filp, cmd, uarg);
+	case 5:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[5], filp, cmd, uarg);
+	case 6:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[6], filp, cmd, uarg);
+	case 7:
+		return ktapi_ucmd_run(&ktapi_ioctl_ops[7], filp, cmd, uarg);
+	}
+	return -ENOTTY;
 }
 
 static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
-	struct ktapi_file *f = filp->private_data;
 	void __user *uarg = (void __user *)arg;
-	long ret;
+	unsigned int nr = _IOC_NR(cmd);
+	int ret;
 
+	if (cmd == KTAPI_IOC_GET_CALL_INFO) {
+		/* The common case without a copy of the struct, else in full. */
+		ret = ktapi_call_info_fast(filp->private_data, uarg);
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	/*
 	 * Commands are _IO(): type and number only, the size is in the
 	 * struct.  Any other command, whatever its size or direction bits,
 	 * is -ENOTTY.
 	 */
-	switch (cmd) {
-	case KTAPI_IOC_GET_CALL_INFO:
-		/* The common case without a copy of the struct, else in full. */
-		ret = ktapi_call_info_fast(f, uarg);
-		return ret != -EAGAIN ? ret : ktapi_cmd_get_call_info(f, uarg);
-	case KTAPI_IOC_MAKE_CALL:
-		return ktapi_cmd_make_call(f, uarg);
-	case KTAPI_IOC_ANSWER:
-	case KTAPI_IOC_DROP:
-	case KTAPI_IOC_DEALLOCATE_CALL:
-		return ktapi_cmd_call_op(f, cmd, uarg);
-	case KTAPI_IOC_GET_DEVCAPS:
-		return ktapi_cmd_get_devcaps(f, uarg);
-	case KTAPI_IOC_LINE_OPEN:
-		return ktapi_cmd_line_open(f, uarg);
-	case KTAPI_IOC_CLOSE_LINE_DEVICE:
-		return ktapi_cmd_close_line_device(f, uarg);
-	}
-	return -ENOTTY;
+	if (cmd != _IO(KTAPI_IOC_TYPE, nr) ||
+	    nr >= ARRAY_SIZE(ktapi_ioctl_ops))
+		return -ENOTTY;
+	return ktapi_ucmd_dispatch(nr, filp, cmd, uarg);
 }
 
 static const struct file_operations ktapi_fops = {
@@ -393,6 +501,9 @@ static int __init ktapi_init(void)
 			    KTAPI_HANDLES_MAX))
 		return -EINVAL;
 
+#ifdef KTAPI_TEST_GROWN
+	pr_info("ktapi: a test build: GET_DEVCAPS's struct is grown\n");
+#endif
 	ret = ktapi_lines_init();
 	if (ret)
 		return ret;

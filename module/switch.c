@@ -210,29 +210,24 @@ static int ktapi_setup_commit(struct ktapi_setup *s)
 }
 
 /*
- * MAKE_CALL.  The caller's handle is reserved and its number copied out
- * before anything else is touched; the call is published only once every
- * handle it needs in every file is reserved.
+ * MAKE_CALL.  The caller's handle is reserved and the struct written back
+ * (ktapi_ucmd_respond(): its command row is KTAPI_OUT_HANDLER) before
+ * anything else is touched, so a fault there leaves nothing made; the call
+ * is published only once every handle it needs in every file is reserved.
  */
-int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
-			  struct ktapi_make_call __user *umc)
+int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_make_call *mc = ucmd->arg;
+	struct ktapi_file *f = ucmd->file;
 	struct ktapi_setup s = {
 		.f = f,
 		.out_monitors = LIST_HEAD_INIT(s.out_monitors),
 		.in_monitors = LIST_HEAD_INIT(s.in_monitors),
 		.unused = LIST_HEAD_INIT(s.unused),
 	};
-	struct {
-		__u32 handle;
-		__u32 call_id;
-	} res;
 	char address[KTAPI_ADDRESS_MAX];
 	struct ktapi_line_dev *line;
 	int ret, idx;
-
-	static_assert(offsetof(struct ktapi_make_call, call_id) ==
-		      offsetof(struct ktapi_make_call, handle) + 4);
 
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -254,9 +249,9 @@ int ktapi_ioctl_make_call(struct ktapi_file *f, struct ktapi_make_call *mc,
 		return ret;
 	}
 
-	res.handle = s.caller->id;
-	res.call_id = s.out->call_id;
-	if (copy_to_user(&umc->handle, &res, sizeof(res))) {
+	mc->handle = s.caller->id;
+	mc->call_id = s.out->call_id;
+	if (ktapi_ucmd_respond(ucmd, sizeof(*mc))) {
 		ktapi_handle_unreserve(s.caller);
 		ktapi_call_free(s.out);
 		return -EFAULT;
@@ -307,16 +302,16 @@ int ktapi_drop_locked(struct ktapi_call *c)
 
 /**
  * ktapi_ioctl_call_op - ANSWER, DROP or DEALLOCATE_CALL
- * @f: the file
- * @cmd: the command
- * @op: its argument
+ * @ucmd: the command, its argument a struct ktapi_call_op
  *
  * The handle is looked up under RCU and its call's pair lock is taken;
  * nothing else is.  A handle removed meanwhile (dead) is ENOENT.
  */
-int ktapi_ioctl_call_op(struct ktapi_file *f, unsigned int cmd,
-			struct ktapi_call_op *op)
+int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 {
+	struct ktapi_call_op *op = ucmd->arg;
+	struct ktapi_file *f = ucmd->file;
+	unsigned int cmd = ucmd->cmd;
 	struct ktapi_reap reap = { .n = 0 };
 	struct ktapi_handle *h;
 	spinlock_t *lock;	/* the pair lock of the handle's call */

@@ -50,25 +50,51 @@ FIXTURE_VARIANT(ioarg) {
 	enum ioc_kind kind;
 	unsigned long cmd;
 	size_t size;
+	size_t ver0;		/* KTAPI_<STRUCT>_SIZE_VER0 */
 	size_t reserved_off;	/* 0: the struct has no reserved field */
 };
+
+#define KT_OFFSETOFEND(t, m)	(offsetof(t, m) + sizeof(((t *)0)->m))
+
+/*
+ * The first published sizes end where the first versions ended: a struct
+ * grows only after them, and these never change.
+ */
+_Static_assert(KTAPI_DEVCAPS_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_devcaps, address), "devcaps");
+_Static_assert(KTAPI_LINE_OPEN_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_line_open, reserved), "line_open");
+_Static_assert(KTAPI_MAKE_CALL_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_make_call, call_id), "make_call");
+_Static_assert(KTAPI_CALL_OP_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_call_op, reserved), "call_op");
+_Static_assert(KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_close_line_device, reserved),
+	       "close_line_device");
+_Static_assert(KTAPI_CALL_INFO_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_call_info, called_address),
+	       "call_info");
 
 /*
  * The ioctls, one variant each of ioarg; those whose struct has a reserved
  * field also of ioarg_reserved (below), so no variant has to skip.
  */
-#define IOC(k, c, st)		.kind = k, .cmd = c, .size = sizeof(struct st)
-#define IOC_RSV(k, c, st)	IOC(k, c, st), .reserved_off = offsetof(struct st, reserved)
+#define IOC(k, c, st, v0)	.kind = k, .cmd = c, .size = sizeof(struct st), \
+				.ver0 = KTAPI_##v0##_SIZE_VER0
+#define IOC_RSV(k, c, st, v0)	IOC(k, c, st, v0), .reserved_off = offsetof(struct st, reserved)
 
-#define IOC_GET_DEVCAPS		IOC(K_DEVCAPS, KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps)
-#define IOC_LINE_OPEN		IOC_RSV(K_LINE_OPEN, KTAPI_IOC_LINE_OPEN, ktapi_line_open)
-#define IOC_MAKE_CALL		IOC(K_MAKE_CALL, KTAPI_IOC_MAKE_CALL, ktapi_make_call)
-#define IOC_ANSWER		IOC_RSV(K_ANSWER, KTAPI_IOC_ANSWER, ktapi_call_op)
-#define IOC_DROP		IOC_RSV(K_DROP, KTAPI_IOC_DROP, ktapi_call_op)
-#define IOC_GET_CALL_INFO	IOC(K_CALL_INFO, KTAPI_IOC_GET_CALL_INFO, ktapi_call_info)
-#define IOC_DEALLOCATE_CALL	IOC_RSV(K_DEALLOC, KTAPI_IOC_DEALLOCATE_CALL, ktapi_call_op)
+#define IOC_GET_DEVCAPS		IOC(K_DEVCAPS, KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps, DEVCAPS)
+#define IOC_LINE_OPEN		IOC_RSV(K_LINE_OPEN, KTAPI_IOC_LINE_OPEN, ktapi_line_open, \
+					LINE_OPEN)
+#define IOC_MAKE_CALL		IOC(K_MAKE_CALL, KTAPI_IOC_MAKE_CALL, ktapi_make_call, MAKE_CALL)
+#define IOC_ANSWER		IOC_RSV(K_ANSWER, KTAPI_IOC_ANSWER, ktapi_call_op, CALL_OP)
+#define IOC_DROP		IOC_RSV(K_DROP, KTAPI_IOC_DROP, ktapi_call_op, CALL_OP)
+#define IOC_GET_CALL_INFO	IOC(K_CALL_INFO, KTAPI_IOC_GET_CALL_INFO, ktapi_call_info, \
+				    CALL_INFO)
+#define IOC_DEALLOCATE_CALL	IOC_RSV(K_DEALLOC, KTAPI_IOC_DEALLOCATE_CALL, ktapi_call_op, \
+					CALL_OP)
 #define IOC_CLOSE_LINE_DEVICE	IOC_RSV(K_CLOSE_LINE, KTAPI_IOC_CLOSE_LINE_DEVICE, \
-					ktapi_close_line_device)
+					ktapi_close_line_device, CLOSE_LINE_DEVICE)
 
 FIXTURE_VARIANT_ADD(ioarg, get_devcaps) { IOC_GET_DEVCAPS };
 FIXTURE_VARIANT_ADD(ioarg, line_open) { IOC_LINE_OPEN };
@@ -327,6 +353,15 @@ FIXTURE_TEARDOWN(ioarg)
 	ioarg_release(_metadata, self);
 }
 
+/* The bytes of @arg the kernel knows: min(its size field, sizeof). */
+static size_t ioarg_len(const void *arg, size_t size)
+{
+	__u32 usize;
+
+	memcpy(&usize, arg, sizeof(usize));
+	return usize < size ? usize : size;
+}
+
 /* After a successful call with @arg: check that it did what it should. */
 static void ioarg_check_done(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(ioarg) *self,
@@ -337,7 +372,9 @@ static void ioarg_check_done(struct __test_metadata *_metadata,
 	union kt_arg out;
 	char want[KTAPI_ADDRESS_MAX];
 
-	memcpy(&out, arg, variant->size);
+	/* A struct shorter than the kernel's (an older one) has the rest 0. */
+	memset(&out, 0, sizeof(out));
+	memcpy(&out, arg, ioarg_len(arg, variant->size));
 	switch (variant->kind) {
 	case K_DEVCAPS:
 		EXPECT_EQ(self->p.lines, out.devcaps.num_devices);
@@ -489,11 +526,104 @@ TEST_F(ioarg, size_one_short_einval)
 {
 	union kt_arg arg = self->good;
 
-	arg.hdr.size = variant->size - 1;
+	arg.hdr.size = variant->ver0 - 1;
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
-	arg.hdr.size = variant->size - 4;
+	arg.hdr.size = variant->ver0 - 4;
 	EXPECT_ERRNO(EINVAL, CALL_ARG(&arg));
 	RETRY_GOOD();
+}
+
+/*
+ * Every size from the first published one (KTAPI_<STRUCT>_SIZE_VER0) to
+ * today's sizeof is accepted: that of a program built against any older
+ * header.  Each size twice, from a new context: flush against the
+ * PROT_NONE page (nothing past size is read) and followed by a canary
+ * (nothing past min(size, sizeof) is written).  Today every struct is
+ * still its first version, so this is size == sizeof only; the day one
+ * grows, this test runs every size in between without a change.
+ */
+TEST_F(ioarg, size_ver0_to_sizeof_accepted)
+{
+	unsigned char *arg;
+	size_t len, i;
+	int flush, round = 0;
+
+	ASSERT_LE(variant->ver0, variant->size);
+	if (variant->ver0 == variant->size)
+		TH_LOG("KTAPI_*_SIZE_VER0 == sizeof == %zu: no struct has grown yet",
+		       variant->size);
+	for (len = variant->ver0; len <= variant->size; len++) {
+		for (flush = 0; flush < 2; flush++) {
+			if (round++) {
+				ioarg_release(_metadata, self);
+				ioarg_prepare(_metadata, self, variant);
+			}
+			arg = flush ? self->map + 2 * self->pg - len : self->map;
+			memcpy(arg, &self->good, len);
+			((union kt_arg *)arg)->hdr.size = len;
+			if (!flush)
+				memset(arg + len, 0x5a, 64);
+			ASSERT_EQ(0, CALL_ARG(arg))
+				TH_LOG("size %zu%s", len, flush ? ", flush" : "");
+			CHECK_DONE(arg);
+			EXPECT_EQ(len, ((union kt_arg *)arg)->hdr.size);
+			for (i = 0; !flush && i < 64; i++) {
+				EXPECT_EQ(0x5a, arg[len + i])
+					TH_LOG("size %zu: byte %zu", len, i);
+			}
+		}
+	}
+}
+
+/*
+ * Every boundary of the size at once, in the header's words: below VER0
+ * EINVAL; VER0, sizeof, sizeof + 8 with a zero tail and PAGE_SIZE accepted;
+ * sizeof + 8 with a non-zero tail and PAGE_SIZE + 1 E2BIG.  The struct is
+ * at the start of the page before the PROT_NONE one.
+ */
+TEST_F(ioarg, size_boundaries)
+{
+	const struct {
+		size_t len;
+		int err;
+		bool tail;	/* the last byte of the size is non-zero */
+	} b[] = {
+		{ variant->ver0 - 1, EINVAL, false },
+		{ variant->ver0, 0, false },
+		{ variant->size, 0, false },
+		{ variant->size + 8, 0, false },
+		{ variant->size + 8, E2BIG, true },
+		{ self->pg, 0, false },
+		{ self->pg + 1, E2BIG, false },
+	};
+	unsigned char *arg = self->map + self->pg;
+	size_t i, j, n;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		memset(arg, 0, self->pg);
+		memcpy(arg, &self->good, variant->size);
+		((union kt_arg *)arg)->hdr.size = b[i].len;
+		if (b[i].tail)
+			arg[b[i].len - 1] = 1;
+		ret = CALL_ARG(arg);
+		EXPECT_EQ(b[i].err, ret)
+			TH_LOG("size %zu%s: %s", b[i].len,
+			       b[i].tail ? ", non-zero tail" : "",
+			       strerror(ret));
+		if (ret)
+			continue;
+		CHECK_DONE(arg);
+		EXPECT_EQ(b[i].len, ((union kt_arg *)arg)->hdr.size);
+		/* Nothing is written past the kernel's struct. */
+		n = b[i].len < self->pg ? b[i].len : self->pg;
+		for (j = variant->size; j < n; j++) {
+			ASSERT_EQ(0, arg[j]) TH_LOG("size %zu: byte %zu", b[i].len, j);
+		}
+		ioarg_release(_metadata, self);
+		ioarg_prepare(_metadata, self, variant);
+		arg = self->map + self->pg;
+	}
 }
 
 /*
@@ -620,6 +750,140 @@ TEST_F(ioarg, size_over_page_e2big)
 	((union kt_arg *)arg)->hdr.size = 0xffffffff;
 	EXPECT_ERRNO(E2BIG, CALL_ARG(arg));
 	RETRY_GOOD();
+}
+
+/*
+ * Fill with 0xff every byte of @arg the program does not give: the output
+ * fields, and what follows the NUL of an input address.
+ */
+static void ioarg_fill_unset(union kt_arg *arg,
+			     const FIXTURE_VARIANT(ioarg) *variant)
+{
+	size_t n;
+
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		arg->devcaps.num_devices = ~0U;
+		memset(arg->devcaps.address, 0xff, KTAPI_ADDRESS_MAX);
+		break;
+	case K_MAKE_CALL:
+		n = strlen(arg->make_call.dest_address) + 1;
+		memset(arg->make_call.dest_address + n, 0xff,
+		       KTAPI_ADDRESS_MAX - n);
+		arg->make_call.handle = ~0U;
+		arg->make_call.call_id = ~0U;
+		break;
+	case K_CALL_INFO:
+		n = offsetof(struct ktapi_call_info, call_id);
+		memset(arg->raw + n, 0xff, variant->size - n);
+		break;
+	default:
+		break;	/* no output, every byte is given */
+	}
+}
+
+/*
+ * What the header says every byte of @want is after a successful call:
+ * output fields as the command defines them (a new handle and call id are
+ * checked, then taken from @got), every other byte as it was given.
+ */
+static void ioarg_expect_out(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(ioarg) *self,
+			     const FIXTURE_VARIANT(ioarg) *variant,
+			     union kt_arg *want, const union kt_arg *got)
+{
+	struct ktapi_call_info ci;
+	struct ktapi_call_info *w = &want->info;
+	const struct ktapi_call_info *g = &got->info;
+
+	switch (variant->kind) {
+	case K_DEVCAPS:
+		want->devcaps.num_devices = self->p.lines;
+		memset(want->devcaps.address, 0, KTAPI_ADDRESS_MAX);
+		strcpy(want->devcaps.address, "1001");
+		break;
+	case K_MAKE_CALL:
+		EXPECT_NE(0, got->make_call.handle);
+		EXPECT_NE(~0U, got->make_call.handle);
+		EXPECT_NE(0, got->make_call.call_id);
+		EXPECT_NE(~0U, got->make_call.call_id);
+		if (got->make_call.handle && got->make_call.handle != ~0U) {
+			GET_INFO(self->fd, got->make_call.handle, &ci);
+			EXPECT_EQ(ci.call_id, got->make_call.call_id);
+		}
+		want->make_call.handle = got->make_call.handle;
+		want->make_call.call_id = got->make_call.call_id;
+		break;
+	case K_CALL_INFO:
+		w->call_id = self->call_id;
+		w->related_call_id = 0;
+		w->device_id = 0;
+		w->origin = KTAPI_CALLORIGIN_OUTBOUND;
+		w->reason = KTAPI_CALLREASON_DIRECT;
+		w->state = S_DISC;
+		w->state_mode = M_BADADDR;
+		w->states_seen = S_DIALING | S_DISC;
+		w->privilege = P_OWN;
+		w->num_owners = 1;
+		w->num_monitors = 0;
+		EXPECT_NE(0, g->create_time_ns);
+		EXPECT_LE(g->create_time_ns, g->state_time_ns);
+		EXPECT_GE(kt_now_ns(), g->state_time_ns);
+		w->create_time_ns = g->create_time_ns;
+		w->state_time_ns = g->state_time_ns;
+		memset(w->caller_address, 0, KTAPI_ADDRESS_MAX);
+		strcpy(w->caller_address, "1000");
+		memset(w->called_address, 0, KTAPI_ADDRESS_MAX);
+		strcpy(w->called_address, "999");
+		break;
+	default:
+		break;	/* nothing is written */
+	}
+}
+
+/*
+ * No byte of a struct written back is left to chance (no kernel stack
+ * reaches userspace): with every byte the program does not give set to
+ * 0xff, each byte after the call is what the header defines, reserved
+ * fields 0; a command without output writes nothing.  At sizeof (for
+ * GET_CALL_INFO its fast path) and at sizeof + 8 with a zero tail (the
+ * dispatcher's copy), each from a new context.
+ */
+TEST_F(ioarg, output_bytes_defined)
+{
+	unsigned char *arg = self->map;
+	union kt_arg given, want, got;
+	size_t len, i;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		len = variant->size + 8 * round;
+		if (round) {
+			ioarg_release(_metadata, self);
+			ioarg_prepare(_metadata, self, variant);
+		}
+		given = self->good;
+		ioarg_fill_unset(&given, variant);
+		given.hdr.size = len;
+		memset(arg, 0, len);
+		memcpy(arg, &given, variant->size);
+		memset(arg + len, 0x5a, 64);
+		ASSERT_EQ(0, CALL_ARG(arg)) TH_LOG("size %zu", len);
+		memcpy(&got, arg, variant->size);
+		want = given;
+		ioarg_expect_out(_metadata, self, variant, &want, &got);
+		for (i = 0; i < variant->size; i++) {
+			EXPECT_EQ(want.raw[i], arg[i])
+				TH_LOG("size %zu: byte %zu", len, i);
+		}
+		for (i = variant->size; i < len; i++) {
+			EXPECT_EQ(0, arg[i]) TH_LOG("size %zu: byte %zu", len, i);
+		}
+		for (i = 0; i < 64; i++) {
+			EXPECT_EQ(0x5a, arg[len + i])
+				TH_LOG("size %zu: canary %zu", len, i);
+		}
+	}
 }
 
 TEST_F(ioarg, null_pointer_efault)

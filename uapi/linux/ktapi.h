@@ -43,19 +43,33 @@
  * DOC: General ioctl format
  *
  * Every command is _IO(KTAPI_IOC_TYPE, nr): the argument is a pointer to a
- * struct whose first two members are "__u32 size; __u32 flags;".  The
- * kernel reads size first, then copies the struct as copy_struct_from_user()
- * does, except that a smaller size is refused rather than zero-extended:
+ * struct whose first two members are "__u32 size; __u32 flags;".  A struct
+ * only ever grows at its end, by fields whose value 0 means what the
+ * earlier version did; KTAPI_<STRUCT>_SIZE_VER0, next to each struct, is
+ * its first published size (today every struct is still its first
+ * version: SIZE_VER0 == sizeof).  A program sets size to the sizeof of the
+ * struct it was built with.  The kernel reads size first, then:
  *
- *  - size < the first published size of the struct (its sizeof today) is
- *    -EINVAL; size > PAGE_SIZE is -E2BIG;
- *  - a larger size is accepted only when every byte past what the kernel
- *    knows is zero, else -E2BIG;
+ *  - size < KTAPI_<STRUCT>_SIZE_VER0 is -EINVAL; size > PAGE_SIZE is
+ *    -E2BIG;
+ *  - a size up to the kernel's sizeof (a program older than the kernel):
+ *    the kernel reads size bytes and takes every field past them as 0;
+ *  - a larger size (a program newer than the kernel) is accepted only when
+ *    every byte past the kernel's sizeof is zero, else -E2BIG; those bytes
+ *    are never written;
  *  - unknown flags bits (no flags are defined yet) and non-zero reserved
  *    fields are -EINVAL;
- *  - output fields are written back to at most min(size, sizeof(struct))
- *    bytes.  On error the output fields are undefined;
- *  - an unreadable or unwritable argument is -EFAULT.
+ *  - on success, the commands with output (GET_DEVCAPS, MAKE_CALL,
+ *    GET_CALL_INFO) write the struct back, min(size, sizeof) bytes: the
+ *    output fields as the command defines them, every other byte as it was
+ *    read (size, flags, input fields; reserved fields are 0).  The other
+ *    commands write nothing;
+ *  - on error, the output fields are undefined: they may have been written
+ *    in part (GET_CALL_INFO writes its result straight into the struct,
+ *    and a fault midway leaves it half written; MAKE_CALL writes its
+ *    result before it places the call).  Other bytes are not changed;
+ *  - an unreadable or unwritable argument is -EFAULT.  MAKE_CALL whose
+ *    result cannot be written is -EFAULT and has made nothing.
  *
  * The checks run in this order, and the first failing one gives the errno:
  * the argument itself (EFAULT, EINVAL, E2BIG), flags and reserved fields
@@ -332,7 +346,7 @@
 
 /**
  * struct ktapi_devcaps - KTAPI_IOC_GET_DEVCAPS
- * @size: sizeof(struct ktapi_devcaps)
+ * @size: sizeof(struct ktapi_devcaps): see "General ioctl format"
  * @flags: must be 0
  * @device_id: in: the line device; ENODEV if >= num_devices
  * @num_devices: out: number of line devices (module parameter "lines")
@@ -348,11 +362,12 @@ struct ktapi_devcaps {
 	char address[KTAPI_ADDRESS_MAX];
 };
 
+#define KTAPI_DEVCAPS_SIZE_VER0	80	/* first published size */
 #define KTAPI_IOC_GET_DEVCAPS		_IO(KTAPI_IOC_TYPE, 0x00)
 
 /**
  * struct ktapi_line_open - KTAPI_IOC_LINE_OPEN
- * @size: sizeof(struct ktapi_line_open)
+ * @size: sizeof(struct ktapi_line_open): see "General ioctl format"
  * @flags: must be 0
  * @device_id: the line device; ENODEV if >= num_devices
  * @privileges: KTAPI_PRIVILEGE_NONE, or a non-empty OR of MONITOR and
@@ -371,11 +386,12 @@ struct ktapi_line_open {
 	__u32 reserved;
 };
 
+#define KTAPI_LINE_OPEN_SIZE_VER0	24	/* first published size */
 #define KTAPI_IOC_LINE_OPEN		_IO(KTAPI_IOC_TYPE, 0x01)
 
 /**
  * struct ktapi_make_call - KTAPI_IOC_MAKE_CALL
- * @size: sizeof(struct ktapi_make_call)
+ * @size: sizeof(struct ktapi_make_call): see "General ioctl format"
  * @flags: must be 0
  * @dest_address: in: the address to dial
  * @handle: out: OWNER handle of the new OUTBOUND leg (ignored on input)
@@ -393,11 +409,12 @@ struct ktapi_make_call {
 	__u32 call_id;
 };
 
+#define KTAPI_MAKE_CALL_SIZE_VER0	80	/* first published size */
 #define KTAPI_IOC_MAKE_CALL		_IO(KTAPI_IOC_TYPE, 0x02)
 
 /**
  * struct ktapi_call_op - ANSWER, DROP and DEALLOCATE_CALL
- * @size: sizeof(struct ktapi_call_op)
+ * @size: sizeof(struct ktapi_call_op): see "General ioctl format"
  * @flags: must be 0
  * @handle: the call handle
  * @reserved: must be 0
@@ -415,13 +432,14 @@ struct ktapi_call_op {
 	__u32 reserved;
 };
 
+#define KTAPI_CALL_OP_SIZE_VER0	16	/* first published size */
 #define KTAPI_IOC_ANSWER		_IO(KTAPI_IOC_TYPE, 0x03)
 #define KTAPI_IOC_DROP			_IO(KTAPI_IOC_TYPE, 0x04)
 #define KTAPI_IOC_DEALLOCATE_CALL	_IO(KTAPI_IOC_TYPE, 0x06)
 
 /**
  * struct ktapi_close_line_device - KTAPI_IOC_CLOSE_LINE_DEVICE
- * @size: sizeof(struct ktapi_close_line_device)
+ * @size: sizeof(struct ktapi_close_line_device): see "General ioctl format"
  * @flags: must be 0
  * @device_id: the line device whose open lines are force-closed
  * @reserved: must be 0
@@ -435,11 +453,12 @@ struct ktapi_close_line_device {
 	__u32 reserved;
 };
 
+#define KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0	16	/* first published size */
 #define KTAPI_IOC_CLOSE_LINE_DEVICE	_IO(KTAPI_IOC_TYPE, 0x07)
 
 /**
  * struct ktapi_call_info - KTAPI_IOC_GET_CALL_INFO
- * @size: sizeof(struct ktapi_call_info)
+ * @size: sizeof(struct ktapi_call_info): see "General ioctl format"
  * @flags: must be 0
  * @handle: in: the call handle; everything below is output
  * @call_id: the leg's system-wide call id
@@ -479,6 +498,7 @@ struct ktapi_call_info {
 	char called_address[KTAPI_ADDRESS_MAX];
 };
 
+#define KTAPI_CALL_INFO_SIZE_VER0	200	/* first published size */
 #define KTAPI_IOC_GET_CALL_INFO		_IO(KTAPI_IOC_TYPE, 0x05)
 
 /**
