@@ -148,7 +148,11 @@ int ktapi_call_cache_init(void)
 	ktapi_call_cache = KMEM_CACHE(ktapi_call, SLAB_ACCOUNT);
 	if (!ktapi_call_cache)
 		return -ENOMEM;
-	ktapi_handle_cache = KMEM_CACHE(ktapi_handle, SLAB_ACCOUNT);
+	/* Allocated handles are given ones (the embedded one is not). */
+	ktapi_handle_cache = kmem_cache_create("ktapi_handle",
+					       sizeof(struct ktapi_given_handle),
+					       __alignof__(struct ktapi_given_handle),
+					       SLAB_ACCOUNT, NULL);
 	if (!ktapi_handle_cache) {
 		kmem_cache_destroy(ktapi_call_cache);
 		return -ENOMEM;
@@ -428,17 +432,20 @@ static struct ktapi_handle *ktapi_handle_try_reserve(struct ktapi_file *f,
 						     gfp_t gfp)
 {
 	struct mem_cgroup *old = ktapi_charge_begin(payer);
+	struct ktapi_given_handle *g;
 	struct ktapi_handle *h;
 	int ret;
 
-	h = kmem_cache_zalloc(ktapi_handle_cache, gfp);
-	if (!h) {
+	g = kmem_cache_zalloc(ktapi_handle_cache, gfp);
+	if (!g) {
 		h = ERR_PTR(-ENOMEM);
 		goto out;
 	}
+	INIT_LIST_HEAD(&g->ann_node);
+	h = &g->h;
 	ret = ktapi_handle_reserve_gfp(h, f, gfp);
 	if (ret) {
-		kmem_cache_free(ktapi_handle_cache, h);
+		kmem_cache_free(ktapi_handle_cache, g);
 		h = ERR_PTR(ret);
 	}
 out:
@@ -479,13 +486,14 @@ void ktapi_handle_unreserve(struct ktapi_handle *h)
 	xa_erase(&h->file->handles, h->id);
 	/* Never visible to a lookup: no grace period needed. */
 	if (!h->embedded)
-		kmem_cache_free(ktapi_handle_cache, h);
+		kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
 }
 
 static void ktapi_handle_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(ktapi_handle_cache,
-			container_of(rcu, struct ktapi_handle, rcu));
+	struct ktapi_handle *h = container_of(rcu, struct ktapi_handle, rcu);
+
+	kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
 }
 
 /**
@@ -493,7 +501,8 @@ static void ktapi_handle_free_rcu(struct rcu_head *rcu)
  * @h: the reserved handle
  * @c: the leg, under its pair lock
  * @privilege: KTAPI_PRIVILEGE_OWNER or _MONITOR
- * @announce: queue an APPNEWCALL record for it
+ * @announce: queue an APPNEWCALL record for it (@h is then a
+ *	ktapi_given_handle, which the record waits in when the ring is full)
  * @now: the time of that record
  *
  * Return: false when the file's line was closed meanwhile: the handle is
@@ -594,6 +603,8 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 		c->num_monitors--;
 	ktapi_call_write_end(c);
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
+	/* An APPNEWCALL that still waits for room goes before the handle. */
+	ktapi_evq_withdraw(h);
 	if (!h->embedded)
 		call_rcu(&h->rcu, ktapi_handle_free_rcu);
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);

@@ -3,16 +3,43 @@
  * ktapi: the event queue of an open file, read() and poll().
  *
  * Each file has a ring of event_queue_len records, allocated at open(), so
- * queueing an event never allocates and never fails.  When the ring is full
- * a new event is counted in evq->dropped instead; the first record read
- * afterwards frees a slot, which is used at once for one KTAPI_EV_OVERFLOW
- * record carrying that count.  The events of one call are queued under its
- * pair lock, so each handle gets them in the order the call made them.
+ * queueing an event never allocates and never fails.  What does not fit in
+ * the ring waits behind it, without memory of its own:
+ *
+ *  - an APPNEWCALL record waits in the handle it announces (struct
+ *    ktapi_given_handle), linked at the tail of evq->announce;
+ *  - a CALLSTATE record is counted in evq->dropped (GET_CALL_INFO still
+ *    has the state), owed as one KTAPI_EV_OVERFLOW record;
+ *  - the LINE_CLOSE of a forced close is a sticky state (hup,
+ *    close_pending, close_time_ns).
+ *
+ * Whenever records are read, ktapi_evq_flush_locked() fills the room with
+ * that backlog in this order: the waiting APPNEWCALLs, oldest first; then,
+ * once none is left, the OVERFLOW; then the LINE_CLOSE.  So the backlog is
+ * never empty while the ring has room, and a new record goes to the ring
+ * exactly when the ring is not full: a full ring means "behind the
+ * backlog", where a CALLSTATE is counted and an APPNEWCALL waits.  A
+ * handle's CALLSTATE records thus never pass its APPNEWCALL, and nothing
+ * passes the LINE_CLOSE, which is queued last (the queue is closed with
+ * it).  The events of one call are queued under its pair lock, so each
+ * handle gets them in the order the call made them.
+ *
+ * After a forced close poll() reports EPOLLHUP; once the LINE_CLOSE was
+ * read (the ring is empty and hup set) read() returns 0, end of file.
+ *
+ * Statistics: events_queued counts the records not read yet, in the ring
+ * and behind it (waiting APPNEWCALLs, the LINE_CLOSE); events_total each
+ * record once, when it is queued; events_dropped the CALLSTATEs dropped
+ * and the waiting APPNEWCALLs withdrawn with their handle.
  *
  * Locking (the order is in internal.h):
- *  - evq->lock (spinlock) protects head, count, dropped, the ring and
- *    closed: once the line is closed nothing more is queued.  Only a
- *    file's handle map lock is taken inside it (ktapi_handle_publish()).
+ *  - evq->lock (spinlock) protects the ring, its backlog and closed: once
+ *    the line is closed nothing more is queued.  Only a file's handle map
+ *    lock is taken inside it (ktapi_handle_publish()).
+ *  - A handle is linked in evq->announce under its pair lock and evq->lock,
+ *    and unlinked under evq->lock with list_del_init(): by the reader that
+ *    moves its record into the ring, or by ktapi_evq_withdraw() when the
+ *    handle is removed (under its pair lock) before that.
  *  - evq->read_mutex serialises readers, so records are copied to userspace
  *    before they are removed from the ring (a failed copy loses nothing).
  *    It is taken before evq->lock and never while holding another lock.
@@ -38,17 +65,23 @@ int ktapi_evq_init(struct ktapi_evq *q, u32 len)
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->wait);
 	mutex_init(&q->read_mutex);
+	INIT_LIST_HEAD(&q->announce);
 	return 0;
 }
 
-/* release(): close the queue for good; its records no longer count. */
+/*
+ * release(): close the queue for good; its records no longer count.  The
+ * file's handles were voided before, so no APPNEWCALL waits any more.
+ */
 void ktapi_evq_retire(struct ktapi_evq *q)
 {
 	spin_lock(&q->lock);
 	q->closed = true;
-	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, q->count);
+	WARN_ON_ONCE(!list_empty(&q->announce));
+	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, q->count + q->close_pending);
 	q->count = 0;
 	q->dropped = 0;
+	q->close_pending = false;
 	spin_unlock(&q->lock);
 }
 
@@ -58,7 +91,8 @@ void ktapi_evq_free(struct ktapi_evq *q)
 	mutex_destroy(&q->read_mutex);
 }
 
-static void ktapi_evq_add_locked(struct ktapi_evq *q,
+/* Put @ev at the tail of the ring, which has room.  Under q->lock. */
+static void ktapi_evq_put_locked(struct ktapi_evq *q,
 				 const struct ktapi_event *ev)
 {
 	u32 tail = q->head + q->count;
@@ -68,69 +102,207 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
 		tail -= q->len;
 	q->ring[tail] = *ev;
 	q->count++;
+}
+
+/* A new record into the ring, which has room.  Under q->lock. */
+static void ktapi_evq_add_locked(struct ktapi_evq *q,
+				 const struct ktapi_event *ev)
+{
+	ktapi_evq_put_locked(q, ev);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+}
+
+/*
+ * Move the backlog into the room the ring has: the waiting APPNEWCALLs in
+ * order, then the OVERFLOW, then the LINE_CLOSE (already counted as
+ * queued, but for the OVERFLOW, which is stamped now).  Under q->lock.
+ */
+static void ktapi_evq_flush_locked(struct ktapi_evq *q)
+{
+	struct ktapi_given_handle *g;
+
+	lockdep_assert_held(&q->lock);
+	while (q->count < q->len) {
+		g = list_first_entry_or_null(&q->announce,
+					     struct ktapi_given_handle,
+					     ann_node);
+		if (g) {
+			struct ktapi_event ev = {
+				.type = KTAPI_EV_APPNEWCALL,
+				.handle = g->h.id,
+				.call_id = g->h.call->call_id,
+				.state = g->ann_state,
+				.privilege = g->h.privilege,
+				.time_ns = g->ann_time_ns,
+			};
+
+			ktapi_evq_put_locked(q, &ev);
+			/* The last access to g: see ktapi_evq_withdraw(). */
+			list_del_init(&g->ann_node);
+		} else if (q->dropped) {
+			struct ktapi_event ev = {
+				.type = KTAPI_EV_OVERFLOW,
+				.dropped = q->dropped,
+				.time_ns = ktime_get_ns(),
+			};
+
+			ktapi_evq_add_locked(q, &ev);
+			q->dropped = 0;
+		} else if (q->close_pending) {
+			struct ktapi_event ev = {
+				.type = KTAPI_EV_LINE_CLOSE,
+				.time_ns = q->close_time_ns,
+			};
+
+			ktapi_evq_put_locked(q, &ev);
+			q->close_pending = false;
+		} else {
+			break;
+		}
+	}
+}
+
+/* A file's times never go back: the time to stamp a record queued now. */
+static u64 ktapi_evq_stamp_locked(struct ktapi_evq *q, u64 time_ns)
+{
+	lockdep_assert_held(&q->lock);
+	/*
+	 * Unrelated calls stamp their events before they take this lock, so
+	 * one stamped later may be queued first.
+	 */
+	if (time_ns < q->last_time_ns)
+		time_ns = q->last_time_ns;
+	q->last_time_ns = time_ns;
+	return time_ns;
 }
 
 /**
  * ktapi_evq_queue_locked - queue one event unless the queue is closed
  * @q: the queue of the file that receives the event
- * @type: KTAPI_EV_*
- * @h: the handle the event is about, or NULL (LINE_CLOSE)
+ * @type: KTAPI_EV_APPNEWCALL (@h is then a ktapi_given_handle) or
+ *	KTAPI_EV_CALLSTATE
+ * @h: the handle the event is about, under its pair lock
  * @state: the call state to report
  * @state_mode: the disconnect mode to report
  * @time_ns: when it happened (ktime_get_ns())
+ *
+ * With the ring full, an APPNEWCALL waits in @h behind the ring and a
+ * CALLSTATE is counted (see the top of this file).  Under q->lock.
  */
 void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
-			    const struct ktapi_handle *h, u32 state,
+			    struct ktapi_handle *h, u32 state,
 			    u32 state_mode, u64 time_ns)
 {
 	struct ktapi_event ev = {
 		.type = type,
-		.time_ns = time_ns,
+		.handle = h->id,
+		.call_id = h->call->call_id,
+		.state = state,
+		.state_mode = state_mode,
+		.privilege = h->privilege,
 	};
 
 	lockdep_assert_held(&q->lock);
 	if (q->closed)
 		return;
-	/*
-	 * Unrelated calls stamp their events before they take this lock, so
-	 * one stamped later may be queued first: a file's times never go back.
-	 */
-	if (time_ns < q->last_time_ns)
-		ev.time_ns = q->last_time_ns;
-	q->last_time_ns = ev.time_ns;
-	if (h) {
-		ev.handle = h->id;
-		ev.call_id = h->call->call_id;
-		ev.state = state;
-		ev.state_mode = state_mode;
-		ev.privilege = h->privilege;
-	}
+	ev.time_ns = ktapi_evq_stamp_locked(q, time_ns);
 
-	if (q->count == q->len) {
+	if (q->count < q->len) {
+		ktapi_evq_add_locked(q, &ev);
+	} else if (type == KTAPI_EV_APPNEWCALL && !WARN_ON_ONCE(h->embedded)) {
+		struct ktapi_given_handle *g = ktapi_given(h);
+
+		lockdep_assert_held(h->call->lock);
+		g->ann_time_ns = ev.time_ns;
+		g->ann_state = state;
+		list_add_tail(&g->ann_node, &q->announce);
+		ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
+		ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+	} else {
 		q->dropped++;
 		ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
 		trace_ktapi_event_drop(type, ev.handle, q->dropped);
-	} else {
-		ktapi_evq_add_locked(q, &ev);
 	}
+}
+
+/**
+ * ktapi_evq_line_close_locked - queue the LINE_CLOSE of a forced close
+ * @q: the queue, still open; the caller closes it next
+ * @time_ns: the time of the close (ktime_get_ns())
+ *
+ * Queued even when the ring is full: then it waits behind the backlog, and
+ * is the last record the file reads.  From now on poll() reports EPOLLHUP.
+ * Under q->lock.
+ */
+void ktapi_evq_line_close_locked(struct ktapi_evq *q, u64 time_ns)
+{
+	lockdep_assert_held(&q->lock);
+	if (WARN_ON_ONCE(q->closed || q->hup))
+		return;
+	q->close_time_ns = ktapi_evq_stamp_locked(q, time_ns);
+	q->close_pending = true;
+	WRITE_ONCE(q->hup, true);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+	ktapi_evq_flush_locked(q);
+}
+
+/**
+ * ktapi_evq_withdraw - forget the waiting APPNEWCALL of a handle
+ * @h: a handle being removed, under its pair lock
+ *
+ * An APPNEWCALL still waiting when its handle is voided is not delivered:
+ * it is counted in the next OVERFLOW instead, and the handle can be freed.
+ */
+void ktapi_evq_withdraw(struct ktapi_handle *h)
+{
+	struct ktapi_given_handle *g = ktapi_given(h);
+	struct ktapi_evq *q = &h->file->evq;
+
+	lockdep_assert_held(h->call->lock);
+	if (h->embedded)
+		return;
+	/*
+	 * Linked only under the pair lock, which we hold, so an unlinked
+	 * handle stays unlinked.  A reader may be unlinking it now, with
+	 * list_del_init() as its last access: once both pointers point
+	 * back to the node it is done (and it reads under evq.lock, an RCU
+	 * read section, while the handle is freed after a grace period).
+	 */
+	if (list_empty_careful(&g->ann_node))
+		return;
+	spin_lock(&q->lock);
+	if (!list_empty(&g->ann_node)) {
+		list_del_init(&g->ann_node);
+		q->dropped++;
+		ktapi_stat_dec(KTAPI_STAT_EVENTS_QUEUED);
+		ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
+		trace_ktapi_event_drop(KTAPI_EV_APPNEWCALL, h->id, q->dropped);
+	}
+	spin_unlock(&q->lock);
 }
 
 /* Wake the readers of @q after ktapi_evq_queue_locked() and the unlock. */
 void ktapi_evq_wake(struct ktapi_evq *q)
 {
+	__poll_t key = EPOLLIN | EPOLLRDNORM;
+
 	/*
 	 * Pairs with the barrier in prepare_to_wait_event() (read) and the
 	 * one after poll_wait() (poll): a waiter either sees the new count or
 	 * is seen here.
 	 */
-	if (wq_has_sleeper(&q->wait))
-		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+	if (!wq_has_sleeper(&q->wait))
+		return;
+	/* After a forced close: also pollers that asked for no event. */
+	if (READ_ONCE(q->hup))
+		key |= EPOLLHUP;
+	wake_up_interruptible_poll(&q->wait, key);
 }
 
 /* ktapi_evq_queue_locked() under the queue's lock, and the wake-up. */
-void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
+void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns)
 {
 	spin_lock(&q->lock);
@@ -139,7 +311,7 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
 	ktapi_evq_wake(q);
 }
 
-/* Remove @n head records; queue the OVERFLOW record if one is owed. */
+/* Remove @n head records and fill the room with the backlog. */
 static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 {
 	lockdep_assert_held(&q->lock);
@@ -148,16 +320,7 @@ static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 		q->head -= q->len;
 	q->count -= n;
 	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, n);
-	if (q->dropped) {
-		struct ktapi_event ev = {
-			.type = KTAPI_EV_OVERFLOW,
-			.dropped = q->dropped,
-			.time_ns = ktime_get_ns(),
-		};
-
-		ktapi_evq_add_locked(q, &ev);
-		q->dropped = 0;
-	}
+	ktapi_evq_flush_locked(q);
 }
 
 /*
@@ -165,7 +328,8 @@ static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
  * the ring.  Only the reader (under read_mutex) removes records, and writers
  * only add past the last one, so the records being copied stay where they
  * are; they are removed once copied, so a failed copy loses nothing: a
- * fault in the middle returns the whole records copied before it.
+ * fault in the middle returns the whole records copied before it.  An
+ * empty ring after a forced close means the LINE_CLOSE was read: 0.
  */
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock)
@@ -173,6 +337,7 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 	const size_t sz = sizeof(struct ktapi_event);
 	size_t max = count / sz, done = 0, left;
 	u32 head, n;
+	bool hup;
 	int ret;
 
 	if (!max)
@@ -186,17 +351,23 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		spin_lock(&q->lock);
 		head = q->head;
 		n = q->count;
+		hup = q->hup;
 		spin_unlock(&q->lock);
 		if (!n) {
 			if (done)
 				break;
+			if (hup) {
+				ret = 0;	/* end of file */
+				break;
+			}
 			if (nonblock) {
 				ret = -EAGAIN;
 				break;
 			}
 			mutex_unlock(&q->read_mutex);
 			ret = wait_event_interruptible(q->wait,
-						       READ_ONCE(q->count));
+						       READ_ONCE(q->count) ||
+						       READ_ONCE(q->hup));
 			if (ret)
 				return ret;
 			ret = mutex_lock_interruptible(&q->read_mutex);
@@ -227,11 +398,21 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 	return done ? done * sz : ret;
 }
 
+/*
+ * EPOLLIN | EPOLLRDNORM while a record is in the ring (the backlog is only
+ * ever behind a full ring), EPOLLHUP from a forced close on.
+ */
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait)
 {
+	__poll_t mask = 0;
+
 	poll_wait(filp, &q->wait, wait);
-	/* Pairs with wq_has_sleeper() in ktapi_evq_push(). */
+	/* Pairs with wq_has_sleeper() in ktapi_evq_wake(). */
 	smp_mb();
-	return READ_ONCE(q->count) ? EPOLLIN | EPOLLRDNORM : 0;
+	if (READ_ONCE(q->count))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(q->hup))
+		mask |= EPOLLHUP;
+	return mask;
 }

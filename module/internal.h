@@ -24,7 +24,11 @@
  *   file->evq.lock  (spinlock, event.c) one file's event queue and whether
  *                   it is closed (the line state that matters to others): a
  *                   handle is published into a file, and an event queued,
- *                   only while its queue is open, under this lock.
+ *                   only while its queue is open, under this lock.  It also
+ *                   covers what waits behind a full ring: the list of
+ *                   handles whose APPNEWCALL waits for room (linked through
+ *                   ktapi_given_handle.ann_node, under the handle's pair
+ *                   lock too) and the sticky LINE_CLOSE.
  *   file->handles xa_lock (spinlock, call.c) the file's handle map, its
  *                   cursor, its zombie slot and nr_handles.
  *   file->evq.read_mutex (mutex, event.c) one reader at a time; taken
@@ -158,9 +162,14 @@ struct ktapi_line_dev {
 /* Readers of the lists of open files; files are freed after its grace period. */
 extern struct srcu_struct ktapi_srcu;
 
-/* Bounded queue of event records of one file (event.c). */
+/*
+ * Bounded queue of event records of one file (event.c): a ring, and behind
+ * it, once the ring is full, the APPNEWCALL records of @announce, the count
+ * of dropped records (one OVERFLOW) and the LINE_CLOSE, moved into the ring
+ * in that order as it empties.
+ */
 struct ktapi_evq {
-	spinlock_t lock;		/* head, count, dropped, ring, closed */
+	spinlock_t lock;		/* everything below but len */
 	wait_queue_head_t wait;
 	struct mutex read_mutex;	/* one reader at a time */
 	struct ktapi_event *ring;	/* len records */
@@ -169,7 +178,13 @@ struct ktapi_evq {
 	u32 count;			/* lock; READ_ONCE in poll */
 	u32 dropped;			/* lock: events not queued */
 	bool closed;			/* lock: the line is closed, no more */
+	/* lock; READ_ONCE in poll and read: force-closed, LINE_CLOSE queued */
+	bool hup;
+	bool close_pending;		/* lock: LINE_CLOSE not in the ring yet */
+	u64 close_time_ns;		/* lock: of the LINE_CLOSE */
 	u64 last_time_ns;		/* lock: of the last record queued */
+	/* lock: ktapi_given_handle.ann_node of APPNEWCALLs waiting for room */
+	struct list_head announce;
 };
 
 enum ktapi_file_state {
@@ -227,8 +242,9 @@ static inline void ktapi_charge_end(struct mem_cgroup *old)
 /*
  * A handle: one file's name for one call, with a privilege.  The OWNER
  * handle MAKE_CALL returns is part of its call (ktapi_call.own); the others
- * are allocated.  A published handle is read under RCU by GET_CALL_INFO,
- * so an allocated one is freed after a grace period.
+ * are allocated, as struct ktapi_given_handle.  A published handle is read
+ * under RCU by GET_CALL_INFO, so an allocated one is freed after a grace
+ * period.
  */
 struct ktapi_handle {
 	struct ktapi_call *call;	/* constant once published */
@@ -242,6 +258,29 @@ struct ktapi_handle {
 	bool embedded;			/* ktapi_call.own */
 	bool dead;			/* removed; written in a call->seq section */
 };
+
+/*
+ * An allocated handle: one given to a file that did not ask for it (the
+ * owner's of an incoming call, a monitor's), which is announced with an
+ * APPNEWCALL record.  When the file's ring is full, that record waits
+ * here, linked in the queue's announce list, so it is never dropped and
+ * queueing it allocates nothing (as FUSE preallocates its FORGET).
+ */
+struct ktapi_given_handle {
+	struct ktapi_handle h;
+	/*
+	 * In h.file->evq.announce while the record waits: linked under the
+	 * pair lock and evq.lock, unlinked (list_del_init()) under evq.lock.
+	 */
+	struct list_head ann_node;
+	u64 ann_time_ns;		/* the record's time_ns */
+	u32 ann_state;			/* and state */
+};
+
+static inline struct ktapi_given_handle *ktapi_given(struct ktapi_handle *h)
+{
+	return container_of(h, struct ktapi_given_handle, h);
+}
 
 struct ktapi_id_block;
 
@@ -334,10 +373,12 @@ int ktapi_evq_init(struct ktapi_evq *q, u32 len);
 void ktapi_evq_retire(struct ktapi_evq *q);
 void ktapi_evq_free(struct ktapi_evq *q);
 void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
-			    const struct ktapi_handle *h, u32 state,
+			    struct ktapi_handle *h, u32 state,
 			    u32 state_mode, u64 time_ns);
+void ktapi_evq_line_close_locked(struct ktapi_evq *q, u64 time_ns);
+void ktapi_evq_withdraw(struct ktapi_handle *h);
 void ktapi_evq_wake(struct ktapi_evq *q);
-void ktapi_evq_push(struct ktapi_evq *q, u32 type, const struct ktapi_handle *h,
+void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);

@@ -190,8 +190,7 @@ static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 	list_del_rcu(&f->line_node);
 	spin_lock(&f->evq.lock);
 	if (forced)
-		ktapi_evq_queue_locked(&f->evq, KTAPI_EV_LINE_CLOSE, NULL, 0, 0,
-				       ktime_get_ns());
+		ktapi_evq_line_close_locked(&f->evq, ktime_get_ns());
 	f->evq.closed = true;
 	WRITE_ONCE(f->state, KTAPI_FILE_CLOSED);
 	spin_unlock(&f->evq.lock);

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 
 #include <pthread.h>
+#include <sys/epoll.h>
 
 #include "ktapi_utils.h"
 
@@ -342,20 +343,150 @@ TEST_F(call, force_close_reopen_new_file)
 	close(b2);
 }
 
-/* The fd stays readable for LINE_CLOSE, then behaves as an empty queue. */
-TEST_F(call, force_close_fd_readable_then_empty)
+/* poll(), without waiting: the events it reports, 0 for none. */
+static short poll_now(int fd, short events)
 {
-	struct pollfd pfd = { .fd = self->b, .events = POLLIN };
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return -1;
+	return pfd.revents;
+}
+
+/* The fd stays readable for LINE_CLOSE: POLLHUP with POLLIN until it is read. */
+TEST_F(call, force_close_pollhup_with_pollin_while_records_remain)
+{
+	__u32 h, cid;
+
+	REQUIRE_ROOT();
+	ASSERT_OK(kt_make_call(self->b, "999", &h, &cid));
+	force_close(_metadata, 1);
+	EXPECT_EQ(POLLIN | POLLRDNORM | POLLHUP,
+		  poll_now(self->b, POLLIN | POLLRDNORM));
+	EXPECT_CS(self->b, h, cid, S_DIALING, 0, P_OWN);
+	EXPECT_CS(self->b, h, cid, S_DISC, M_BADADDR, P_OWN);
+	/* The LINE_CLOSE is left. */
+	EXPECT_EQ(POLLIN | POLLRDNORM | POLLHUP,
+		  poll_now(self->b, POLLIN | POLLRDNORM));
+	/* POLLHUP is reported even to a poller that asked for nothing. */
+	EXPECT_EQ(POLLHUP, poll_now(self->b, 0));
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+}
+
+/* Once everything is read, POLLHUP alone. */
+TEST_F(call, force_close_pollhup_alone_after_all_read)
+{
+	REQUIRE_ROOT();
+	force_close(_metadata, 1);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EQ(POLLHUP, poll_now(self->b, POLLIN | POLLRDNORM));
+	EXPECT_EQ(POLLHUP, poll_now(self->b, 0));
+	/* Lines that were not force-closed never report it. */
+	EXPECT_EQ(0, poll_now(self->a, POLLIN | POLLRDNORM));
+}
+
+/* After the LINE_CLOSE, read() is at end of file: 0, with O_NONBLOCK or not. */
+TEST_F(call, force_close_read_after_end_returns_0)
+{
+	struct blocked_read r = { .fd = self->b, .len = EV_SIZE };
 	struct ktapi_event ev;
+	pthread_t t;
+	int i;
 
 	REQUIRE_ROOT();
 	force_close(_metadata, 1);
-	EXPECT_EQ(1, poll(&pfd, 1, 0));
-	EXPECT_EQ(POLLIN, pfd.revents & POLLIN);
 	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
-	EXPECT_EQ(0, poll(&pfd, 1, 0));
 	ASSERT_EQ(0, fcntl(self->b, F_SETFL, O_NONBLOCK));
-	EXPECT_ERRNO(EAGAIN, kt_err(read(self->b, &ev, sizeof(ev))));
+	EXPECT_EQ(0, read(self->b, &ev, sizeof(ev)));
+	EXPECT_EQ(0, read(self->b, &ev, sizeof(ev)));
+	ASSERT_EQ(0, fcntl(self->b, F_SETFL, 0));
+	/* A blocking read() does not block. */
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_reader, &r));
+	for (i = 0; i < 200 && !__atomic_load_n(&r.done, __ATOMIC_SEQ_CST); i++)
+		kt_sleep_ms(10);
+	ASSERT_EQ(1, __atomic_load_n(&r.done, __ATOMIC_SEQ_CST))
+		TH_LOG("a blocking read() after the LINE_CLOSE still blocks");
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0, r.n) TH_LOG("read: %s", strerror(r.err));
+	/* Still an empty-buffer EINVAL before anything else. */
+	EXPECT_ERRNO(EINVAL, kt_err(read(self->b, &ev, 1)));
+}
+
+/* A thread blocked in poll() is woken by the close, with POLLHUP. */
+struct blocked_poll {
+	int fd;
+	short events;
+	short revents;
+	int ret;
+	int done;
+};
+
+static void *blocked_poller(void *arg)
+{
+	struct blocked_poll *bp = arg;
+	struct pollfd pfd = { .fd = bp->fd, .events = bp->events };
+
+	bp->ret = poll(&pfd, 1, 10000);
+	bp->revents = pfd.revents;
+	__atomic_store_n(&bp->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST_F(call, force_close_wakes_blocked_poller_with_pollhup)
+{
+	struct blocked_poll bp = { .fd = self->b, .events = 0 };
+	__u64 t0;
+	pthread_t t;
+
+	REQUIRE_ROOT();
+	/* Asking for no event: only POLLHUP can wake it. */
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_poller, &bp));
+	kt_sleep_ms(200);
+	EXPECT_EQ(0, __atomic_load_n(&bp.done, __ATOMIC_SEQ_CST));
+	t0 = kt_now_ns();
+	force_close(_metadata, 1);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, bp.ret);
+	EXPECT_EQ(POLLHUP, bp.revents);
+	/* Woken by the close, long before poll()'s 10 s timeout. */
+	EXPECT_GT(t0 + 5000000000ULL, kt_now_ns());
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+}
+
+/* And so is one waiting for POLLIN, which sees the LINE_CLOSE too. */
+TEST_F(call, force_close_wakes_pollin_poller)
+{
+	struct blocked_poll bp = { .fd = self->b, .events = POLLIN };
+	pthread_t t;
+
+	REQUIRE_ROOT();
+	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_poller, &bp));
+	kt_sleep_ms(200);
+	EXPECT_EQ(0, __atomic_load_n(&bp.done, __ATOMIC_SEQ_CST));
+	force_close(_metadata, 1);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, bp.ret);
+	EXPECT_EQ(POLLIN | POLLHUP, bp.revents);
+}
+
+/* epoll: EPOLLIN | EPOLLHUP, then EPOLLHUP alone once the LINE_CLOSE is read. */
+TEST_F(call, force_close_epoll_reports_epollhup)
+{
+	struct epoll_event ee = { .events = EPOLLIN }, got[2];
+	int ep;
+
+	REQUIRE_ROOT();
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->b, &ee));
+	EXPECT_EQ(0, epoll_wait(ep, got, 2, 0));
+	force_close(_metadata, 1);
+	ASSERT_EQ(1, epoll_wait(ep, got, 2, 1000));
+	EXPECT_EQ((__u32)(EPOLLIN | EPOLLHUP), got[0].events);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	ASSERT_EQ(1, epoll_wait(ep, got, 2, 0));
+	EXPECT_EQ((__u32)EPOLLHUP, got[0].events);
+	close(ep);
 }
 
 /* A reader blocked on an empty queue is woken by LINE_CLOSE. */

@@ -330,4 +330,310 @@ TEST_F_TIMEOUT(call, queue_overflow_is_per_file, 600)
 	EXPECT_NO_EV(self->b);
 }
 
+/* ---- What waits behind a full queue: APPNEWCALL, LINE_CLOSE ------------ */
+
+/* Force-close device @dev from a separate root file. */
+static void force_close_dev(struct __test_metadata *_metadata, __u32 dev)
+{
+	int r = FD();
+
+	ASSERT_OK(kt_close_dev(r, dev));
+	close(r);
+}
+
+/* The handles @fd holds, from /proc/self/fdinfo; -1 if unreadable. */
+static long long fdinfo_handles(int fd)
+{
+	char path[64], buf[4096], *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if (kt_read_file(path, buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "ktapi-handles:");
+	return p ? strtoll(p + strlen("ktapi-handles:"), NULL, 10) : -1;
+}
+
+/*
+ * With its queue full, a forced close still gives the file its LINE_CLOSE:
+ * after the records queued before it and the OVERFLOW counting the ones
+ * dropped, exactly once, and then end of file.
+ */
+TEST_F_TIMEOUT(queue, queue_full_line_close_comes_last_once, 600)
+{
+	unsigned long q = self->p.event_queue_len;
+	unsigned long k = q / 2 + 3;
+	unsigned long dropped = 2 * k - q, i;
+	struct ktapi_stats s0, s1;
+	struct ktapi_event ev;
+	__u32 *h, *cid;
+	bool stats;
+
+	REQUIRE_ROOT();
+	h = calloc(k, sizeof(*h));
+	cid = calloc(k, sizeof(*cid));
+	ASSERT_TRUE(h && cid);
+	stats = HAVE_STATS(&s0);
+	fill_queue(_metadata, self->a, k, h, cid);
+	force_close_dev(_metadata, 0);
+	if (stats) {
+		/* The ring, and the LINE_CLOSE behind it. */
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.events_queued + (long long)q + 1, s1.events_queued);
+		EXPECT_EQ(s0.events_dropped + (long long)dropped, s1.events_dropped);
+	}
+	for (i = 0; i < q; i++) {
+		if (i % 2 == 0)
+			EXPECT_CS(self->a, h[i / 2], cid[i / 2], S_DIALING, 0, P_OWN);
+		else
+			EXPECT_CS(self->a, h[i / 2], cid[i / 2], S_DISC, M_BADADDR, P_OWN);
+	}
+	EXPECT_EV(self->a, EV_OVF, 0, 0, 0, dropped, 0);
+	EXPECT_EV(self->a, EV_CLOSE, 0, 0, 0, 0, 0);
+	/* Nothing after it: end of file. */
+	EXPECT_EQ(EPIPE, kt_read_event(self->a, &ev, 0));
+	EXPECT_EQ(0, kt_read_nonblock(self->a, &ev, sizeof(ev)));
+	if (stats) {
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.events_queued, s1.events_queued);
+	}
+	free(h);
+	free(cid);
+}
+
+/* How many calls to make into a file with a full queue. */
+static unsigned long calls_into_full(const struct ktapi_params *p)
+{
+	unsigned long n = p->event_queue_len + 3;
+
+	return n < p->max_handles / 2 ? n : p->max_handles / 2;
+}
+
+/*
+ * a makes @n calls to b: their call ids in @ha[] (a's handles) and @cb[]
+ * (b's legs).  a's own events are thrown away as they come.
+ */
+static void calls_to_b(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(call) *self, unsigned long n, __u32 *ha,
+		       __u32 *cb)
+{
+	struct ktapi_call_info ci;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(kt_make_call(self->a, self->addr_b, &ha[i], NULL));
+		GET_INFO(self->a, ha[i], &ci);
+		cb[i] = ci.related_call_id;
+		ASSERT_NE(0, cb[i]);
+		ASSERT_LE(0, kt_drain(self->a));
+	}
+}
+
+/*
+ * The handles of @fd below @limit are exactly the @n in @h, each held once
+ * (fdinfo agrees).
+ */
+static void expect_holds_exactly(struct __test_metadata *_metadata, int fd,
+				 const __u32 *h, unsigned long n,
+				 unsigned long limit)
+{
+	struct ktapi_call_info ci;
+	unsigned long v, i, held = 0;
+	unsigned char *want = calloc(limit + 1, 1);
+
+	ASSERT_NE(NULL, want);
+	EXPECT_EQ((long long)n, fdinfo_handles(fd));
+	for (i = 0; i < n; i++) {
+		ASSERT_GE(limit, h[i]);
+		EXPECT_EQ(0, want[h[i]]++) TH_LOG("handle %u announced twice", h[i]);
+	}
+	for (v = 1; v <= limit; v++) {
+		if (want[v]) {
+			EXPECT_EQ(0, kt_info(fd, v, &ci)) TH_LOG("handle %lu", v);
+			held++;
+		} else {
+			/* Held but never announced, if it is not ENOENT. */
+			EXPECT_EQ(ENOENT, kt_info(fd, v, &ci)) {
+				TH_LOG("handle %lu was never announced", v);
+			}
+		}
+	}
+	EXPECT_EQ(n, held);
+	free(want);
+}
+
+/*
+ * Incoming calls into a file whose queue is full: no APPNEWCALL is lost.
+ * They come after the queued records, in call order, then one OVERFLOW
+ * counting every CALLSTATE dropped (their OFFERING too); every handle the
+ * file holds was announced by exactly one of them.
+ */
+TEST_F_TIMEOUT(call, queue_full_appnewcall_never_dropped, 600)
+{
+	unsigned long q = self->p.event_queue_len;
+	unsigned long k = q / 2 + 3, n = calls_into_full(&self->p), i;
+	unsigned long dropped = 2 * k - q + n;
+	struct ktapi_call_info ci;
+	struct ktapi_stats s0, s1;
+	struct ktapi_event ev;
+	__u32 *ha, *cb, *hb;
+	bool stats;
+
+	ha = calloc(n, sizeof(*ha));
+	cb = calloc(n, sizeof(*cb));
+	hb = calloc(n, sizeof(*hb));
+	ASSERT_TRUE(ha && cb && hb);
+	stats = HAVE_STATS(&s0);
+	fill_queue(_metadata, self->b, k, NULL, NULL);
+	calls_to_b(_metadata, self, n, ha, cb);
+	if (stats) {
+		/* The waiting APPNEWCALLs count as queued. */
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.events_queued + (long long)(q + n), s1.events_queued);
+		EXPECT_EQ(s0.events_dropped + (long long)dropped, s1.events_dropped);
+	}
+	for (i = 0; i < q; i++)
+		EXPECT_EV(self->b, EV_CS, ANY, ANY, i % 2 ? S_DISC : S_DIALING,
+			  i % 2 ? M_BADADDR : 0, P_OWN);
+	for (i = 0; i < n; i++) {
+		EXPECT_NEW(&ev, self->b, cb[i], S_OFFERING, P_OWN);
+		hb[i] = ev.handle;
+	}
+	EXPECT_EV(self->b, EV_OVF, 0, 0, 0, dropped, 0);
+	EXPECT_NO_EV(self->b);
+	for (i = 0; i < n; i++) {
+		GET_INFO(self->b, hb[i], &ci);
+		EXPECT_EQ(cb[i], ci.call_id);
+		EXPECT_EQ(S_OFFERING, ci.state);
+	}
+	expect_holds_exactly(_metadata, self->b, hb, n,
+			     k + n + 64 < self->p.max_handles ?
+			     k + n + 64 : self->p.max_handles);
+	/* The queue works as before: the next call's two records. */
+	CALL_REFUSED(self->b, "999", M_BADADDR, &ha[0], &cb[0]);
+	free(ha);
+	free(cb);
+	free(hb);
+}
+
+/*
+ * Per handle, APPNEWCALL still comes before its CALLSTATE records, also
+ * when the calls change state while their announcements wait and the file
+ * reads in between.
+ */
+TEST_F_TIMEOUT(call, queue_full_appnewcall_before_its_callstates, 600)
+{
+	unsigned long q = self->p.event_queue_len;
+	unsigned long k = q / 2 + 3, n = calls_into_full(&self->p);
+	unsigned long max = q + 4 * n + 16, got = 0, i, j, nnew = 0;
+	struct ktapi_event *ev;
+	struct ktapi_call_info ci;
+	__u32 *ha, *cb, *hb;
+	int r;
+
+	ha = calloc(n, sizeof(*ha));
+	cb = calloc(n, sizeof(*cb));
+	hb = calloc(n, sizeof(*hb));
+	ev = calloc(max, sizeof(*ev));
+	ASSERT_TRUE(ha && cb && hb && ev);
+	fill_queue(_metadata, self->b, k, NULL, NULL);
+	calls_to_b(_metadata, self, n, ha, cb);
+	/* b reads half a queue: some announcements move up, the rest wait. */
+	for (; got < q / 2 + 1; got++)
+		ASSERT_OK(kt_read_event(self->b, &ev[got], EV_WAIT_MS));
+	/* Every other caller hangs up: b's legs go DISCONNECTED. */
+	for (i = 0; i < n; i += 2)
+		ASSERT_OK(kt_drop(self->a, ha[i]));
+	r = kt_drain_evs(self->b, ev + got, max - got);
+	ASSERT_LE(0, r);
+	got += r;
+	ASSERT_GT(max, got);
+	/* b answers what still rings, as it learnt of it. */
+	for (j = 0; j < got; j++) {
+		if (ev[j].type != EV_NEW)
+			continue;
+		ASSERT_GT(n, nnew);
+		hb[nnew++] = ev[j].handle;
+		GET_INFO(self->b, ev[j].handle, &ci);
+		if (ci.state == S_OFFERING)
+			ASSERT_OK(kt_answer(self->b, ev[j].handle));
+	}
+	r = kt_drain_evs(self->b, ev + got, max - got);
+	ASSERT_LE(0, r);
+	got += r;
+	ASSERT_GT(max, got);
+	/* Every call was announced once. */
+	ASSERT_EQ(n, nnew);
+	/* No CALLSTATE of a handle before its APPNEWCALL, none lost after it. */
+	for (i = 0; i < n; i++) {
+		bool announced = false;
+		__u32 last = 0;
+
+		for (j = 0; j < got; j++) {
+			if (ev[j].handle != hb[i])
+				continue;
+			if (ev[j].type == EV_NEW) {
+				EXPECT_FALSE(announced) TH_LOG("handle %u twice", hb[i]);
+				announced = true;
+				/* Announced in call order. */
+				EXPECT_EQ(cb[i], ev[j].call_id);
+				continue;
+			}
+			EXPECT_TRUE(announced) {
+				TH_LOG("record %lu: CALLSTATE %s of handle %u before its APPNEWCALL",
+				       j, state_name(ev[j].state), hb[i]);
+			}
+			last = ev[j].state;
+		}
+		EXPECT_TRUE(announced);
+		/* What came last agrees with the leg's state now. */
+		GET_INFO(self->b, hb[i], &ci);
+		if (last)
+			EXPECT_EQ(ci.state, last) TH_LOG("handle %u", hb[i]);
+	}
+	expect_holds_exactly(_metadata, self->b, hb, n,
+			     k + n + 64 < self->p.max_handles ?
+			     k + n + 64 : self->p.max_handles);
+	free(ha);
+	free(cb);
+	free(hb);
+	free(ev);
+}
+
+/*
+ * A forced close while APPNEWCALLs wait: their handles are void, so they
+ * are withdrawn and counted in the OVERFLOW before the LINE_CLOSE.
+ */
+TEST_F_TIMEOUT(call, queue_full_line_close_withdraws_waiting_appnewcalls, 600)
+{
+	unsigned long q = self->p.event_queue_len;
+	unsigned long k = q / 2 + 3, n = calls_into_full(&self->p), i;
+	struct ktapi_stats s0, s1;
+	struct ktapi_event ev;
+	__u32 *ha, *cb;
+	bool stats;
+
+	REQUIRE_ROOT();
+	ha = calloc(n, sizeof(*ha));
+	cb = calloc(n, sizeof(*cb));
+	ASSERT_TRUE(ha && cb);
+	stats = HAVE_STATS(&s0);
+	fill_queue(_metadata, self->b, k, NULL, NULL);
+	calls_to_b(_metadata, self, n, ha, cb);
+	force_close_dev(_metadata, 1);
+	for (i = 0; i < q; i++)
+		EXPECT_EV(self->b, EV_CS, ANY, ANY, i % 2 ? S_DISC : S_DIALING,
+			  i % 2 ? M_BADADDR : 0, P_OWN);
+	/* The drops, the OFFERING of each call, each APPNEWCALL withdrawn. */
+	EXPECT_EV(self->b, EV_OVF, 0, 0, 0, 2 * k - q + 2 * n, 0);
+	EXPECT_EV(self->b, EV_CLOSE, 0, 0, 0, 0, 0);
+	EXPECT_EQ(EPIPE, kt_read_event(self->b, &ev, 0));
+	ASSERT_LE(0, kt_drain(self->a));
+	if (stats) {
+		GET_STATS(&s1);
+		EXPECT_EQ(s0.events_queued, s1.events_queued);
+	}
+	free(ha);
+	free(cb);
+}
+
 TEST_HARNESS_MAIN

@@ -459,8 +459,8 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 	if (s->closed) {
 		/*
 		 * After LINE_CLOSE the file has no handle and is on no line:
-		 * nothing can be queued after it (not even OVERFLOW, as
-		 * LINE_CLOSE could not have been queued after a drop).
+		 * nothing can be queued after it (an OVERFLOW for what was
+		 * dropped before it comes before it).
 		 */
 		violation(&g.ev_violations,
 			  "file %d: event after LINE_CLOSE: type %u handle %u call %u state %#x mode %#x",
@@ -576,7 +576,9 @@ static void read_events(int si, int mode, __u64 *r)
 			goto out;
 		}
 		if (e == 0 || !(pfd.revents & POLLIN)) {
-			if (pfd.revents & ~(POLLIN | POLLRDNORM))
+			/* POLLHUP alone: after the LINE_CLOSE, and only then. */
+			if (pfd.revents & ~(POLLIN | POLLRDNORM) &&
+			    (pfd.revents != POLLHUP || !s->closed))
 				violation(&g.ev_violations, "file %d: poll revents %#x",
 					  si, pfd.revents);
 			count(op, EAGAIN);
@@ -590,6 +592,9 @@ static void read_events(int si, int mode, __u64 *r)
 		goto out;
 	}
 	count(op, 0);
+	/* End of file: after the LINE_CLOSE, and only then. */
+	if (n == 0 && s->closed)
+		goto out;
 	if (n == 0 || n % sizeof(ev[0]) || n > (ssize_t)(nrec * sizeof(ev[0]))) {
 		violation(&g.ev_violations, "file %d: read returned %zd", si, n);
 		goto out;

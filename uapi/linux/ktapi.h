@@ -176,14 +176,12 @@
  *
  * read() returns whole struct ktapi_event records: as many as fit in the
  * buffer (at least one; a buffer smaller than one record is -EINVAL).  It
- * blocks while the queue is empty unless O_NONBLOCK (-EAGAIN); poll()
- * reports EPOLLIN | EPOLLRDNORM while a record is queued.  The queue holds
- * event_queue_len records (module parameter); when it is full new events
- * are counted, not queued, and as soon as a record is read a
- * KTAPI_EV_OVERFLOW record carrying the count in "dropped" is queued.
- * Events of one file are delivered in the order they were queued; those of
- * one handle in the order its call made them (an APPNEWCALL first).
- * Events of unrelated calls have no common order across files.
+ * blocks while nothing can be read unless O_NONBLOCK (-EAGAIN); poll()
+ * reports EPOLLIN | EPOLLRDNORM while a record can be read.  Events of one
+ * file are delivered in the order they were queued; those of one handle
+ * in the order its call made them (an APPNEWCALL first).  Events of
+ * unrelated calls have no common order across files.  A record's time_ns
+ * never goes back from one record to the next, but for OVERFLOW's.
  *
  * Every state change of a leg queues one CALLSTATE record to every file
  * holding a handle to it; a leg's first state counts as a change.  A file
@@ -191,11 +189,49 @@
  * result) reads an APPNEWCALL record for it first, then its CALLSTATE
  * records.
  *
+ * The queue holds event_queue_len records (module parameter).  When it is
+ * full:
+ *
+ *  - a CALLSTATE record is dropped and counted (GET_CALL_INFO still gives
+ *    the leg's current state);
+ *  - an APPNEWCALL record is never dropped: it waits behind the queue,
+ *    after the APPNEWCALLs already waiting (the kernel keeps it in the
+ *    handle it announces, so this needs no memory and cannot fail);
+ *  - while any APPNEWCALL waits, the queue stays full: every CALLSTATE
+ *    record is dropped and counted, and a new APPNEWCALL waits behind the
+ *    others.  So a handle's CALLSTATE records never come before its
+ *    APPNEWCALL.
+ *
+ * As records are read, the room is filled, in this order, before any new
+ * record is queued: the waiting APPNEWCALL records, oldest first; then,
+ * if records were dropped, one KTAPI_EV_OVERFLOW record whose "dropped"
+ * is the number of records dropped since the previous OVERFLOW; then the
+ * LINE_CLOSE record of a forced close (below).  An APPNEWCALL still
+ * waiting when its handle is voided (the line is closed, or a
+ * DEALLOCATE_CALL named it before it was read) is not delivered, and is
+ * counted in that OVERFLOW instead.  So every record that is not
+ * delivered is counted in exactly one OVERFLOW, and once a file has read
+ * all it can, every handle it holds but MAKE_CALL's results was announced
+ * to it by exactly one APPNEWCALL.
+ *
  * Nothing is queued for a file before LINE_OPEN, nor after its line was
  * force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
  * on each open line of the device, voids their handles at once, and every
  * later ioctl that needs an open line is -EBADFD there (a new LINE_OPEN:
- * -EBUSY; open the device again instead).  The file stays readable.
+ * -EBUSY; open the device again instead).  The file stays readable:
+ *
+ *  - the LINE_CLOSE is delivered exactly once, even when the queue was
+ *    full: after every record queued before it, and after the OVERFLOW
+ *    that counts the records dropped before it; it is the last record the
+ *    file reads.  Its time_ns is the time of the close;
+ *  - from the close on, poll() reports EPOLLHUP, with EPOLLIN |
+ *    EPOLLRDNORM as long as a record (the LINE_CLOSE at least) is left to
+ *    read; the close wakes every poller and blocked reader of the file;
+ *  - once the LINE_CLOSE was read, read() returns 0 (end of file), with or
+ *    without O_NONBLOCK, and poll() reports EPOLLHUP alone.
+ *
+ * A line that was not force-closed never reports EPOLLHUP, and its read()
+ * never returns 0.
  */
 
 /**
@@ -509,9 +545,11 @@ struct ktapi_call_info {
  * @state: APPNEWCALL: state when the handle was given; CALLSTATE: new state
  * @state_mode: CALLSTATE: the disconnect mode when DISCONNECTED, else 0
  * @privilege: APPNEWCALL, CALLSTATE: the handle's privilege
- * @dropped: OVERFLOW: number of events not queued since the last OVERFLOW
+ * @dropped: OVERFLOW: number of records dropped since the last OVERFLOW
  * @reserved: 0
- * @time_ns: CLOCK_MONOTONIC time the event was queued
+ * @time_ns: CLOCK_MONOTONIC time the event was queued (APPNEWCALL: the
+ *	handle was given; LINE_CLOSE: the line was closed; OVERFLOW: the
+ *	record itself was queued, as room came)
  *
  * Fields not listed for a type are 0.
  */
