@@ -261,6 +261,8 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 		for prog in $suite; do
 			run_test --as "$prog$sfx" "$prog"
 		done
+		# A short queue: APPNEWCALLs wait in their handles, OVERFLOWs.
+		run_test --as "ktapi_stress$sfx" ktapi_stress -d 5
 		check_unload "$sfx"
 	else
 		fail "ktapictl load ktapi$sfx"
