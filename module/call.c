@@ -557,6 +557,7 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
 	struct ktapi_file *f = h->file;
 
 	lockdep_assert_held(c->lock);
+	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	list_del(&h->call_node);
 	ktapi_call_write_begin(c);
 	WRITE_ONCE(h->dead, true);

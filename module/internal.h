@@ -59,7 +59,8 @@
  * new: only the handles published in this hold name it).  Another file
  * waits only for its own evq.lock, for one publish.  The cost of a hold is
  * paid by the caller alone, like the walk before it, which already visits
- * each of those monitors once.
+ * each of those monitors once; it does keep the caller's CPU from being
+ * preempted for that many publishes (not split into batches yet).
  *
  * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
  * the changing fields in a call->seq read section; handles, legs and the

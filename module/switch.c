@@ -177,7 +177,7 @@ static void ktapi_publish_monitors(struct ktapi_setup *s,
  * How often MAKE_CALL chooses the callee's owner again when the chosen one
  * closed its line during the setup; then the call is UNAVAIL.
  */
-#define KTAPI_OWNER_TRIES	4
+#define KTAPI_OWNER_TRIES	16
 
 /*
  * Publish a complete setup and play the call, under the new pair lock.

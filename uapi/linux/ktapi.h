@@ -207,7 +207,7 @@
  *    handle; every other file with MONITOR privilege on it gets a MONITOR
  *    handle; an OWNER-only file that was not chosen gets none.  An owner
  *    that closes its line while the call is set up gets nothing and the
- *    next one is chosen (up to 4 times; then the leg is UNAVAIL, as with
+ *    next one is chosen (up to 16 times; then the leg is UNAVAIL, as with
  *    no owner).  The caller's related_call_id is 0 until the incoming leg
  *    exists, never the id of a leg that was not made;
  *  - to a device with no OWNER line: the caller's leg goes DISCONNECTED
