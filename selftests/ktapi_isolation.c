@@ -48,6 +48,19 @@ static bool kt_debug(void)
 	return dbg && !strcmp(dbg, "1");
 }
 
+/*
+ * KTAPI_ONLY="name ...": run only the tests named there, skip the others
+ * (run_vm_tests.sh's pass with max_handles=1048576 runs close_latency
+ * alone; the harness of 6.1 has no -t).
+ */
+#define KT_ONLY()							\
+	do {								\
+		const char *only = getenv("KTAPI_ONLY");		\
+									\
+		if (only && !strstr(only, _metadata->name))		\
+			SKIP(return, "not in KTAPI_ONLY");		\
+	} while (0)
+
 /* A file of line device @dev holding @n calls to "999" (BADADDRESS). */
 static int big_file(struct __test_metadata *_metadata, __u32 dev, long n,
 		    long *made)
@@ -116,6 +129,7 @@ TEST(close_latency)
 	uint64_t close_ns;
 	int big;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	big = big_file(_metadata, 0, n, &made);
@@ -170,6 +184,7 @@ TEST(kill_during_close)
 	pthread_t thr;
 	int big;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	big = big_file(_metadata, 0, n, &made);
@@ -207,6 +222,7 @@ TEST(kill_blocked_read)
 	int status;
 	pid_t pid;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	pid = fork();
@@ -308,6 +324,7 @@ TEST_F_TIMEOUT(memcg, monitors, 900)
 	const char *why;
 	pid_t pid;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	why = kt_memcg_make("ktapi_isolation", dir, sizeof(dir));
@@ -429,6 +446,7 @@ TEST(owner_closing)
 	struct racer *x;
 	int keep, i, e;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	if (kt_param("lines") < 8)
@@ -506,20 +524,25 @@ TEST(monitor_full_cgroup)
 {
 	char dir[256], home[600], line[512];
 	long long cur, events_max;
-	long held = 0, made = 0, n;
+	long held = 0, made = 0, n, room;
 	int mon, caller, e;
 	const char *why;
 	FILE *cg;
 	__u32 h, id;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	/* Fewer calls than handles: a monitor that misses one is not full. */
 	n = kt_param("max_handles") - 16;
 	if (n > NFULL)
 		n = NFULL;
-	if (kt_param("lines") < 8 || n < 12000)
-		SKIP(return, "needs 8 line devices and 12016 handles");
+	/* The harness's 30 s under KASAN: fewer calls, a smaller room. */
+	if (kt_debug() && n > NFULL / 6)
+		n = NFULL / 6;
+	if (kt_param("lines") < 8 || n < NFULL / 6)
+		SKIP(return, "needs 8 line devices and %d handles",
+		     NFULL / 6 + 16);
 	why = kt_memcg_make("ktapi_isolation_full", dir, sizeof(dir));
 	if (why)
 		SKIP(return, "%s", why);
@@ -542,7 +565,8 @@ TEST(monitor_full_cgroup)
 	ASSERT_EQ(0, join_cgroup(home));
 	ASSERT_LE(0, mon);
 	cur = kt_memcg_value(dir, "memory.current", NULL);
-	ASSERT_EQ(0, kt_memcg_limit(dir, cur + FULL_ROOM));
+	room = kt_debug() ? FULL_ROOM / 2 : FULL_ROOM;
+	ASSERT_EQ(0, kt_memcg_limit(dir, cur + room));
 
 	caller = LINE(7, P_OWN);
 	ASSERT_LE(0, caller);
@@ -562,8 +586,8 @@ TEST(monitor_full_cgroup)
 			held++;
 	}
 	events_max = kt_memcg_value(dir, "memory.events", "max");
-	ksft_print_msg("monitor in a full group (%d KiB over its start): %ld of %ld calls made (%s), the monitor holds %ld handles; its memory.events max %lld\n",
-		       FULL_ROOM / 1024, made, n, e ? strerror(e) : "no error",
+	ksft_print_msg("monitor in a full group (%ld KiB over its start): %ld of %ld calls made (%s), the monitor holds %ld handles; its memory.events max %lld\n",
+		       room / 1024, made, n, e ? strerror(e) : "no error",
 		       held, events_max);
 	EXPECT_EQ(0, e);
 	EXPECT_EQ(n, made);
@@ -627,6 +651,7 @@ TEST(close_device_many_files)
 	pthread_t thr;
 	__u32 h;
 
+	KT_ONLY();
 	if (access(KTAPI_DEV, F_OK))
 		SKIP(return, KTAPI_DEV " not present");
 	if (geteuid())

@@ -257,8 +257,10 @@ if [ "${KTAPI_DEBUG:-0}" != 1 ] && [ -n "$ktapictl" ] &&
 	if "$ktapictl" load ktapi max_handles=1048576 &&
 		wait_there /dev/ktapi; then
 		pass "ktapictl load ktapi$sfx"
-		run_test --as "ktapi_isolation close_latency$sfx" \
-			ktapi_isolation -t close_latency
+		KTAPI_ONLY=close_latency
+		export KTAPI_ONLY
+		run_test --as "ktapi_isolation close_latency$sfx" ktapi_isolation
+		unset KTAPI_ONLY
 		check_unload "$sfx"
 	else
 		fail "ktapictl load ktapi$sfx"
