@@ -456,27 +456,30 @@ out:
 /**
  * ktapi_handle_reserve - allocate a handle and reserve its id in a file
  * @f: the file that will hold it, and pays for it
- * @payer: the file that pays instead when @f's memory cgroup is at its
- *	limit (the caller)
+ * @caller: the file making the call
+ * @fallback: when @f's memory cgroup is at its limit, charge @caller's
+ *	instead (the callee's OWNER handle); without it (a MONITOR handle)
+ *	the reservation fails with -ENOMEM and the caller pays nothing
  *
- * The charge to @f's cgroup neither retries reclaim nor OOM-kills there
- * (__GFP_NORETRY): the caller's context does not reclaim another user's
- * memory for long.
+ * The charge to another cgroup than @caller's neither retries reclaim nor
+ * OOM-kills there (__GFP_NORETRY): the caller's context does not reclaim
+ * another user's memory for long.
  *
  * Return: the unpublished handle, ERR_PTR(-ENOSPC) when the file's handle
  * space is full, ERR_PTR(-ENOMEM).
  */
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
-					  struct ktapi_file *payer)
+					  struct ktapi_file *caller,
+					  bool fallback)
 {
 	struct ktapi_handle *h;
 
-	if (f->memcg == payer->memcg)
+	if (f->memcg == caller->memcg)
 		return ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT);
 	h = ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT |
 				     __GFP_NORETRY | __GFP_NOWARN);
-	if (h == ERR_PTR(-ENOMEM))
-		h = ktapi_handle_try_reserve(f, payer, GFP_KERNEL_ACCOUNT);
+	if (fallback && h == ERR_PTR(-ENOMEM))
+		h = ktapi_handle_try_reserve(f, caller, GFP_KERNEL_ACCOUNT);
 	return h;
 }
 
@@ -524,6 +527,8 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 	h->privilege = privilege;
 	list_add_tail(&h->call_node, &c->holders);
 	ktapi_call_write_begin(c);
+	/* Set by ktapi_handle_unpublish() when published before. */
+	WRITE_ONCE(h->dead, false);
 	if (privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners++;
 	else
@@ -545,6 +550,37 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 	ktapi_stat_inc(KTAPI_STAT_HANDLES_TOTAL);
 	trace_ktapi_handle_alloc(c->line->id, h->id, c->call_id, privilege);
 	return true;
+}
+
+/**
+ * ktapi_handle_unpublish - undo ktapi_handle_publish() of an unannounced handle
+ * @h: a handle published without an APPNEWCALL, under its pair lock
+ *
+ * The handle is only reserved again (its slot stays), and dead for a
+ * lookup or a call op that found it meanwhile: they see ENOENT.  No record
+ * was queued for it, so nothing else is undone.
+ */
+void ktapi_handle_unpublish(struct ktapi_handle *h)
+{
+	struct ktapi_call *c = h->call;
+	struct ktapi_file *f = h->file;
+
+	lockdep_assert_held(c->lock);
+	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
+	list_del(&h->call_node);
+	ktapi_call_write_begin(c);
+	WRITE_ONCE(h->dead, true);
+	if (h->privilege == KTAPI_PRIVILEGE_OWNER)
+		c->num_owners--;
+	else
+		c->num_monitors--;
+	ktapi_call_write_end(c);
+	/* Storing NULL in an allocating XArray keeps the slot reserved. */
+	xa_lock(&f->handles);
+	__xa_store(&f->handles, h->id, NULL, GFP_NOWAIT);
+	f->nr_handles--;
+	xa_unlock(&f->handles);
+	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 }
 
 /*
@@ -749,7 +785,7 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	ci->num_monitors = snap.num_monitors;
 	ci->state_time_ns = snap.state_time_ns;
 	ci->call_id = c->call_id;
-	ci->related_call_id = c->related_call_id;
+	ci->related_call_id = READ_ONCE(c->related_call_id);
 	ci->device_id = c->line->id;
 	ci->origin = c->origin;
 	ci->reason = KTAPI_CALLREASON_DIRECT;
@@ -811,7 +847,8 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	if (!user_write_access_begin(uci, sizeof(*uci)))
 		goto out_pf;
 	unsafe_put_user(c->call_id, &uci->call_id, out_fault);
-	unsafe_put_user(c->related_call_id, &uci->related_call_id, out_fault);
+	unsafe_put_user(READ_ONCE(c->related_call_id), &uci->related_call_id,
+			out_fault);
 	unsafe_put_user(c->line->id, &uci->device_id, out_fault);
 	unsafe_put_user(c->origin, &uci->origin, out_fault);
 	unsafe_put_user(KTAPI_CALLREASON_DIRECT, &uci->reason, out_fault);

@@ -50,9 +50,21 @@
  * allocates nothing: a publish into a file closed meanwhile is undone, and
  * only the caller's own line closing fails the call (-EBADFD).  Release
  * marks the queue closed and unlinks the file under line->lock (short);
- * CLOSE_LINE_DEVICE does so for every file of the device in one hold of
- * line->lock.  Then the handles are voided in RCU sections of 64, each
- * under its own pair lock only, with cond_resched() between.
+ * CLOSE_LINE_DEVICE does so one file per hold of line->lock, voiding each
+ * file's handles before it takes the next.  The handles are voided in RCU
+ * sections of 64, each under its own pair lock only, with cond_resched()
+ * between.
+ *
+ * MAKE_CALL walks only the files that get a handle (line->owners for the
+ * owner, line->monitors), with cond_resched() between monitors.  It then
+ * publishes to every monitor of both devices in one hold of the new call's
+ * pair lock: O(monitors), but each publish is O(1) and allocates nothing,
+ * and that pair lock is one no one else can be waiting for (the call is
+ * new: only the handles published in this hold name it).  Another file
+ * waits only for its own evq.lock, for one publish.  The cost of a hold is
+ * paid by the caller alone, like the walk before it, which already visits
+ * each of those monitors once; it does keep the caller's CPU from being
+ * preempted for that many publishes (not split into batches yet).
  *
  * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
  * the changing fields in a call->seq read section; handles, legs and the
@@ -151,12 +163,17 @@ static inline void ktapi_stat_sub(enum ktapi_stat s, long n)
 struct ktapi_line_dev {
 	u32 id;
 	char address[KTAPI_ADDRESS_MAX] __aligned(8);
-	spinlock_t lock;		/* files (writers) */
+	spinlock_t lock;		/* the lists, open_seq (writers) */
 	/*
-	 * Open lines on this device, oldest LINE_OPEN first: an RCU list,
-	 * changed under lock, walked under ktapi_srcu.
+	 * Open lines on this device, oldest LINE_OPEN first: RCU lists,
+	 * changed under lock, walked under ktapi_srcu.  files has every open
+	 * line, owners those with OWNER privilege, monitors those with
+	 * MONITOR, so MAKE_CALL walks only files that get a handle.
 	 */
 	struct list_head files;
+	struct list_head owners;
+	struct list_head monitors;
+	u64 open_seq;			/* LINE_OPENs so far; lock */
 };
 
 /* Readers of the lists of open files; files are freed after its grace period. */
@@ -217,7 +234,9 @@ struct ktapi_file {
 	u32 privileges;
 	u32 api_version;
 	struct list_head line_node;	/* in line->files while OPEN */
-	struct list_head close_node;	/* CLOSE_LINE_DEVICE's batch */
+	struct list_head owner_node;	/* in line->owners while OPEN */
+	struct list_head monitor_node;	/* in line->monitors while OPEN */
+	u64 open_seq;			/* line->open_seq at its LINE_OPEN */
 	/* release() holds one, CLOSE_LINE_DEVICE one while voiding. */
 	refcount_t ref;
 	struct mem_cgroup *memcg;	/* the opener's: pays for this file */
@@ -309,6 +328,12 @@ struct ktapi_call {
 	/* The pair lock: &pair_lock of the OUTBOUND leg (container_of). */
 	spinlock_t *lock;
 	u32 call_id;
+	/*
+	 * The other leg's call_id: an INTERNAL leg's is set before it is
+	 * published; an OUTBOUND leg's is 0 until the owner's handle to the
+	 * INTERNAL leg is published, then set once (WRITE_ONCE, pair lock),
+	 * so a reader never sees the id of a call that does not exist.
+	 */
 	u32 related_call_id;
 	u32 origin;
 	u64 create_time_ns;
@@ -401,10 +426,12 @@ void ktapi_call_notify(struct ktapi_call *c, u64 now);
 void ktapi_leg_drop(struct ktapi_call *c);
 int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f);
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
-					  struct ktapi_file *payer);
+					  struct ktapi_file *caller,
+					  bool fallback);
 void ktapi_handle_unreserve(struct ktapi_handle *h);
 bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 			  u32 privilege, bool announce, u64 now);
+void ktapi_handle_unpublish(struct ktapi_handle *h);
 void ktapi_reap(struct ktapi_reap *reap);
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap);

@@ -41,6 +41,8 @@ int ktapi_lines_init(void)
 			 "%u", KTAPI_ADDRESS_BASE + i);
 		spin_lock_init(&ktapi_lines[i].lock);
 		INIT_LIST_HEAD(&ktapi_lines[i].files);
+		INIT_LIST_HEAD(&ktapi_lines[i].owners);
+		INIT_LIST_HEAD(&ktapi_lines[i].monitors);
 	}
 	return 0;
 }
@@ -104,10 +106,9 @@ struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 {
 	struct ktapi_file *f;
 
-	list_for_each_entry_srcu(f, &line->files, line_node,
+	list_for_each_entry_srcu(f, &line->owners, owner_node,
 				 srcu_read_lock_held(&ktapi_srcu))
-		if ((f->privileges & KTAPI_PRIVILEGE_OWNER) &&
-		    READ_ONCE(f->state) == KTAPI_FILE_OPEN)
+		if (READ_ONCE(f->state) == KTAPI_FILE_OPEN)
 			return f;
 	return NULL;
 }
@@ -163,7 +164,12 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 		f->api_version = lo->api_version;
 		/* Publish the fields above to lockless readers of f->state. */
 		smp_store_release(&f->state, KTAPI_FILE_OPEN);
+		f->open_seq = ++line->open_seq;
 		list_add_tail_rcu(&f->line_node, &line->files);
+		if (f->privileges & KTAPI_PRIVILEGE_OWNER)
+			list_add_tail_rcu(&f->owner_node, &line->owners);
+		if (f->privileges & KTAPI_PRIVILEGE_MONITOR)
+			list_add_tail_rcu(&f->monitor_node, &line->monitors);
 	}
 	spin_unlock(&f->evq.lock);
 	spin_unlock(&line->lock);
@@ -188,6 +194,10 @@ static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 	lockdep_assert_held(&line->lock);
 	trace_ktapi_line_close(line->id, forced, READ_ONCE(f->nr_handles));
 	list_del_rcu(&f->line_node);
+	if (f->privileges & KTAPI_PRIVILEGE_OWNER)
+		list_del_rcu(&f->owner_node);
+	if (f->privileges & KTAPI_PRIVILEGE_MONITOR)
+		list_del_rcu(&f->monitor_node);
 	spin_lock(&f->evq.lock);
 	if (forced)
 		ktapi_evq_line_close_locked(&f->evq, ktime_get_ns());
@@ -199,12 +209,19 @@ static void ktapi_line_detach(struct ktapi_file *f, bool forced)
 	ktapi_stat_dec(KTAPI_STAT_LINES_OPEN);
 }
 
+/*
+ * CLOSE_LINE_DEVICE closes the lines opened before it began; a LINE_OPEN
+ * that comes while it runs is left open.  One line per hold of line->lock
+ * (the oldest, the head of line->files, whose list is in LINE_OPEN order),
+ * and that line's handles are voided before the next is taken, with no
+ * lock held: each hold is O(1), whatever the number of files.
+ */
 int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_close_line_device *cl = ucmd->arg;
-	struct ktapi_file *victim, *tmp;
 	struct ktapi_line_dev *line;
-	LIST_HEAD(batch);
+	struct ktapi_file *victim;
+	u64 last;
 
 	if (cl->reserved)
 		return -EINVAL;
@@ -214,24 +231,25 @@ int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd)
 	if (!line)
 		return -ENODEV;
 
-	/*
-	 * Mark and unlink every open line of the device, in one hold of
-	 * line->lock: O(open lines of the device), not bounded per step yet.
-	 */
 	spin_lock(&line->lock);
-	list_for_each_entry_safe(victim, tmp, &line->files, line_node) {
+	last = line->open_seq;
+	spin_unlock(&line->lock);
+	for (;;) {
+		spin_lock(&line->lock);
+		victim = list_first_entry_or_null(&line->files,
+						  struct ktapi_file, line_node);
+		if (!victim || victim->open_seq > last) {
+			spin_unlock(&line->lock);
+			return 0;
+		}
 		ktapi_line_detach(victim, true);
 		refcount_inc(&victim->ref);
-		list_add_tail(&victim->close_node, &batch);
-	}
-	spin_unlock(&line->lock);
+		spin_unlock(&line->lock);
 
-	/* Then void their handles with no lock held. */
-	list_for_each_entry_safe(victim, tmp, &batch, close_node) {
 		ktapi_file_void_handles(victim);
 		ktapi_file_put(victim);
+		cond_resched();
 	}
-	return 0;
 }
 
 /* lineClose: the file is being released. */

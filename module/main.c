@@ -84,7 +84,6 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->max_handles = ktapi_max_handles;
 	f->state = KTAPI_FILE_NEW;
 	INIT_LIST_HEAD(&f->line_node);
-	INIT_LIST_HEAD(&f->close_node);
 	refcount_set(&f->ref, 1);
 	/* What is made for this file is charged here, whoever's call it is. */
 	f->memcg = get_mem_cgroup_from_mm(current->mm);

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /*
  * A call being set up: everything MAKE_CALL may need, allocated before any
@@ -49,7 +50,10 @@ static void ktapi_unreserve_list(struct list_head *list)
 
 /*
  * Reserve a MONITOR handle in every MONITOR file of @line except @skip.
- * Under ktapi_srcu.
+ * Only the device's MONITOR files are walked, with cond_resched() between
+ * them (an SRCU read section may sleep).  A monitor whose handle space or
+ * memory cgroup is full is skipped: it misses the call, and the caller
+ * pays nothing for it.  Under ktapi_srcu.
  */
 static int ktapi_reserve_monitors(struct ktapi_setup *s,
 				  struct ktapi_line_dev *line,
@@ -59,16 +63,21 @@ static int ktapi_reserve_monitors(struct ktapi_setup *s,
 	struct ktapi_handle *h;
 	struct ktapi_file *m;
 
-	list_for_each_entry_srcu(m, &line->files, line_node,
+	list_for_each_entry_srcu(m, &line->monitors, monitor_node,
 				 srcu_read_lock_held(&ktapi_srcu)) {
-		if (m == skip || !(m->privileges & KTAPI_PRIVILEGE_MONITOR) ||
-		    READ_ONCE(m->state) != KTAPI_FILE_OPEN)
+		cond_resched();
+		if (m == skip || READ_ONCE(m->state) != KTAPI_FILE_OPEN)
 			continue;
-		h = ktapi_handle_reserve(m, s->f);
+		h = ktapi_handle_reserve(m, s->f, false);
 		if (IS_ERR(h)) {
-			/* A monitor whose handle space is full is skipped. */
 			if (PTR_ERR(h) == -ENOSPC)
 				continue;
+			/* Another cgroup is full: that monitor only. */
+			if (PTR_ERR(h) == -ENOMEM && m->memcg != s->f->memcg) {
+				trace_ktapi_monitor_skipped(line->id,
+							    s->out->call_id);
+				continue;
+			}
 			return PTR_ERR(h);
 		}
 		list_add_tail(&h->call_node, list);
@@ -76,15 +85,14 @@ static int ktapi_reserve_monitors(struct ktapi_setup *s,
 	return 0;
 }
 
-/* Route the call and allocate the callee's side.  Under ktapi_srcu. */
-static int ktapi_setup_route(struct ktapi_setup *s, const char *address)
+/*
+ * Route the call and allocate the callee's side: its owner's handle, its
+ * monitors' handles and its leg.  Under ktapi_srcu.
+ */
+static int ktapi_setup_callee(struct ktapi_setup *s, const char *address)
 {
 	struct ktapi_file *owner_file, *f = s->f;
 	int ret;
-
-	ret = ktapi_reserve_monitors(s, f->line, f, &s->out_monitors);
-	if (ret)
-		return ret;
 
 	s->dest = ktapi_line_by_address(address);
 	if (!s->dest) {
@@ -96,7 +104,7 @@ static int ktapi_setup_route(struct ktapi_setup *s, const char *address)
 		s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
 		return 0;
 	}
-	s->owner = ktapi_handle_reserve(owner_file, f);
+	s->owner = ktapi_handle_reserve(owner_file, f, true);
 	if (IS_ERR(s->owner)) {
 		ret = PTR_ERR(s->owner);
 		s->owner = NULL;
@@ -126,15 +134,23 @@ static int ktapi_setup_route(struct ktapi_setup *s, const char *address)
 	return 0;
 }
 
+/* Give back the callee's side of a setup; nothing of it was published. */
+static void ktapi_setup_drop_callee(struct ktapi_setup *s)
+{
+	ktapi_unreserve_list(&s->in_monitors);
+	if (s->owner)
+		ktapi_handle_unreserve(s->owner);
+	s->owner = NULL;
+	if (s->in)
+		ktapi_call_free(s->in);
+	s->in = NULL;
+}
+
 /* Undo everything of a setup that failed; nothing of it was published. */
 static void ktapi_setup_abort(struct ktapi_setup *s)
 {
-	ktapi_unreserve_list(&s->in_monitors);
+	ktapi_setup_drop_callee(s);
 	ktapi_unreserve_list(&s->out_monitors);
-	if (s->owner)
-		ktapi_handle_unreserve(s->owner);
-	if (s->in)
-		ktapi_call_free(s->in);
 	ktapi_handle_unreserve(s->caller);
 	ktapi_call_free(s->out);
 }
@@ -158,48 +174,59 @@ static void ktapi_publish_monitors(struct ktapi_setup *s,
 }
 
 /*
- * Publish a complete setup and play the call, under the new pair lock.
- * Fails only when the caller's own line was closed meanwhile (-EBADFD),
- * before anything was published.
+ * How often MAKE_CALL chooses the callee's owner again when the chosen one
+ * closed its line during the setup; then the call is UNAVAIL.
  */
-static int ktapi_setup_commit(struct ktapi_setup *s)
+#define KTAPI_OWNER_TRIES	16
+
+/*
+ * Publish a complete setup and play the call, under the new pair lock.
+ * Fails only when the caller's own line was closed meanwhile (-EBADFD), or
+ * when the chosen owner closed its line and @retry (-EAGAIN), both before
+ * anything was announced: the caller's handle, published first and
+ * without a record, is unpublished again.
+ */
+static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 {
 	struct ktapi_call *out = s->out, *in = s->in;
 	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(out->lock);
-	if (in) {
-		/* Linked before publishing: these fields never change after. */
-		in->lock = out->lock;
-		out->related_call_id = in->call_id;
-		in->related_call_id = out->call_id;
-	}
-	ktapi_call_init_state(out, KTAPI_CALLSTATE_DIALING, now);
 	if (!ktapi_handle_publish(s->caller, out, KTAPI_PRIVILEGE_OWNER, false,
 				  now))
 		return -EBADFD;
-	ktapi_publish_monitors(s, &s->out_monitors, out, now);
-	ktapi_call_notify(out, now);
 
 	if (in) {
+		/* Set before publishing: these fields never change after. */
+		in->lock = out->lock;
+		in->related_call_id = out->call_id;
 		ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
 		if (!ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER,
 					  true, now)) {
-			/* The owner closed its line: as if it never had. */
+			if (retry) {
+				ktapi_handle_unpublish(s->caller);
+				return -EAGAIN;
+			}
+			/* Owners kept closing: as if there were none. */
 			s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
-			out->related_call_id = 0;
 			list_splice_tail_init(&s->in_monitors, &s->unused);
 			list_add_tail(&s->owner->call_node, &s->unused);
+			s->owner = NULL;
 			in = NULL;
 		}
 	}
+	ktapi_publish_monitors(s, &s->out_monitors, out, now);
+	ktapi_call_notify(out, now);
 	if (!in) {
 		ktapi_call_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
 					s->result_mode, now);
 		return 0;
 	}
 
+	/* The call is certain now: the owner holds the incoming leg. */
+	WRITE_ONCE(out->related_call_id, in->call_id);
 	s->in = NULL;		/* published: no longer the setup's */
+	s->owner = NULL;
 	out->peer = in;
 	in->peer = out;
 	out->pair_legs = 2;
@@ -214,6 +241,8 @@ static int ktapi_setup_commit(struct ktapi_setup *s)
  * (ktapi_ucmd_respond(): its command row is KTAPI_OUT_HANDLER) before
  * anything else is touched, so a fault there leaves nothing made; the call
  * is published only once every handle it needs in every file is reserved.
+ * An owner that closes its line during the setup is passed over: the owner
+ * is chosen again, up to KTAPI_OWNER_TRIES times.
  */
 int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 {
@@ -227,6 +256,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	};
 	char address[KTAPI_ADDRESS_MAX];
 	struct ktapi_line_dev *line;
+	unsigned int tries = 0;
 	int ret, idx;
 
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
@@ -262,16 +292,26 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		ret = -EBADFD;
 	else
-		ret = ktapi_setup_route(&s, address);
-	if (!ret) {
+		ret = ktapi_reserve_monitors(&s, line, f, &s.out_monitors);
+	/* Once: a caller's handle published by a try shows this state. */
+	ktapi_call_init_state(s.out, KTAPI_CALLSTATE_DIALING, ktime_get_ns());
+	while (!ret) {
+		ret = ktapi_setup_callee(&s, address);
+		if (ret)
+			break;
 		spin_lock(s.out->lock);
-		ret = ktapi_setup_commit(&s);
+		ret = ktapi_setup_commit(&s, ++tries < KTAPI_OWNER_TRIES);
 		spin_unlock(s.out->lock);
+		if (ret != -EAGAIN)
+			break;
+		/* The chosen owner closed its line: choose again. */
+		ktapi_setup_drop_callee(&s);
+		ret = 0;
 	}
 	if (ret)
 		ktapi_setup_abort(&s);
 	else if (s.in)
-		ktapi_call_free(s.in);
+		ktapi_call_free(s.in);	/* owners kept closing */
 	/* Reservations in files closed meanwhile go before their free. */
 	ktapi_unreserve_list(&s.unused);
 	srcu_read_unlock(&ktapi_srcu, idx);

@@ -41,6 +41,18 @@ TRACE_EVENT(ktapi_line_close,
 		      __entry->device_id, __entry->forced, __entry->handles)
 );
 
+/* A MONITOR file whose memory cgroup is full misses a call. */
+TRACE_EVENT(ktapi_monitor_skipped,
+	    TP_PROTO(u32 device_id, u32 call_id),
+	    TP_ARGS(device_id, call_id),
+	    TP_STRUCT__entry(__field(u32, device_id)
+			     __field(u32, call_id)),
+	    TP_fast_assign(__entry->device_id = device_id;
+			   __entry->call_id = call_id;),
+	    TP_printk("device=%u call_id=%u", __entry->device_id,
+		      __entry->call_id)
+);
+
 DECLARE_EVENT_CLASS(ktapi_handle_class,
 		    TP_PROTO(u32 device_id, u32 handle, u32 call_id,
 			     u32 privilege),

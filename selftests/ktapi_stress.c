@@ -3,14 +3,15 @@
  * ktapi_stress: multi-threaded randomized test of /dev/ktapi.
  *
  *   ktapi_stress [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS]
- *                [-D DEVICES]
+ *                [-D DEVICES] [-b BULKERS]
  *
  * THREADS worker threads (default 4) run random sequences of every ioctl
  * on FILES files (default 6) spread over DEVICES line devices (default 3)
  * with mixed privileges and API versions, using their own handles,
  * handles of other files, stale and never-allocated ones.  Files are
  * closed and re-opened (and re-LINE_OPENed) while calls come in, lines are
- * force-closed, and READERS threads (default 2) read events with blocking
+ * force-closed, BULKERS threads (default 1) fill files of their own with
+ * thousands of calls and release or force-close them, and READERS threads (default 2) read events with blocking
  * read() (woken by signals) and with poll().  With root, the last worker
  * drops to uid/gid 65534 (its own thread only), so CLOSE_LINE_DEVICE must
  * give EPERM there and 0 elsewhere.
@@ -48,18 +49,21 @@
 #define MAX_READERS	16
 #define NKNOWN		64
 #define TRACK		1024
+#define MAX_BULKERS	4
+#define BULK_CALLS	4000	/* calls a large file holds when it goes */
 
 enum op {
 	OP_MAKE_CALL, OP_ANSWER, OP_DROP, OP_INFO, OP_DEALLOC, OP_DEVCAPS,
 	OP_LINE_OPEN, OP_CLOSE_DEV, OP_REOPEN, OP_READ_NB, OP_MALFORMED,
-	OP_READ_BLOCK, OP_READ_POLL, OP_FDINFO, NOPS
+	OP_READ_BLOCK, OP_READ_POLL, OP_FDINFO, OP_BULK_CALL, OP_BULK_CLOSE,
+	OP_BULK_RELEASE, NOPS
 };
 
 static const char *const op_name[NOPS] = {
 	"MAKE_CALL", "ANSWER", "DROP", "GET_CALL_INFO", "DEALLOCATE_CALL",
 	"GET_DEVCAPS", "LINE_OPEN", "CLOSE_LINE_DEVICE", "reopen",
 	"read(poll 0)", "malformed", "read(blocking)", "read(poll)",
-	"fdinfo",
+	"fdinfo", "bulk MAKE_CALL", "bulk CLOSE_LINE_DEV", "bulk release",
 };
 
 /* The errnos we count; anything else lands in the last bucket. */
@@ -91,6 +95,8 @@ struct slot {
 
 static struct {
 	unsigned int duration, threads, files, readers, devices, lines;
+	unsigned int bulkers;
+	unsigned long long bulk_files, bulk_calls;
 	unsigned long long seed;
 	long long max_handles;
 	bool root;
@@ -103,6 +109,7 @@ static struct {
 	pthread_t reader_tid[MAX_READERS];
 } g = {
 	.duration = 10, .threads = 4, .files = 6, .readers = 2, .devices = 3,
+	.bulkers = 1,
 };
 
 /* ------------------------------------------------------------------ */
@@ -864,6 +871,54 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+/*
+ * A bulker opens its own file on one of the devices (OWNER and MONITOR, so
+ * the workers' calls reach it), fills it with up to BULK_CALLS calls to
+ * every device, and then releases it, or (root) force-closes its device
+ * first: releases and forced closes of large files race everything else.
+ */
+static void *bulker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int dev, n, i;
+	char addr[16];
+	int fd, e;
+	__u32 h;
+
+	while (!g.stop) {
+		dev = rndn(&w->rnd, g.devices);
+		fd = kt_open_line(dev, KTAPI_PRIVILEGE_OWNER |
+				  KTAPI_PRIVILEGE_MONITOR);
+		if (fd < 0) {
+			violation(&g.violations, "bulker: open line %u: %s",
+				  dev, strerror(errno));
+			return NULL;
+		}
+		n = BULK_CALLS / 2 + rndn(&w->rnd, BULK_CALLS / 2);
+		if (g.max_handles > 0 && n > g.max_handles / 2)
+			n = g.max_handles / 2;
+		for (i = 0; i < n && !g.stop; i++) {
+			snprintf(addr, sizeof(addr), "%u",
+				 1000 + rndn(&w->rnd, g.devices + 1));
+			e = kt_make_call(fd, addr, &h, NULL);
+			check(OP_BULK_CALL, -1, dev, e, 4, 0, EBADFD, ENOSPC,
+			      ENOMEM);
+			if (e)
+				break;
+			w->ops++;
+		}
+		__atomic_add_fetch(&g.bulk_calls, i, __ATOMIC_RELAXED);
+		if (g.root && rndn(&w->rnd, 2)) {
+			e = kt_close_dev(fd, dev);
+			check(OP_BULK_CLOSE, -1, dev, e, 1, 0);
+		}
+		e = close(fd) ? errno : 0;
+		check(OP_BULK_RELEASE, -1, dev, e, 1, 0);
+		__atomic_add_fetch(&g.bulk_files, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
 static void on_sigusr1(int sig)
 {
 	(void)sig;
@@ -1012,7 +1067,7 @@ out:
 static void usage(const char *me)
 {
 	fprintf(stderr,
-		"usage: %s [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS] [-D DEVICES]\n",
+		"usage: %s [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS] [-D DEVICES] [-b BULKERS]\n",
 		me);
 	exit(KSFT_FAIL);
 }
@@ -1020,6 +1075,7 @@ static void usage(const char *me)
 int main(int argc, char **argv)
 {
 	struct worker workers[MAX_THREADS], readers[MAX_READERS];
+	struct worker bulkers[MAX_BULKERS];
 	unsigned long long total = 0, calls = 0, hits = 0;
 	struct ktapi_stats base, st;
 	pthread_rwlockattr_t rwattr;
@@ -1030,7 +1086,7 @@ int main(int argc, char **argv)
 	unsigned int i, j;
 	int opt, e;
 
-	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:b:")) != -1) {
 		switch (opt) {
 		case 'd': g.duration = strtoul(optarg, NULL, 0); break;
 		case 's': g.seed = strtoull(optarg, NULL, 0); seeded = true; break;
@@ -1038,11 +1094,13 @@ int main(int argc, char **argv)
 		case 'f': g.files = strtoul(optarg, NULL, 0); break;
 		case 'r': g.readers = strtoul(optarg, NULL, 0); break;
 		case 'D': g.devices = strtoul(optarg, NULL, 0); break;
+		case 'b': g.bulkers = strtoul(optarg, NULL, 0); break;
 		default: usage(argv[0]);
 		}
 	}
 	if (!g.threads || g.threads > MAX_THREADS || g.files < 2 ||
 	    g.files > MAX_FILES || g.readers > MAX_READERS || !g.devices ||
+	    g.bulkers > MAX_BULKERS ||
 	    !g.duration)
 		usage(argv[0]);
 	if (!seeded)
@@ -1065,10 +1123,10 @@ int main(int argc, char **argv)
 	if (e)
 		ksft_exit_fail_msg("cannot make a device node for uid 65534: %s\n",
 				   strerror(e));
-	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices\n",
+	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices, %u bulkers\n",
 		       g.seed, g.seed, g.duration, g.threads,
 		       g.root && g.threads > 1 ? " (the last one uid 65534)" : "",
-		       g.readers, g.files, g.devices);
+		       g.readers, g.files, g.devices, g.bulkers);
 	fflush(stdout);
 
 	memset(&sa, 0, sizeof(sa));
@@ -1106,12 +1164,20 @@ int main(int argc, char **argv)
 		readers[i].rnd = g.seed * 0xbf58476d1ce4e5b9ULL + i + 1;
 		readers[i].ops = 0;
 	}
+	for (i = 0; i < g.bulkers; i++) {
+		bulkers[i].idx = 200 + i;
+		bulkers[i].unpriv = false;
+		bulkers[i].rnd = g.seed * 0x94d049bb133111ebULL + i + 1;
+		bulkers[i].ops = 0;
+	}
 	{
-		pthread_t wt[MAX_THREADS];
+		pthread_t wt[MAX_THREADS], bt[MAX_BULKERS];
 		bool reader_alive[MAX_READERS];
 
 		for (i = 0; i < g.threads; i++)
 			pthread_create(&wt[i], NULL, worker_main, &workers[i]);
+		for (i = 0; i < g.bulkers; i++)
+			pthread_create(&bt[i], NULL, bulker_main, &bulkers[i]);
 		for (i = 0; i < g.readers; i++) {
 			pthread_create(&g.reader_tid[i], NULL, reader_main,
 				       &readers[i]);
@@ -1126,6 +1192,8 @@ int main(int argc, char **argv)
 		g.stop = 1;
 		for (i = 0; i < g.threads; i++)
 			pthread_join(wt[i], NULL);
+		for (i = 0; i < g.bulkers; i++)
+			pthread_join(bt[i], NULL);
 		for (j = 0; j < 1000; j++) {
 			bool alive = false;
 
@@ -1150,6 +1218,10 @@ int main(int argc, char **argv)
 		total += workers[i].ops;
 	for (i = 0; i < g.readers; i++)
 		total += readers[i].ops;
+	for (i = 0; i < g.bulkers; i++)
+		total += bulkers[i].ops;
+	ksft_print_msg("bulkers: %llu large files released or force-closed, %llu calls made in them\n",
+		       g.bulk_files, g.bulk_calls);
 	ksft_print_msg("%llu operations in %.1f s: %.0f ops/s; %llu events read (%llu APPNEWCALL, %llu LINE_CLOSE, %llu OVERFLOW)\n",
 		       total, (t1 - t0) / 1e9, total / ((t1 - t0) / 1e9),
 		       g.events, g.appnewcalls, g.line_closes, g.overflows);
@@ -1167,7 +1239,10 @@ int main(int argc, char **argv)
 		ksft_print_msg("  %-18s%s\n", op_name[i], len ? line : " -");
 	}
 
+	if (g.bulkers && !g.bulk_files)
+		ksft_print_msg("no large file was closed\n");
 	ok = g.violations == 0 && total > 0 &&
+	     (!g.bulkers || g.bulk_files > 0) &&
 	     g.count[OP_MAKE_CALL][0] > 0 && g.count[OP_ANSWER][0] > 0;
 	if (!g.count[OP_MAKE_CALL][0] || !g.count[OP_ANSWER][0])
 		ksft_print_msg("too little got done (no successful MAKE_CALL or ANSWER)\n");

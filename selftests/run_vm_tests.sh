@@ -11,6 +11,9 @@
 #   4. check that every file is closed (live stats all zero), that
 #      "rmmod ktapi" succeeds and that /sys/module/ktapi and /dev/ktapi are
 #      gone;
+#   4b. except under the debug kernel: load it with max_handles=1048576,
+#      run ktapi_isolation's close_latency (a file of 1048576 calls closed
+#      while another file makes calls) and repeat 4;
 #   5. unless KTAPI_PARAMS_PASS is empty: load the module again with the
 #      small parameters it holds, run the suite once more (the tests read
 #      the parameters, so limits are now reached quickly) and repeat 4.
@@ -238,6 +241,25 @@ check_unload() {
 }
 
 check_unload ""
+
+# --- 4b. close latency with 1048576 calls -------------------------------------
+# Not under the debug kernel (a million calls under KASAN take too long).
+
+if [ "${KTAPI_DEBUG:-0}" != 1 ] && [ -n "$ktapictl" ] &&
+	[ ! -d /sys/module/ktapi ]; then
+	sfx=" (max_handles=1048576)"
+	if "$ktapictl" load ktapi max_handles=1048576 &&
+		wait_there /dev/ktapi; then
+		pass "ktapictl load ktapi$sfx"
+		KTAPI_ONLY=close_latency
+		export KTAPI_ONLY
+		run_test --as "ktapi_isolation close_latency$sfx" ktapi_isolation
+		unset KTAPI_ONLY
+		check_unload "$sfx"
+	else
+		fail "ktapictl load ktapi$sfx"
+	fi
+fi
 
 # --- 5. again with small parameters -------------------------------------------
 

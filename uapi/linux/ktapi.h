@@ -164,10 +164,13 @@
  *  - a leg: the OUTBOUND leg to the file that made the call, the INTERNAL
  *    leg to the file that owns the called line.
  *
- * When the holder's cgroup is at its limit, the handle (or incoming leg) is
- * charged to the caller's cgroup instead, so a full callee or monitor does
- * not make the call fail; MAKE_CALL is -ENOMEM only when the caller's own
- * cgroup is full too.  A leg stays charged to its caller while any handle
+ * When the callee owner's cgroup is at its limit, its handle (or the
+ * incoming leg) is charged to the caller's cgroup instead, so a full callee
+ * does not make the call fail.  A MONITOR file whose cgroup is at its limit
+ * (or whose handle space is full) misses that call: it gets no handle and
+ * no record, the call goes on, and the caller pays nothing for it (the
+ * trace event ktapi:ktapi_monitor_skipped counts it).  MAKE_CALL is -ENOMEM
+ * only when the caller's own cgroup is full.  A leg stays charged to its caller while any handle
  * of another file still names it.
  */
 
@@ -216,7 +219,9 @@
  *
  * Nothing is queued for a file before LINE_OPEN, nor after its line was
  * force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
- * on each open line of the device, voids their handles at once, and every
+ * on each line of the device opened before it began (a LINE_OPEN that
+ * comes while it runs is not closed), voids their handles, one line after
+ * the other, before it returns, and every
  * later ioctl that needs an open line is -EBADFD there (a new LINE_OPEN:
  * -EBUSY; open the device again instead).  The file stays readable:
  *
@@ -250,7 +255,11 @@
  *    incoming leg has exactly one owner: the file that has held the device
  *    open (LINE_OPEN) with OWNER privilege the longest gets the OWNER
  *    handle; every other file with MONITOR privilege on it gets a MONITOR
- *    handle; an OWNER-only file that was not chosen gets none;
+ *    handle; an OWNER-only file that was not chosen gets none.  An owner
+ *    that closes its line while the call is set up gets nothing and the
+ *    next one is chosen (up to 16 times; then the leg is UNAVAIL, as with
+ *    no owner).  The caller's related_call_id is 0 until the incoming leg
+ *    exists, never the id of a leg that was not made;
  *  - to a device with no OWNER line: the caller's leg goes DISCONNECTED
  *    with UNAVAIL;
  *  - to an address of no device: DISCONNECTED with BADADDRESS.
