@@ -21,10 +21,10 @@
  * reserved slot, or a handle already removed (dead), is ENOENT.
  *
  * Locking and lifetime (the order is in internal.h):
- *  - The pair lock (*call->lock, shared by the two legs of one call)
+ *  - The pair lock (*leg->lock, shared by the two legs of one call)
  *    covers every change to them: publishing and removing their handles,
  *    the holders lists, peer links, states and counts.
- *  - call->seq, a seqcount written under the pair lock with preemption
+ *  - leg->seq, a seqcount written under the pair lock with preemption
  *    disabled, lets GET_CALL_INFO read a consistent snapshot of the fields
  *    that change (state, state_mode, states_seen, state_time_ns, the
  *    counts, and whether its own handle was removed) without any lock.
@@ -50,7 +50,7 @@
 #include "internal.h"
 #include "trace.h"
 
-static struct kmem_cache *ktapi_call_cache;
+static struct kmem_cache *ktapi_leg_cache;
 static struct kmem_cache *ktapi_handle_cache;
 
 /*
@@ -110,7 +110,7 @@ static struct ktapi_id_block *ktapi_id_block_new(void)
 }
 
 /* Give @c a call id, unique among live calls and never 0. */
-static int ktapi_call_id_alloc(struct ktapi_call *c)
+static int ktapi_call_id_alloc(struct ktapi_leg *c)
 {
 	struct ktapi_id_block *fresh = NULL, *old = NULL;
 	struct ktapi_id_cursor *cur;
@@ -145,8 +145,8 @@ static int ktapi_call_id_alloc(struct ktapi_call *c)
 
 int ktapi_call_cache_init(void)
 {
-	ktapi_call_cache = KMEM_CACHE(ktapi_call, SLAB_ACCOUNT);
-	if (!ktapi_call_cache)
+	ktapi_leg_cache = KMEM_CACHE(ktapi_leg, SLAB_ACCOUNT);
+	if (!ktapi_leg_cache)
 		return -ENOMEM;
 	/* Allocated handles are given ones (the embedded one is not). */
 	ktapi_handle_cache = kmem_cache_create("ktapi_handle",
@@ -154,7 +154,7 @@ int ktapi_call_cache_init(void)
 					       __alignof__(struct ktapi_given_handle),
 					       SLAB_ACCOUNT, NULL);
 	if (!ktapi_handle_cache) {
-		kmem_cache_destroy(ktapi_call_cache);
+		kmem_cache_destroy(ktapi_leg_cache);
 		return -ENOMEM;
 	}
 	return 0;
@@ -176,11 +176,11 @@ void ktapi_call_cache_exit(void)
 	WARN_ON(!xa_empty(&ktapi_id_blocks));
 	xa_destroy(&ktapi_id_blocks);
 	kmem_cache_destroy(ktapi_handle_cache);
-	kmem_cache_destroy(ktapi_call_cache);
+	kmem_cache_destroy(ktapi_leg_cache);
 }
 
 /**
- * ktapi_call_alloc - make an unpublished leg with a call_id
+ * ktapi_leg_alloc - make an unpublished leg with a call_id
  * @payer: the file the leg is charged to (the caller's for an OUTBOUND
  *	leg, the owner's for an INTERNAL one)
  * @gfp: GFP_KERNEL_ACCOUNT, with __GFP_NORETRY for another user's cgroup
@@ -190,19 +190,19 @@ void ktapi_call_cache_exit(void)
  * @origin: KTAPI_CALLORIGIN_OUTBOUND or _INTERNAL
  *
  * The leg has no state yet; the caller either publishes handles to it or
- * frees it with ktapi_call_free().
+ * frees it with ktapi_leg_free().
  *
  * Return: the leg, or NULL when memory ran out.
  */
-struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
+struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 				    struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin)
 {
 	struct mem_cgroup *old = ktapi_charge_begin(payer);
-	struct ktapi_call *c;
+	struct ktapi_leg *c;
 
-	c = kmem_cache_zalloc(ktapi_call_cache, gfp);
+	c = kmem_cache_zalloc(ktapi_leg_cache, gfp);
 	ktapi_charge_end(old);
 	if (!c)
 		return NULL;
@@ -212,7 +212,7 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
 	 * must not happen in another user's cgroup.  The caller pays.
 	 */
 	if (ktapi_call_id_alloc(c)) {
-		kmem_cache_free(ktapi_call_cache, c);
+		kmem_cache_free(ktapi_leg_cache, c);
 		return NULL;
 	}
 	seqcount_init(&c->seq);
@@ -230,18 +230,18 @@ struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
 	return c;
 }
 
-static void ktapi_call_free_rcu(struct rcu_head *rcu)
+static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(ktapi_call_cache,
-			container_of(rcu, struct ktapi_call, rcu));
+	kmem_cache_free(ktapi_leg_cache,
+			container_of(rcu, struct ktapi_leg, rcu));
 }
 
 /* Free a leg no handle ever named. */
-void ktapi_call_free(struct ktapi_call *c)
+void ktapi_leg_free(struct ktapi_leg *c)
 {
 	ktapi_id_block_put(c->id_block);
 	ktapi_stat_dec(KTAPI_STAT_CALLS);
-	call_rcu(&c->rcu, ktapi_call_free_rcu);
+	call_rcu(&c->rcu, ktapi_leg_free_rcu);
 }
 
 /*
@@ -249,10 +249,10 @@ void ktapi_call_free(struct ktapi_call *c)
  * memory goes once no leg of its pair needs the pair lock.  Under the pair
  * lock; the memory is freed by ktapi_reap() after it.
  */
-static void ktapi_call_kill(struct ktapi_call *c, struct ktapi_reap *reap)
+static void ktapi_leg_kill(struct ktapi_leg *c, struct ktapi_reap *reap)
 {
 	/* The pair lock lives in the OUTBOUND leg. */
-	struct ktapi_call *out = container_of(c->lock, struct ktapi_call,
+	struct ktapi_leg *out = container_of(c->lock, struct ktapi_leg,
 					      pair_lock);
 
 	lockdep_assert_held(c->lock);
@@ -263,20 +263,20 @@ static void ktapi_call_kill(struct ktapi_call *c, struct ktapi_reap *reap)
 		reap->legs[reap->n++] = out;
 }
 
-/* Free the legs ktapi_call_kill() left, after their pair lock. */
+/* Free the legs ktapi_leg_kill() left, after their pair lock. */
 void ktapi_reap(struct ktapi_reap *reap)
 {
 	unsigned int i;
 
 	for (i = 0; i < reap->n; i++) {
 		ktapi_id_block_put(reap->legs[i]->id_block);
-		call_rcu(&reap->legs[i]->rcu, ktapi_call_free_rcu);
+		call_rcu(&reap->legs[i]->rcu, ktapi_leg_free_rcu);
 	}
 	reap->n = 0;
 }
 
 /* Start changing @c's GET_CALL_INFO fields.  Under the pair lock. */
-static void ktapi_call_write_begin(struct ktapi_call *c)
+static void ktapi_leg_write_begin(struct ktapi_leg *c)
 {
 	lockdep_assert_held(c->lock);
 	/* Readers spin while the count is odd: keep the section short. */
@@ -284,7 +284,7 @@ static void ktapi_call_write_begin(struct ktapi_call *c)
 	write_seqcount_begin(&c->seq);
 }
 
-static void ktapi_call_write_end(struct ktapi_call *c)
+static void ktapi_leg_write_end(struct ktapi_leg *c)
 {
 	write_seqcount_end(&c->seq);
 	preempt_enable();
@@ -297,7 +297,7 @@ static void ktapi_call_write_end(struct ktapi_call *c)
  * still listed handles: after LINE_CLOSE a file gets no more events.
  * Under the pair lock.
  */
-void ktapi_call_notify(struct ktapi_call *c, u64 now)
+void ktapi_leg_notify(struct ktapi_leg *c, u64 now)
 {
 	struct ktapi_handle *h;
 
@@ -308,14 +308,14 @@ void ktapi_call_notify(struct ktapi_call *c, u64 now)
 }
 
 /**
- * ktapi_call_init_state - give an unpublished leg its first state
+ * ktapi_leg_init_state - give an unpublished leg its first state
  * @c: the leg
  * @state: KTAPI_CALLSTATE_*
  * @now: the time it is published, which is also its creation time
  *
- * Its holders are told with ktapi_call_notify() once they are published.
+ * Its holders are told with ktapi_leg_notify() once they are published.
  */
-void ktapi_call_init_state(struct ktapi_call *c, u32 state, u64 now)
+void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now)
 {
 	trace_ktapi_call_state(c->call_id, c->line->id, 0, state, 0);
 	c->state = state;
@@ -325,30 +325,30 @@ void ktapi_call_init_state(struct ktapi_call *c, u32 state, u64 now)
 }
 
 /**
- * ktapi_call_set_state_at - change a leg's state and tell its holders
+ * ktapi_leg_set_state_at - change a leg's state and tell its holders
  * @c: the leg
  * @state: KTAPI_CALLSTATE_*
  * @mode: KTAPI_DISCONNECTMODE_* for DISCONNECTED, else 0
  * @now: the time of the change (ktime_get_ns())
  */
-void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
+void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
 			     u64 now)
 {
 	lockdep_assert_held(c->lock);
 	trace_ktapi_call_state(c->call_id, c->line->id, c->state, state, mode);
-	ktapi_call_write_begin(c);
+	ktapi_leg_write_begin(c);
 	c->state = state;
 	c->state_mode = mode;
 	c->states_seen |= state;
 	c->state_time_ns = now;
-	ktapi_call_write_end(c);
-	ktapi_call_notify(c, now);
+	ktapi_leg_write_end(c);
+	ktapi_leg_notify(c, now);
 }
 
-/* ktapi_call_set_state_at(), now. */
-void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode)
+/* ktapi_leg_set_state_at(), now. */
+void ktapi_leg_set_state(struct ktapi_leg *c, u32 state, u32 mode)
 {
-	ktapi_call_set_state_at(c, state, mode, ktime_get_ns());
+	ktapi_leg_set_state_at(c, state, mode, ktime_get_ns());
 }
 
 /**
@@ -358,17 +358,17 @@ void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode)
  * The peer, if not IDLE, becomes DISCONNECTED: REJECT when an OFFERING leg
  * was dropped, else NORMAL.
  */
-void ktapi_leg_drop(struct ktapi_call *c)
+void ktapi_leg_drop(struct ktapi_leg *c)
 {
 	u32 old = c->state;
-	struct ktapi_call *peer = c->peer;
+	struct ktapi_leg *peer = c->peer;
 	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(c->lock);
-	ktapi_call_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
+	ktapi_leg_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
 	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
 	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
-		ktapi_call_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
+		ktapi_leg_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
 					old == KTAPI_CALLSTATE_OFFERING ?
 					KTAPI_DISCONNECTMODE_REJECT :
 					KTAPI_DISCONNECTMODE_NORMAL, now);
@@ -511,7 +511,7 @@ static void ktapi_handle_free_rcu(struct rcu_head *rcu)
  * Return: false when the file's line was closed meanwhile: the handle is
  * still only reserved, and the caller unreserves it.
  */
-bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
+bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 			  u32 privilege, bool announce, u64 now)
 {
 	struct ktapi_file *f = h->file;
@@ -523,17 +523,17 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
 		spin_unlock(&f->evq.lock);
 		return false;
 	}
-	h->call = c;
+	h->leg = c;
 	h->privilege = privilege;
 	list_add_tail(&h->call_node, &c->holders);
-	ktapi_call_write_begin(c);
+	ktapi_leg_write_begin(c);
 	/* Set by ktapi_handle_unpublish() when published before. */
 	WRITE_ONCE(h->dead, false);
 	if (privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners++;
 	else
 		c->num_monitors++;
-	ktapi_call_write_end(c);
+	ktapi_leg_write_end(c);
 	/* The slot exists, so nothing is allocated and nothing can fail. */
 	xa_lock(&f->handles);
 	old = __xa_store(&f->handles, h->id, h, GFP_NOWAIT);
@@ -562,19 +562,19 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
  */
 void ktapi_handle_unpublish(struct ktapi_handle *h)
 {
-	struct ktapi_call *c = h->call;
+	struct ktapi_leg *c = h->leg;
 	struct ktapi_file *f = h->file;
 
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	list_del(&h->call_node);
-	ktapi_call_write_begin(c);
+	ktapi_leg_write_begin(c);
 	WRITE_ONCE(h->dead, true);
 	if (h->privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners--;
 	else
 		c->num_monitors--;
-	ktapi_call_write_end(c);
+	ktapi_leg_write_end(c);
 	/* Storing NULL in an allocating XArray keeps the slot reserved. */
 	xa_lock(&f->handles);
 	__xa_store(&f->handles, h->id, NULL, GFP_NOWAIT);
@@ -623,7 +623,7 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap)
 {
-	struct ktapi_call *c = h->call;
+	struct ktapi_leg *c = h->leg;
 	struct ktapi_file *f = h->file;
 	bool sole_owner, last;
 
@@ -631,13 +631,13 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	ktapi_handle_unmap(f, h->id, !line_close);
 	list_del(&h->call_node);
-	ktapi_call_write_begin(c);
+	ktapi_leg_write_begin(c);
 	WRITE_ONCE(h->dead, true);
 	if (h->privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners--;
 	else
 		c->num_monitors--;
-	ktapi_call_write_end(c);
+	ktapi_leg_write_end(c);
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
 	/* An APPNEWCALL that still waits for room goes before the handle. */
 	ktapi_evq_withdraw(h);
@@ -654,7 +654,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			c->peer->peer = NULL;
 			c->peer = NULL;
 		}
-		ktapi_call_kill(c, reap);
+		ktapi_leg_kill(c, reap);
 	}
 }
 
@@ -688,10 +688,10 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 			/* Reserved slots (zero entries) are skipped too. */
 			if (xas_retry(&xas, h))
 				continue;
-			spin_lock(h->call->lock);
+			spin_lock(h->leg->lock);
 			if (!h->dead)
 				ktapi_handle_remove(h, true, &reap);
-			spin_unlock(h->call->lock);
+			spin_unlock(h->leg->lock);
 			/* Inside the read section: h and its legs still exist. */
 			ktapi_reap(&reap);
 			if (++n == KTAPI_VOID_BATCH) {
@@ -707,13 +707,13 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 
 /*
  * GET_CALL_INFO takes no lock.  Under rcu_read_lock() the handle is looked
- * up and its leg's changing fields are read in a call->seq read section,
+ * up and its leg's changing fields are read in a leg->seq read section,
  * together with the handle's dead flag: ktapi_handle_remove() sets it in
  * the same write section as it changes the counts, so a snapshot of a live
  * handle always counts that handle, and one of a handle removed meanwhile
  * is ENOENT.  The constant fields need only RCU.
  */
-struct ktapi_call_snap {
+struct ktapi_leg_snap {
 	u32 state;
 	u32 state_mode;
 	u32 states_seen;
@@ -726,13 +726,13 @@ struct ktapi_call_snap {
  * The call of handle @id of @f, its snapshot in @snap, its privilege in
  * @priv; NULL when there is no such handle.  Under rcu_read_lock().
  */
-static struct ktapi_call *ktapi_call_lookup_rcu(struct ktapi_file *f, u32 id,
-						struct ktapi_call_snap *snap,
+static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
+						struct ktapi_leg_snap *snap,
 						u32 *priv)
 {
 	XA_STATE(xas, &f->handles, id);
 	struct ktapi_handle *h;
-	struct ktapi_call *c;
+	struct ktapi_leg *c;
 	unsigned int seq;
 	bool dead;
 
@@ -744,7 +744,7 @@ static struct ktapi_call *ktapi_call_lookup_rcu(struct ktapi_file *f, u32 id,
 	} while (xas_retry(&xas, h));
 	if (!h)
 		return NULL;
-	c = h->call;
+	c = h->leg;
 	do {
 		seq = read_seqcount_begin(&c->seq);
 		dead = READ_ONCE(h->dead);
@@ -763,8 +763,8 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_call_info *ci = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
-	struct ktapi_call_snap snap;
-	struct ktapi_call *c;
+	struct ktapi_leg_snap snap;
+	struct ktapi_leg *c;
 
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -773,7 +773,7 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 		return -ENOENT;
 
 	rcu_read_lock();
-	c = ktapi_call_lookup_rcu(f, ci->handle, &snap, &ci->privilege);
+	c = ktapi_leg_lookup_rcu(f, ci->handle, &snap, &ci->privilege);
 	if (!c) {
 		rcu_read_unlock();
 		return -ENOENT;
@@ -822,9 +822,9 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci)
 {
-	struct ktapi_call_snap snap;
+	struct ktapi_leg_snap snap;
 	u32 size, flags, handle, priv;
-	struct ktapi_call *c;
+	struct ktapi_leg *c;
 	unsigned int i;
 
 	if (!user_read_access_begin(uci, offsetofend(typeof(*uci), handle)))
@@ -840,7 +840,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 		return -EAGAIN;
 
 	rcu_read_lock();
-	c = ktapi_call_lookup_rcu(f, handle, &snap, &priv);
+	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv);
 	if (!c)
 		goto out_again;
 	pagefault_disable();
@@ -895,12 +895,12 @@ out_again:
 int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
 			    struct ktapi_reap *reap)
 {
-	lockdep_assert_held(h->call->lock);
+	lockdep_assert_held(h->leg->lock);
 	/* TAPI 1.x: the sole owner may not deallocate an active call. */
 	if (f->api_version < KTAPI_API_VERSION_2_0 &&
 	    h->privilege == KTAPI_PRIVILEGE_OWNER &&
-	    h->call->num_owners == 1 &&
-	    h->call->state != KTAPI_CALLSTATE_IDLE)
+	    h->leg->num_owners == 1 &&
+	    h->leg->state != KTAPI_CALLSTATE_IDLE)
 		return -EBUSY;
 	ktapi_handle_remove(h, false, reap);
 	return 0;

@@ -131,7 +131,7 @@ static void ktapi_evq_flush_locked(struct ktapi_evq *q)
 			struct ktapi_event ev = {
 				.type = KTAPI_EV_APPNEWCALL,
 				.handle = g->h.id,
-				.call_id = g->h.call->call_id,
+				.call_id = g->h.leg->call_id,
 				.state = g->ann_state,
 				.privilege = g->h.privilege,
 				.time_ns = g->ann_time_ns,
@@ -197,7 +197,7 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 	struct ktapi_event ev = {
 		.type = type,
 		.handle = h->id,
-		.call_id = h->call->call_id,
+		.call_id = h->leg->call_id,
 		.state = state,
 		.state_mode = state_mode,
 		.privilege = h->privilege,
@@ -213,7 +213,7 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 	} else if (type == KTAPI_EV_APPNEWCALL && !WARN_ON_ONCE(h->embedded)) {
 		struct ktapi_given_handle *g = ktapi_given(h);
 
-		lockdep_assert_held(h->call->lock);
+		lockdep_assert_held(h->leg->lock);
 		g->ann_time_ns = ev.time_ns;
 		g->ann_state = state;
 		list_add_tail(&g->ann_node, &q->announce);
@@ -260,7 +260,7 @@ void ktapi_evq_withdraw(struct ktapi_handle *h)
 	struct ktapi_given_handle *g = ktapi_given(h);
 	struct ktapi_evq *q = &h->file->evq;
 
-	lockdep_assert_held(h->call->lock);
+	lockdep_assert_held(h->leg->lock);
 	if (h->embedded)
 		return;
 	/*

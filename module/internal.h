@@ -14,7 +14,7 @@
  *                   ktapi_srcu (an SRCU read section may sleep, so the
  *                   handles of the monitors are allocated during the walk),
  *                   and a file is freed only after an SRCU grace period.
- *   *call->lock     (spinlock, call.c) the pair lock: the two legs of one
+ *   *leg->lock     (spinlock, call.c) the pair lock: the two legs of one
  *                   call share it (it lives in the OUTBOUND leg, which is
  *                   freed after both legs).  It covers the legs' states,
  *                   holders lists and peer links, the seqcount that
@@ -37,8 +37,8 @@
  * Order, the only nesting allowed:
  *
  *   line->lock  -> file->evq.lock
- *   *call->lock -> file->evq.lock -> file->handles xa_lock
- *   *call->lock -> file->handles xa_lock
+ *   *leg->lock -> file->evq.lock -> file->handles xa_lock
+ *   *leg->lock -> file->handles xa_lock
  *   file->evq.read_mutex -> file->evq.lock
  *
  * line->lock and a pair lock are never held together.  Every function
@@ -67,7 +67,7 @@
  * preempted for that many publishes (not split into batches yet).
  *
  * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
- * the changing fields in a call->seq read section; handles, legs and the
+ * the changing fields in a leg->seq read section; handles, legs and the
  * pair lock's leg are freed after an RCU grace period.  Call ids come from
  * per-CPU blocks (call.c), whose XArray is locked only once per 64 calls.
  *
@@ -75,6 +75,30 @@
  * whatever the module allocates on behalf of a file is allocated under
  * set_active_memcg() of that cgroup (see ktapi_charge_begin()), so the
  * holder of a handle pays for it (uapi/linux/ktapi.h says who pays what).
+ *
+ * DOC: Speed
+ *
+ * Four mechanisms exist only for speed; each is measured by make bench
+ * (README's Benchmark section) and would cost correctness nothing to remove:
+ *
+ *   Call id blocks (call.c, ktapi_call_id_alloc()): a call id from one
+ *       system-wide allocating XArray would take a lock every call shares
+ *       and, with few live calls, make and free an XArray node per call.
+ *       Ids are taken from per-CPU blocks of 64 instead: the XArray's lock
+ *       is taken once per 64 calls, and ids are not in call order.
+ *   The zombie slot (call.c, ktapi_handle_unmap()): with cyclic handles
+ *       and few live ones, erasing the last handle of an XArray leaf frees
+ *       the node and the next MAKE_CALL makes it again.  One deallocated
+ *       slot per file stays reserved to keep the cursor's leaf alive.
+ *   The embedded owner handle (ktapi_leg.own): the OWNER handle MAKE_CALL
+ *       returns is part of the OUTBOUND leg, so the commonest call costs one
+ *       slab object less to make, free and RCU-free.
+ *   The GET_CALL_INFO fast path (call.c, ktapi_call_info_fast()): the
+ *       common request (today's size, no flags, a valid handle) is answered
+ *       straight into the user's struct under RCU with page faults off,
+ *       without a 200-byte copy in and out.  A fault midway leaves the
+ *       user's struct half written and falls back to the full path, which
+ *       writes it all again or fails with EFAULT.
  */
 #ifndef _KTAPI_INTERNAL_H
 #define _KTAPI_INTERNAL_H
@@ -260,22 +284,22 @@ static inline void ktapi_charge_end(struct mem_cgroup *old)
 
 /*
  * A handle: one file's name for one call, with a privilege.  The OWNER
- * handle MAKE_CALL returns is part of its call (ktapi_call.own); the others
+ * handle MAKE_CALL returns is part of its call (ktapi_leg.own); the others
  * are allocated, as struct ktapi_given_handle.  A published handle is read
  * under RCU by GET_CALL_INFO, so an allocated one is freed after a grace
  * period.
  */
 struct ktapi_handle {
-	struct ktapi_call *call;	/* constant once published */
+	struct ktapi_leg *leg;	/* constant once published */
 	struct ktapi_file *file;
 	union {
-		struct list_head call_node;	/* in call->holders; pair lock */
+		struct list_head call_node;	/* in leg->holders; pair lock */
 		struct rcu_head rcu;		/* once removed */
 	};
 	u32 id;
 	u16 privilege;			/* constant once published */
-	bool embedded;			/* ktapi_call.own */
-	bool dead;			/* removed; written in a call->seq section */
+	bool embedded;			/* ktapi_leg.own */
+	bool dead;			/* removed; written in a leg->seq section */
 };
 
 /*
@@ -304,15 +328,21 @@ static inline struct ktapi_given_handle *ktapi_given(struct ktapi_handle *h)
 struct ktapi_id_block;
 
 /*
- * One leg of a call.  It lives as long as a handle names it: the last
+ * A leg: the call as one line device sees it (what TAPI calls a call, with
+ * its own call id): the OUTBOUND leg on the calling device, the INBOUND leg
+ * on the called one.  The two legs of one call are a pair, joined by peer
+ * and sharing one pair lock.  "Call" in this module means the pair, or the
+ * TAPI object a handle names; the kernel object is always a leg.
+ *
+ * A leg lives as long as a handle names it: the last
  * handle to go frees it (after an RCU grace period, for GET_CALL_INFO).
  * The OUTBOUND leg holds the pair lock of both legs, so its memory lives
  * until both legs are gone.
  */
-struct ktapi_call {
+struct ktapi_leg {
 	/*
 	 * Written under the pair lock, with preemption disabled (see
-	 * ktapi_call_write_begin()), read by GET_CALL_INFO in a read section:
+	 * ktapi_leg_write_begin()), read by GET_CALL_INFO in a read section:
 	 * state, state_mode, states_seen, state_time_ns, num_owners,
 	 * num_monitors and each handle's dead.  A plain seqcount, so that a
 	 * reader never takes the pair lock, not even on PREEMPT_RT.
@@ -341,7 +371,7 @@ struct ktapi_call {
 	struct ktapi_line_dev *caller_line;	/* the calling device */
 	struct ktapi_id_block *id_block;	/* where call_id comes from */
 	/* Pair lock. */
-	struct ktapi_call *peer;
+	struct ktapi_leg *peer;
 	u32 pair_legs;				/* OUTBOUND leg: legs alive */
 	/* Next to pair_legs: no padding, 18 idle calls per slab page. */
 	spinlock_t pair_lock;			/* OUTBOUND leg: see lock */
@@ -389,7 +419,7 @@ static __always_inline int ktapi_ucmd_respond(struct ktapi_ucmd *ucmd,
 
 /* Legs whose last handle went under a pair lock, freed after it. */
 struct ktapi_reap {
-	struct ktapi_call *legs[2];
+	struct ktapi_leg *legs[2];
 	unsigned int n;
 };
 
@@ -413,23 +443,23 @@ __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 /* call.c: legs, handles, GET_CALL_INFO, DEALLOCATE_CALL */
 int ktapi_call_cache_init(void);
 void ktapi_call_cache_exit(void);
-struct ktapi_call *ktapi_call_alloc(struct ktapi_file *payer, gfp_t gfp,
+struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 				    struct ktapi_line_dev *line,
 				    struct ktapi_line_dev *caller_line,
 				    const char *called_address, u32 origin);
-void ktapi_call_free(struct ktapi_call *c);
-void ktapi_call_init_state(struct ktapi_call *c, u32 state, u64 now);
-void ktapi_call_set_state_at(struct ktapi_call *c, u32 state, u32 mode,
+void ktapi_leg_free(struct ktapi_leg *c);
+void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now);
+void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
 			     u64 now);
-void ktapi_call_set_state(struct ktapi_call *c, u32 state, u32 mode);
-void ktapi_call_notify(struct ktapi_call *c, u64 now);
-void ktapi_leg_drop(struct ktapi_call *c);
+void ktapi_leg_set_state(struct ktapi_leg *c, u32 state, u32 mode);
+void ktapi_leg_notify(struct ktapi_leg *c, u64 now);
+void ktapi_leg_drop(struct ktapi_leg *c);
 int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f);
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
 					  struct ktapi_file *caller,
 					  bool fallback);
 void ktapi_handle_unreserve(struct ktapi_handle *h);
-bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_call *c,
+bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 			  u32 privilege, bool announce, u64 now);
 void ktapi_handle_unpublish(struct ktapi_handle *h);
 void ktapi_reap(struct ktapi_reap *reap);
@@ -444,8 +474,8 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 
 /* switch.c: MAKE_CALL, ANSWER, DROP, the call ops (uses call.c, line.c) */
 int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
-int ktapi_answer_locked(struct ktapi_call *c);
-int ktapi_drop_locked(struct ktapi_call *c);
+int ktapi_answer_locked(struct ktapi_leg *c);
+int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
 
 /* line.c: line devices and the line state of files */

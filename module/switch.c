@@ -27,11 +27,11 @@
  */
 struct ktapi_setup {
 	struct ktapi_file *f;		/* the caller */
-	struct ktapi_call *out;		/* the caller's OUTBOUND leg */
+	struct ktapi_leg *out;		/* the caller's OUTBOUND leg */
 	struct ktapi_handle *caller;	/* its OWNER handle, &out->own */
 	struct list_head out_monitors;	/* MONITOR handles to @out */
 	struct ktapi_line_dev *dest;	/* the called device, or NULL */
-	struct ktapi_call *in;		/* the INTERNAL leg, or NULL */
+	struct ktapi_leg *in;		/* the INTERNAL leg, or NULL */
 	struct ktapi_handle *owner;	/* OWNER handle to @in */
 	struct list_head in_monitors;	/* MONITOR handles to @in */
 	struct list_head unused;	/* reserved, not published: closed */
@@ -118,15 +118,15 @@ static int ktapi_setup_callee(struct ktapi_setup *s, const char *address)
 		return ret;
 	/* The incoming leg is charged to its owner (or the caller, if full). */
 	if (owner_file->memcg == f->memcg)
-		s->in = ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+		s->in = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
 					 f->line, address,
 					 KTAPI_CALLORIGIN_INTERNAL);
 	else
-		s->in = ktapi_call_alloc(owner_file, GFP_KERNEL_ACCOUNT |
+		s->in = ktapi_leg_alloc(owner_file, GFP_KERNEL_ACCOUNT |
 					 __GFP_NORETRY | __GFP_NOWARN,
 					 s->dest, f->line, address,
 					 KTAPI_CALLORIGIN_INTERNAL) ?:
-			ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+			ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
 					 f->line, address,
 					 KTAPI_CALLORIGIN_INTERNAL);
 	if (!s->in)
@@ -142,7 +142,7 @@ static void ktapi_setup_drop_callee(struct ktapi_setup *s)
 		ktapi_handle_unreserve(s->owner);
 	s->owner = NULL;
 	if (s->in)
-		ktapi_call_free(s->in);
+		ktapi_leg_free(s->in);
 	s->in = NULL;
 }
 
@@ -152,7 +152,7 @@ static void ktapi_setup_abort(struct ktapi_setup *s)
 	ktapi_setup_drop_callee(s);
 	ktapi_unreserve_list(&s->out_monitors);
 	ktapi_handle_unreserve(s->caller);
-	ktapi_call_free(s->out);
+	ktapi_leg_free(s->out);
 }
 
 /*
@@ -160,7 +160,7 @@ static void ktapi_setup_abort(struct ktapi_setup *s)
  * file closed meanwhile goes to s->unused.
  */
 static void ktapi_publish_monitors(struct ktapi_setup *s,
-				   struct list_head *list, struct ktapi_call *c,
+				   struct list_head *list, struct ktapi_leg *c,
 				   u64 now)
 {
 	struct ktapi_handle *h, *tmp;
@@ -188,7 +188,7 @@ static void ktapi_publish_monitors(struct ktapi_setup *s,
  */
 static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 {
-	struct ktapi_call *out = s->out, *in = s->in;
+	struct ktapi_leg *out = s->out, *in = s->in;
 	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(out->lock);
@@ -200,7 +200,7 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 		/* Set before publishing: these fields never change after. */
 		in->lock = out->lock;
 		in->related_call_id = out->call_id;
-		ktapi_call_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
+		ktapi_leg_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
 		if (!ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER,
 					  true, now)) {
 			if (retry) {
@@ -216,9 +216,9 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 		}
 	}
 	ktapi_publish_monitors(s, &s->out_monitors, out, now);
-	ktapi_call_notify(out, now);
+	ktapi_leg_notify(out, now);
 	if (!in) {
-		ktapi_call_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
+		ktapi_leg_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
 					s->result_mode, now);
 		return 0;
 	}
@@ -231,8 +231,8 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 	in->peer = out;
 	out->pair_legs = 2;
 	ktapi_publish_monitors(s, &s->in_monitors, in, now);
-	ktapi_call_notify(in, now);
-	ktapi_call_set_state_at(out, KTAPI_CALLSTATE_RINGBACK, 0, now);
+	ktapi_leg_notify(in, now);
+	ktapi_leg_set_state_at(out, KTAPI_CALLSTATE_RINGBACK, 0, now);
 	return 0;
 }
 
@@ -268,14 +268,14 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 
 	/* f->line was set before state became OPEN and never changes. */
 	line = f->line;
-	s.out = ktapi_call_alloc(f, GFP_KERNEL_ACCOUNT, line, line, address,
+	s.out = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, line, line, address,
 				 KTAPI_CALLORIGIN_OUTBOUND);
 	if (!s.out)
 		return -ENOMEM;
 	s.caller = &s.out->own;
 	ret = ktapi_handle_reserve_id(s.caller, f);
 	if (ret) {
-		ktapi_call_free(s.out);
+		ktapi_leg_free(s.out);
 		return ret;
 	}
 
@@ -283,7 +283,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	mc->call_id = s.out->call_id;
 	if (ktapi_ucmd_respond(ucmd, sizeof(*mc))) {
 		ktapi_handle_unreserve(s.caller);
-		ktapi_call_free(s.out);
+		ktapi_leg_free(s.out);
 		return -EFAULT;
 	}
 
@@ -294,7 +294,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	else
 		ret = ktapi_reserve_monitors(&s, line, f, &s.out_monitors);
 	/* Once: a caller's handle published by a try shows this state. */
-	ktapi_call_init_state(s.out, KTAPI_CALLSTATE_DIALING, ktime_get_ns());
+	ktapi_leg_init_state(s.out, KTAPI_CALLSTATE_DIALING, ktime_get_ns());
 	while (!ret) {
 		ret = ktapi_setup_callee(&s, address);
 		if (ret)
@@ -311,7 +311,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	if (ret)
 		ktapi_setup_abort(&s);
 	else if (s.in)
-		ktapi_call_free(s.in);	/* owners kept closing */
+		ktapi_leg_free(s.in);	/* owners kept closing */
 	/* Reservations in files closed meanwhile go before their free. */
 	ktapi_unreserve_list(&s.unused);
 	srcu_read_unlock(&ktapi_srcu, idx);
@@ -319,19 +319,19 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 }
 
 /* ANSWER of an OWNER handle's leg, under its pair lock. */
-int ktapi_answer_locked(struct ktapi_call *c)
+int ktapi_answer_locked(struct ktapi_leg *c)
 {
 	lockdep_assert_held(c->lock);
 	if (c->state != KTAPI_CALLSTATE_OFFERING)
 		return -EBUSY;
-	ktapi_call_set_state(c, KTAPI_CALLSTATE_CONNECTED, 0);
+	ktapi_leg_set_state(c, KTAPI_CALLSTATE_CONNECTED, 0);
 	if (c->peer && c->peer->state == KTAPI_CALLSTATE_RINGBACK)
-		ktapi_call_set_state(c->peer, KTAPI_CALLSTATE_CONNECTED, 0);
+		ktapi_leg_set_state(c->peer, KTAPI_CALLSTATE_CONNECTED, 0);
 	return 0;
 }
 
 /* DROP of an OWNER handle's leg, under its pair lock. */
-int ktapi_drop_locked(struct ktapi_call *c)
+int ktapi_drop_locked(struct ktapi_leg *c)
 {
 	lockdep_assert_held(c->lock);
 	if (c->state == KTAPI_CALLSTATE_IDLE)
@@ -370,8 +370,8 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 		rcu_read_unlock();
 		return -ENOENT;
 	}
-	/* h->call was set before the handle was stored, and stays. */
-	lock = h->call->lock;
+	/* h->leg was set before the handle was stored, and stays. */
+	lock = h->leg->lock;
 	spin_lock(lock);
 	if (h->dead)
 		ret = -ENOENT;
@@ -380,9 +380,9 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
 		ret = -EACCES;
 	else if (cmd == KTAPI_IOC_ANSWER)
-		ret = ktapi_answer_locked(h->call);
+		ret = ktapi_answer_locked(h->leg);
 	else
-		ret = ktapi_drop_locked(h->call);
+		ret = ktapi_drop_locked(h->leg);
 	spin_unlock(lock);
 	/* A removed handle and its legs stay in memory until here. */
 	rcu_read_unlock();
