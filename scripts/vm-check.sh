@@ -124,9 +124,18 @@ for k in $series; do
 	ko=$out/ko/$krel/ktapi.ko
 	"$s/kbuild-module.sh" "$kdir" "$out/kbuild/$krel" "$ko" || { rc=1; continue; }
 	grown "$kdir" "$krel" || { rc=1; continue; }
+	# QEMU 7.2's multi-threaded TCG, running a 6.12 guest's 32-bit
+	# programs (ktapi_stress32), raises spurious #DB and int3 exceptions
+	# in the guest kernel with EFLAGS no CPU can hold (bits 22-31 set)
+	# and then corrupts its slab lists, in about half the runs of 8 s.
+	# The same module and program run clean with the vCPUs taking turns
+	# on one host thread (0 of 6), on one vCPU (0 of 4) and on 6.1
+	# under either: 6.12 runs its two vCPUs single-threaded.
+	accel=tcg
+	case $k in 6.12*) accel=tcg,thread=single ;; esac
 	# shellcheck disable=SC2086 # grown is a list of options
-	vm "$krel" "$ko" "$vmdir/check-$k.log" --kernel "$image" $grown "$@" \
-		-- run_vm_tests.sh || rc=1
+	vm "$krel" "$ko" "$vmdir/check-$k.log" --kernel "$image" \
+		--accel "$accel" $grown "$@" -- run_vm_tests.sh || rc=1
 done
 echo "== TAP summary (static checks; Linux$series)"
 # shellcheck disable=SC2086 # lists of files

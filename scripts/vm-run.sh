@@ -23,6 +23,8 @@
 #                      of --log, else build/vm at the top of the tree)
 #   --timeout SECS     kill QEMU after SECS seconds (default 300)
 #   --smp N            virtual CPUs (default 2)
+#   --accel ACCEL      QEMU's -accel (default tcg: one host thread per vCPU;
+#                      tcg,thread=single runs the vCPUs in turn on one)
 #   --mem MB           memory (default 1024)
 #   --append ARGS      extra kernel command line (repeatable, joined by spaces)
 #   --qemu-opt OPT     one extra QEMU argument (repeatable, e.g.
@@ -68,7 +70,7 @@ is_uint() {
 topdir=$(cd "$(dirname "$0")/.." && pwd)
 
 kernel='' kver='' modules='' bins='' libs='' log='' workdir='' append=''
-qopts='' timeout=300 smp=2 mem=1024 quiet=0
+qopts='' timeout=300 smp=2 mem=1024 quiet=0 accel=tcg
 
 while [ $# -gt 0 ]; do
 	opt=$1
@@ -110,6 +112,7 @@ while [ $# -gt 0 ]; do
 	--workdir) workdir=$val ;;
 	--timeout) timeout=$val ;;
 	--smp) smp=$val ;;
+	--accel) accel=$val ;;
 	--mem) mem=$val ;;
 	--append) append="$append $val" ;;
 	--qemu-opt) qopts="$qopts$val$NL" ;;
@@ -412,7 +415,7 @@ mv -f "$initrd.tmp" "$initrd"
 
 # --- boot --------------------------------------------------------------------
 
-set -- qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem" \
+set -- qemu-system-x86_64 -accel "$accel" -cpu max -smp "$smp" -m "$mem" \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 printk.time=1$append"
