@@ -221,9 +221,9 @@
  * force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
  * on each line of the device opened before it began (a LINE_OPEN that
  * comes while it runs is not closed), voids their handles, one line after
- * the other, before it returns, and every
- * later ioctl that needs an open line is -EBADFD there (a new LINE_OPEN:
- * -EBUSY; open the device again instead).  The file stays readable:
+ * the other, before it returns, and every later ioctl that needs an open
+ * line is -EBADFD there (a new LINE_OPEN: -EBUSY; open the device again
+ * instead).  The file stays readable:
  *
  *  - the LINE_CLOSE is delivered exactly once, even when the queue was
  *    full: after every record queued before it, and after the OVERFLOW
