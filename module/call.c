@@ -537,7 +537,7 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 	/* The slot exists, so nothing is allocated and nothing can fail. */
 	xa_lock(&f->handles);
 	old = __xa_store(&f->handles, h->id, h, GFP_NOWAIT);
-	f->nr_handles++;
+	WRITE_ONCE(f->nr_handles, f->nr_handles + 1);
 	xa_unlock(&f->handles);
 	WARN_ON_ONCE(old);
 	if (announce)
@@ -578,7 +578,7 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
 	/* Storing NULL in an allocating XArray keeps the slot reserved. */
 	xa_lock(&f->handles);
 	__xa_store(&f->handles, h->id, NULL, GFP_NOWAIT);
-	f->nr_handles--;
+	WRITE_ONCE(f->nr_handles, f->nr_handles - 1);
 	xa_unlock(&f->handles);
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 }
@@ -595,7 +595,7 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
 static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
 {
 	xa_lock(&f->handles);
-	f->nr_handles--;
+	WRITE_ONCE(f->nr_handles, f->nr_handles - 1);
 	if (keep && (!f->zombie ||
 		     f->zombie >> XA_CHUNK_SHIFT != id >> XA_CHUNK_SHIFT)) {
 		/* Storing NULL in an allocating XArray reserves the slot. */

@@ -81,7 +81,7 @@ void ktapi_evq_retire(struct ktapi_evq *q)
 	spin_lock(&q->lock);
 	q->closed = true;
 	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, q->count + q->close_pending);
-	q->count = 0;
+	WRITE_ONCE(q->count, 0);
 	q->dropped = 0;
 	q->close_pending = false;
 	spin_unlock(&q->lock);
@@ -103,7 +103,7 @@ static void ktapi_evq_put_locked(struct ktapi_evq *q,
 	if (tail >= q->len)
 		tail -= q->len;
 	q->ring[tail] = *ev;
-	q->count++;
+	WRITE_ONCE(q->count, q->count + 1);
 }
 
 /* A new record into the ring, which has room.  Under q->lock. */
@@ -320,7 +320,7 @@ static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 	q->head += n;
 	if (q->head >= q->len)
 		q->head -= q->len;
-	q->count -= n;
+	WRITE_ONCE(q->count, q->count - n);
 	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, n);
 	ktapi_evq_flush_locked(q);
 }
@@ -408,13 +408,25 @@ __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait)
 {
 	__poll_t mask = 0;
+	u32 count;
 
 	poll_wait(filp, &q->wait, wait);
 	/* Pairs with wq_has_sleeper() in ktapi_evq_wake(). */
 	smp_mb();
-	if (READ_ONCE(q->count))
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(q->hup))
+	if (READ_ONCE(q->hup)) {
+		/*
+		 * EPOLLHUP alone means the LINE_CLOSE was read: take the lock
+		 * for a count that is not one between a pop and its refill,
+		 * nor one from before the close.
+		 */
+		spin_lock(&q->lock);
+		count = q->count;
+		spin_unlock(&q->lock);
 		mask |= EPOLLHUP;
+	} else {
+		count = READ_ONCE(q->count);
+	}
+	if (count)
+		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
