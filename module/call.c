@@ -143,7 +143,7 @@ static int ktapi_call_id_alloc(struct ktapi_leg *c)
 	return 0;
 }
 
-int ktapi_call_cache_init(void)
+int ktapi_leg_cache_init(void)
 {
 	ktapi_leg_cache = KMEM_CACHE(ktapi_leg, SLAB_ACCOUNT);
 	if (!ktapi_leg_cache)
@@ -160,7 +160,7 @@ int ktapi_call_cache_init(void)
 	return 0;
 }
 
-void ktapi_call_cache_exit(void)
+void ktapi_leg_cache_exit(void)
 {
 	struct ktapi_id_cursor *cur;
 	unsigned int cpu;
@@ -195,9 +195,9 @@ void ktapi_call_cache_exit(void)
  * Return: the leg, or NULL when memory ran out.
  */
 struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
-				    struct ktapi_line_dev *line,
-				    struct ktapi_line_dev *caller_line,
-				    const char *called_address, u32 origin)
+				  struct ktapi_line_dev *line,
+				  struct ktapi_line_dev *caller_line,
+				  const char *called_address, u32 origin)
 {
 	struct mem_cgroup *old = ktapi_charge_begin(payer);
 	struct ktapi_leg *c;
@@ -332,7 +332,7 @@ void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now)
  * @now: the time of the change (ktime_get_ns())
  */
 void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
-			     u64 now)
+			    u64 now)
 {
 	lockdep_assert_held(c->lock);
 	trace_ktapi_call_state(c->call_id, c->line->id, c->state, state, mode);
@@ -369,9 +369,9 @@ void ktapi_leg_drop(struct ktapi_leg *c)
 	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
 	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
 		ktapi_leg_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
-					old == KTAPI_CALLSTATE_OFFERING ?
-					KTAPI_DISCONNECTMODE_REJECT :
-					KTAPI_DISCONNECTMODE_NORMAL, now);
+				       old == KTAPI_CALLSTATE_OFFERING ?
+				       KTAPI_DISCONNECTMODE_REJECT :
+				       KTAPI_DISCONNECTMODE_NORMAL, now);
 }
 
 /*
@@ -727,8 +727,8 @@ struct ktapi_leg_snap {
  * @priv; NULL when there is no such handle.  Under rcu_read_lock().
  */
 static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
-						struct ktapi_leg_snap *snap,
-						u32 *priv)
+					      struct ktapi_leg_snap *snap,
+					      u32 *priv)
 {
 	XA_STATE(xas, &f->handles, id);
 	struct ktapi_handle *h;

@@ -441,16 +441,16 @@ __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait);
 
 /* call.c: legs, handles, GET_CALL_INFO, DEALLOCATE_CALL */
-int ktapi_call_cache_init(void);
-void ktapi_call_cache_exit(void);
+int ktapi_leg_cache_init(void);
+void ktapi_leg_cache_exit(void);
 struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
-				    struct ktapi_line_dev *line,
-				    struct ktapi_line_dev *caller_line,
-				    const char *called_address, u32 origin);
+				  struct ktapi_line_dev *line,
+				  struct ktapi_line_dev *caller_line,
+				  const char *called_address, u32 origin);
 void ktapi_leg_free(struct ktapi_leg *c);
 void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now);
 void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
-			     u64 now);
+			    u64 now);
 void ktapi_leg_set_state(struct ktapi_leg *c, u32 state, u32 mode);
 void ktapi_leg_notify(struct ktapi_leg *c, u64 now);
 void ktapi_leg_drop(struct ktapi_leg *c);

@@ -506,7 +506,7 @@ static int __init ktapi_init(void)
 	ret = ktapi_lines_init();
 	if (ret)
 		return ret;
-	ret = ktapi_call_cache_init();
+	ret = ktapi_leg_cache_init();
 	if (ret)
 		goto err_lines;
 	ret = misc_register(&ktapi_misc);
@@ -515,7 +515,7 @@ static int __init ktapi_init(void)
 	return 0;
 
 err_cache:
-	ktapi_call_cache_exit();
+	ktapi_leg_cache_exit();
 err_lines:
 	ktapi_lines_exit();
 	return ret;
@@ -524,7 +524,7 @@ err_lines:
 static void __exit ktapi_exit(void)
 {
 	misc_deregister(&ktapi_misc);
-	ktapi_call_cache_exit();
+	ktapi_leg_cache_exit();
 	ktapi_lines_exit();
 }
 

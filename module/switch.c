@@ -119,16 +119,16 @@ static int ktapi_setup_callee(struct ktapi_setup *s, const char *address)
 	/* The incoming leg is charged to its owner (or the caller, if full). */
 	if (owner_file->memcg == f->memcg)
 		s->in = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
-					 f->line, address,
-					 KTAPI_CALLORIGIN_INTERNAL);
+					f->line, address,
+					KTAPI_CALLORIGIN_INTERNAL);
 	else
 		s->in = ktapi_leg_alloc(owner_file, GFP_KERNEL_ACCOUNT |
 					 __GFP_NORETRY | __GFP_NOWARN,
 					 s->dest, f->line, address,
 					 KTAPI_CALLORIGIN_INTERNAL) ?:
 			ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
-					 f->line, address,
-					 KTAPI_CALLORIGIN_INTERNAL);
+					f->line, address,
+					KTAPI_CALLORIGIN_INTERNAL);
 	if (!s->in)
 		return -ENOMEM;
 	return 0;
@@ -219,7 +219,7 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 	ktapi_leg_notify(out, now);
 	if (!in) {
 		ktapi_leg_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
-					s->result_mode, now);
+				       s->result_mode, now);
 		return 0;
 	}
 
@@ -269,7 +269,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	/* f->line was set before state became OPEN and never changes. */
 	line = f->line;
 	s.out = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, line, line, address,
-				 KTAPI_CALLORIGIN_OUTBOUND);
+				KTAPI_CALLORIGIN_OUTBOUND);
 	if (!s.out)
 		return -ENOMEM;
 	s.caller = &s.out->own;
