@@ -46,8 +46,9 @@
  * struct whose first two members are "__u32 size; __u32 flags;".  A struct
  * only ever grows at its end, by fields whose value 0 means what the
  * earlier version did; KTAPI_<STRUCT>_SIZE_VER0, next to each struct, is
- * its first published size (today every struct is still its first
- * version: SIZE_VER0 == sizeof).  A program sets size to the sizeof of the
+ * its first published size, and KTAPI_<STRUCT>_SIZE_VER1 the size after
+ * its first growth (struct ktapi_devcaps, ktapi_make_call and
+ * ktapi_call_op grew with the providers).  A program sets size to the sizeof of the
  * struct it was built with.  The kernel reads size first, then:
  *
  *  - size < KTAPI_<STRUCT>_SIZE_VER0 is -EINVAL; size > PAGE_SIZE is
@@ -112,7 +113,26 @@
  *                                                  nothing half-made remains
  *  EPERM           (not permitted)                 CLOSE_LINE_DEVICE without
  *                                                  CAP_SYS_ADMIN
+ *  EAGAIN          LINEERR_RESOURCEUNAVAIL         the provider has as many
+ *                                                  requests outstanding as
+ *                                                  it accepts, or the file
+ *                                                  as many async requests
+ *                                                  unreported as
+ *                                                  max_requests (module
+ *                                                  parameter)
+ *  ETIMEDOUT       LINEERR_OPERATIONFAILED         the provider did not
+ *                                                  reply within
+ *                                                  provider_timeout_ms
+ *  ECONNABORTED    LINEERR_OPERATIONFAILED         the provider went away
+ *                                                  with the request pending
+ *  EIO             LINEERR_OPERATIONFAILED         the provider failed the
+ *                                                  request
+ *  EOPNOTSUPP      LINEERR_OPERATIONUNAVAIL        the provider does not do
+ *                                                  that
  *  ENOTTY          (unknown ioctl)
+ *
+ * A provider's REPLY may also fail a request with EINVAL, EBUSY, ENOMEM or
+ * EAGAIN, meaning what they mean above (see "Providers").
  *  ==============  ==============================  ============================
  */
 
@@ -217,8 +237,17 @@
  * all it can, every handle it holds but MAKE_CALL's results was announced
  * to it by exactly one APPNEWCALL.
  *
- * Nothing is queued for a file before LINE_OPEN, nor after its line was
- * force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
+ * A REPLY record (the completion of a KTAPI_REQ_ASYNC request, see
+ * "Requests") is never dropped either: like an APPNEWCALL it waits behind
+ * a full ring, in the same line as the waiting APPNEWCALLs (kept in the
+ * request, so this cannot fail), and while it waits, CALLSTATE records are
+ * dropped.  LINE_CREATE and LINE_REMOVE records are dropped and counted
+ * like CALLSTATE records: after an OVERFLOW, GET_DEVCAPS tells what exists.
+ *
+ * LINE_CREATE and LINE_REMOVE (see "Providers") are queued to every open
+ * file of /dev/ktapi whose line was not force-closed, with or without
+ * LINE_OPEN.  Nothing else is queued for a file before LINE_OPEN, and
+ * nothing at all after its line was force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
  * on each line of the device opened before it began (a LINE_OPEN that
  * comes while it runs is not closed), voids their handles, one line after
  * the other, before it returns, and every later ioctl that needs an open
@@ -242,8 +271,10 @@
 /**
  * DOC: Line devices and the loopback switch
  *
- * Line device N (0 <= N < num_devices, the module parameter "lines") has
- * the address "N + 1000" in decimal ("1000", "1001", ...).  A well-formed
+ * The loopback switch serves line devices 0 .. lines - 1 (the module
+ * parameter "lines", 0..1024; 0 when every line is a provider's).
+ * Loopback device N has the address "N + 1000" in decimal ("1000",
+ * "1001", ...).  A well-formed
  * address that names no device (say "999") gives the caller's leg
  * DISCONNECTED/BADADDRESS.
  *
@@ -281,6 +312,146 @@
  * IDLE, then the other leg, if not IDLE, DISCONNECTED with NORMAL (REJECT
  * when the dropped leg was OFFERING).  DROP of a DISCONNECTED leg makes it
  * IDLE and leaves its peer alone.
+ */
+
+/**
+ * DOC: Requests
+ *
+ * MAKE_CALL, ANSWER and DROP are requests.  On the loopback switch they are
+ * done before the ioctl returns.  On a provider's device the module passes
+ * them to the provider and, by default, waits for its REPLY, killably
+ * (only a fatal signal ends the wait), at most provider_timeout_ms (module
+ * parameter, default 5000): then the request fails with ETIMEDOUT, and the
+ * provider's late REPLY is ignored.  The ioctl returns the REPLY's result.
+ *
+ * With KTAPI_REQ_ASYNC in flags the ioctl returns 0 at once, after the
+ * checks a synchronous request makes before it is sent (handle, privilege,
+ * state: those errors are still returned by the ioctl), with a request id
+ * in request_id: a positive number, 1..0x7fffffff, handed out cyclically
+ * by each file.  The request's result comes later as one KTAPI_EV_REPLY
+ * record with that request_id (TAPI's LINE_REPLY), which is never dropped:
+ *
+ *  - on the loopback switch the REPLY is queued at once, before the
+ *    CALLSTATE records the request causes, so it is the first record of a
+ *    MAKE_CALL's handle;
+ *  - an asynchronous MAKE_CALL's handle and call_id are written at once,
+ *    but the handle is usable (and its events queued) only once the
+ *    REPLY says 0: until then the handle is ENOENT, and when the request
+ *    fails the handle is void before the REPLY is queued, so the program
+ *    never deallocates the handle of a call that never existed;
+ *  - a REPLY is delivered even when the handle it names was deallocated,
+ *    or its leg went IDLE, meanwhile.
+ *
+ * A file may have at most max_requests (module parameter, default 256)
+ * asynchronous requests whose REPLY it has not read yet; one more is
+ * EAGAIN.  Closing the file discards its REPLY records, and a provider's
+ * REPLY to a request of a closed file changes nothing but the call.
+ */
+
+/**
+ * DOC: Providers
+ *
+ * A process serves line devices through the second misc device,
+ * /dev/ktapi-provider (mode 0600, root; the udev rule shipped with ktapi
+ * gives it group "ktapi-provider" and mode 0660), as FUSE serves a file
+ * system.  Each open file of it is one provider once it has done
+ * KTAPI_PROVIDER_IOC_REGISTER (before that every other ioctl and read()
+ * are EBADFD; a second REGISTER is EBUSY).  The provider then:
+ *
+ *  - adds line devices (ADD_LINE) and may remove them (REMOVE_LINE).  A
+ *    device's id follows the loopback devices and every id given before:
+ *    ids are never reused while the module is loaded.  Its address need
+ *    not be unique; the loopback switch routes calls only to loopback
+ *    devices.  Every open file of /dev/ktapi gets a KTAPI_EV_LINE_CREATE
+ *    record once the device can be opened, and a KTAPI_EV_LINE_REMOVE
+ *    once it is gone: then every line opened on it was force-closed as
+ *    by CLOSE_LINE_DEVICE (LINE_CLOSE record, handles void), and its id
+ *    is ENODEV to LINE_OPEN and GET_DEVCAPS, for good;
+ *  - reads requests: read() returns whole struct ktapi_provider_request
+ *    records, as many as fit (at least one; a smaller buffer is EINVAL),
+ *    blocking unless O_NONBLOCK (EAGAIN); poll() says EPOLLIN while one
+ *    can be read.  MAKECALL, ANSWER and DROP each carry a 64-bit
+ *    request_id, never reused by one provider, and must be answered with
+ *    one REPLY.  A REPLY whose request_id is unknown, already answered, or
+ *    expired (timed out, or its waiter killed) is ENOENT and changes
+ *    nothing;
+ *  - reports incoming calls (NEWCALL) and the states of its legs
+ *    (CALLSTATE).
+ *
+ * What the module does for a request:
+ *
+ *  - MAKE_CALL on a line of a provider's device creates an OUTBOUND leg
+ *    with its OWNER handle, invisible to everyone (even to the caller: the
+ *    handle is ENOENT) and in no state yet, and queues MAKECALL (call_id,
+ *    device_id, the dialled address, the device's address as the
+ *    caller's).  When the provider's REPLY is 0 the leg is published as
+ *    the loopback switch publishes one: DIALING, the caller's CALLSTATE
+ *    DIALING (an async MAKE_CALL's REPLY record first), and every MONITOR
+ *    line of the device gets a MONITOR handle with APPNEWCALL.  Any other
+ *    result, a timeout or the provider's death frees the leg and its
+ *    handle; nothing was ever published.  The provider may report the
+ *    leg's states only after its REPLY 0 (CALLSTATE before is EINVAL);
+ *  - ANSWER and DROP check the handle, privilege and state as on the
+ *    loopback switch (ANSWER: OFFERING; DROP: not IDLE), then queue
+ *    ANSWER or DROP with the leg's call_id.  The module changes no state:
+ *    the provider reports CONNECTED, DISCONNECTED, IDLE as the network
+ *    makes them (a DROP should end with IDLE);
+ *  - CLOSECALL (request_id 0, no REPLY) tells the provider that the last
+ *    handle of one of its legs is gone, however it went (DEALLOCATE_CALL,
+ *    line close, forced close, removal of the device): it must free what
+ *    it keeps for the call and, when state (the leg's last state) is not
+ *    IDLE, end the call on the network.  Every call id the provider was
+ *    given (a MAKECALL, a NEWCALL's out_call_id) gets exactly one
+ *    CLOSECALL, after its MAKECALL's request is over (replied, timed out
+ *    or its waiter killed) and never before the last handle is gone; it
+ *    is preallocated with the leg, so it is never lost, dropped or
+ *    refused.  After CLOSECALL the call id means nothing to the provider
+ *    (CALLSTATE on it is ENOENT), and a REPLY to a request made before it
+ *    is still matched by its request_id.  A MAKECALL the provider never
+ *    read before the request ended is taken back from its queue, and no
+ *    CLOSECALL follows it.
+ *
+ * Incoming calls: NEWCALL creates an INBOUND leg (origin
+ * KTAPI_CALLORIGIN_INBOUND) in OFFERING on one of the provider's devices,
+ * with the caller and called address the provider gives, and hands out
+ * the OWNER and MONITOR handles with APPNEWCALL exactly as the loopback
+ * switch does for its incoming legs.  It returns the leg's call id in
+ * out_call_id, or ENXIO when the device has no OWNER line open (the
+ * provider refuses the call on the network; no leg was made).
+ *
+ * CALLSTATE sets a leg's state and mode, which the module queues as
+ * CALLSTATE records to every holder.  The same state and mode again is a
+ * no-op (0, no record).  EINVAL, changing nothing: a state that is not
+ * one KTAPI_CALLSTATE_ bit, or is CONFERENCED, ONHOLDPENDCONF or
+ * ONHOLDPENDTRANSFER; OFFERING or ACCEPTED on an OUTBOUND leg; DIALTONE,
+ * DIALING, RINGBACK, PROCEEDING or BUSY on an INBOUND leg; OFFERING after
+ * the leg's first state; anything after IDLE; anything but IDLE after
+ * DISCONNECTED; a state_mode that is not exactly one KTAPI_DISCONNECTMODE_
+ * bit for DISCONNECTED, or not 0 for another state; an outgoing leg whose
+ * MAKECALL was not answered 0 yet.  A call_id that is not a live leg of
+ * this provider is ENOENT.
+ *
+ * A provider touches only its own devices and legs: another provider's
+ * device_id, or a removed one, is ENODEV; another's call_id ENOENT.
+ * Everything a provider passes is checked as hostile input: addresses as
+ * for every line (1..63 characters of "0123456789*#+", NUL-terminated
+ * within the array), names printable ASCII and NUL-terminated within the
+ * array, reserved fields and unknown flags 0 (EINVAL).
+ *
+ * Limits, all charged to the provider's memory cgroup (the opener's of its
+ * file): at most KTAPI_PROVIDER_LINES_MAX devices live per provider
+ * (ENOSPC); at most max_requests outstanding requests (REGISTER's
+ * max_requests, 1..KTAPI_PROVIDER_REQUESTS_MAX): a request past it fails at
+ * once with EAGAIN, it never waits for room; at most
+ * KTAPI_PROVIDER_CALLS_MAX live INBOUND legs (NEWCALL is ENOSPC).  A
+ * CLOSECALL never counts against a limit.
+ *
+ * Death: releasing the provider's file (exit, crash, kill) fails every
+ * pending request with ECONNABORTED (a synchronous request returns it; an
+ * async one gets a REPLY with it), then removes each of its devices as
+ * REMOVE_LINE does.  A provider that never reads its file only makes its
+ * own requests time out: nothing of another provider's or the loopback
+ * switch's waits for it.
  */
 
 /**
@@ -388,16 +559,39 @@
 #define KTAPI_EV_CALLSTATE			2
 #define KTAPI_EV_LINE_CLOSE			3
 #define KTAPI_EV_OVERFLOW			4
+#define KTAPI_EV_REPLY				5	/* LINE_REPLY */
+#define KTAPI_EV_LINE_CREATE			6	/* LINE_CREATE */
+#define KTAPI_EV_LINE_REMOVE			7	/* LINE_REMOVE */
+
+/* Request flags (struct ktapi_make_call and ktapi_call_op .flags) */
+#define KTAPI_REQ_ASYNC				0x00000001
+
+/* Device kinds (struct ktapi_devcaps.kind) */
+#define KTAPI_DEVICE_LOOPBACK			1
+#define KTAPI_DEVICE_PROVIDER			2
+#define KTAPI_NAME_MAX				64
+#define KTAPI_PROVIDER_NAME_MAX			32
 
 /**
  * struct ktapi_devcaps - KTAPI_IOC_GET_DEVCAPS
  * @size: sizeof(struct ktapi_devcaps): see "General ioctl format"
  * @flags: must be 0
- * @device_id: in: the line device; ENODEV if >= num_devices
- * @num_devices: out: number of line devices (module parameter "lines")
+ * @device_id: in: the line device; ENODEV if >= num_devices or removed
+ * @num_devices: out: one more than the highest device id given so far
+ *	(the loopback devices, then every device a provider added, removed
+ *	ones included): device ids below it that are not removed are valid
  * @address: out: the device's dialable address, NUL-terminated
+ * @kind: out: KTAPI_DEVICE_LOOPBACK or KTAPI_DEVICE_PROVIDER
+ * @provider_id: out: KTAPI_DEVICE_PROVIDER: the provider's id (its
+ *	REGISTER's out_provider_id); loopback: 0
+ * @name: out: the device's display name, NUL-terminated: a provider's
+ *	ADD_LINE name (or its address if that was empty); loopback devices
+ *	are "Loopback line <address>"
+ * @provider_name: out: the name the provider gave at REGISTER; loopback
+ *	devices: "loopback"
  *
- * Works on any open file, with or without LINE_OPEN.
+ * Works on any open file, with or without LINE_OPEN.  A program built
+ * before @kind existed (size 80) gets only the fields up to @address.
  */
 struct ktapi_devcaps {
 	__u32 size;
@@ -405,9 +599,15 @@ struct ktapi_devcaps {
 	__u32 device_id;
 	__u32 num_devices;
 	char address[KTAPI_ADDRESS_MAX];
+	/* Since 0.2 (provider issue): */
+	__u32 kind;
+	__u32 provider_id;
+	char name[KTAPI_NAME_MAX];
+	char provider_name[KTAPI_PROVIDER_NAME_MAX];
 };
 
 #define KTAPI_DEVCAPS_SIZE_VER0	80	/* first published size */
+#define KTAPI_DEVCAPS_SIZE_VER1	184	/* kind .. provider_name */
 #define KTAPI_IOC_GET_DEVCAPS		_IO(KTAPI_IOC_TYPE, 0x00)
 
 /**
@@ -437,14 +637,19 @@ struct ktapi_line_open {
 /**
  * struct ktapi_make_call - KTAPI_IOC_MAKE_CALL
  * @size: sizeof(struct ktapi_make_call): see "General ioctl format"
- * @flags: must be 0
+ * @flags: 0 or KTAPI_REQ_ASYNC (see "Requests"); other bits EINVAL
  * @dest_address: in: the address to dial
  * @handle: out: OWNER handle of the new OUTBOUND leg (ignored on input)
  * @call_id: out: call_id of that leg (ignored on input)
+ * @request_id: out: with KTAPI_REQ_ASYNC, the request id its REPLY record
+ *	will carry; else 0.  KTAPI_REQ_ASYNC with a size that does not cover
+ *	this field is EINVAL
+ * @reserved: must be 0
  *
- * Works on any open line, whatever its privileges.  The leg is DIALING,
- * then RINGBACK (a line device with an owner answers), or DISCONNECTED
- * with UNAVAIL (a line device without owner) or BADADDRESS (no device).
+ * Works on any open line, whatever its privileges.  On the loopback
+ * switch the leg is DIALING, then RINGBACK (a line device with an owner
+ * answers), or DISCONNECTED with UNAVAIL (a line device without owner) or
+ * BADADDRESS (no device).  On a provider's device, see "Providers".
  */
 struct ktapi_make_call {
 	__u32 size;
@@ -452,32 +657,48 @@ struct ktapi_make_call {
 	char dest_address[KTAPI_ADDRESS_MAX];
 	__u32 handle;
 	__u32 call_id;
+	/* Since 0.2 (provider issue): */
+	__u32 request_id;
+	__u32 reserved;
 };
 
 #define KTAPI_MAKE_CALL_SIZE_VER0	80	/* first published size */
+#define KTAPI_MAKE_CALL_SIZE_VER1	88	/* request_id, reserved */
 #define KTAPI_IOC_MAKE_CALL		_IO(KTAPI_IOC_TYPE, 0x02)
 
 /**
  * struct ktapi_call_op - ANSWER, DROP and DEALLOCATE_CALL
  * @size: sizeof(struct ktapi_call_op): see "General ioctl format"
- * @flags: must be 0
+ * @flags: ANSWER, DROP: 0 or KTAPI_REQ_ASYNC (see "Requests");
+ *	DEALLOCATE_CALL: must be 0 (it is never asynchronous)
  * @handle: the call handle
  * @reserved: must be 0
+ * @request_id: out: ANSWER, DROP with KTAPI_REQ_ASYNC: the request id of
+ *	its REPLY record; else not written.  KTAPI_REQ_ASYNC with a size that
+ *	does not cover this field is EINVAL
+ * @reserved2: must be 0
  *
  * KTAPI_IOC_ANSWER: an OFFERING leg goes CONNECTED (OWNER handles only:
  * EACCES; another state: EBUSY).  KTAPI_IOC_DROP: a leg that is not IDLE
  * goes IDLE (OWNER handles only: EACCES; IDLE: EBUSY).
  * KTAPI_IOC_DEALLOCATE_CALL: the handle is void at once (api_version 1.x:
  * EBUSY while the caller is the sole owner of a leg that is not IDLE).
+ * On a provider's device ANSWER and DROP are requests to the provider,
+ * which reports the states (see "Providers").  Only ANSWER and DROP with
+ * KTAPI_REQ_ASYNC write the struct back.
  */
 struct ktapi_call_op {
 	__u32 size;
 	__u32 flags;
 	__u32 handle;
 	__u32 reserved;
+	/* Since 0.2 (provider issue): */
+	__u32 request_id;
+	__u32 reserved2;
 };
 
 #define KTAPI_CALL_OP_SIZE_VER0	16	/* first published size */
+#define KTAPI_CALL_OP_SIZE_VER1	24	/* request_id, reserved2 */
 #define KTAPI_IOC_ANSWER		_IO(KTAPI_IOC_TYPE, 0x03)
 #define KTAPI_IOC_DROP			_IO(KTAPI_IOC_TYPE, 0x04)
 #define KTAPI_IOC_DEALLOCATE_CALL	_IO(KTAPI_IOC_TYPE, 0x06)
@@ -509,7 +730,8 @@ struct ktapi_close_line_device {
  * @call_id: the leg's system-wide call id
  * @related_call_id: call_id of the other leg of an internal call, else 0
  * @device_id: the line device the leg lives on
- * @origin: KTAPI_CALLORIGIN_OUTBOUND (made here) or _INTERNAL (incoming)
+ * @origin: KTAPI_CALLORIGIN_OUTBOUND (made here), _INTERNAL (incoming
+ *	from the loopback switch) or _INBOUND (incoming from a provider)
  * @reason: KTAPI_CALLREASON_DIRECT
  * @state: current KTAPI_CALLSTATE_
  * @state_mode: KTAPI_DISCONNECTMODE_ when DISCONNECTED, else 0
@@ -519,7 +741,8 @@ struct ktapi_close_line_device {
  * @num_monitors: MONITOR handles to the leg, over all files
  * @create_time_ns: CLOCK_MONOTONIC time the leg was created
  * @state_time_ns: CLOCK_MONOTONIC time of the last state change
- * @caller_address: address of the calling line device
+ * @caller_address: address of the calling line device (an INBOUND leg:
+ *	the caller's address its provider reported)
  * @called_address: the dialled address
  */
 struct ktapi_call_info {
@@ -549,18 +772,27 @@ struct ktapi_call_info {
 /**
  * struct ktapi_event - one record read() from the file
  * @type: KTAPI_EV_
- * @handle: APPNEWCALL, CALLSTATE: the handle in this file
- * @call_id: APPNEWCALL, CALLSTATE: the leg's call id
+ * @handle: APPNEWCALL, CALLSTATE: the handle in this file; REPLY: the
+ *	handle the request was made on (MAKE_CALL: the handle it returned,
+ *	void when @result is an error)
+ * @call_id: APPNEWCALL, CALLSTATE, REPLY: the leg's call id
  * @state: APPNEWCALL: state when the handle was given; CALLSTATE: new state
  * @state_mode: CALLSTATE: the disconnect mode when DISCONNECTED, else 0
  * @privilege: APPNEWCALL, CALLSTATE: the handle's privilege
  * @dropped: OVERFLOW: number of records dropped since the last OVERFLOW
+ * @request_id: REPLY: the request id the request returned (same word as
+ *	@dropped)
+ * @device_id: LINE_CREATE, LINE_REMOVE: the line device (same word as
+ *	@dropped)
  * @reserved: 0
+ * @result: REPLY: 0, or the negative errno the request failed with (same
+ *	word as @reserved)
  * @time_ns: CLOCK_MONOTONIC time the event was queued (APPNEWCALL: the
  *	handle was given; LINE_CLOSE: the line was closed; OVERFLOW: the
- *	record itself was queued, as room came)
+ *	record itself was queued, as room came; REPLY: the request completed)
  *
- * Fields not listed for a type are 0.
+ * Fields not listed for a type are 0.  The record is 40 bytes for every
+ * type and every version: new types reuse its words, as REPLY does.
  */
 struct ktapi_event {
 	__u32 type;
@@ -569,9 +801,206 @@ struct ktapi_event {
 	__u32 state;
 	__u32 state_mode;
 	__u32 privilege;
-	__u32 dropped;
-	__u32 reserved;
+	/* __extension__: an unnamed union is C11, and this header is C99. */
+	__extension__ union {
+		__u32 dropped;
+		__u32 request_id;
+		__u32 device_id;
+	};
+	__extension__ union {
+		__u32 reserved;
+		__s32 result;
+	};
 	__aligned_u64 time_ns;
 };
+
+/*
+ * The provider interface: ioctls of /dev/ktapi-provider (see "Providers").
+ * They use KTAPI_IOC_TYPE with numbers from 0x20 on, so none of them means
+ * anything to /dev/ktapi (ENOTTY), nor /dev/ktapi's to a provider.
+ */
+
+/* Protocol version: major << 16 | minor. */
+#define KTAPI_PROVIDER_VERSION_MAJOR		1
+#define KTAPI_PROVIDER_VERSION_MINOR		0
+#define KTAPI_PROVIDER_VERSION		\
+	(KTAPI_PROVIDER_VERSION_MAJOR << 16 | KTAPI_PROVIDER_VERSION_MINOR)
+
+#define KTAPI_PROVIDER_LINES_MAX		256
+#define KTAPI_PROVIDER_REQUESTS_MAX		4096
+#define KTAPI_PROVIDER_CALLS_MAX		65536
+
+/* Request types (struct ktapi_provider_request.type) */
+#define KTAPI_PREQ_MAKECALL			1
+#define KTAPI_PREQ_ANSWER			2
+#define KTAPI_PREQ_DROP				3
+#define KTAPI_PREQ_CLOSECALL			4
+
+/**
+ * struct ktapi_provider_register - KTAPI_PROVIDER_IOC_REGISTER
+ * @size: sizeof(struct ktapi_provider_register)
+ * @flags: must be 0
+ * @version: in: the KTAPI_PROVIDER_VERSION the provider was built for.
+ *	Another major version is EPROTONOSUPPORT; any minor is accepted
+ * @max_requests: in: how many requests (MAKECALL, ANSWER, DROP) the
+ *	provider accepts outstanding (queued or read, not yet replied):
+ *	1..KTAPI_PROVIDER_REQUESTS_MAX, else EINVAL
+ * @name: in: what the provider calls itself ("sip"), shown by GET_DEVCAPS:
+ *	0..31 printable ASCII characters, NUL-terminated
+ * @out_version: out: the kernel's KTAPI_PROVIDER_VERSION.  A provider
+ *	newer than the kernel (a higher minor) uses only what out_version has
+ * @out_provider_id: out: this provider's id, unique while the module is
+ *	loaded
+ *
+ * Once per file: EBUSY after a successful one.
+ */
+struct ktapi_provider_register {
+	__u32 size;
+	__u32 flags;
+	__u32 version;
+	__u32 max_requests;
+	char name[KTAPI_PROVIDER_NAME_MAX];
+	__u32 out_version;
+	__u32 out_provider_id;
+};
+
+#define KTAPI_PROVIDER_REGISTER_SIZE_VER0	56
+#define KTAPI_PROVIDER_IOC_REGISTER	_IO(KTAPI_IOC_TYPE, 0x20)
+
+/**
+ * struct ktapi_provider_line - KTAPI_PROVIDER_IOC_ADD_LINE
+ * @size: sizeof(struct ktapi_provider_line)
+ * @flags: must be 0
+ * @address: in: the device's address (1..63 of "0123456789*#+")
+ * @name: in: its display name: 0..63 printable ASCII characters,
+ *	NUL-terminated; empty means the address
+ * @out_device_id: out: the new device's id
+ * @reserved: must be 0
+ *
+ * ENOSPC when the provider has KTAPI_PROVIDER_LINES_MAX devices.
+ */
+struct ktapi_provider_line {
+	__u32 size;
+	__u32 flags;
+	char address[KTAPI_ADDRESS_MAX];
+	char name[KTAPI_NAME_MAX];
+	__u32 out_device_id;
+	__u32 reserved;
+};
+
+#define KTAPI_PROVIDER_LINE_SIZE_VER0	144
+#define KTAPI_PROVIDER_IOC_ADD_LINE	_IO(KTAPI_IOC_TYPE, 0x21)
+
+/**
+ * struct ktapi_provider_remove_line - KTAPI_PROVIDER_IOC_REMOVE_LINE
+ * @size: sizeof(struct ktapi_provider_remove_line)
+ * @flags: must be 0
+ * @device_id: one of this provider's devices (else ENODEV)
+ * @reserved: must be 0
+ *
+ * Force-closes every line open on it, then LINE_REMOVE to every file
+ * (see "Providers"); done when the ioctl returns.
+ */
+struct ktapi_provider_remove_line {
+	__u32 size;
+	__u32 flags;
+	__u32 device_id;
+	__u32 reserved;
+};
+
+#define KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0	16
+#define KTAPI_PROVIDER_IOC_REMOVE_LINE	_IO(KTAPI_IOC_TYPE, 0x22)
+
+/**
+ * struct ktapi_provider_request - one record read() from a provider's file
+ * @type: KTAPI_PREQ_
+ * @device_id: the line device of the leg
+ * @request_id: MAKECALL, ANSWER, DROP: to quote in the REPLY; CLOSECALL: 0
+ * @call_id: the leg's call id
+ * @state: CLOSECALL: the leg's last state (not IDLE: end the call on the
+ *	network); else 0
+ * @dest_address: MAKECALL: the dialled address; else empty
+ * @caller_address: MAKECALL: the address of the calling device; else empty
+ *
+ * Every byte not listed for a type is 0.  The record's size,
+ * KTAPI_PROVIDER_REQUEST_SIZE, is fixed for protocol major version 1.
+ */
+struct ktapi_provider_request {
+	__u32 type;
+	__u32 device_id;
+	__aligned_u64 request_id;
+	__u32 call_id;
+	__u32 state;
+	char dest_address[KTAPI_ADDRESS_MAX];
+	char caller_address[KTAPI_ADDRESS_MAX];
+};
+
+#define KTAPI_PROVIDER_REQUEST_SIZE	152
+
+/**
+ * struct ktapi_provider_reply - KTAPI_PROVIDER_IOC_REPLY
+ * @size: sizeof(struct ktapi_provider_reply)
+ * @flags: must be 0
+ * @request_id: a request read from this file and not yet answered (else
+ *	ENOENT, changing nothing)
+ * @result: 0, or one of -EINVAL, -EBUSY, -ENOMEM, -EAGAIN, -EIO,
+ *	-EOPNOTSUPP: what the application's ioctl (or REPLY record) gets.
+ *	Any other value is EINVAL and changes nothing
+ * @reserved: must be 0
+ */
+struct ktapi_provider_reply {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 request_id;
+	__s32 result;
+	__u32 reserved;
+};
+
+#define KTAPI_PROVIDER_REPLY_SIZE_VER0	24
+#define KTAPI_PROVIDER_IOC_REPLY	_IO(KTAPI_IOC_TYPE, 0x23)
+
+/**
+ * struct ktapi_provider_newcall - KTAPI_PROVIDER_IOC_NEWCALL
+ * @size: sizeof(struct ktapi_provider_newcall)
+ * @flags: must be 0
+ * @device_id: in: one of this provider's devices (else ENODEV)
+ * @out_call_id: out: the new INBOUND leg's call id
+ * @caller_address: in: who calls (a valid address)
+ * @called_address: in: the address called (a valid address)
+ *
+ * ENXIO when the device has no OWNER line open: no leg was made.
+ */
+struct ktapi_provider_newcall {
+	__u32 size;
+	__u32 flags;
+	__u32 device_id;
+	__u32 out_call_id;
+	char caller_address[KTAPI_ADDRESS_MAX];
+	char called_address[KTAPI_ADDRESS_MAX];
+};
+
+#define KTAPI_PROVIDER_NEWCALL_SIZE_VER0	144
+#define KTAPI_PROVIDER_IOC_NEWCALL	_IO(KTAPI_IOC_TYPE, 0x24)
+
+/**
+ * struct ktapi_provider_callstate - KTAPI_PROVIDER_IOC_CALLSTATE
+ * @size: sizeof(struct ktapi_provider_callstate)
+ * @flags: must be 0
+ * @call_id: a live leg of this provider (else ENOENT)
+ * @state: its new KTAPI_CALLSTATE_ (see "Providers" for what is EINVAL)
+ * @state_mode: a KTAPI_DISCONNECTMODE_ bit for DISCONNECTED, else 0
+ * @reserved: must be 0
+ */
+struct ktapi_provider_callstate {
+	__u32 size;
+	__u32 flags;
+	__u32 call_id;
+	__u32 state;
+	__u32 state_mode;
+	__u32 reserved;
+};
+
+#define KTAPI_PROVIDER_CALLSTATE_SIZE_VER0	24
+#define KTAPI_PROVIDER_IOC_CALLSTATE	_IO(KTAPI_IOC_TYPE, 0x25)
 
 #endif /* _UAPI_LINUX_KTAPI_H */
