@@ -220,6 +220,9 @@ struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 	c->lock = &c->pair_lock;
 	c->pair_legs = 1;
 	INIT_LIST_HEAD(&c->holders);
+	/* A provider's devices outlive their legs (nothing for loopback). */
+	ktapi_line_hold(line);
+	ktapi_line_hold(caller_line);
 	c->line = line;
 	c->caller_line = caller_line;
 	c->origin = origin;
@@ -232,8 +235,12 @@ struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 
 static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(ktapi_leg_cache,
-			container_of(rcu, struct ktapi_leg, rcu));
+	struct ktapi_leg *c = container_of(rcu, struct ktapi_leg, rcu);
+
+	/* GET_CALL_INFO read them until the grace period: now they may go. */
+	ktapi_line_put(c->line);
+	ktapi_line_put(c->caller_line);
+	kmem_cache_free(ktapi_leg_cache, c);
 }
 
 /* Free a leg no handle ever named. */

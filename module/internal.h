@@ -9,11 +9,24 @@
  * meet on a lock:
  *
  *   line->lock      (spinlock, line.c) the list of open files of one line
- *                   device: LINE_OPEN, release and CLOSE_LINE_DEVICE.
+ *                   device and whether it is being removed: LINE_OPEN,
+ *                   release, CLOSE_LINE_DEVICE and a device's removal.
  *                   MAKE_CALL does not take it: it walks the list under
  *                   ktapi_srcu (an SRCU read section may sleep, so the
  *                   handles of the monitors are allocated during the walk),
  *                   and a file is freed only after an SRCU grace period.
+ *   ktapi_devices xa_lock (spinlock, line.c) the registry of line devices
+ *                   by id and the next id: taken only to add a provider's
+ *                   device (one insert) and to remove it (one erase);
+ *                   GET_DEVCAPS, LINE_OPEN and CLOSE_LINE_DEVICE look ids up
+ *                   under RCU.  Taken alone.
+ *   ktapi_files_lock (spinlock, line.c) the list of every open file of
+ *                   /dev/ktapi: open() adds, release() unlinks, O(1) each.
+ *                   LINE_CREATE and LINE_REMOVE walk it under ktapi_srcu
+ *                   without it, taking each file's evq.lock alone, one file
+ *                   at a time, with cond_resched() between.  Taken alone.
+ *                   The one lock every open() and release() share: an O(1)
+ *                   hold, on no call path.
  *   *leg->lock     (spinlock, call.c) the pair lock: the two legs of one
  *                   call share it (it lives in the OUTBOUND leg, which is
  *                   freed after both legs).  It covers the legs' states,
@@ -43,6 +56,10 @@
  *
  * line->lock and a pair lock are never held together.  Every function
  * whose comment says "under" a lock asserts it with lockdep_assert_held().
+ * A provider's device is added and removed (ktapi_line_dev_add(),
+ * ktapi_line_dev_remove(), which sleep) with no lock held: the removal
+ * force-closes the lines on it as CLOSE_LINE_DEVICE does, then walks
+ * every file as LINE_CREATE does.
  *
  * No path that a user drives allocates, reclaims or sleeps with any of the
  * spinlocks held: MAKE_CALL reserves every handle and leg it needs first
@@ -75,6 +92,8 @@
  * whatever the module allocates on behalf of a file is allocated under
  * set_active_memcg() of that cgroup (see ktapi_charge_begin()), so the
  * holder of a handle pays for it (uapi/linux/ktapi.h says who pays what).
+ * A provider's line device (and its slot in the registry) is charged to the
+ * active cgroup of ktapi_line_dev_add()'s caller: the provider's.
  *
  * DOC: Speed
  *
@@ -154,6 +173,8 @@ enum ktapi_stat {
 	KTAPI_STAT_CALLS,
 	KTAPI_STAT_HANDLES,
 	KTAPI_STAT_EVENTS_QUEUED,
+	/* Live, but not zero with every file closed: the loopback devices. */
+	KTAPI_STAT_DEVICES,
 	/* Totals since the module was loaded: they only grow. */
 	KTAPI_STAT_EVENTS_DROPPED,
 	KTAPI_STAT_CALLS_TOTAL,
@@ -183,11 +204,19 @@ static inline void ktapi_stat_sub(enum ktapi_stat s, long n)
 	this_cpu_sub(ktapi_stats.v[s], n);
 }
 
-/* A line device of the loopback switch (line.c). */
+struct ktapi_provider;
+
+/*
+ * A line device (line.c): a loopback device of the switch (made at load,
+ * lives until module exit) or a provider's (ktapi_line_dev_add(), until
+ * ktapi_line_dev_remove() and the last reference).
+ */
 struct ktapi_line_dev {
 	u32 id;
+	u32 kind;			/* KTAPI_DEVICE_*; constant */
+	struct ktapi_provider *prov;	/* NULL for loopback; constant */
 	char address[KTAPI_ADDRESS_MAX] __aligned(8);
-	spinlock_t lock;		/* the lists, open_seq (writers) */
+	spinlock_t lock;		/* the lists, open_seq, removed (writers) */
 	/*
 	 * Open lines on this device, oldest LINE_OPEN first: RCU lists,
 	 * changed under lock, walked under ktapi_srcu.  files has every open
@@ -198,6 +227,20 @@ struct ktapi_line_dev {
 	struct list_head owners;
 	struct list_head monitors;
 	u64 open_seq;			/* LINE_OPENs so far; lock */
+	/* Being removed: no LINE_OPEN any more.  lock; READ_ONCE without. */
+	bool removed;
+	/*
+	 * Provider devices only (loopback ones are not counted): the
+	 * registry's reference until ktapi_line_dev_remove(), one per file
+	 * that LINE_OPENed it (until the file is freed), one per leg on it
+	 * or called from it (until the leg is freed).  The last one frees it
+	 * after an RCU grace period.
+	 */
+	refcount_t ref;
+	u32 provider_id;		/* constant; 0 for loopback */
+	char name[KTAPI_NAME_MAX];	/* constant */
+	char provider_name[KTAPI_PROVIDER_NAME_MAX];	/* constant */
+	struct rcu_head rcu;
 };
 
 /* Readers of the lists of open files; files are freed after its grace period. */
@@ -260,6 +303,8 @@ struct ktapi_file {
 	struct list_head line_node;	/* in line->files while OPEN */
 	struct list_head owner_node;	/* in line->owners while OPEN */
 	struct list_head monitor_node;	/* in line->monitors while OPEN */
+	/* In the list of every open file: open() to release(); ktapi_srcu. */
+	struct list_head all_node;
 	u64 open_seq;			/* line->open_seq at its LINE_OPEN */
 	/* release() holds one, CLOSE_LINE_DEVICE one while voiding. */
 	refcount_t ref;
@@ -435,6 +480,7 @@ void ktapi_evq_withdraw(struct ktapi_handle *h);
 void ktapi_evq_wake(struct ktapi_evq *q);
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns);
+void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
@@ -482,6 +528,15 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
 int ktapi_lines_init(void);
 void ktapi_lines_exit(void);
 struct ktapi_line_dev *ktapi_line_get(u32 device_id);
+void __ktapi_line_put(struct ktapi_line_dev *line);
+struct ktapi_line_dev *ktapi_line_dev_add(struct ktapi_provider *prov,
+					  u32 provider_id,
+					  const char *provider_name,
+					  const char *address,
+					  const char *name);
+void ktapi_line_dev_remove(struct ktapi_line_dev *line);
+void ktapi_files_add(struct ktapi_file *f);
+void ktapi_files_del(struct ktapi_file *f);
 struct ktapi_line_dev *ktapi_line_by_address(const char *address);
 bool ktapi_address_valid(const char *address);
 struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line);
@@ -490,5 +545,22 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd);
 int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd);
 void ktapi_line_close(struct ktapi_file *f);
 void ktapi_file_put(struct ktapi_file *f);
+
+/*
+ * A reference to a device: provider devices are counted, loopback ones
+ * live until module exit and cost nothing.
+ */
+static inline void ktapi_line_hold(struct ktapi_line_dev *line)
+{
+	if (unlikely(line->prov))
+		refcount_inc(&line->ref);
+}
+
+/* Drop a reference of ktapi_line_get() or ktapi_line_hold(). */
+static inline void ktapi_line_put(struct ktapi_line_dev *line)
+{
+	if (unlikely(line->prov))
+		__ktapi_line_put(line);
+}
 
 #endif /* _KTAPI_INTERNAL_H */

@@ -163,6 +163,7 @@ struct ktapi_stats {
 	long long calls;
 	long long handles;
 	long long events_queued;
+	long long devices;
 	long long events_dropped;
 	long long calls_total;
 	long long handles_total;
@@ -310,14 +311,14 @@ static inline int kt_debugfs_mount(void)
 	return 0;
 }
 
-#define KT_NR_STATS	9
+#define KT_NR_STATS	10
 
 /* The name of statistic @i (< KT_NR_STATS), in the order of struct ktapi_stats. */
 static inline const char *kt_stat_name(unsigned int i)
 {
 	static const char *const names[KT_NR_STATS] = {
 		"files", "lines_open", "calls", "handles", "events_queued",
-		"events_dropped", "calls_total", "handles_total",
+		"devices", "events_dropped", "calls_total", "handles_total",
 		"events_total",
 	};
 
@@ -349,7 +350,8 @@ static inline int kt_stats_read(struct ktapi_stats *s)
 {
 	long long *vals[] = {
 		&s->files, &s->lines_open, &s->calls, &s->handles,
-		&s->events_queued, &s->events_dropped, &s->calls_total,
+		&s->events_queued, &s->devices, &s->events_dropped,
+		&s->calls_total,
 		&s->handles_total, &s->events_total,
 	};
 	unsigned int i;
