@@ -166,7 +166,8 @@ TEST_F(prov, makecall_sync)
 	EXPECT_EQ(self->dev, ci.device_id);
 	EXPECT_STREQ(PADDR, ci.caller_address);
 	EXPECT_STREQ(DEST, ci.called_address);
-	EXPECT_EQ(1, pl.makecalls);
+	/* Counted after the handling: wait for it. */
+	ASSERT_OK(kt_prov_wait_count(&pl.makecalls, 1, EV_WAIT_MS));
 	EXPECT_EQ(cid, pl.last.call_id);
 	EXPECT_STREQ(DEST, pl.last.dest_address);
 	EXPECT_STREQ(PADDR, pl.last.caller_address);
