@@ -122,6 +122,10 @@ int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 		return -ENODEV;
 	dc->num_devices = ktapi_nr_lines;
 	memcpy(dc->address, line->address, sizeof(dc->address));
+	dc->kind = KTAPI_DEVICE_LOOPBACK;
+	dc->provider_id = 0;
+	scnprintf(dc->name, sizeof(dc->name), "Loopback line %s", line->address);
+	strscpy(dc->provider_name, "loopback", sizeof(dc->provider_name));
 	return 0;
 }
 

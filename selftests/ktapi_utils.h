@@ -110,17 +110,21 @@
  * Layout: the uapi header fixes the field lists; these sizes and offsets follow from
  * them and must be the same for -m32 and 64-bit builds (no compat layer).
  */
-_Static_assert(sizeof(struct ktapi_devcaps) == 80, "devcaps size");
+_Static_assert(sizeof(struct ktapi_devcaps) == 184, "devcaps size");
+_Static_assert(offsetof(struct ktapi_devcaps, kind) == 80, "devcaps");
 _Static_assert(sizeof(struct ktapi_line_open) == 24, "line_open size");
-_Static_assert(sizeof(struct ktapi_make_call) == 80, "make_call size");
+_Static_assert(sizeof(struct ktapi_make_call) == 88, "make_call size");
 _Static_assert(offsetof(struct ktapi_make_call, handle) == 72, "make_call");
-_Static_assert(sizeof(struct ktapi_call_op) == 16, "call_op size");
+_Static_assert(offsetof(struct ktapi_make_call, request_id) == 80, "make_call");
+_Static_assert(sizeof(struct ktapi_call_op) == 24, "call_op size");
+_Static_assert(offsetof(struct ktapi_call_op, request_id) == 16, "call_op");
 _Static_assert(sizeof(struct ktapi_close_line_device) == 16, "close size");
 _Static_assert(sizeof(struct ktapi_call_info) == 200, "call_info size");
 _Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
 _Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
 _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
 _Static_assert(sizeof(struct ktapi_event) == 40, "event size");
+_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
 _Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
 
 struct ktapi_params {
