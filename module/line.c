@@ -124,8 +124,10 @@ int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 	memcpy(dc->address, line->address, sizeof(dc->address));
 	dc->kind = KTAPI_DEVICE_LOOPBACK;
 	dc->provider_id = 0;
+	/* Every byte of the arrays is written: the user's are not kept. */
+	memset(dc->name, 0, sizeof(dc->name));
 	scnprintf(dc->name, sizeof(dc->name), "Loopback line %s", line->address);
-	strscpy(dc->provider_name, "loopback", sizeof(dc->provider_name));
+	strscpy_pad(dc->provider_name, "loopback", sizeof(dc->provider_name));
 	return 0;
 }
 
