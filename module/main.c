@@ -252,29 +252,28 @@ static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
 
 /*
  * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
- * is a struct @_struct, first published @_ver0 bytes long, taking no flags.
+ * is a struct @_struct, first published @_ver0 bytes long, taking the
+ * flags @_flags (KTAPI_REQ_ASYNC only when the struct is at least @_async
+ * bytes long, up to its request_id).
  */
-#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+#define KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, _flags, _async) \
 	[_IOC_NR(_ioctl)] = {						\
 		.size = sizeof(struct _struct),				\
 		.min_size = (_ver0),					\
 		.out = (_out),						\
-		.execute = (_fn),					\
-	}
-
-/*
- * The row of a request, which takes KTAPI_REQ_ASYNC when its struct is at
- * least @_async bytes long (up to its request_id).
- */
-#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
-	[_IOC_NR(_ioctl)] = {						\
-		.size = sizeof(struct _struct),				\
-		.min_size = (_ver0),					\
-		.out = (_out),						\
-		.flags = KTAPI_REQ_ASYNC,				\
+		.flags = (_flags),					\
 		.async_size = (_async),					\
 		.execute = (_fn),					\
 	}
+
+/* A command that takes no flags. */
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, 0, 0)
+
+/* A request, which takes KTAPI_REQ_ASYNC. */
+#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, KTAPI_REQ_ASYNC, \
+			_async)
 
 #define KTAPI_MAKE_CALL_ASYNC_SIZE	\
 	offsetofend(struct ktapi_make_call, request_id)
