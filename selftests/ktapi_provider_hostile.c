@@ -260,6 +260,7 @@ static void __check_unchanged(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->st.calls, b.st.calls) TH_LOG("%s: calls", what);
 	EXPECT_EQ(a->st.handles, b.st.handles) TH_LOG("%s: handles", what);
 	EXPECT_EQ(a->st.events_queued, b.st.events_queued) TH_LOG("%s: events_queued", what);
+	EXPECT_EQ(a->st.devices, b.st.devices) TH_LOG("%s: devices", what);
 	EXPECT_EQ(a->ndev, b.ndev) TH_LOG("%s: num_devices", what);
 	for (i = 0; i < NDC; i++) {
 		EXPECT_EQ(a->dc_err[i], b.dc_err[i]) TH_LOG("%s: devcaps #%d", what, i);
