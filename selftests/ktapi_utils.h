@@ -1035,7 +1035,7 @@ static inline void kt_prov_check(struct kt_prov_loop *pl, int err)
 static inline void kt_prov_handle(struct kt_prov_loop *pl,
 				  const struct ktapi_provider_request *req)
 {
-	unsigned int *count;
+	unsigned int *counter;
 	__u32 state = 0;
 	unsigned int n;
 	int err;
@@ -1049,15 +1049,15 @@ static inline void kt_prov_handle(struct kt_prov_loop *pl,
 		kt_prov_count(&pl->closecalls);
 		return;
 	case KTAPI_PREQ_MAKECALL:
-		count = &pl->makecalls;
+		counter = &pl->makecalls;
 		state = pl->makecall_state;
 		break;
 	case KTAPI_PREQ_ANSWER:
-		count = &pl->answers;
+		counter = &pl->answers;
 		state = pl->states ? KTAPI_CALLSTATE_CONNECTED : 0;
 		break;
 	case KTAPI_PREQ_DROP:
-		count = &pl->drops;
+		counter = &pl->drops;
 		state = pl->states ? KTAPI_CALLSTATE_IDLE : 0;
 		break;
 	default:
@@ -1073,7 +1073,7 @@ static inline void kt_prov_handle(struct kt_prov_loop *pl,
 			kt_prov_check(pl, kt_prov_callstate(pl->fd, req->call_id,
 							    state, 0));
 	}
-	kt_prov_count(count);
+	kt_prov_count(counter);
 }
 
 /* Serve until @stop: 0, or the errno that ended it (not a request's). */
@@ -1634,7 +1634,7 @@ static inline void __kt_expect_req(struct __test_metadata *_metadata, int line,
 					     req.state == 0) &&
 	     memchr(req.dest_address, 0, KTAPI_ADDRESS_MAX) &&
 	     memchr(req.caller_address, 0, KTAPI_ADDRESS_MAX) &&
-	     (mk ? !strcmp(req.dest_address, dest) &&
+	     (mk ? dest && !strcmp(req.dest_address, dest) &&
 		   (!caller || !strcmp(req.caller_address, caller)) :
 		   !req.dest_address[0] && !req.caller_address[0]);
 	if (ok) {
