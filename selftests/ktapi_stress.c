@@ -741,6 +741,17 @@ struct worker {
 	unsigned long long ops;
 };
 
+/* ANSWER or DROP: on a provider's line, also what its REPLY may say. */
+static void check_call_op(enum op op, int si, __u32 h, int e, bool prov)
+{
+	if (prov)
+		check(op, si, h, e, 12, 0, ENOENT, EBADFD, EBUSY, EACCES,
+		      EAGAIN, ETIMEDOUT, ECONNABORTED, EINVAL, ENOMEM, EIO,
+		      EOPNOTSUPP);
+	else
+		check(op, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+}
+
 static void do_op(struct worker *w)
 {
 	__u64 *r = &w->rnd;
@@ -804,24 +815,10 @@ static void do_op(struct worker *w)
 		}
 	} else if (k < 450) {
 		h = pick_handle(r, si);
-		e = kt_answer(fd, h);
-		if (s->prov)
-			check(OP_ANSWER, si, h, e, 12, 0, ENOENT, EBADFD, EBUSY,
-			      EACCES, EAGAIN, ETIMEDOUT, ECONNABORTED, EINVAL,
-			      ENOMEM, EIO, EOPNOTSUPP);
-		else
-			check(OP_ANSWER, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY,
-			      EACCES);
+		check_call_op(OP_ANSWER, si, h, kt_answer(fd, h), s->prov);
 	} else if (k < 550) {
 		h = pick_handle(r, si);
-		e = kt_drop(fd, h);
-		if (s->prov)
-			check(OP_DROP, si, h, e, 12, 0, ENOENT, EBADFD, EBUSY,
-			      EACCES, EAGAIN, ETIMEDOUT, ECONNABORTED, EINVAL,
-			      ENOMEM, EIO, EOPNOTSUPP);
-		else
-			check(OP_DROP, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY,
-			      EACCES);
+		check_call_op(OP_DROP, si, h, kt_drop(fd, h), s->prov);
 	} else if (k < 700) {
 		const char *bad;
 

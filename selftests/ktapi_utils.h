@@ -636,13 +636,13 @@ static inline ssize_t kt_read_nonblock(int fd, void *buf, size_t len)
  * a partial record) or read()'s errno (EAGAIN: poll() said POLLIN but there
  * was nothing to read).
  */
-static inline int kt_read_event(int fd, struct ktapi_event *ev, int timeout_ms)
+static inline int kt_read_record(int fd, void *rec, size_t len, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 	int ret;
 
-	memset(ev, 0, sizeof(*ev));
+	memset(rec, 0, len);
 	do {
 		ret = poll(&pfd, 1, timeout_ms);
 	} while (ret < 0 && errno == EINTR);
@@ -650,12 +650,17 @@ static inline int kt_read_event(int fd, struct ktapi_event *ev, int timeout_ms)
 		return errno;
 	if (ret == 0)
 		return ETIMEDOUT;
-	n = kt_read_nonblock(fd, ev, sizeof(*ev));
+	n = kt_read_nonblock(fd, rec, len);
 	if (n < 0)
 		return errno;
 	if (n == 0)
 		return EPIPE;
-	return n == (ssize_t)sizeof(*ev) ? 0 : EMSGSIZE;
+	return n == (ssize_t)len ? 0 : EMSGSIZE;
+}
+
+static inline int kt_read_event(int fd, struct ktapi_event *ev, int timeout_ms)
+{
+	return kt_read_record(fd, ev, sizeof(*ev), timeout_ms);
 }
 
 /*
@@ -891,24 +896,7 @@ static inline int kt_prov_remove_line(int fd, __u32 device_id)
 static inline int kt_prov_read(int fd, struct ktapi_provider_request *req,
 			       int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-	int ret;
-
-	memset(req, 0, sizeof(*req));
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return errno;
-	if (ret == 0)
-		return ETIMEDOUT;
-	n = kt_read_nonblock(fd, req, sizeof(*req));
-	if (n < 0)
-		return errno;
-	if (n == 0)
-		return EPIPE;
-	return n == (ssize_t)sizeof(*req) ? 0 : EMSGSIZE;
+	return kt_read_record(fd, req, sizeof(*req), timeout_ms);
 }
 
 /* Throw away every request queued now: the count, or -errno. */
