@@ -151,8 +151,8 @@ int ktapi_lines_init(void)
 		line = &ktapi_lines[i];
 		snprintf(address, sizeof(address), "%u", KTAPI_ADDRESS_BASE + i);
 		ktapi_line_dev_init(line, KTAPI_DEVICE_LOOPBACK, address);
-		snprintf(line->name, sizeof(line->name), "Loopback line %s",
-			 address);
+		snprintf(line->name, sizeof(line->name), "Loopback line %u",
+			 KTAPI_ADDRESS_BASE + i);
 		strscpy(line->provider_name, "loopback",
 			sizeof(line->provider_name));
 		/* Ids 0 .. lines - 1, in order. */
@@ -311,7 +311,10 @@ int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 		return -ENODEV;
 	dc->num_devices = READ_ONCE(ktapi_next_device_id);
 	memcpy(dc->address, line->address, sizeof(dc->address));
-	/* A VER0 caller's struct ends before these: they are not copied out. */
+	/*
+	 * A VER0 caller's struct ends before these: they are not copied out.
+	 * Every byte of the arrays is written (zero-padded in the device).
+	 */
 	dc->kind = line->kind;
 	dc->provider_id = line->provider_id;
 	memcpy(dc->name, line->name, sizeof(dc->name));

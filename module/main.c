@@ -33,7 +33,7 @@
 
 unsigned int ktapi_nr_lines = 8;
 module_param_named(lines, ktapi_nr_lines, uint, 0444);
-MODULE_PARM_DESC(lines, "Number of line devices (1..1024, default 8)");
+MODULE_PARM_DESC(lines, "Number of loopback line devices (0..1024, default 8)");
 
 unsigned int ktapi_event_queue_len = 256;
 module_param_named(event_queue_len, ktapi_event_queue_len, uint, 0444);
@@ -106,6 +106,8 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
 	ktapi_stat_inc(KTAPI_STAT_FILES);
+	/* From now on it gets LINE_CREATE and LINE_REMOVE records. */
+	ktapi_files_add(f);
 	return stream_open(inode, filp);
 }
 
@@ -115,6 +117,7 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
+	ktapi_files_del(f);
 	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
@@ -554,6 +557,7 @@ KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
 KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
 KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
 KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
+KTAPI_STAT_ATTR(devices, KTAPI_STAT_DEVICES);
 KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
 KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
 KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
@@ -565,6 +569,7 @@ static struct attribute *ktapi_stats_attrs[] = {
 	&dev_attr_calls.attr,
 	&dev_attr_handles.attr,
 	&dev_attr_events_queued.attr,
+	&dev_attr_devices.attr,
 	&dev_attr_events_dropped.attr,
 	&dev_attr_calls_total.attr,
 	&dev_attr_handles_total.attr,
@@ -603,11 +608,11 @@ static struct miscdevice ktapi_provider_misc = {
 };
 
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
-				  unsigned int max)
+				  unsigned int min, unsigned int max)
 {
-	if (val >= 1 && val <= max)
+	if (val >= min && val <= max)
 		return true;
-	pr_err("ktapi: %s=%u is out of range 1..%u\n", name, val, max);
+	pr_err("ktapi: %s=%u is out of range %u..%u\n", name, val, min, max);
 	return false;
 }
 
@@ -615,12 +620,13 @@ static int __init ktapi_init(void)
 {
 	int ret;
 
-	if (!ktapi_param_ok("lines", ktapi_nr_lines, KTAPI_LINES_MAX) ||
-	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len,
+	/* lines=0: every line device is a provider's. */
+	if (!ktapi_param_ok("lines", ktapi_nr_lines, 0, KTAPI_LINES_MAX) ||
+	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len, 1,
 			    KTAPI_EVQ_LEN_MAX) ||
-	    !ktapi_param_ok("max_handles", ktapi_max_handles,
+	    !ktapi_param_ok("max_handles", ktapi_max_handles, 1,
 			    KTAPI_HANDLES_MAX) ||
-	    !ktapi_param_ok("max_requests", ktapi_max_requests,
+	    !ktapi_param_ok("max_requests", ktapi_max_requests, 1,
 			    KTAPI_REQUESTS_MAX))
 		return -EINVAL;
 

@@ -135,7 +135,6 @@ _Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
 _Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
 _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
 _Static_assert(sizeof(struct ktapi_event) == 40, "event size");
-_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
 _Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
 _Static_assert(offsetof(struct ktapi_event, request_id) == 24, "event");
 /* The provider's structs (DOC: Providers). */
