@@ -1573,8 +1573,20 @@ TEST(unprivileged_open)
 	ROW("open(/dev/ktapi-provider) as nobody", 0, WEXITSTATUS(status));
 }
 
-/* Runs last: print the number of rows. */
-TEST(zz_summary)
+/* Runs last (the last fixture): print the number of rows. */
+FIXTURE(zz) {
+	int unused;
+};
+
+FIXTURE_SETUP(zz)
+{
+}
+
+FIXTURE_TEARDOWN(zz)
+{
+}
+
+TEST_F(zz, summary)
 {
 	ksft_print_msg("provider_hostile: %u rows, each checking its errno and that nothing changed\n",
 		       counts->rows);

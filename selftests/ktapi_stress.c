@@ -443,7 +443,8 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 	struct track *t;
 
 	__atomic_add_fetch(&g.events, 1, __ATOMIC_RELAXED);
-	if (ev->reserved)
+	/* REPLY's result is the same word. */
+	if (ev->reserved && ev->type != KTAPI_EV_REPLY)
 		violation(&g.ev_violations, "file %d: event with reserved %u",
 			  si, ev->reserved);
 	switch (ev->type) {
@@ -798,8 +799,13 @@ static void do_op(struct worker *w)
 
 			/* The handle counts once its REPLY says 0. */
 			e = kt_make_call_async(fd, addr, &h, NULL, &rid);
-			check(OP_MAKE_CALL_ASYNC, si, 0, e, 5, 0, EBADFD,
-			      ENOSPC, ENOMEM, EAGAIN);
+			/* A provider that is going: ECONNABORTED at once. */
+			if (s->prov)
+				check(OP_MAKE_CALL_ASYNC, si, 0, e, 6, 0, EBADFD,
+				      ENOSPC, ENOMEM, EAGAIN, ECONNABORTED);
+			else
+				check(OP_MAKE_CALL_ASYNC, si, 0, e, 5, 0, EBADFD,
+				      ENOSPC, ENOMEM, EAGAIN);
 		} else if (s->prov) {
 			e = kt_make_call(fd, addr, &h, NULL);
 			check(OP_MAKE_CALL, si, 0, e, 11, 0, EBADFD, ENOSPC,

@@ -116,6 +116,8 @@
 
 /* Wildcard for expect_event(): "any non-zero value". */
 #define ANY		0
+/* Wildcard for EXPECT_CLOSECALL()'s state: any. */
+#define KT_ANY_STATE	0xffffffffu
 
 /*
  * Layout: the uapi header fixes the field lists; these sizes and offsets follow from
@@ -1616,7 +1618,8 @@ static inline void __kt_expect_req(struct __test_metadata *_metadata, int line,
 	ok = req.type == type && req.device_id == dev &&
 	     (call_id ? req.call_id == call_id : req.call_id != 0) &&
 	     (type == KTAPI_PREQ_CLOSECALL ? req.request_id == 0 &&
-					     req.state == state :
+					     (state == KT_ANY_STATE ||
+					      req.state == state) :
 					     req.request_id != 0 &&
 					     req.state == 0) &&
 	     memchr(req.dest_address, 0, KTAPI_ADDRESS_MAX) &&
@@ -1650,7 +1653,8 @@ static inline void __kt_expect_req(struct __test_metadata *_metadata, int line,
 	__kt_expect_req(_metadata, __LINE__, pfd, out, KTAPI_PREQ_MAKECALL, \
 			dev, cid, 0, dest, NULL)
 #define EXPECT_PREQ(out, pfd, type, dev, cid)				\
-	__kt_expect_req(_metadata, __LINE__, pfd, out, type, dev, cid, 0, \
+	__kt_expect_req(_metadata, __LINE__, pfd, out, type, dev, cid,	\
+			type == KTAPI_PREQ_CLOSECALL ? KT_ANY_STATE : 0,	\
 			NULL, NULL)
 #define EXPECT_CLOSECALL(pfd, dev, cid, state)				\
 	__kt_expect_req(_metadata, __LINE__, pfd, NULL, KTAPI_PREQ_CLOSECALL, \
