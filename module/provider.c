@@ -108,6 +108,7 @@ static const struct kernel_param_ops ktapi_timeout_ops = {
 
 module_param_cb(provider_timeout_ms, &ktapi_timeout_ops,
 		&ktapi_provider_timeout_ms, 0644);
+__MODULE_PARM_TYPE(provider_timeout_ms, "uint");
 MODULE_PARM_DESC(provider_timeout_ms,
 		 "How long a request waits for its provider's REPLY (1..600000 ms, default 5000)");
 
