@@ -17,10 +17,9 @@
 #   5. unless KTAPI_PARAMS_PASS is empty: load the module again with the
 #      small parameters it holds, run the suite once more (the tests read
 #      the parameters, so limits are now reached quickly) and repeat 4.
-#   6. if ktapi-grown.ko is next to this script (the test build that
-#      scripts/vm-check.sh makes: GET_DEVCAPS's struct as if it had grown),
-#      insmod it, run ktapi_abi_grown (and its 32-bit build) and repeat 4;
-#   7. ktapictl_vm_test.sh, which loads and unloads the module itself.
+#   5b. load it with lines=0 (no loopback device), run ktapi_devices
+#      (and its 32-bit build) and repeat 4;
+#   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
@@ -32,7 +31,8 @@
 # Environment: KTAPI_LOAD_ARGS  extra arguments for "ktapictl load ktapi"
 #              (module parameters, e.g. "max_handles=64").
 #              KTAPI_PARAMS_PASS   parameters of the second pass (default
-#              "lines=3 event_queue_len=17 max_handles=300"; empty: none).
+#              "lines=3 event_queue_len=17 max_handles=300 max_requests=20";
+#              empty: none).
 #              KTAPI_DEBUG=1       the debug kernel (make check-debug): the
 #              module is loaded with max_handles=16384 unless
 #              KTAPI_LOAD_ARGS says otherwise (the tests read the limit;
@@ -128,7 +128,7 @@ else
 	fail "ktapictl load ktapi" "ktapictl exited $?"
 	finish
 fi
-for p in lines event_queue_len max_handles; do
+for p in lines event_queue_len max_handles max_requests; do
 	echo "# ktapi.$p=$(cat /sys/module/ktapi/parameters/$p 2>/dev/null)"
 done
 
@@ -187,7 +187,8 @@ done
 
 # The robustness and introspection tests.  KTAPI_DEBUG=1 (make
 # check-debug) runs the stress test for 60 s instead of 10.  Exit status 4
-# is kselftest's SKIP (fail-nth needs a kernel with fault injection).
+# is kselftest's SKIP (fail-nth needs a kernel with fault injection).  The
+# stress runs have two providers coming and going under the load (-p 2).
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
 	stress_secs=60
 else
@@ -198,8 +199,8 @@ run_test ktapi_hostile
 run_test ktapi_fail_nth
 run_test ktapi_memcg
 run_test ktapi_isolation
-run_test ktapi_stress -d "$stress_secs"
-[ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2))
+run_test ktapi_stress -d "$stress_secs" -p 2
+[ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2)) -p 2
 
 # --- 4. nothing left, clean unload -------------------------------------------
 
@@ -263,7 +264,7 @@ fi
 
 # --- 5. again with small parameters -------------------------------------------
 
-params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300}
+params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300 max_requests=20}
 if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 	sfx=" ($params)"
 	# shellcheck disable=SC2086 # params is a list of words
@@ -284,32 +285,38 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 			run_test --as "$prog$sfx" "$prog"
 		done
 		# A short queue: APPNEWCALLs wait in their handles, OVERFLOWs.
-		run_test --as "ktapi_stress$sfx" ktapi_stress -d 5
+		run_test --as "ktapi_stress -p 2$sfx" ktapi_stress -d 5 -p 2
 		check_unload "$sfx"
 	else
 		fail "ktapictl load ktapi$sfx"
 	fi
 fi
 
-# --- 6. a grown struct -------------------------------------------------------
+# --- 5b. lines=0: every line device a provider's ------------------------------
+# What applies without loopback devices: ktapi_devices (GET_DEVCAPS and
+# LINE_OPEN of id 0 are ENODEV, no device counted; its provider tests add
+# the only devices there are).
 
-# No struct has grown yet: the test build shows what a size between
-# KTAPI_<STRUCT>_SIZE_VER0 and sizeof does (selftests/ktapi_abi_grown.c).
-grown=$here/ktapi-grown.ko
-if [ ! -f "$grown" ]; then
-	skip "insmod ktapi-grown.ko" "no $grown"
-elif [ -d /sys/module/ktapi ]; then
-	fail "insmod ktapi-grown.ko" "ktapi is still loaded"
-elif insmod "$grown" && wait_there /dev/ktapi; then
-	pass "insmod ktapi-grown.ko"
-	run_test ktapi_abi_grown
-	[ $stress32 = 0 ] || run_test ktapi_abi_grown32
-	check_unload " (ktapi-grown.ko)"
-else
-	fail "insmod ktapi-grown.ko"
+if [ -n "$ktapictl" ] && [ ! -d /sys/module/ktapi ]; then
+	sfx=" (lines=0)"
+	if "$ktapictl" load ktapi lines=0 && wait_there /dev/ktapi; then
+		got=$(cat /sys/module/ktapi/parameters/lines 2>/dev/null)
+		if [ "$got" = 0 ] && [ "$(stat_value devices)" = 0 ]; then
+			pass "ktapictl load ktapi$sfx"
+		else
+			fail "ktapictl load ktapi$sfx" \
+				"lines=$got devices=$(stat_value devices)"
+		fi
+		run_test --as "ktapi_devices$sfx" ktapi_devices
+		[ $stress32 = 0 ] ||
+			run_test --as "ktapi_devices32$sfx" ktapi_devices32
+		check_unload "$sfx"
+	else
+		fail "ktapictl load ktapi$sfx"
+	fi
 fi
 
-# --- 7. ktapictl, which loads and unloads the module itself -----------------
+# --- 6. ktapictl, which loads and unloads the module itself -----------------
 
 run_test ktapictl_vm_test.sh
 
