@@ -49,16 +49,34 @@
  *                   cursor, its zombie slot and nr_handles.
  *   file->evq.read_mutex (mutex, event.c) one reader at a time; taken
  *                   interruptibly, never with another lock held.
+ *   prov->lock      (spinlock, provider.c) one provider's requests and
+ *                   queued CLOSECALLs, its counts and whether it is dead:
+ *                   an application's request takes it O(1) to queue, a
+ *                   REPLY O(outstanding) at worst (max_requests bounds it).
+ *                   Nothing is taken inside it.
+ *   prov->legs xa_lock (spinlock, provider.c) one provider's map of call
+ *                   ids to its legs (CALLSTATE looks up under RCU).
+ *   prov->read_mutex (mutex, provider.c) one reader of a provider's file.
+ *   prov->lines_mutex (mutex, provider.c) one provider's devices: ADD_LINE,
+ *                   REMOVE_LINE, NEWCALL and its death; held across
+ *                   ktapi_line_dev_remove() and NEWCALL's setup (which
+ *                   sleep), so it is that provider's alone.
  *
  * Order, the only nesting allowed:
  *
  *   line->lock  -> file->evq.lock
  *   *leg->lock -> file->evq.lock -> file->handles xa_lock
  *   *leg->lock -> file->handles xa_lock
+ *   *leg->lock -> prov->lock, prov->legs xa_lock (a provider leg's
+ *                 CLOSECALL, NEWCALL)
  *   file->evq.read_mutex -> file->evq.lock
+ *   prov->read_mutex -> prov->lock
+ *   prov->lines_mutex -> everything a device's removal or NEWCALL takes
  *
  * line->lock and a pair lock are never held together.  Every function
  * whose comment says "under" a lock asserts it with lockdep_assert_held().
+ * A provider's requests wait for its REPLY killably, holding no lock; a
+ * provider that never reads stalls only its own requests, which expire.
  * A provider's device is added and removed (ktapi_line_dev_add(),
  * ktapi_line_dev_remove(), which sleep) with no lock held: the removal
  * force-closes the lines on it as CLOSE_LINE_DEVICE does, then walks
@@ -464,12 +482,47 @@ struct ktapi_leg {
 };
 
 /*
+ * A leg on a provider's device (provider.c): the leg, and what the module
+ * keeps for the provider beside it.  Such legs come from their own slab
+ * cache (ktapi_leg_alloc() picks it by line->prov), so loopback legs do not
+ * grow; ktapi_pleg() is valid only when c->line->prov is set.
+ */
+struct ktapi_pclose;
+
+struct ktapi_pleg {
+	struct ktapi_leg leg;
+	/* The CLOSECALL record, preallocated; NULL once queued or freed. */
+	struct ktapi_pclose *close;		/* pair lock */
+	bool ready;	/* pair lock: published, CALLSTATE allowed */
+	bool closed;	/* pair lock: last handle gone, call id means nothing */
+	/* An INBOUND leg's caller, as its provider reported it; constant. */
+	char caller_address[KTAPI_ADDRESS_MAX] __aligned(8);
+};
+
+static inline struct ktapi_pleg *ktapi_pleg(struct ktapi_leg *c)
+{
+	return container_of(c, struct ktapi_pleg, leg);
+}
+
+/* GET_CALL_INFO's caller_address of a leg. */
+static inline const char *ktapi_leg_caller_address(struct ktapi_leg *c)
+{
+	if (unlikely(c->origin == KTAPI_CALLORIGIN_INBOUND))
+		return ktapi_pleg(c)->caller_address;
+	return c->caller_line->address;
+}
+
+/*
  * One ioctl, as the dispatcher (main.c) hands it to its handler: the
  * argument struct is already copied in (zero-extended when the user's is
  * older and shorter), its size and flags are checked.
  */
 struct ktapi_ucmd {
-	struct ktapi_file *file;
+	/* The file's private data: /dev/ktapi's or /dev/ktapi-provider's. */
+	union {
+		struct ktapi_file *file;
+		struct ktapi_provider *prov;
+	};
 	unsigned int cmd;		/* the ioctl command */
 	void __user *ubuffer;		/* the user's struct */
 	u32 user_size;			/* its size field, as the user gave it */
@@ -529,7 +582,7 @@ __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 /* call.c: legs, handles, GET_CALL_INFO, DEALLOCATE_CALL */
 int ktapi_leg_cache_init(void);
 void ktapi_leg_cache_exit(void);
-struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
+struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 				  struct ktapi_line_dev *line,
 				  struct ktapi_line_dev *caller_line,
 				  const char *called_address, u32 origin);
@@ -542,7 +595,7 @@ void ktapi_leg_notify(struct ktapi_leg *c, u64 now);
 void ktapi_leg_drop(struct ktapi_leg *c);
 int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f);
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
-					  struct ktapi_file *caller,
+					  struct mem_cgroup *caller,
 					  bool fallback);
 void ktapi_handle_unreserve(struct ktapi_handle *h);
 bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
@@ -558,11 +611,51 @@ int ktapi_deallocate_locked(struct ktapi_file *f, struct ktapi_handle *h,
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci);
 
+/*
+ * The callee's side of an incoming leg (switch.c): the OWNER handle of the
+ * device's owner and the MONITOR handles of its monitors, reserved before
+ * the leg is published.  The loopback switch's INTERNAL legs and a
+ * provider's INBOUND legs (NEWCALL) are handed out by the same functions.
+ */
+struct ktapi_callee {
+	struct ktapi_line_dev *dest;	/* the called device */
+	struct ktapi_file *owner_file;	/* who gets the OWNER handle, or NULL */
+	struct ktapi_handle *owner;	/* that handle, reserved, or NULL */
+	struct list_head monitors;	/* MONITOR handles, reserved */
+	u32 result_mode;		/* the caller's disconnect mode if none */
+};
+
 /* switch.c: MAKE_CALL, ANSWER, DROP, the call ops (uses call.c, line.c) */
+#define KTAPI_OWNER_TRIES	16
+int ktapi_reserve_monitors(struct ktapi_line_dev *line,
+			   struct ktapi_file *skip, struct mem_cgroup *caller,
+			   u32 call_id, struct list_head *list);
+void ktapi_unreserve_list(struct list_head *list);
+int ktapi_callee_reserve(struct ktapi_callee *cs, struct mem_cgroup *caller,
+			 u32 call_id);
+void ktapi_callee_unreserve(struct ktapi_callee *cs);
+bool ktapi_callee_publish_owner(struct ktapi_callee *cs, struct ktapi_leg *in,
+				u64 now);
+void ktapi_publish_monitors(struct list_head *list, struct ktapi_leg *c,
+			    struct list_head *unused, u64 now);
 int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
+
+/* provider.c: /dev/ktapi-provider and the requests to providers */
+extern const struct file_operations ktapi_provider_fops;
+long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg);
+int ktapi_provider_make_call(struct ktapi_ucmd *ucmd);
+int ktapi_provider_call_op(struct ktapi_ucmd *ucmd);
+void ktapi_provider_closecall(struct ktapi_leg *c);
+int ktapi_provider_ioctl_register(struct ktapi_ucmd *ucmd);
+int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd);
+int ktapi_provider_ioctl_remove_line(struct ktapi_ucmd *ucmd);
+int ktapi_provider_ioctl_reply(struct ktapi_ucmd *ucmd);
+int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd);
+int ktapi_provider_ioctl_callstate(struct ktapi_ucmd *ucmd);
 
 /* line.c: line devices and the line state of files */
 int ktapi_lines_init(void);

@@ -220,6 +220,12 @@ union ktapi_ucmd_buffer {
 	struct ktapi_call_op call_op;
 	struct ktapi_close_line_device close_line_device;
 	struct ktapi_call_info call_info;
+	struct ktapi_provider_register provider_register;
+	struct ktapi_provider_line provider_line;
+	struct ktapi_provider_remove_line provider_remove_line;
+	struct ktapi_provider_reply provider_reply;
+	struct ktapi_provider_newcall provider_newcall;
+	struct ktapi_provider_callstate provider_callstate;
 };
 
 /*
@@ -254,16 +260,49 @@ static_assert(sizeof(struct ktapi_close_line_device) ==
 static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
 
 /*
+ * The provider's structs are all their first version (no implicit padding,
+ * one layout for 32- and 64-bit: the sizes are the sums of the fields).
+ */
+static_assert(sizeof(struct ktapi_provider_register) ==
+	      KTAPI_PROVIDER_REGISTER_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_register, out_version) == 48);
+static_assert(sizeof(struct ktapi_provider_line) ==
+	      KTAPI_PROVIDER_LINE_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_line, out_device_id) == 136);
+static_assert(sizeof(struct ktapi_provider_remove_line) ==
+	      KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0);
+static_assert(sizeof(struct ktapi_provider_request) ==
+	      KTAPI_PROVIDER_REQUEST_SIZE);
+static_assert(offsetof(struct ktapi_provider_request, request_id) == 8);
+static_assert(offsetof(struct ktapi_provider_request, dest_address) == 24);
+static_assert(offsetof(struct ktapi_provider_request, caller_address) == 88);
+static_assert(sizeof(struct ktapi_provider_reply) ==
+	      KTAPI_PROVIDER_REPLY_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_reply, result) == 16);
+static_assert(sizeof(struct ktapi_provider_newcall) ==
+	      KTAPI_PROVIDER_NEWCALL_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_newcall, called_address) == 80);
+static_assert(sizeof(struct ktapi_provider_callstate) ==
+	      KTAPI_PROVIDER_CALLSTATE_SIZE_VER0);
+
+/* Rows of a table: every table has as many, unused ones are NULL. */
+#define KTAPI_IOCTL_ROWS	8
+
+/*
  * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
  * is a struct @_struct, first published @_ver0 bytes long, taking no flags.
+ * @_base is the table's first command number.
  */
-#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	[_IOC_NR(_ioctl)] = {						\
+#define KTAPI_IOCTL_OP_AT(_base, _ioctl, _fn, _struct, _ver0, _out)	\
+	[_IOC_NR(_ioctl) - (_base)] = {					\
 		.size = sizeof(struct _struct),				\
 		.min_size = (_ver0),					\
 		.out = (_out),						\
 		.execute = (_fn),					\
 	}
+
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_OP_AT(0, _ioctl, _fn, _struct, _ver0, _out)
 
 /*
  * The row of a request, which takes KTAPI_REQ_ASYNC when its struct is at
@@ -283,7 +322,7 @@ static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
 	offsetofend(struct ktapi_make_call, request_id)
 #define KTAPI_CALL_OP_ASYNC_SIZE	offsetofend(struct ktapi_call_op, request_id)
 
-static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
+static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
 		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
@@ -312,6 +351,36 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
 		       KTAPI_OUT_NONE),
 };
 
+/* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */
+#define KTAPI_PROVIDER_IOC_BASE	_IOC_NR(KTAPI_PROVIDER_IOC_REGISTER)
+#define KTAPI_PROVIDER_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_OP_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
+			  _ver0, _out)
+
+static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REGISTER,
+			  ktapi_provider_ioctl_register,
+			  ktapi_provider_register,
+			  KTAPI_PROVIDER_REGISTER_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_ADD_LINE,
+			  ktapi_provider_ioctl_add_line, ktapi_provider_line,
+			  KTAPI_PROVIDER_LINE_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REMOVE_LINE,
+			  ktapi_provider_ioctl_remove_line,
+			  ktapi_provider_remove_line,
+			  KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0, KTAPI_OUT_NONE),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REPLY, ktapi_provider_ioctl_reply,
+			  ktapi_provider_reply, KTAPI_PROVIDER_REPLY_SIZE_VER0,
+			  KTAPI_OUT_NONE),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_NEWCALL,
+			  ktapi_provider_ioctl_newcall, ktapi_provider_newcall,
+			  KTAPI_PROVIDER_NEWCALL_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_CALLSTATE,
+			  ktapi_provider_ioctl_callstate,
+			  ktapi_provider_callstate,
+			  KTAPI_PROVIDER_CALLSTATE_SIZE_VER0, KTAPI_OUT_NONE),
+};
+
 /*
  * A command of the table: copy in, check, run, copy out, in the order of
  * the uapi header's "General ioctl format".  Inlined once per row (see
@@ -331,6 +400,8 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 	union ktapi_ucmd_buffer buf;
 	int ret;
 
+	if (!op->execute)
+		return -ENOTTY;
 	if (get_user(ucmd.user_size, (u32 __user *)uarg))
 		return -EFAULT;
 	if (ucmd.user_size < op->min_size)
@@ -368,32 +439,42 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 }
 
 /*
- * One ktapi_ucmd_run() per row of the table, each with a constant row: a
- * case per _IOC_NR() of a command, in the table's order.
+ * One ktapi_ucmd_run() per row of a table, each with a constant row: a
+ * case per row, @nr being the command's row.  Inlined into each file
+ * type's ioctl() with its own table (ktapi_ioctl_ops, ktapi_provider_ops),
+ * so the rows stay constants: one dispatcher for every table.
  */
-static noinline int ktapi_ucmd_dispatch(unsigned int nr, struct file *filp,
-					unsigned int cmd, void __user *uarg)
+static __always_inline int
+ktapi_ucmd_dispatch(const struct ktapi_ioctl_op *ops, unsigned int nr,
+		    struct file *filp, unsigned int cmd, void __user *uarg)
 {
-	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == 8);
+	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == KTAPI_IOCTL_ROWS);
+	static_assert(ARRAY_SIZE(ktapi_provider_ops) == KTAPI_IOCTL_ROWS);
 	switch (nr) {
 	case 0:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[0], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[0], filp, cmd, uarg);
 	case 1:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[1], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[1], filp, cmd, uarg);
 	case 2:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[2], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[2], filp, cmd, uarg);
 	case 3:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[3], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[3], filp, cmd, uarg);
 	case 4:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[4], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[4], filp, cmd, uarg);
 	case 5:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[5], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[5], filp, cmd, uarg);
 	case 6:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[6], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[6], filp, cmd, uarg);
 	case 7:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[7], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[7], filp, cmd, uarg);
 	}
 	return -ENOTTY;
+}
+
+static noinline int ktapi_ioctl_dispatch(unsigned int nr, struct file *filp,
+					 unsigned int cmd, void __user *uarg)
+{
+	return ktapi_ucmd_dispatch(ktapi_ioctl_ops, nr, filp, cmd, uarg);
 }
 
 static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -416,7 +497,24 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	if (cmd != _IO(KTAPI_IOC_TYPE, nr) ||
 	    nr >= ARRAY_SIZE(ktapi_ioctl_ops))
 		return -ENOTTY;
-	return ktapi_ucmd_dispatch(nr, filp, cmd, uarg);
+	return ktapi_ioctl_dispatch(nr, filp, cmd, uarg);
+}
+
+/*
+ * /dev/ktapi-provider's ioctl(): its own table, the same dispatcher, the
+ * same rules (_IO() commands only, else -ENOTTY).  Its file operations are
+ * in provider.c.
+ */
+long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	unsigned int nr = _IOC_NR(cmd) - KTAPI_PROVIDER_IOC_BASE;
+
+	if (cmd != _IO(KTAPI_IOC_TYPE, _IOC_NR(cmd)) ||
+	    nr >= ARRAY_SIZE(ktapi_provider_ops))
+		return -ENOTTY;
+	return ktapi_ucmd_dispatch(ktapi_provider_ops, nr, filp, cmd,
+				   (void __user *)arg);
 }
 
 static const struct file_operations ktapi_fops = {
@@ -502,6 +600,13 @@ static struct miscdevice ktapi_misc = {
 	 */
 };
 
+/* /dev/ktapi-provider: 0600 root too; the udev rule gives its group. */
+static struct miscdevice ktapi_provider_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ktapi-provider",
+	.fops = &ktapi_provider_fops,
+};
+
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
 				  unsigned int min, unsigned int max)
 {
@@ -534,8 +639,13 @@ static int __init ktapi_init(void)
 	ret = misc_register(&ktapi_misc);
 	if (ret)
 		goto err_cache;
+	ret = misc_register(&ktapi_provider_misc);
+	if (ret)
+		goto err_misc;
 	return 0;
 
+err_misc:
+	misc_deregister(&ktapi_misc);
 err_cache:
 	ktapi_leg_cache_exit();
 err_lines:
@@ -545,6 +655,7 @@ err_lines:
 
 static void __exit ktapi_exit(void)
 {
+	misc_deregister(&ktapi_provider_misc);
 	misc_deregister(&ktapi_misc);
 	ktapi_leg_cache_exit();
 	ktapi_lines_exit();

@@ -137,7 +137,6 @@ _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
 _Static_assert(sizeof(struct ktapi_event) == 40, "event size");
 _Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
 _Static_assert(offsetof(struct ktapi_event, request_id) == 24, "event");
-_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
 /* The provider's structs (DOC: Providers). */
 _Static_assert(sizeof(struct ktapi_provider_register) == KTAPI_PROVIDER_REGISTER_SIZE_VER0, "register");
 _Static_assert(sizeof(struct ktapi_provider_line) == KTAPI_PROVIDER_LINE_SIZE_VER0, "line");
@@ -1718,6 +1717,65 @@ static inline void __kt_expect_reply(struct __test_metadata *_metadata,
 }
 #define EXPECT_REPLY(fd, rid, result, h, cid)				\
 	__kt_expect_reply(_metadata, __LINE__, fd, rid, result, h, cid)
+
+/*
+ * An outgoing call through the provider @pfd: @app (a line on @dev) makes
+ * an async MAKE_CALL to @dest, the provider reads its MAKECALL and replies
+ * 0; @app reads the REPLY, then CALLSTATE DIALING.  Fills *h and *cid
+ * (the provider's call id is the same).  Monitors of @dev are the
+ * caller's to read.
+ */
+static inline void __kt_prov_call_out(struct __test_metadata *_metadata,
+				      int line, int app, int pfd, __u32 dev,
+				      const char *dest, __u32 *h, __u32 *cid)
+{
+	struct ktapi_provider_request req;
+	__u32 rid = 0;
+	int err = kt_make_call_async(app, dest, h, cid, &rid);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: MAKE_CALL(ASYNC, %s): %s", line, dest,
+		       kt_errname(err));
+	}
+	ASSERT_NE(0, rid) TH_LOG("line %d", line);
+	__kt_expect_req(_metadata, line, pfd, &req, KTAPI_PREQ_MAKECALL, dev,
+			*cid, 0, dest, NULL);
+	err = kt_prov_reply(pfd, req.request_id, 0);
+	ASSERT_EQ(0, err) TH_LOG("line %d: REPLY: %s", line, kt_errname(err));
+	__kt_expect_reply(_metadata, line, app, rid, 0, *h, *cid);
+	__kt_expect_event(_metadata, line, app, NULL, EV_CS, *h, *cid,
+			  S_DIALING, 0, P_OWN);
+}
+#define PROV_CALL_OUT(app, pfd, dev, dest, h, cid)			\
+	__kt_prov_call_out(_metadata, __LINE__, app, pfd, dev, dest, h, cid)
+
+/*
+ * An incoming call: the provider @pfd reports NEWCALL on @dev from
+ * @caller; @owner (the OWNER line of @dev) reads APPNEWCALL and CALLSTATE
+ * OFFERING.  Fills *h (the owner's handle) and *cid.
+ */
+static inline void __kt_prov_call_in(struct __test_metadata *_metadata,
+				     int line, int pfd, __u32 dev,
+				     const char *caller, const char *called,
+				     int owner, __u32 *h, __u32 *cid)
+{
+	struct ktapi_event ev;
+	int err = kt_prov_newcall(pfd, dev, caller, called, cid);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: NEWCALL(dev %u): %s", line, dev,
+		       kt_errname(err));
+	}
+	ASSERT_NE(0, *cid) TH_LOG("line %d", line);
+	__kt_expect_event(_metadata, line, owner, &ev, EV_NEW, ANY, *cid,
+			  S_OFFERING, 0, P_OWN);
+	*h = ev.handle;
+	__kt_expect_event(_metadata, line, owner, NULL, EV_CS, *h, *cid,
+			  S_OFFERING, 0, P_OWN);
+}
+#define PROV_CALL_IN(pfd, dev, caller, called, owner, h, cid)		\
+	__kt_prov_call_in(_metadata, __LINE__, pfd, dev, caller, called,	\
+			  owner, h, cid)
 
 /* LINE_CREATE / LINE_REMOVE of @dev is the next record of @fd. */
 #define EXPECT_LCREATE(fd, dev)	EXPECT_EV(fd, EV_LCREATE, 0, 0, 0, dev, 0)

@@ -31,7 +31,8 @@
 # Environment: KTAPI_LOAD_ARGS  extra arguments for "ktapictl load ktapi"
 #              (module parameters, e.g. "max_handles=64").
 #              KTAPI_PARAMS_PASS   parameters of the second pass (default
-#              "lines=3 event_queue_len=17 max_handles=300"; empty: none).
+#              "lines=3 event_queue_len=17 max_handles=300 max_requests=20";
+#              empty: none).
 #              KTAPI_DEBUG=1       the debug kernel (make check-debug): the
 #              module is loaded with max_handles=16384 unless
 #              KTAPI_LOAD_ARGS says otherwise (the tests read the limit;
@@ -262,7 +263,7 @@ fi
 
 # --- 5. again with small parameters -------------------------------------------
 
-params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300}
+params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300 max_requests=20}
 if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 	sfx=" ($params)"
 	# shellcheck disable=SC2086 # params is a list of words
