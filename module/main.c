@@ -289,34 +289,36 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 #define KTAPI_IOCTL_ROWS	8
 
 /*
- * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
- * is a struct @_struct, first published @_ver0 bytes long, taking no flags.
- * @_base is the table's first command number.
+ * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE) in a table whose
+ * first command number is @_base, whose argument is a struct @_struct,
+ * first published @_ver0 bytes long, taking the flags @_flags
+ * (KTAPI_REQ_ASYNC only when the struct is at least @_async bytes long, up
+ * to its request_id).
  */
-#define KTAPI_IOCTL_OP_AT(_base, _ioctl, _fn, _struct, _ver0, _out)	\
+#define KTAPI_IOCTL_ROW_AT(_base, _ioctl, _fn, _struct, _ver0, _out,	\
+			   _flags, _async)				\
 	[_IOC_NR(_ioctl) - (_base)] = {					\
 		.size = sizeof(struct _struct),				\
 		.min_size = (_ver0),					\
 		.out = (_out),						\
-		.execute = (_fn),					\
-	}
-
-#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	KTAPI_IOCTL_OP_AT(0, _ioctl, _fn, _struct, _ver0, _out)
-
-/*
- * The row of a request, which takes KTAPI_REQ_ASYNC when its struct is at
- * least @_async bytes long (up to its request_id).
- */
-#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
-	[_IOC_NR(_ioctl)] = {						\
-		.size = sizeof(struct _struct),				\
-		.min_size = (_ver0),					\
-		.out = (_out),						\
-		.flags = KTAPI_REQ_ASYNC,				\
+		.flags = (_flags),					\
 		.async_size = (_async),					\
 		.execute = (_fn),					\
 	}
+
+/* A row of /dev/ktapi's table. */
+#define KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, _flags, _async) \
+	KTAPI_IOCTL_ROW_AT(0, _ioctl, _fn, _struct, _ver0, _out, _flags,	\
+			   _async)
+
+/* A command that takes no flags. */
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, 0, 0)
+
+/* A request, which takes KTAPI_REQ_ASYNC. */
+#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, KTAPI_REQ_ASYNC, \
+			_async)
 
 #define KTAPI_MAKE_CALL_ASYNC_SIZE	\
 	offsetofend(struct ktapi_make_call, request_id)
@@ -354,8 +356,8 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 /* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */
 #define KTAPI_PROVIDER_IOC_BASE	_IOC_NR(KTAPI_PROVIDER_IOC_REGISTER)
 #define KTAPI_PROVIDER_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	KTAPI_IOCTL_OP_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
-			  _ver0, _out)
+	KTAPI_IOCTL_ROW_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
+			   _ver0, _out, 0, 0)
 
 static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REGISTER,
