@@ -180,11 +180,11 @@ fi
 
 expect_rc 0 "stats" "$K" stats
 cp "$T/out" "$T/stats.txt"
-for key in files lines_open calls handles events_queued events_dropped \
-	calls_total handles_total events_total; do
+for key in files lines_open calls handles events_queued devices \
+	events_dropped calls_total handles_total events_total; do
 	has "$T/stats.txt" "stats: $key" "^$key +[0-9]+\$"
 done
-lines "$T/stats.txt" "stats: the nine counters of /sys/class/misc/ktapi/stats" 9
+lines "$T/stats.txt" "stats: the ten counters of /sys/class/misc/ktapi/stats" 10
 expect_rc 0 "stats --json" "$K" --json stats
 cp "$T/out" "$T/stats.json"
 lines "$T/stats.json" "stats --json: one line" 1
