@@ -160,13 +160,46 @@ TEST(event_name_of_every_type)
 	EXPECT_STREQ("CALLSTATE", ktapi_event_name(KTAPI_EV_CALLSTATE));
 	EXPECT_STREQ("LINE_CLOSE", ktapi_event_name(KTAPI_EV_LINE_CLOSE));
 	EXPECT_STREQ("OVERFLOW", ktapi_event_name(KTAPI_EV_OVERFLOW));
+	EXPECT_STREQ("REPLY", ktapi_event_name(KTAPI_EV_REPLY));
+	EXPECT_STREQ("LINE_CREATE", ktapi_event_name(KTAPI_EV_LINE_CREATE));
+	EXPECT_STREQ("LINE_REMOVE", ktapi_event_name(KTAPI_EV_LINE_REMOVE));
 }
 
 TEST(event_name_of_invalid_values)
 {
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0));
-	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(5));
+	/* 5..7 are REPLY, LINE_CREATE and LINE_REMOVE since the providers. */
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(8));
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0xffffffff));
+}
+
+TEST(request_name_of_every_type)
+{
+	EXPECT_STREQ("MAKECALL", ktapi_request_name(KTAPI_PREQ_MAKECALL));
+	EXPECT_STREQ("ANSWER", ktapi_request_name(KTAPI_PREQ_ANSWER));
+	EXPECT_STREQ("DROP", ktapi_request_name(KTAPI_PREQ_DROP));
+	EXPECT_STREQ("CLOSECALL", ktapi_request_name(KTAPI_PREQ_CLOSECALL));
+}
+
+TEST(request_name_of_invalid_values)
+{
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(0));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(5));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(0xffffffff));
+}
+
+TEST(device_kind_name_of_every_kind)
+{
+	EXPECT_STREQ("LOOPBACK", ktapi_device_kind_name(KTAPI_DEVICE_LOOPBACK));
+	EXPECT_STREQ("PROVIDER", ktapi_device_kind_name(KTAPI_DEVICE_PROVIDER));
+}
+
+TEST(device_kind_name_of_invalid_values)
+{
+	/* 0: what a kernel older than the providers leaves in kind. */
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(0));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(3));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(0xffffffff));
 }
 
 TEST(origin_name_of_every_origin)
@@ -248,6 +281,11 @@ static const struct error_case error_cases[] = {
 	{ EFAULT, "LINEERR_INVALPOINTER" },
 	{ ENOSPC, "LINEERR_RESOURCEUNAVAIL" },
 	{ ENOMEM, "LINEERR_NOMEM" },
+	{ EAGAIN, "LINEERR_RESOURCEUNAVAIL" },
+	{ ETIMEDOUT, "LINEERR_OPERATIONFAILED" },
+	{ ECONNABORTED, "LINEERR_OPERATIONFAILED" },
+	{ EIO, "LINEERR_OPERATIONFAILED" },
+	{ EOPNOTSUPP, "LINEERR_OPERATIONUNAVAIL" },
 };
 
 TEST(error_name_of_negative_errno)
@@ -278,7 +316,8 @@ TEST(error_name_of_zero_is_success)
 TEST(error_name_of_unmapped_errno_is_unknown)
 {
 	static const int other[] = {
-		EPERM, -EPERM, ENOTTY, -ENOTTY, E2BIG, -EAGAIN, -EIO, 4095,
+		/* EAGAIN and EIO are mapped since the providers. */
+		EPERM, -EPERM, ENOTTY, -ENOTTY, E2BIG, -EEXIST, -ENXIO, 4095,
 		INT_MAX, INT_MIN, INT_MIN + 1,
 	};
 	size_t i;
@@ -310,6 +349,65 @@ TEST(calls_on_a_bad_descriptor_return_ebadf)
 	EXPECT_EQ(-EBADF, ktapi_get_call_info(-1, 1, &info));
 	EXPECT_EQ(-EBADF, ktapi_close_line_device(-1, 0));
 	EXPECT_EQ(-EBADF, ktapi_read_events(-1, &ev, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_make_call_async(-1, "1000", NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_answer_async(-1, 1));
+	EXPECT_EQ(-EBADF, ktapi_drop_async(-1, 1));
+}
+
+TEST(provider_calls_on_a_bad_descriptor_return_ebadf)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_EQ(-EBADF, ktapi_provider_register(-1, "t", 1, NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_add_line(-1, "5000", NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_remove_line(-1, 8));
+	EXPECT_EQ(-EBADF, ktapi_provider_read_requests(-1, &req, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_provider_reply(-1, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_provider_newcall(-1, 8, "1000", "5000", NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_callstate(-1, 1,
+						   KTAPI_CALLSTATE_CONNECTED, 0));
+}
+
+TEST(provider_null_pointers_return_efault)
+{
+	EXPECT_EQ(-EFAULT, ktapi_provider_add_line(-1, NULL, "x", NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_newcall(-1, 8, NULL, "5000", NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_newcall(-1, 8, "1000", NULL, NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_read_requests(-1, NULL, 1, 0));
+	EXPECT_EQ(-EFAULT, ktapi_make_call_async(-1, NULL, NULL, NULL));
+}
+
+/* Strings that do not fit with their NUL are refused before the ioctl. */
+TEST(provider_strings_too_long_are_einval)
+{
+	char addr[KTAPI_ADDRESS_MAX + 1], name[KTAPI_NAME_MAX + 1];
+	char pname[KTAPI_PROVIDER_NAME_MAX + 1];
+
+	memset(addr, '1', KTAPI_ADDRESS_MAX);
+	addr[KTAPI_ADDRESS_MAX] = '\0';
+	memset(name, 'n', KTAPI_NAME_MAX);
+	name[KTAPI_NAME_MAX] = '\0';
+	memset(pname, 'p', KTAPI_PROVIDER_NAME_MAX);
+	pname[KTAPI_PROVIDER_NAME_MAX] = '\0';
+	EXPECT_EQ(-EINVAL, ktapi_provider_register(-1, pname, 1, NULL, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_add_line(-1, addr, NULL, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_add_line(-1, "5000", name, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_newcall(-1, 8, addr, "5000", NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_newcall(-1, 8, "1000", addr, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_make_call_async(-1, addr, NULL, NULL));
+	/* One character less fits: the kernel (here: no descriptor) decides. */
+	pname[KTAPI_PROVIDER_NAME_MAX - 1] = '\0';
+	addr[KTAPI_ADDRESS_MAX - 1] = '\0';
+	name[KTAPI_NAME_MAX - 1] = '\0';
+	EXPECT_EQ(-EBADF, ktapi_provider_register(-1, pname, 1, NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_add_line(-1, addr, name, NULL));
+}
+
+TEST(provider_read_requests_max_zero_is_einval)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_EQ(-EINVAL, ktapi_provider_read_requests(0, &req, 0, 0));
 }
 
 TEST(null_output_pointers_return_efault)
@@ -407,6 +505,37 @@ TEST_F(evpipe, read_events_reads_at_most_max)
 	EXPECT_EQ(2, ktapi_read_events(self->rd, out, 2, 1000));
 	EXPECT_EQ(1, ktapi_read_events(self->rd, out, 2, 1000));
 	EXPECT_EQ(0, ktapi_read_events(self->rd, out, 2, 0));
+}
+
+TEST_F(evpipe, read_requests_returns_whole_records)
+{
+	struct ktapi_provider_request in[2], out[3];
+
+	ASSERT_EQ((size_t)KTAPI_PROVIDER_REQUEST_SIZE, sizeof(in[0]));
+	memset(in, 0, sizeof(in));
+	in[0].type = KTAPI_PREQ_MAKECALL;
+	in[0].request_id = UINT64_C(0x100000001);
+	in[1].type = KTAPI_PREQ_CLOSECALL;
+	ASSERT_EQ((ssize_t)sizeof(in), write(self->wr, in, sizeof(in)));
+	EXPECT_EQ(2, ktapi_provider_read_requests(self->rd, out, 3, 1000));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+}
+
+TEST_F(evpipe, read_requests_partial_record_is_eio)
+{
+	struct ktapi_provider_request req;
+
+	ASSERT_EQ(40, write(self->wr, (char[40]){ 0 }, 40));
+	EXPECT_EQ(-EIO, ktapi_provider_read_requests(self->rd, &req, 1, 1000));
+}
+
+TEST_F(evpipe, read_requests_times_out_after_timeout)
+{
+	struct ktapi_provider_request req;
+	int64_t t0 = now_ns();
+
+	EXPECT_EQ(0, ktapi_provider_read_requests(self->rd, &req, 1, 100));
+	EXPECT_LE(100, ms_since(t0));
 }
 
 TEST_F(evpipe, read_events_partial_record_is_eio)
