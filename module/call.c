@@ -51,6 +51,8 @@
 #include "trace.h"
 
 static struct kmem_cache *ktapi_leg_cache;
+/* Legs on a provider's device: struct ktapi_pleg. */
+static struct kmem_cache *ktapi_pleg_cache;
 static struct kmem_cache *ktapi_handle_cache;
 
 /*
@@ -148,12 +150,18 @@ int ktapi_leg_cache_init(void)
 	ktapi_leg_cache = KMEM_CACHE(ktapi_leg, SLAB_ACCOUNT);
 	if (!ktapi_leg_cache)
 		return -ENOMEM;
+	ktapi_pleg_cache = KMEM_CACHE(ktapi_pleg, SLAB_ACCOUNT);
+	if (!ktapi_pleg_cache) {
+		kmem_cache_destroy(ktapi_leg_cache);
+		return -ENOMEM;
+	}
 	/* Allocated handles are given ones (the embedded one is not). */
 	ktapi_handle_cache = kmem_cache_create("ktapi_handle",
 					       sizeof(struct ktapi_given_handle),
 					       __alignof__(struct ktapi_given_handle),
 					       SLAB_ACCOUNT, NULL);
 	if (!ktapi_handle_cache) {
+		kmem_cache_destroy(ktapi_pleg_cache);
 		kmem_cache_destroy(ktapi_leg_cache);
 		return -ENOMEM;
 	}
@@ -176,33 +184,39 @@ void ktapi_leg_cache_exit(void)
 	WARN_ON(!xa_empty(&ktapi_id_blocks));
 	xa_destroy(&ktapi_id_blocks);
 	kmem_cache_destroy(ktapi_handle_cache);
+	kmem_cache_destroy(ktapi_pleg_cache);
 	kmem_cache_destroy(ktapi_leg_cache);
 }
 
 /**
  * ktapi_leg_alloc - make an unpublished leg with a call_id
- * @payer: the file the leg is charged to (the caller's for an OUTBOUND
- *	leg, the owner's for an INTERNAL one)
+ * @payer: the memory cgroup the leg is charged to (the caller's for an
+ *	OUTBOUND leg, the owner's for an INTERNAL one, the provider's for an
+ *	INBOUND one)
  * @gfp: GFP_KERNEL_ACCOUNT, with __GFP_NORETRY for another user's cgroup
  * @line: the line device the leg lives on
  * @caller_line: the line device that made the call
  * @called_address: the dialled address
- * @origin: KTAPI_CALLORIGIN_OUTBOUND or _INTERNAL
+ * @origin: KTAPI_CALLORIGIN_OUTBOUND, _INTERNAL or _INBOUND
  *
- * The leg has no state yet; the caller either publishes handles to it or
+ * A leg on a provider's device is a struct ktapi_pleg, zeroed but for the
+ * leg.  The leg has no state yet; the caller either publishes handles to it or
  * frees it with ktapi_leg_free().
  *
  * Return: the leg, or NULL when memory ran out.
  */
-struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
+struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 				  struct ktapi_line_dev *line,
 				  struct ktapi_line_dev *caller_line,
 				  const char *called_address, u32 origin)
 {
-	struct mem_cgroup *old = ktapi_charge_begin(payer);
+	struct mem_cgroup *old = set_active_memcg(payer);
 	struct ktapi_leg *c;
 
-	c = kmem_cache_zalloc(ktapi_leg_cache, gfp);
+	if (unlikely(line->prov))
+		c = kmem_cache_zalloc(ktapi_pleg_cache, gfp);
+	else
+		c = kmem_cache_zalloc(ktapi_leg_cache, gfp);
 	ktapi_charge_end(old);
 	if (!c)
 		return NULL;
@@ -212,7 +226,8 @@ struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 	 * must not happen in another user's cgroup.  The caller pays.
 	 */
 	if (ktapi_call_id_alloc(c)) {
-		kmem_cache_free(ktapi_leg_cache, c);
+		kmem_cache_free(line->prov ? ktapi_pleg_cache : ktapi_leg_cache,
+				c);
 		return NULL;
 	}
 	seqcount_init(&c->seq);
@@ -220,6 +235,9 @@ struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 	c->lock = &c->pair_lock;
 	c->pair_legs = 1;
 	INIT_LIST_HEAD(&c->holders);
+	/* A provider's devices outlive their legs (nothing for loopback). */
+	ktapi_line_hold(line);
+	ktapi_line_hold(caller_line);
 	c->line = line;
 	c->caller_line = caller_line;
 	c->origin = origin;
@@ -232,8 +250,14 @@ struct ktapi_leg *ktapi_leg_alloc(struct ktapi_file *payer, gfp_t gfp,
 
 static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(ktapi_leg_cache,
-			container_of(rcu, struct ktapi_leg, rcu));
+	struct ktapi_leg *c = container_of(rcu, struct ktapi_leg, rcu);
+	struct kmem_cache *cache = c->line->prov ? ktapi_pleg_cache :
+						   ktapi_leg_cache;
+
+	/* GET_CALL_INFO read them until the grace period: now they may go. */
+	ktapi_line_put(c->line);
+	ktapi_line_put(c->caller_line);
+	kmem_cache_free(cache, c);
 }
 
 /* Free a leg no handle ever named. */
@@ -428,10 +452,10 @@ int ktapi_handle_reserve_id(struct ktapi_handle *h, struct ktapi_file *f)
 }
 
 static struct ktapi_handle *ktapi_handle_try_reserve(struct ktapi_file *f,
-						     struct ktapi_file *payer,
+						     struct mem_cgroup *payer,
 						     gfp_t gfp)
 {
-	struct mem_cgroup *old = ktapi_charge_begin(payer);
+	struct mem_cgroup *old = set_active_memcg(payer);
 	struct ktapi_given_handle *g;
 	struct ktapi_handle *h;
 	int ret;
@@ -456,8 +480,8 @@ out:
 /**
  * ktapi_handle_reserve - allocate a handle and reserve its id in a file
  * @f: the file that will hold it, and pays for it
- * @caller: the file making the call
- * @fallback: when @f's memory cgroup is at its limit, charge @caller's
+ * @caller: the memory cgroup of who makes the call (a file, a provider)
+ * @fallback: when @f's memory cgroup is at its limit, charge @caller
  *	instead (the callee's OWNER handle); without it (a MONITOR handle)
  *	the reservation fails with -ENOMEM and the caller pays nothing
  *
@@ -469,14 +493,14 @@ out:
  * space is full, ERR_PTR(-ENOMEM).
  */
 struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
-					  struct ktapi_file *caller,
+					  struct mem_cgroup *caller,
 					  bool fallback)
 {
 	struct ktapi_handle *h;
 
-	if (f->memcg == caller->memcg)
-		return ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT);
-	h = ktapi_handle_try_reserve(f, f, GFP_KERNEL_ACCOUNT |
+	if (f->memcg == caller)
+		return ktapi_handle_try_reserve(f, f->memcg, GFP_KERNEL_ACCOUNT);
+	h = ktapi_handle_try_reserve(f, f->memcg, GFP_KERNEL_ACCOUNT |
 				     __GFP_NORETRY | __GFP_NOWARN);
 	if (fallback && h == ERR_PTR(-ENOMEM))
 		h = ktapi_handle_try_reserve(f, caller, GFP_KERNEL_ACCOUNT);
@@ -617,8 +641,9 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * @reap: where a leg to free after the pair lock goes
  *
  * When the last handle of a leg goes, a non-IDLE leg is dropped (its peer
- * sees DISCONNECTED), it is unlinked from its peer and killed.  Under the
- * pair lock.
+ * sees DISCONNECTED), it is unlinked from its peer and killed.  A leg on a
+ * provider's device is never dropped here (its provider reports its
+ * states): its provider gets a CLOSECALL instead.  Under the pair lock.
  */
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap)
@@ -646,8 +671,13 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 
 	last = list_empty(&c->holders);
-	if (c->state != KTAPI_CALLSTATE_IDLE && ((line_close && sole_owner) || last))
+	if (unlikely(c->line->prov)) {
+		if (last)
+			ktapi_provider_closecall(c);
+	} else if (c->state != KTAPI_CALLSTATE_IDLE &&
+		   ((line_close && sole_owner) || last)) {
 		ktapi_leg_drop(c);
+	}
 
 	if (last) {
 		if (c->peer) {
@@ -790,7 +820,7 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	ci->origin = c->origin;
 	ci->reason = KTAPI_CALLREASON_DIRECT;
 	ci->create_time_ns = c->create_time_ns;
-	memcpy(ci->caller_address, c->caller_line->address,
+	memcpy(ci->caller_address, ktapi_leg_caller_address(c),
 	       sizeof(ci->caller_address));
 	memcpy(ci->called_address, c->called_address,
 	       sizeof(ci->called_address));
@@ -824,6 +854,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 {
 	struct ktapi_leg_snap snap;
 	u32 size, flags, handle, priv;
+	const char *caller;
 	struct ktapi_leg *c;
 	unsigned int i;
 
@@ -866,8 +897,9 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	 * aligned.
 	 */
 	static_assert(KTAPI_ADDRESS_MAX % sizeof(u64) == 0);
+	caller = ktapi_leg_caller_address(c);
 	for (i = 0; i < KTAPI_ADDRESS_MAX / sizeof(u64); i++) {
-		unsafe_put_user(((const u64 *)c->caller_line->address)[i],
+		unsafe_put_user(((const u64 *)caller)[i],
 				(u64 __user *)uci->caller_address + i,
 				out_fault);
 		unsafe_put_user(((const u64 *)c->called_address)[i],

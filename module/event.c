@@ -165,6 +165,24 @@ static void ktapi_evq_flush_locked(struct ktapi_evq *q)
 	}
 }
 
+/*
+ * A record that may be dropped (CALLSTATE, LINE_CREATE, LINE_REMOVE): into
+ * the ring when it has room (then nothing waits behind it), else counted
+ * for the next OVERFLOW.  Under q->lock.
+ */
+static void ktapi_evq_offer_locked(struct ktapi_evq *q,
+				   const struct ktapi_event *ev)
+{
+	lockdep_assert_held(&q->lock);
+	if (q->count < q->len) {
+		ktapi_evq_add_locked(q, ev);
+		return;
+	}
+	q->dropped++;
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
+	trace_ktapi_event_drop(ev->type, ev->handle, q->dropped);
+}
+
 /* A file's times never go back: the time to stamp a record queued now. */
 static u64 ktapi_evq_stamp_locked(struct ktapi_evq *q, u64 time_ns)
 {
@@ -210,9 +228,8 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 		return;
 	ev.time_ns = ktapi_evq_stamp_locked(q, time_ns);
 
-	if (q->count < q->len) {
-		ktapi_evq_add_locked(q, &ev);
-	} else if (type == KTAPI_EV_APPNEWCALL && !WARN_ON_ONCE(h->embedded)) {
+	if (q->count >= q->len && type == KTAPI_EV_APPNEWCALL &&
+	    !WARN_ON_ONCE(h->embedded)) {
 		struct ktapi_given_handle *g = ktapi_given(h);
 
 		lockdep_assert_held(h->leg->lock);
@@ -222,10 +239,34 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 		ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
 		ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
 	} else {
-		q->dropped++;
-		ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
-		trace_ktapi_event_drop(type, ev.handle, q->dropped);
+		ktapi_evq_offer_locked(q, &ev);
 	}
+}
+
+/**
+ * ktapi_evq_push_device - queue a LINE_CREATE or LINE_REMOVE record
+ * @q: the queue of an open file, with or without LINE_OPEN
+ * @type: KTAPI_EV_LINE_CREATE or KTAPI_EV_LINE_REMOVE
+ * @device_id: the device
+ *
+ * Dropped and counted like a CALLSTATE when the ring is full; nothing when
+ * the queue is closed (the file is being released, or its line was
+ * force-closed).  Takes q->lock, and wakes the readers.
+ */
+void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id)
+{
+	struct ktapi_event ev = {
+		.type = type,
+		.device_id = device_id,
+	};
+
+	spin_lock(&q->lock);
+	if (!q->closed) {
+		ev.time_ns = ktapi_evq_stamp_locked(q, ktime_get_ns());
+		ktapi_evq_offer_locked(q, &ev);
+	}
+	spin_unlock(&q->lock);
+	ktapi_evq_wake(q);
 }
 
 /**

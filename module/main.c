@@ -33,7 +33,7 @@
 
 unsigned int ktapi_nr_lines = 8;
 module_param_named(lines, ktapi_nr_lines, uint, 0444);
-MODULE_PARM_DESC(lines, "Number of line devices (1..1024, default 8)");
+MODULE_PARM_DESC(lines, "Number of loopback line devices (0..1024, default 8)");
 
 unsigned int ktapi_event_queue_len = 256;
 module_param_named(event_queue_len, ktapi_event_queue_len, uint, 0444);
@@ -89,6 +89,8 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
 	ktapi_stat_inc(KTAPI_STAT_FILES);
+	/* From now on it gets LINE_CREATE and LINE_REMOVE records. */
+	ktapi_files_add(f);
 	return stream_open(inode, filp);
 }
 
@@ -98,6 +100,7 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
+	ktapi_files_del(f);
 	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
@@ -220,6 +223,12 @@ union ktapi_ucmd_buffer {
 	struct ktapi_call_op call_op;
 	struct ktapi_close_line_device close_line_device;
 	struct ktapi_call_info call_info;
+	struct ktapi_provider_register provider_register;
+	struct ktapi_provider_line provider_line;
+	struct ktapi_provider_remove_line provider_remove_line;
+	struct ktapi_provider_reply provider_reply;
+	struct ktapi_provider_newcall provider_newcall;
+	struct ktapi_provider_callstate provider_callstate;
 #ifdef KTAPI_TEST_GROWN
 	struct ktapi_devcaps_grown devcaps_grown;
 #endif
@@ -250,18 +259,51 @@ static_assert(sizeof(struct ktapi_close_line_device) ==
 static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
 
 /*
- * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
- * is a struct @_struct, first published @_ver0 bytes long.
+ * The provider's structs are all their first version (no implicit padding,
+ * one layout for 32- and 64-bit: the sizes are the sums of the fields).
  */
-#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	[_IOC_NR(_ioctl)] = {						\
+static_assert(sizeof(struct ktapi_provider_register) ==
+	      KTAPI_PROVIDER_REGISTER_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_register, out_version) == 48);
+static_assert(sizeof(struct ktapi_provider_line) ==
+	      KTAPI_PROVIDER_LINE_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_line, out_device_id) == 136);
+static_assert(sizeof(struct ktapi_provider_remove_line) ==
+	      KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0);
+static_assert(sizeof(struct ktapi_provider_request) ==
+	      KTAPI_PROVIDER_REQUEST_SIZE);
+static_assert(offsetof(struct ktapi_provider_request, request_id) == 8);
+static_assert(offsetof(struct ktapi_provider_request, dest_address) == 24);
+static_assert(offsetof(struct ktapi_provider_request, caller_address) == 88);
+static_assert(sizeof(struct ktapi_provider_reply) ==
+	      KTAPI_PROVIDER_REPLY_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_reply, result) == 16);
+static_assert(sizeof(struct ktapi_provider_newcall) ==
+	      KTAPI_PROVIDER_NEWCALL_SIZE_VER0);
+static_assert(offsetof(struct ktapi_provider_newcall, called_address) == 80);
+static_assert(sizeof(struct ktapi_provider_callstate) ==
+	      KTAPI_PROVIDER_CALLSTATE_SIZE_VER0);
+
+/* Rows of a table: every table has as many, unused ones are NULL. */
+#define KTAPI_IOCTL_ROWS	8
+
+/*
+ * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
+ * is a struct @_struct, first published @_ver0 bytes long.  @_base is the
+ * table's first command number.
+ */
+#define KTAPI_IOCTL_OP_AT(_base, _ioctl, _fn, _struct, _ver0, _out)	\
+	[_IOC_NR(_ioctl) - (_base)] = {					\
 		.size = sizeof(struct _struct),				\
 		.min_size = (_ver0),					\
 		.out = (_out),						\
 		.execute = (_fn),					\
 	}
 
-static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_OP_AT(0, _ioctl, _fn, _struct, _ver0, _out)
+
+static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 #ifdef KTAPI_TEST_GROWN
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps_grown,
 		       ktapi_devcaps_grown, KTAPI_DEVCAPS_SIZE_VER0,
@@ -295,6 +337,36 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[] = {
 		       KTAPI_OUT_NONE),
 };
 
+/* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */
+#define KTAPI_PROVIDER_IOC_BASE	_IOC_NR(KTAPI_PROVIDER_IOC_REGISTER)
+#define KTAPI_PROVIDER_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_OP_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
+			  _ver0, _out)
+
+static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REGISTER,
+			  ktapi_provider_ioctl_register,
+			  ktapi_provider_register,
+			  KTAPI_PROVIDER_REGISTER_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_ADD_LINE,
+			  ktapi_provider_ioctl_add_line, ktapi_provider_line,
+			  KTAPI_PROVIDER_LINE_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REMOVE_LINE,
+			  ktapi_provider_ioctl_remove_line,
+			  ktapi_provider_remove_line,
+			  KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0, KTAPI_OUT_NONE),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REPLY, ktapi_provider_ioctl_reply,
+			  ktapi_provider_reply, KTAPI_PROVIDER_REPLY_SIZE_VER0,
+			  KTAPI_OUT_NONE),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_NEWCALL,
+			  ktapi_provider_ioctl_newcall, ktapi_provider_newcall,
+			  KTAPI_PROVIDER_NEWCALL_SIZE_VER0, KTAPI_OUT_AFTER),
+	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_CALLSTATE,
+			  ktapi_provider_ioctl_callstate,
+			  ktapi_provider_callstate,
+			  KTAPI_PROVIDER_CALLSTATE_SIZE_VER0, KTAPI_OUT_NONE),
+};
+
 /*
  * A command of the table: copy in, check, run, copy out, in the order of
  * the uapi header's "General ioctl format".  Inlined once per row (see
@@ -314,6 +386,8 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 	union ktapi_ucmd_buffer buf;
 	int ret;
 
+	if (!op->execute)
+		return -ENOTTY;
 	if (get_user(ucmd.user_size, (u32 __user *)uarg))
 		return -EFAULT;
 	if (ucmd.user_size < op->min_size)
@@ -348,32 +422,42 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 }
 
 /*
- * One ktapi_ucmd_run() per row of the table, each with a constant row: a
- * case per _IOC_NR() of a command, in the table's order.
+ * One ktapi_ucmd_run() per row of a table, each with a constant row: a
+ * case per row, @nr being the command's row.  Inlined into each file
+ * type's ioctl() with its own table (ktapi_ioctl_ops, ktapi_provider_ops),
+ * so the rows stay constants: one dispatcher for every table.
  */
-static noinline int ktapi_ucmd_dispatch(unsigned int nr, struct file *filp,
-					unsigned int cmd, void __user *uarg)
+static __always_inline int
+ktapi_ucmd_dispatch(const struct ktapi_ioctl_op *ops, unsigned int nr,
+		    struct file *filp, unsigned int cmd, void __user *uarg)
 {
-	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == 8);
+	static_assert(ARRAY_SIZE(ktapi_ioctl_ops) == KTAPI_IOCTL_ROWS);
+	static_assert(ARRAY_SIZE(ktapi_provider_ops) == KTAPI_IOCTL_ROWS);
 	switch (nr) {
 	case 0:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[0], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[0], filp, cmd, uarg);
 	case 1:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[1], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[1], filp, cmd, uarg);
 	case 2:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[2], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[2], filp, cmd, uarg);
 	case 3:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[3], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[3], filp, cmd, uarg);
 	case 4:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[4], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[4], filp, cmd, uarg);
 	case 5:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[5], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[5], filp, cmd, uarg);
 	case 6:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[6], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[6], filp, cmd, uarg);
 	case 7:
-		return ktapi_ucmd_run(&ktapi_ioctl_ops[7], filp, cmd, uarg);
+		return ktapi_ucmd_run(&ops[7], filp, cmd, uarg);
 	}
 	return -ENOTTY;
+}
+
+static noinline int ktapi_ioctl_dispatch(unsigned int nr, struct file *filp,
+					 unsigned int cmd, void __user *uarg)
+{
+	return ktapi_ucmd_dispatch(ktapi_ioctl_ops, nr, filp, cmd, uarg);
 }
 
 static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -396,7 +480,24 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	if (cmd != _IO(KTAPI_IOC_TYPE, nr) ||
 	    nr >= ARRAY_SIZE(ktapi_ioctl_ops))
 		return -ENOTTY;
-	return ktapi_ucmd_dispatch(nr, filp, cmd, uarg);
+	return ktapi_ioctl_dispatch(nr, filp, cmd, uarg);
+}
+
+/*
+ * /dev/ktapi-provider's ioctl(): its own table, the same dispatcher, the
+ * same rules (_IO() commands only, else -ENOTTY).  Its file operations are
+ * in provider.c.
+ */
+long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	unsigned int nr = _IOC_NR(cmd) - KTAPI_PROVIDER_IOC_BASE;
+
+	if (cmd != _IO(KTAPI_IOC_TYPE, _IOC_NR(cmd)) ||
+	    nr >= ARRAY_SIZE(ktapi_provider_ops))
+		return -ENOTTY;
+	return ktapi_ucmd_dispatch(ktapi_provider_ops, nr, filp, cmd,
+				   (void __user *)arg);
 }
 
 static const struct file_operations ktapi_fops = {
@@ -439,6 +540,7 @@ KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
 KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
 KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
 KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
+KTAPI_STAT_ATTR(devices, KTAPI_STAT_DEVICES);
 KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
 KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
 KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
@@ -450,6 +552,7 @@ static struct attribute *ktapi_stats_attrs[] = {
 	&dev_attr_calls.attr,
 	&dev_attr_handles.attr,
 	&dev_attr_events_queued.attr,
+	&dev_attr_devices.attr,
 	&dev_attr_events_dropped.attr,
 	&dev_attr_calls_total.attr,
 	&dev_attr_handles_total.attr,
@@ -480,12 +583,19 @@ static struct miscdevice ktapi_misc = {
 	 */
 };
 
+/* /dev/ktapi-provider: 0600 root too; the udev rule gives its group. */
+static struct miscdevice ktapi_provider_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ktapi-provider",
+	.fops = &ktapi_provider_fops,
+};
+
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
-				  unsigned int max)
+				  unsigned int min, unsigned int max)
 {
-	if (val >= 1 && val <= max)
+	if (val >= min && val <= max)
 		return true;
-	pr_err("ktapi: %s=%u is out of range 1..%u\n", name, val, max);
+	pr_err("ktapi: %s=%u is out of range %u..%u\n", name, val, min, max);
 	return false;
 }
 
@@ -493,10 +603,11 @@ static int __init ktapi_init(void)
 {
 	int ret;
 
-	if (!ktapi_param_ok("lines", ktapi_nr_lines, KTAPI_LINES_MAX) ||
-	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len,
+	/* lines=0: every line device is a provider's. */
+	if (!ktapi_param_ok("lines", ktapi_nr_lines, 0, KTAPI_LINES_MAX) ||
+	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len, 1,
 			    KTAPI_EVQ_LEN_MAX) ||
-	    !ktapi_param_ok("max_handles", ktapi_max_handles,
+	    !ktapi_param_ok("max_handles", ktapi_max_handles, 1,
 			    KTAPI_HANDLES_MAX))
 		return -EINVAL;
 
@@ -512,8 +623,13 @@ static int __init ktapi_init(void)
 	ret = misc_register(&ktapi_misc);
 	if (ret)
 		goto err_cache;
+	ret = misc_register(&ktapi_provider_misc);
+	if (ret)
+		goto err_misc;
 	return 0;
 
+err_misc:
+	misc_deregister(&ktapi_misc);
 err_cache:
 	ktapi_leg_cache_exit();
 err_lines:
@@ -523,6 +639,7 @@ err_lines:
 
 static void __exit ktapi_exit(void)
 {
+	misc_deregister(&ktapi_provider_misc);
 	misc_deregister(&ktapi_misc);
 	ktapi_leg_cache_exit();
 	ktapi_lines_exit();

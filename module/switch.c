@@ -30,15 +30,12 @@ struct ktapi_setup {
 	struct ktapi_leg *out;		/* the caller's OUTBOUND leg */
 	struct ktapi_handle *caller;	/* its OWNER handle, &out->own */
 	struct list_head out_monitors;	/* MONITOR handles to @out */
-	struct ktapi_line_dev *dest;	/* the called device, or NULL */
+	struct ktapi_callee cs;		/* the called device's side */
 	struct ktapi_leg *in;		/* the INTERNAL leg, or NULL */
-	struct ktapi_handle *owner;	/* OWNER handle to @in */
-	struct list_head in_monitors;	/* MONITOR handles to @in */
 	struct list_head unused;	/* reserved, not published: closed */
-	u32 result_mode;		/* disconnect mode when not routed */
 };
 
-static void ktapi_unreserve_list(struct list_head *list)
+void ktapi_unreserve_list(struct list_head *list)
 {
 	struct ktapi_handle *h, *tmp;
 
@@ -53,12 +50,12 @@ static void ktapi_unreserve_list(struct list_head *list)
  * Only the device's MONITOR files are walked, with cond_resched() between
  * them (an SRCU read section may sleep).  A monitor whose handle space or
  * memory cgroup is full is skipped: it misses the call, and the caller
- * pays nothing for it.  Under ktapi_srcu.
+ * (whose memory cgroup is @caller) pays nothing for it; @call_id is for
+ * the trace event.  Under ktapi_srcu.
  */
-static int ktapi_reserve_monitors(struct ktapi_setup *s,
-				  struct ktapi_line_dev *line,
-				  struct ktapi_file *skip,
-				  struct list_head *list)
+int ktapi_reserve_monitors(struct ktapi_line_dev *line,
+			   struct ktapi_file *skip, struct mem_cgroup *caller,
+			   u32 call_id, struct list_head *list)
 {
 	struct ktapi_handle *h;
 	struct ktapi_file *m;
@@ -68,14 +65,13 @@ static int ktapi_reserve_monitors(struct ktapi_setup *s,
 		cond_resched();
 		if (m == skip || READ_ONCE(m->state) != KTAPI_FILE_OPEN)
 			continue;
-		h = ktapi_handle_reserve(m, s->f, false);
+		h = ktapi_handle_reserve(m, caller, false);
 		if (IS_ERR(h)) {
 			if (PTR_ERR(h) == -ENOSPC)
 				continue;
 			/* Another cgroup is full: that monitor only. */
-			if (PTR_ERR(h) == -ENOMEM && m->memcg != s->f->memcg) {
-				trace_ktapi_monitor_skipped(line->id,
-							    s->out->call_id);
+			if (PTR_ERR(h) == -ENOMEM && m->memcg != caller) {
+				trace_ktapi_monitor_skipped(line->id, call_id);
 				continue;
 			}
 			return PTR_ERR(h);
@@ -83,6 +79,71 @@ static int ktapi_reserve_monitors(struct ktapi_setup *s,
 		list_add_tail(&h->call_node, list);
 	}
 	return 0;
+}
+
+/**
+ * ktapi_callee_reserve - the handles of an incoming leg on cs->dest
+ * @cs: the callee's side; dest set, the rest empty
+ * @caller: the memory cgroup of who calls: it pays for the owner's handle
+ *	when the owner's own cgroup is full
+ * @call_id: the call, for the trace event of a skipped monitor
+ *
+ * The file that has held the device open with OWNER privilege the longest
+ * gets the OWNER handle, every other MONITOR file a MONITOR handle (those
+ * whose handle space or cgroup is full miss the call).  With no owner, or
+ * an owner whose handle space is full, cs->owner stays NULL and
+ * cs->result_mode says why (UNAVAIL, BUSY).  Used by the loopback switch
+ * (INTERNAL legs) and by NEWCALL (INBOUND legs).  Under ktapi_srcu.
+ *
+ * Return: 0, or -ENOMEM (then ktapi_callee_unreserve() what was made).
+ */
+int ktapi_callee_reserve(struct ktapi_callee *cs, struct mem_cgroup *caller,
+			 u32 call_id)
+{
+	int ret;
+
+	cs->owner_file = ktapi_line_owner(cs->dest);
+	if (!cs->owner_file) {
+		cs->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
+		return 0;
+	}
+	cs->owner = ktapi_handle_reserve(cs->owner_file, caller, true);
+	if (IS_ERR(cs->owner)) {
+		ret = PTR_ERR(cs->owner);
+		cs->owner = NULL;
+		if (ret != -ENOSPC)
+			return ret;
+		cs->result_mode = KTAPI_DISCONNECTMODE_BUSY;
+		return 0;
+	}
+	return ktapi_reserve_monitors(cs->dest, cs->owner_file, caller,
+				      call_id, &cs->monitors);
+}
+
+/* Give back what ktapi_callee_reserve() reserved and was not published. */
+void ktapi_callee_unreserve(struct ktapi_callee *cs)
+{
+	ktapi_unreserve_list(&cs->monitors);
+	if (cs->owner)
+		ktapi_handle_unreserve(cs->owner);
+	cs->owner = NULL;
+}
+
+/**
+ * ktapi_callee_publish_owner - give the incoming leg to its owner
+ * @cs: the callee's side, with an owner
+ * @in: the incoming leg, in its first state, under its pair lock
+ * @now: the time of the APPNEWCALL
+ *
+ * Return: false when the owner closed its line meanwhile: nothing was
+ * published, and cs is as it was.  Then the caller may choose again.
+ */
+bool ktapi_callee_publish_owner(struct ktapi_callee *cs, struct ktapi_leg *in,
+				u64 now)
+{
+	lockdep_assert_held(in->lock);
+	return ktapi_handle_publish(cs->owner, in, KTAPI_PRIVILEGE_OWNER, true,
+				    now);
 }
 
 /*
@@ -94,39 +155,26 @@ static int ktapi_setup_callee(struct ktapi_setup *s, const char *address)
 	struct ktapi_file *owner_file, *f = s->f;
 	int ret;
 
-	s->dest = ktapi_line_by_address(address);
-	if (!s->dest) {
-		s->result_mode = KTAPI_DISCONNECTMODE_BADADDRESS;
+	s->cs.dest = ktapi_line_by_address(address);
+	if (!s->cs.dest) {
+		s->cs.result_mode = KTAPI_DISCONNECTMODE_BADADDRESS;
 		return 0;
 	}
-	owner_file = ktapi_line_owner(s->dest);
-	if (!owner_file) {
-		s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
-		return 0;
-	}
-	s->owner = ktapi_handle_reserve(owner_file, f, true);
-	if (IS_ERR(s->owner)) {
-		ret = PTR_ERR(s->owner);
-		s->owner = NULL;
-		if (ret != -ENOSPC)
-			return ret;
-		s->result_mode = KTAPI_DISCONNECTMODE_BUSY;
-		return 0;
-	}
-	ret = ktapi_reserve_monitors(s, s->dest, owner_file, &s->in_monitors);
-	if (ret)
+	ret = ktapi_callee_reserve(&s->cs, f->memcg, s->out->call_id);
+	if (ret || !s->cs.owner)
 		return ret;
+	owner_file = s->cs.owner_file;
 	/* The incoming leg is charged to its owner (or the caller, if full). */
 	if (owner_file->memcg == f->memcg)
-		s->in = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+		s->in = ktapi_leg_alloc(f->memcg, GFP_KERNEL_ACCOUNT, s->cs.dest,
 					f->line, address,
 					KTAPI_CALLORIGIN_INTERNAL);
 	else
-		s->in = ktapi_leg_alloc(owner_file, GFP_KERNEL_ACCOUNT |
+		s->in = ktapi_leg_alloc(owner_file->memcg, GFP_KERNEL_ACCOUNT |
 					 __GFP_NORETRY | __GFP_NOWARN,
-					 s->dest, f->line, address,
+					 s->cs.dest, f->line, address,
 					 KTAPI_CALLORIGIN_INTERNAL) ?:
-			ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, s->dest,
+			ktapi_leg_alloc(f->memcg, GFP_KERNEL_ACCOUNT, s->cs.dest,
 					f->line, address,
 					KTAPI_CALLORIGIN_INTERNAL);
 	if (!s->in)
@@ -137,10 +185,7 @@ static int ktapi_setup_callee(struct ktapi_setup *s, const char *address)
 /* Give back the callee's side of a setup; nothing of it was published. */
 static void ktapi_setup_drop_callee(struct ktapi_setup *s)
 {
-	ktapi_unreserve_list(&s->in_monitors);
-	if (s->owner)
-		ktapi_handle_unreserve(s->owner);
-	s->owner = NULL;
+	ktapi_callee_unreserve(&s->cs);
 	if (s->in)
 		ktapi_leg_free(s->in);
 	s->in = NULL;
@@ -156,28 +201,29 @@ static void ktapi_setup_abort(struct ktapi_setup *s)
 }
 
 /*
- * Give each reserved monitor handle its leg and announce it; a handle of a
- * file closed meanwhile goes to s->unused.
+ * Give each reserved monitor handle of @list its leg @c (under its pair
+ * lock) and announce it; a handle of a file closed meanwhile goes to
+ * @unused, to be unreserved after the pair lock.
  */
-static void ktapi_publish_monitors(struct ktapi_setup *s,
-				   struct list_head *list, struct ktapi_leg *c,
-				   u64 now)
+void ktapi_publish_monitors(struct list_head *list, struct ktapi_leg *c,
+			    struct list_head *unused, u64 now)
 {
 	struct ktapi_handle *h, *tmp;
 
+	lockdep_assert_held(c->lock);
 	list_for_each_entry_safe(h, tmp, list, call_node) {
 		list_del(&h->call_node);
 		if (!ktapi_handle_publish(h, c, KTAPI_PRIVILEGE_MONITOR, true,
 					  now))
-			list_add_tail(&h->call_node, &s->unused);
+			list_add_tail(&h->call_node, unused);
 	}
 }
 
 /*
- * How often MAKE_CALL chooses the callee's owner again when the chosen one
- * closed its line during the setup; then the call is UNAVAIL.
+ * KTAPI_OWNER_TRIES (internal.h): how often MAKE_CALL (and NEWCALL)
+ * chooses the callee's owner again when the chosen one closed its line
+ * during the setup; then the call is UNAVAIL.
  */
-#define KTAPI_OWNER_TRIES	16
 
 /*
  * Publish a complete setup and play the call, under the new pair lock.
@@ -201,36 +247,35 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 		in->lock = out->lock;
 		in->related_call_id = out->call_id;
 		ktapi_leg_init_state(in, KTAPI_CALLSTATE_OFFERING, now);
-		if (!ktapi_handle_publish(s->owner, in, KTAPI_PRIVILEGE_OWNER,
-					  true, now)) {
+		if (!ktapi_callee_publish_owner(&s->cs, in, now)) {
 			if (retry) {
 				ktapi_handle_unpublish(s->caller);
 				return -EAGAIN;
 			}
 			/* Owners kept closing: as if there were none. */
-			s->result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
-			list_splice_tail_init(&s->in_monitors, &s->unused);
-			list_add_tail(&s->owner->call_node, &s->unused);
-			s->owner = NULL;
+			s->cs.result_mode = KTAPI_DISCONNECTMODE_UNAVAIL;
+			list_splice_tail_init(&s->cs.monitors, &s->unused);
+			list_add_tail(&s->cs.owner->call_node, &s->unused);
+			s->cs.owner = NULL;
 			in = NULL;
 		}
 	}
-	ktapi_publish_monitors(s, &s->out_monitors, out, now);
+	ktapi_publish_monitors(&s->out_monitors, out, &s->unused, now);
 	ktapi_leg_notify(out, now);
 	if (!in) {
 		ktapi_leg_set_state_at(out, KTAPI_CALLSTATE_DISCONNECTED,
-				       s->result_mode, now);
+				       s->cs.result_mode, now);
 		return 0;
 	}
 
 	/* The call is certain now: the owner holds the incoming leg. */
 	WRITE_ONCE(out->related_call_id, in->call_id);
 	s->in = NULL;		/* published: no longer the setup's */
-	s->owner = NULL;
+	s->cs.owner = NULL;
 	out->peer = in;
 	in->peer = out;
 	out->pair_legs = 2;
-	ktapi_publish_monitors(s, &s->in_monitors, in, now);
+	ktapi_publish_monitors(&s->cs.monitors, in, &s->unused, now);
 	ktapi_leg_notify(in, now);
 	ktapi_leg_set_state_at(out, KTAPI_CALLSTATE_RINGBACK, 0, now);
 	return 0;
@@ -251,7 +296,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	struct ktapi_setup s = {
 		.f = f,
 		.out_monitors = LIST_HEAD_INIT(s.out_monitors),
-		.in_monitors = LIST_HEAD_INIT(s.in_monitors),
+		.cs.monitors = LIST_HEAD_INIT(s.cs.monitors),
 		.unused = LIST_HEAD_INIT(s.unused),
 	};
 	char address[KTAPI_ADDRESS_MAX];
@@ -268,7 +313,10 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 
 	/* f->line was set before state became OPEN and never changes. */
 	line = f->line;
-	s.out = ktapi_leg_alloc(f, GFP_KERNEL_ACCOUNT, line, line, address,
+	/* A provider's device: a request to the provider (provider.c). */
+	if (unlikely(line->prov))
+		return ktapi_provider_make_call(ucmd);
+	s.out = ktapi_leg_alloc(f->memcg, GFP_KERNEL_ACCOUNT, line, line, address,
 				KTAPI_CALLORIGIN_OUTBOUND);
 	if (!s.out)
 		return -ENOMEM;
@@ -292,7 +340,8 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		ret = -EBADFD;
 	else
-		ret = ktapi_reserve_monitors(&s, line, f, &s.out_monitors);
+		ret = ktapi_reserve_monitors(line, f, f->memcg, s.out->call_id,
+					     &s.out_monitors);
 	/* Once: a caller's handle published by a try shows this state. */
 	ktapi_leg_init_state(s.out, KTAPI_CALLSTATE_DIALING, ktime_get_ns());
 	while (!ret) {
@@ -363,6 +412,9 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 		return -EBADFD;
 	if (!op->handle)
 		return -ENOENT;
+	/* On a provider's device ANSWER and DROP are requests (provider.c). */
+	if (unlikely(f->line->prov) && cmd != KTAPI_IOC_DEALLOCATE_CALL)
+		return ktapi_provider_call_op(ucmd);
 
 	rcu_read_lock();
 	h = xa_load(&f->handles, op->handle);

@@ -54,16 +54,20 @@ TEST_F(dev, node_mode_0600_root)
 		close(fd);
 }
 
-/* GET_DEVCAPS: num_devices is the "lines" parameter, addresses "1000 + N". */
+/*
+ * GET_DEVCAPS: num_devices is the "lines" parameter plus the ids providers
+ * were given (ktapi_devices.c), addresses "1000 + N".
+ */
 TEST_F(dev, devcaps_all_devices)
 {
 	struct ktapi_devcaps caps;
 	char want[KTAPI_ADDRESS_MAX];
-	__u32 d;
+	__u32 d, n = kt_num_devices(self->fd);
 
+	EXPECT_LE(self->p.lines, n);
 	for (d = 0; d < self->p.lines; d++) {
 		ASSERT_OK(kt_devcaps(self->fd, d, &caps));
-		EXPECT_EQ(self->p.lines, caps.num_devices);
+		EXPECT_EQ(n, caps.num_devices);
 		ASSERT_TRUE(memchr(caps.address, 0, sizeof(caps.address)) != NULL);
 		snprintf(want, sizeof(want), "%u", 1000 + d);
 		EXPECT_STREQ(want, caps.address);
@@ -81,7 +85,7 @@ TEST_F(dev, devcaps_output_fully_written)
 	caps.flags = 0;
 	caps.device_id = 0;
 	ASSERT_OK(kt_err(ioctl(self->fd, KTAPI_IOC_GET_DEVCAPS, &caps)));
-	EXPECT_EQ(self->p.lines, caps.num_devices);
+	EXPECT_LE(self->p.lines, caps.num_devices);
 	len = strnlen(caps.address, sizeof(caps.address));
 	ASSERT_GT(sizeof(caps.address), len);
 	EXPECT_STREQ("1000", caps.address);
@@ -104,9 +108,12 @@ TEST_F(dev, devcaps_on_open_line)
 {
 	struct ktapi_devcaps caps;
 
+	__u32 n = kt_num_devices(self->fd);
+
+	EXPECT_LE(self->p.lines, n);
 	ASSERT_OK(kt_line_open(self->fd, 0, P_NONE, API_CUR));
 	ASSERT_OK(kt_devcaps(self->fd, self->p.lines - 1, &caps));
-	EXPECT_EQ(self->p.lines, caps.num_devices);
+	EXPECT_EQ(n, caps.num_devices);
 }
 
 TEST_F(dev, line_open_valid_privileges)

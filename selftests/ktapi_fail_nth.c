@@ -459,7 +459,8 @@ static void golden_devcaps(struct __test_metadata *_metadata, struct world *w,
 			   const struct snap *b, const struct snap *a)
 {
 	(void)b; (void)a;
-	ASSERT_EQ(kt_param("lines"), w->dc.num_devices);
+	/* And the ids providers were given (ktapi_devices.c). */
+	ASSERT_LE(kt_param("lines"), w->dc.num_devices);
 	ASSERT_STREQ("1003", w->dc.address);
 }
 

@@ -237,8 +237,9 @@ FIXTURE_SETUP(hostile)
 	ASSERT_EQ(0, kt_line_open(self->fb, 1, KTAPI_PRIVILEGE_OWNER,
 				  KTAPI_API_VERSION_2_2));
 	ASSERT_EQ(0, kt_devcaps(self->fa, 0, &dc));
-	self->lines = dc.num_devices;
-	ASSERT_EQ(kt_param("lines"), self->lines);
+	/* The loopback devices; providers' ids come after them. */
+	self->lines = kt_param("lines");
+	ASSERT_LE(self->lines, dc.num_devices);
 	ASSERT_LE(6, self->lines) TH_LOG("the test needs lines >= 6");
 	self->max_handles = kt_param("max_handles");
 	ASSERT_LT(0, self->max_handles);

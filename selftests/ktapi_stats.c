@@ -70,6 +70,31 @@ TEST(stats_each_attribute_exists_0444)
 }
 
 /*
+ * devices: every line device that exists, the loopback ones and those of
+ * providers (ktapi_devices.c tests ADD_LINE and REMOVE_LINE): the ids
+ * below num_devices that GET_DEVCAPS knows.
+ */
+TEST(stats_devices_counts_valid_ids)
+{
+	struct ktapi_devcaps caps;
+	struct ktapi_params p;
+	long long v = -1;
+	__u32 d, n, valid = 0;
+	int fd;
+
+	require_stats_dir(_metadata);
+	ASSERT_EQ(0, kt_params(&p));
+	fd = FD();
+	n = kt_num_devices(fd);
+	for (d = 0; d < n; d++)
+		valid += !kt_devcaps(fd, d, &caps);
+	ASSERT_EQ(0, kt_stat("devices", &v));
+	EXPECT_EQ(valid, v);
+	EXPECT_LE((long long)p.lines, v);
+	close(fd);
+}
+
+/*
  * Read-only for everyone, root included: sysfs refuses to open an
  * attribute without a store method for writing, with EACCES (kernfs's
  * open checks the mode and the missing write op, whatever the caller's

@@ -21,10 +21,11 @@
  *
  *	ASSERT_EQ(ENOENT, kt_drop(fd, 12345));
  *
- * The exceptions return something else by nature and say so: kt_open()
- * and kt_open_line() (an fd, or -1 with errno, as open()), kt_drain() (a
- * count or -errno), kt_param(), kt_read_value() and kt_memcg_value() (a
- * value or -1), kt_memcg_make() (NULL or why not), kt_now_ns().  A raw system call is brought
+ * The exceptions return something else by nature and say so: kt_open(),
+ * kt_open_line(), kt_prov_open() and kt_prov_open_registered() (an fd, or
+ * -1 with errno, as open()), kt_drain() and kt_prov_drain() (a count or
+ * -errno), kt_param(), kt_read_value() and kt_memcg_value() (a value or
+ * -1), kt_memcg_make() (NULL or why not), kt_now_ns(), kt_num_devices().  A raw system call is brought
  * into the convention with kt_err(ioctl(...)).
  *
  * Part 2 includes kselftest_harness.h and holds the harness-aware macros
@@ -58,6 +59,7 @@
 #include <linux/ktapi.h>
 
 #define KTAPI_DEV	"/dev/ktapi"
+#define KTAPI_PROVIDER_DEV	"/dev/ktapi-provider"
 #define KTAPI_DEBUGFS	"/sys/kernel/debug"
 /* The statistics: one read-only file per counter (DOC: Statistics). */
 #define KTAPI_STATS	"/sys/class/misc/ktapi/stats"
@@ -97,6 +99,15 @@
 #define EV_CS		KTAPI_EV_CALLSTATE
 #define EV_CLOSE	KTAPI_EV_LINE_CLOSE
 #define EV_OVF		KTAPI_EV_OVERFLOW
+#define EV_REPLY	KTAPI_EV_REPLY
+#define EV_LCREATE	KTAPI_EV_LINE_CREATE
+#define EV_LREMOVE	KTAPI_EV_LINE_REMOVE
+
+#define S_PROCEEDING	KTAPI_CALLSTATE_PROCEEDING
+#define S_BUSY		KTAPI_CALLSTATE_BUSY
+#define S_ACCEPTED	KTAPI_CALLSTATE_ACCEPTED
+
+#define REQ_ASYNC	KTAPI_REQ_ASYNC
 
 #define API_CUR		KTAPI_API_VERSION_2_2
 
@@ -110,11 +121,14 @@
  * Layout: the uapi header fixes the field lists; these sizes and offsets follow from
  * them and must be the same for -m32 and 64-bit builds (no compat layer).
  */
-_Static_assert(sizeof(struct ktapi_devcaps) == 80, "devcaps size");
+_Static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER1, "devcaps size");
+_Static_assert(offsetof(struct ktapi_devcaps, kind) == KTAPI_DEVCAPS_SIZE_VER0, "devcaps");
 _Static_assert(sizeof(struct ktapi_line_open) == 24, "line_open size");
-_Static_assert(sizeof(struct ktapi_make_call) == 80, "make_call size");
+_Static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER1, "make_call size");
 _Static_assert(offsetof(struct ktapi_make_call, handle) == 72, "make_call");
-_Static_assert(sizeof(struct ktapi_call_op) == 16, "call_op size");
+_Static_assert(offsetof(struct ktapi_make_call, request_id) == KTAPI_MAKE_CALL_SIZE_VER0, "make_call");
+_Static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1, "call_op size");
+_Static_assert(offsetof(struct ktapi_call_op, request_id) == KTAPI_CALL_OP_SIZE_VER0, "call_op");
 _Static_assert(sizeof(struct ktapi_close_line_device) == 16, "close size");
 _Static_assert(sizeof(struct ktapi_call_info) == 200, "call_info size");
 _Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
@@ -122,6 +136,19 @@ _Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
 _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
 _Static_assert(sizeof(struct ktapi_event) == 40, "event size");
 _Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
+_Static_assert(offsetof(struct ktapi_event, request_id) == 24, "event");
+_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
+/* The provider's structs (DOC: Providers). */
+_Static_assert(sizeof(struct ktapi_provider_register) == KTAPI_PROVIDER_REGISTER_SIZE_VER0, "register");
+_Static_assert(sizeof(struct ktapi_provider_line) == KTAPI_PROVIDER_LINE_SIZE_VER0, "line");
+_Static_assert(sizeof(struct ktapi_provider_remove_line) == KTAPI_PROVIDER_REMOVE_LINE_SIZE_VER0, "remove_line");
+_Static_assert(sizeof(struct ktapi_provider_request) == KTAPI_PROVIDER_REQUEST_SIZE, "request");
+_Static_assert(offsetof(struct ktapi_provider_request, request_id) == 8, "request");
+_Static_assert(offsetof(struct ktapi_provider_request, dest_address) == 24, "request");
+_Static_assert(sizeof(struct ktapi_provider_reply) == KTAPI_PROVIDER_REPLY_SIZE_VER0, "reply");
+_Static_assert(offsetof(struct ktapi_provider_reply, request_id) == 8, "reply");
+_Static_assert(sizeof(struct ktapi_provider_newcall) == KTAPI_PROVIDER_NEWCALL_SIZE_VER0, "newcall");
+_Static_assert(sizeof(struct ktapi_provider_callstate) == KTAPI_PROVIDER_CALLSTATE_SIZE_VER0, "callstate");
 
 struct ktapi_params {
 	unsigned long lines;
@@ -136,6 +163,7 @@ struct ktapi_stats {
 	long long calls;
 	long long handles;
 	long long events_queued;
+	long long devices;
 	long long events_dropped;
 	long long calls_total;
 	long long handles_total;
@@ -283,14 +311,14 @@ static inline int kt_debugfs_mount(void)
 	return 0;
 }
 
-#define KT_NR_STATS	9
+#define KT_NR_STATS	10
 
 /* The name of statistic @i (< KT_NR_STATS), in the order of struct ktapi_stats. */
 static inline const char *kt_stat_name(unsigned int i)
 {
 	static const char *const names[KT_NR_STATS] = {
 		"files", "lines_open", "calls", "handles", "events_queued",
-		"events_dropped", "calls_total", "handles_total",
+		"devices", "events_dropped", "calls_total", "handles_total",
 		"events_total",
 	};
 
@@ -322,7 +350,8 @@ static inline int kt_stats_read(struct ktapi_stats *s)
 {
 	long long *vals[] = {
 		&s->files, &s->lines_open, &s->calls, &s->handles,
-		&s->events_queued, &s->events_dropped, &s->calls_total,
+		&s->events_queued, &s->devices, &s->events_dropped,
+		&s->calls_total,
 		&s->handles_total, &s->events_total,
 	};
 	unsigned int i;
@@ -691,6 +720,429 @@ static inline void *blocked_reader(void *arg)
 	return NULL;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Async requests (DOC: Requests): 0 or errno, as above.                   */
+
+/*
+ * MAKE_CALL with @flags (0 or KTAPI_REQ_ASYNC) and the struct's @size
+ * (0: sizeof).  *handle, *call_id and *request_id (any may be NULL) are
+ * what the ioctl wrote, 0 when it failed.
+ */
+static inline int kt_make_call_flags(int fd, const char *addr, __u32 flags,
+				     __u32 size, __u32 *handle,
+				     __u32 *call_id, __u32 *request_id)
+{
+	struct ktapi_make_call mc;
+	int ret;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.size = size ? size : sizeof(mc);
+	mc.flags = flags;
+	strncpy(mc.dest_address, addr, sizeof(mc.dest_address) - 1);
+	ret = kt_err(ioctl(fd, KTAPI_IOC_MAKE_CALL, &mc));
+	if (handle)
+		*handle = ret ? 0 : mc.handle;
+	if (call_id)
+		*call_id = ret ? 0 : mc.call_id;
+	if (request_id)
+		*request_id = ret ? 0 : mc.request_id;
+	return ret;
+}
+
+static inline int kt_make_call_async(int fd, const char *addr, __u32 *handle,
+				     __u32 *call_id, __u32 *request_id)
+{
+	return kt_make_call_flags(fd, addr, KTAPI_REQ_ASYNC, 0, handle,
+				  call_id, request_id);
+}
+
+/* ANSWER or DROP with KTAPI_REQ_ASYNC; *request_id 0 when it failed. */
+static inline int kt_op_async(int fd, unsigned long cmd, __u32 handle,
+			      __u32 *request_id)
+{
+	struct ktapi_call_op op = {
+		.size = sizeof(op),
+		.flags = KTAPI_REQ_ASYNC,
+		.handle = handle,
+	};
+	int ret = kt_err(ioctl(fd, cmd, &op));
+
+	if (request_id)
+		*request_id = ret ? 0 : op.request_id;
+	return ret;
+}
+
+#define kt_answer_async(fd, h, rid)	kt_op_async(fd, KTAPI_IOC_ANSWER, h, rid)
+#define kt_drop_async(fd, h, rid)	kt_op_async(fd, KTAPI_IOC_DROP, h, rid)
+
+/*
+ * Read records for up to @timeout_ms until the REPLY of @request_id, into
+ * @ev.  Every other record read meanwhile is kept in @skipped (up to @max,
+ * may be NULL) and counted in *nskipped (may be NULL), so the caller can
+ * check them.  0, or kt_read_event()'s errno (ETIMEDOUT: no such REPLY).
+ */
+static inline int kt_wait_reply(int fd, __u32 request_id, int timeout_ms,
+				struct ktapi_event *ev,
+				struct ktapi_event *skipped, int max,
+				int *nskipped)
+{
+	__u64 end = kt_now_ns() + (__u64)timeout_ms * 1000000ULL, now;
+	int n = 0, ret;
+
+	for (;;) {
+		now = kt_now_ns();
+		ret = kt_read_event(fd, ev, now >= end ? 0 :
+				    (int)((end - now + 999999) / 1000000));
+		if (ret)
+			break;
+		if (ev->type == KTAPI_EV_REPLY && ev->request_id == request_id)
+			break;
+		if (skipped && n < max)
+			skipped[n] = *ev;
+		n++;
+	}
+	if (nskipped)
+		*nskipped = n;
+	return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The provider's side (DOC: Providers): 0 or errno, as above.             */
+
+/* open(/dev/ktapi-provider): the fd, or -1 with errno (as open()). */
+static inline int kt_prov_open(void)
+{
+	return open(KTAPI_PROVIDER_DEV, O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * REGISTER with the current KTAPI_PROVIDER_VERSION, @name and
+ * @max_requests; *provider_id (may be NULL) is the id given, 0 on error.
+ */
+static inline int kt_prov_register(int fd, const char *name,
+				   __u32 max_requests, __u32 *provider_id)
+{
+	struct ktapi_provider_register r;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.version = KTAPI_PROVIDER_VERSION;
+	r.max_requests = max_requests;
+	strncpy(r.name, name, sizeof(r.name) - 1);
+	ret = kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_REGISTER, &r));
+	if (provider_id)
+		*provider_id = ret ? 0 : r.out_provider_id;
+	return ret;
+}
+
+/* open() + REGISTER: the fd, or -1 with errno. */
+static inline int kt_prov_open_registered(const char *name,
+					  __u32 max_requests,
+					  __u32 *provider_id)
+{
+	int fd = kt_prov_open();
+	int err;
+
+	if (fd < 0)
+		return -1;
+	err = kt_prov_register(fd, name, max_requests, provider_id);
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* ADD_LINE @addr (@name may be NULL: ""); *device_id 0 on error. */
+static inline int kt_prov_add_line(int fd, const char *addr, const char *name,
+				   __u32 *device_id)
+{
+	struct ktapi_provider_line l;
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	strncpy(l.address, addr, sizeof(l.address) - 1);
+	if (name)
+		strncpy(l.name, name, sizeof(l.name) - 1);
+	ret = kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_ADD_LINE, &l));
+	if (device_id)
+		*device_id = ret ? 0 : l.out_device_id;
+	return ret;
+}
+
+static inline int kt_prov_remove_line(int fd, __u32 device_id)
+{
+	struct ktapi_provider_remove_line r = {
+		.size = sizeof(r),
+		.device_id = device_id,
+	};
+
+	return kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_REMOVE_LINE, &r));
+}
+
+/*
+ * Wait up to @timeout_ms (0: just look) for a request and read exactly one
+ * record.  0, or errno: ETIMEDOUT (nothing came), EMSGSIZE (a partial
+ * record), EPIPE (read() returned 0), or read()'s errno.
+ */
+static inline int kt_prov_read(int fd, struct ktapi_provider_request *req,
+			       int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	memset(req, 0, sizeof(*req));
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return errno;
+	if (ret == 0)
+		return ETIMEDOUT;
+	n = kt_read_nonblock(fd, req, sizeof(*req));
+	if (n < 0)
+		return errno;
+	if (n == 0)
+		return EPIPE;
+	return n == (ssize_t)sizeof(*req) ? 0 : EMSGSIZE;
+}
+
+/* Throw away every request queued now: the count, or -errno. */
+static inline int kt_prov_drain(int fd)
+{
+	struct ktapi_provider_request req;
+	int n = 0, ret;
+
+	while (!(ret = kt_prov_read(fd, &req, 0)))
+		n++;
+	return ret == ETIMEDOUT ? n : -ret;
+}
+
+static inline int kt_prov_reply(int fd, __u64 request_id, __s32 result)
+{
+	struct ktapi_provider_reply r = {
+		.size = sizeof(r),
+		.request_id = request_id,
+		.result = result,
+	};
+
+	return kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_REPLY, &r));
+}
+
+/* NEWCALL on @device_id; *call_id (may be NULL) 0 on error. */
+static inline int kt_prov_newcall(int fd, __u32 device_id, const char *caller,
+				  const char *called, __u32 *call_id)
+{
+	struct ktapi_provider_newcall nc;
+	int ret;
+
+	memset(&nc, 0, sizeof(nc));
+	nc.size = sizeof(nc);
+	nc.device_id = device_id;
+	strncpy(nc.caller_address, caller, sizeof(nc.caller_address) - 1);
+	strncpy(nc.called_address, called, sizeof(nc.called_address) - 1);
+	ret = kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_NEWCALL, &nc));
+	if (call_id)
+		*call_id = ret ? 0 : nc.out_call_id;
+	return ret;
+}
+
+static inline int kt_prov_callstate(int fd, __u32 call_id, __u32 state,
+				    __u32 mode)
+{
+	struct ktapi_provider_callstate cs = {
+		.size = sizeof(cs),
+		.call_id = call_id,
+		.state = state,
+		.state_mode = mode,
+	};
+
+	return kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_CALLSTATE, &cs));
+}
+
+/* Set a module parameter (writable ones: provider_timeout_ms).  0 or errno. */
+static inline int kt_param_set(const char *name, long long value)
+{
+	char path[128], val[32];
+
+	snprintf(path, sizeof(path), KTAPI_PARAMS "%s", name);
+	snprintf(val, sizeof(val), "%lld", value);
+	return kt_write_file(path, val);
+}
+
+/* GET_DEVCAPS's num_devices, or 0 when it fails. */
+static inline __u32 kt_num_devices(int fd)
+{
+	struct ktapi_devcaps caps;
+
+	return kt_devcaps(fd, 0, &caps) ? 0 : caps.num_devices;
+}
+
+/*
+ * A tiny provider: kt_prov_serve() answers the requests read from @fd
+ * until @stop is set (checked every 20 ms), from a thread
+ * (pthread_create(&t, NULL, kt_prov_thread, &pl)) or a forked child (put
+ * the struct in memory shared with the parent: kt_main_start(), mmap()).
+ *
+ *  - MAKECALL: after @delay_ms, REPLY @result (never, when @never); after a
+ *    REPLY 0, CALLSTATE @makecall_state (0: none; e.g. RINGBACK);
+ *  - ANSWER: after @delay_ms, REPLY @result (or never); after a REPLY 0,
+ *    with @states, CALLSTATE CONNECTED;
+ *  - DROP: likewise, and with @states, CALLSTATE IDLE;
+ *  - CLOSECALL: counted, its call id logged in @closed (the first
+ *    KT_PROV_LOG).
+ *
+ * The counters are updated atomically, after the request was handled:
+ * wait for them with kt_prov_wait_count().  @errors counts REPLY and
+ * CALLSTATE ioctls that failed (with @last_error), and records that were
+ * not a request.  @last is the last request read.
+ */
+#define KT_PROV_LOG	256
+
+struct kt_prov_loop {
+	int fd;
+	__s32 result;
+	unsigned int delay_ms;
+	bool never;
+	bool states;
+	__u32 makecall_state;
+	int stop;
+	/* out */
+	unsigned int makecalls, answers, drops, closecalls, errors;
+	int last_error;
+	__u32 closed[KT_PROV_LOG];
+	struct ktapi_provider_request last;
+};
+
+static inline void kt_prov_count(unsigned int *c)
+{
+	__atomic_add_fetch(c, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void kt_prov_check(struct kt_prov_loop *pl, int err)
+{
+	if (!err)
+		return;
+	__atomic_store_n(&pl->last_error, err, __ATOMIC_SEQ_CST);
+	kt_prov_count(&pl->errors);
+}
+
+/* Handle one request as kt_prov_serve() does. */
+static inline void kt_prov_handle(struct kt_prov_loop *pl,
+				  const struct ktapi_provider_request *req)
+{
+	unsigned int *count;
+	__u32 state = 0;
+	unsigned int n;
+	int err;
+
+	pl->last = *req;
+	switch (req->type) {
+	case KTAPI_PREQ_CLOSECALL:
+		n = __atomic_load_n(&pl->closecalls, __ATOMIC_SEQ_CST);
+		if (n < KT_PROV_LOG)
+			pl->closed[n] = req->call_id;
+		kt_prov_count(&pl->closecalls);
+		return;
+	case KTAPI_PREQ_MAKECALL:
+		count = &pl->makecalls;
+		state = pl->makecall_state;
+		break;
+	case KTAPI_PREQ_ANSWER:
+		count = &pl->answers;
+		state = pl->states ? KTAPI_CALLSTATE_CONNECTED : 0;
+		break;
+	case KTAPI_PREQ_DROP:
+		count = &pl->drops;
+		state = pl->states ? KTAPI_CALLSTATE_IDLE : 0;
+		break;
+	default:
+		kt_prov_check(pl, EPROTO);
+		return;
+	}
+	if (!pl->never) {
+		if (pl->delay_ms)
+			kt_sleep_ms(pl->delay_ms);
+		err = kt_prov_reply(pl->fd, req->request_id, pl->result);
+		kt_prov_check(pl, err);
+		if (!err && !pl->result && state)
+			kt_prov_check(pl, kt_prov_callstate(pl->fd, req->call_id,
+							    state, 0));
+	}
+	kt_prov_count(count);
+}
+
+/* Serve until @stop: 0, or the errno that ended it (not a request's). */
+static inline int kt_prov_serve(struct kt_prov_loop *pl)
+{
+	struct ktapi_provider_request req;
+	int err;
+
+	while (!__atomic_load_n(&pl->stop, __ATOMIC_SEQ_CST)) {
+		err = kt_prov_read(pl->fd, &req, 20);
+		if (err == ETIMEDOUT || err == EAGAIN)
+			continue;
+		if (err) {
+			kt_prov_check(pl, err);
+			return err;
+		}
+		kt_prov_handle(pl, &req);
+	}
+	return 0;
+}
+
+static inline void *kt_prov_thread(void *arg)
+{
+	kt_prov_serve(arg);
+	return NULL;
+}
+
+static inline void kt_prov_stop(struct kt_prov_loop *pl)
+{
+	__atomic_store_n(&pl->stop, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Wait up to @timeout_ms for *@counter >= @n.  0 or ETIMEDOUT. */
+static inline int kt_prov_wait_count(const unsigned int *counter,
+				     unsigned int n, int timeout_ms)
+{
+	__u64 end = kt_now_ns() + (__u64)timeout_ms * 1000000ULL;
+
+	while (__atomic_load_n(counter, __ATOMIC_SEQ_CST) < n) {
+		if (kt_now_ns() >= end)
+			return ETIMEDOUT;
+		poll(NULL, 0, 1);
+	}
+	return 0;
+}
+
+/* How many times @call_id is in @pl's CLOSECALL log. */
+static inline unsigned int kt_prov_closed_count(const struct kt_prov_loop *pl,
+						__u32 call_id)
+{
+	unsigned int i, n = __atomic_load_n(&pl->closecalls, __ATOMIC_SEQ_CST);
+	unsigned int found = 0;
+
+	for (i = 0; i < n && i < KT_PROV_LOG; i++)
+		found += pl->closed[i] == call_id;
+	return found;
+}
+
+static inline const char *preq_name(__u32 type)
+{
+	switch (type) {
+	case KTAPI_PREQ_MAKECALL:	return "MAKECALL";
+	case KTAPI_PREQ_ANSWER:		return "ANSWER";
+	case KTAPI_PREQ_DROP:		return "DROP";
+	case KTAPI_PREQ_CLOSECALL:	return "CLOSECALL";
+	default:			return "?";
+	}
+}
+
 static inline const char *kt_errname(int e)
 {
 	switch (e) {
@@ -715,6 +1167,11 @@ static inline const char *kt_errname(int e)
 	case EMSGSIZE: return "EMSGSIZE";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case EPIPE: return "EPIPE";
+	case ECONNABORTED: return "ECONNABORTED";
+	case ENXIO: return "ENXIO";
+	case EIO: return "EIO";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EEXIST: return "EEXIST";
 	default: return strerror(e);
 	}
 }
@@ -728,6 +1185,13 @@ static inline const char *state_name(__u32 state)
 	case S_RINGBACK:	return "RINGBACK";
 	case S_CONNECTED:	return "CONNECTED";
 	case S_DISC:		return "DISCONNECTED";
+	case S_PROCEEDING:	return "PROCEEDING";
+	case S_BUSY:		return "BUSY";
+	case S_ACCEPTED:	return "ACCEPTED";
+	case KTAPI_CALLSTATE_DIALTONE:	return "DIALTONE";
+	case KTAPI_CALLSTATE_SPECIALINFO: return "SPECIALINFO";
+	case KTAPI_CALLSTATE_ONHOLD:	return "ONHOLD";
+	case KTAPI_CALLSTATE_UNKNOWN:	return "UNKNOWN";
 	case 0:			return "0";
 	default:		return "?";
 	}
@@ -740,6 +1204,9 @@ static inline const char *ev_type_name(__u32 type)
 	case EV_CS:	return "CALLSTATE";
 	case EV_CLOSE:	return "LINE_CLOSE";
 	case EV_OVF:	return "OVERFLOW";
+	case EV_REPLY:	return "REPLY";
+	case EV_LCREATE: return "LINE_CREATE";
+	case EV_LREMOVE: return "LINE_REMOVE";
 	default:	return "?";
 	}
 }
@@ -938,7 +1405,8 @@ static inline void __kt_get_info(struct __test_metadata *_metadata, int fd,
 		TH_LOG("line %d: privilege %#x", line, ci->privilege);
 	}
 	EXPECT_TRUE(ci->origin == KTAPI_CALLORIGIN_OUTBOUND ||
-		    ci->origin == KTAPI_CALLORIGIN_INTERNAL) {
+		    ci->origin == KTAPI_CALLORIGIN_INTERNAL ||
+		    ci->origin == KTAPI_CALLORIGIN_INBOUND) {
 		TH_LOG("line %d: origin %#x", line, ci->origin);
 	}
 	EXPECT_EQ(ci->state, ci->states_seen & ci->state) {
@@ -1002,6 +1470,16 @@ static inline void __kt_expect_event(struct __test_metadata *_metadata,
 	case EV_OVF:
 		ok = ok && !ev.handle && !ev.call_id && !ev.state &&
 		     !ev.state_mode && !ev.privilege && ev.dropped == mode;
+		break;
+	case EV_LCREATE:
+	case EV_LREMOVE:
+		/* @mode is the device id. */
+		ok = ok && !ev.handle && !ev.call_id && !ev.state &&
+		     !ev.state_mode && !ev.privilege && ev.device_id == mode;
+		break;
+	case EV_REPLY:
+		/* EXPECT_REPLY() checks these. */
+		ok = false;
 		break;
 	}
 	EXPECT_TRUE(ok) {
@@ -1071,6 +1549,258 @@ static inline void __kt_call_refused(struct __test_metadata *_metadata,
 }
 #define CALL_REFUSED(fd, addr, mode, h, cid)				\
 	__kt_call_refused(_metadata, __LINE__, fd, addr, mode, h, cid)
+
+/* ---------------------------------------------------------------------- */
+/* Providers and async requests, harness side.                             */
+
+/* /dev/ktapi-provider must exist once /dev/ktapi does. */
+#define PROV_REQUIRE()							\
+	do {								\
+		if (access(KTAPI_DEV, F_OK))				\
+			SKIP_NOW("%s does not exist: ktapi module not loaded", \
+				 KTAPI_DEV);				\
+		ASSERT_EQ(0, access(KTAPI_PROVIDER_DEV, F_OK)) {	\
+			TH_LOG("%s: %s", KTAPI_PROVIDER_DEV,		\
+			       strerror(errno));			\
+		}							\
+	} while (0)
+
+/* open() + REGISTER, asserting success: the fd; *id (may be NULL) its id. */
+static inline int __kt_prov(struct __test_metadata *_metadata,
+			    const char *name, __u32 max_requests, __u32 *id,
+			    int line)
+{
+	int fd = kt_prov_open();
+	int err = errno;
+
+	ASSERT_LE(0, fd) {
+		TH_LOG("line %d: open %s: %s", line, KTAPI_PROVIDER_DEV,
+		       strerror(err));
+	}
+	err = kt_prov_register(fd, name, max_requests, id);
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: REGISTER(%s, %u): %s", line, name,
+		       max_requests, kt_errname(err));
+	}
+	return fd;
+}
+#define PROV(name, maxreq)	__kt_prov(_metadata, name, maxreq, NULL, __LINE__)
+#define PROV_ID(name, maxreq, id) __kt_prov(_metadata, name, maxreq, id, __LINE__)
+
+/* ADD_LINE, asserting success: the new device id. */
+static inline __u32 __kt_prov_line(struct __test_metadata *_metadata, int pfd,
+				   const char *addr, const char *name,
+				   int line)
+{
+	__u32 dev = 0;
+	int err = kt_prov_add_line(pfd, addr, name, &dev);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: ADD_LINE(%s): %s", line, addr,
+		       kt_errname(err));
+	}
+	return dev;
+}
+#define PROV_LINE(pfd, addr)	__kt_prov_line(_metadata, pfd, addr, NULL, __LINE__)
+
+/*
+ * Read one request from the provider @pfd (waiting up to EV_WAIT_MS) and
+ * check it: @type, @dev, @call_id (ANY: any non-zero), request_id non-zero
+ * but for CLOSECALL (0), @state for CLOSECALL (else 0), the addresses
+ * NUL-terminated and empty but for MAKECALL (@dest, and @caller unless
+ * NULL), every other byte 0.  The record is returned in @out (may be NULL).
+ */
+static inline void __kt_expect_req(struct __test_metadata *_metadata, int line,
+				   int pfd, struct ktapi_provider_request *out,
+				   __u32 type, __u32 dev, __u32 call_id,
+				   __u32 state, const char *dest,
+				   const char *caller)
+{
+	struct ktapi_provider_request req;
+	int err = kt_prov_read(pfd, &req, EV_WAIT_MS);
+	bool ok, mk = type == KTAPI_PREQ_MAKECALL;
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: no request (%s), expected %s", line,
+		       kt_errname(err), preq_name(type));
+	}
+	if (out)
+		*out = req;
+	ok = req.type == type && req.device_id == dev &&
+	     (call_id ? req.call_id == call_id : req.call_id != 0) &&
+	     (type == KTAPI_PREQ_CLOSECALL ? req.request_id == 0 &&
+					     req.state == state :
+					     req.request_id != 0 &&
+					     req.state == 0) &&
+	     memchr(req.dest_address, 0, KTAPI_ADDRESS_MAX) &&
+	     memchr(req.caller_address, 0, KTAPI_ADDRESS_MAX) &&
+	     (mk ? !strcmp(req.dest_address, dest) &&
+		   (!caller || !strcmp(req.caller_address, caller)) :
+		   !req.dest_address[0] && !req.caller_address[0]);
+	if (ok) {
+		/* "Every byte not listed for a type is 0": past the strings. */
+		size_t i, n = strlen(req.dest_address);
+
+		for (i = n; i < KTAPI_ADDRESS_MAX; i++)
+			ok = ok && !req.dest_address[i];
+		n = strlen(req.caller_address);
+		for (i = n; i < KTAPI_ADDRESS_MAX; i++)
+			ok = ok && !req.caller_address[i];
+	}
+	EXPECT_TRUE(ok) {
+		TH_LOG("line %d: expected %s dev=%u call=%u state=%s dest=%s",
+		       line, preq_name(type), dev, call_id, state_name(state),
+		       dest ? dest : "");
+		TH_LOG("line %d:      got %s dev=%u call=%u rid=%llu state=%s dest=%.64s caller=%.64s",
+		       line, preq_name(req.type), req.device_id, req.call_id,
+		       (unsigned long long)req.request_id,
+		       state_name(req.state), req.dest_address,
+		       req.caller_address);
+	}
+}
+/* The next request is a MAKECALL to @dest on @dev. */
+#define EXPECT_MAKECALL(out, pfd, dev, cid, dest)			\
+	__kt_expect_req(_metadata, __LINE__, pfd, out, KTAPI_PREQ_MAKECALL, \
+			dev, cid, 0, dest, NULL)
+#define EXPECT_PREQ(out, pfd, type, dev, cid)				\
+	__kt_expect_req(_metadata, __LINE__, pfd, out, type, dev, cid, 0, \
+			NULL, NULL)
+#define EXPECT_CLOSECALL(pfd, dev, cid, state)				\
+	__kt_expect_req(_metadata, __LINE__, pfd, NULL, KTAPI_PREQ_CLOSECALL, \
+			dev, cid, state, NULL, NULL)
+
+/* Nothing (more) is queued for the provider @pfd. */
+static inline void __kt_expect_no_req(struct __test_metadata *_metadata,
+				      int line, int pfd, int wait_ms)
+{
+	struct ktapi_provider_request req;
+	int err = kt_prov_read(pfd, &req, wait_ms);
+
+	EXPECT_EQ(ETIMEDOUT, err) {
+		TH_LOG("line %d: unexpected %s (%s) dev=%u call=%u rid=%llu state=%s",
+		       line, preq_name(req.type), kt_errname(err),
+		       req.device_id, req.call_id,
+		       (unsigned long long)req.request_id,
+		       state_name(req.state));
+	}
+}
+#define EXPECT_NO_REQ(pfd)	__kt_expect_no_req(_metadata, __LINE__, pfd, NO_EV_WAIT_MS)
+
+/*
+ * The next record of @fd is the REPLY of @rid with @result (0 or a
+ * negative errno), naming @handle and @call_id (ANY: any non-zero; a
+ * failed MAKE_CALL's are still the ones it returned).
+ */
+static inline void __kt_expect_reply(struct __test_metadata *_metadata,
+				     int line, int fd, __u32 rid, __s32 result,
+				     __u32 handle, __u32 call_id)
+{
+	struct ktapi_event ev;
+	int err = kt_read_event(fd, &ev, EV_WAIT_MS);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: no event (%s), expected REPLY %u", line,
+		       kt_errname(err), rid);
+	}
+	EXPECT_TRUE(ev.type == EV_REPLY && ev.request_id == rid &&
+		    ev.result == result &&
+		    (handle ? ev.handle == handle : ev.handle != 0) &&
+		    (call_id ? ev.call_id == call_id : ev.call_id != 0) &&
+		    !ev.state && !ev.state_mode && !ev.privilege &&
+		    ev.time_ns && ev.time_ns <= kt_now_ns()) {
+		TH_LOG("line %d: expected REPLY rid=%u result=%d h=%u call=%u",
+		       line, rid, result, handle, call_id);
+		TH_LOG("line %d:      got %s rid=%u result=%d h=%u call=%u %s mode=%u priv=%u",
+		       line, ev_type_name(ev.type), ev.request_id, ev.result,
+		       ev.handle, ev.call_id, state_name(ev.state),
+		       ev.state_mode, ev.privilege);
+	}
+}
+#define EXPECT_REPLY(fd, rid, result, h, cid)				\
+	__kt_expect_reply(_metadata, __LINE__, fd, rid, result, h, cid)
+
+/*
+ * An outgoing call through the provider @pfd: @app (a line on @dev) makes
+ * an async MAKE_CALL to @dest, the provider reads its MAKECALL and replies
+ * 0; @app reads the REPLY, then CALLSTATE DIALING.  Fills *h and *cid
+ * (the provider's call id is the same).  Monitors of @dev are the
+ * caller's to read.
+ */
+static inline void __kt_prov_call_out(struct __test_metadata *_metadata,
+				      int line, int app, int pfd, __u32 dev,
+				      const char *dest, __u32 *h, __u32 *cid)
+{
+	struct ktapi_provider_request req;
+	__u32 rid = 0;
+	int err = kt_make_call_async(app, dest, h, cid, &rid);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: MAKE_CALL(ASYNC, %s): %s", line, dest,
+		       kt_errname(err));
+	}
+	ASSERT_NE(0, rid) TH_LOG("line %d", line);
+	__kt_expect_req(_metadata, line, pfd, &req, KTAPI_PREQ_MAKECALL, dev,
+			*cid, 0, dest, NULL);
+	err = kt_prov_reply(pfd, req.request_id, 0);
+	ASSERT_EQ(0, err) TH_LOG("line %d: REPLY: %s", line, kt_errname(err));
+	__kt_expect_reply(_metadata, line, app, rid, 0, *h, *cid);
+	__kt_expect_event(_metadata, line, app, NULL, EV_CS, *h, *cid,
+			  S_DIALING, 0, P_OWN);
+}
+#define PROV_CALL_OUT(app, pfd, dev, dest, h, cid)			\
+	__kt_prov_call_out(_metadata, __LINE__, app, pfd, dev, dest, h, cid)
+
+/*
+ * An incoming call: the provider @pfd reports NEWCALL on @dev from
+ * @caller; @owner (the OWNER line of @dev) reads APPNEWCALL and CALLSTATE
+ * OFFERING.  Fills *h (the owner's handle) and *cid.
+ */
+static inline void __kt_prov_call_in(struct __test_metadata *_metadata,
+				     int line, int pfd, __u32 dev,
+				     const char *caller, const char *called,
+				     int owner, __u32 *h, __u32 *cid)
+{
+	struct ktapi_event ev;
+	int err = kt_prov_newcall(pfd, dev, caller, called, cid);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: NEWCALL(dev %u): %s", line, dev,
+		       kt_errname(err));
+	}
+	ASSERT_NE(0, *cid) TH_LOG("line %d", line);
+	__kt_expect_event(_metadata, line, owner, &ev, EV_NEW, ANY, *cid,
+			  S_OFFERING, 0, P_OWN);
+	*h = ev.handle;
+	__kt_expect_event(_metadata, line, owner, NULL, EV_CS, *h, *cid,
+			  S_OFFERING, 0, P_OWN);
+}
+#define PROV_CALL_IN(pfd, dev, caller, called, owner, h, cid)		\
+	__kt_prov_call_in(_metadata, __LINE__, pfd, dev, caller, called,	\
+			  owner, h, cid)
+
+/* LINE_CREATE / LINE_REMOVE of @dev is the next record of @fd. */
+#define EXPECT_LCREATE(fd, dev)	EXPECT_EV(fd, EV_LCREATE, 0, 0, 0, dev, 0)
+#define EXPECT_LREMOVE(fd, dev)	EXPECT_EV(fd, EV_LREMOVE, 0, 0, 0, dev, 0)
+
+/*
+ * The provider's timeout lowered to @ms for the test, put back by
+ * PROV_TIMEOUT_RESTORE() (a test runs in a child: save it in the fixture).
+ */
+static inline long long __kt_prov_timeout(struct __test_metadata *_metadata,
+					  long long ms)
+{
+	long long old = kt_param("provider_timeout_ms");
+
+	ASSERT_LT(0, old) TH_LOG("no provider_timeout_ms parameter");
+	ASSERT_OK(kt_param_set("provider_timeout_ms", ms));
+	return old;
+}
+#define PROV_TIMEOUT(ms)	__kt_prov_timeout(_metadata, ms)
+#define PROV_TIMEOUT_RESTORE(old)					\
+	do {								\
+		if ((old) > 0)						\
+			kt_param_set("provider_timeout_ms", old);	\
+	} while (0)
 
 /*
  * For a program with a main() of its own instead of TEST_HARNESS_MAIN: the

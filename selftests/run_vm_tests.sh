@@ -17,6 +17,8 @@
 #   5. unless KTAPI_PARAMS_PASS is empty: load the module again with the
 #      small parameters it holds, run the suite once more (the tests read
 #      the parameters, so limits are now reached quickly) and repeat 4.
+#   5b. load it with lines=0 (no loopback device), run ktapi_devices
+#      (and its 32-bit build) and repeat 4;
 #   6. if ktapi-grown.ko is next to this script (the test build that
 #      scripts/vm-check.sh makes: GET_DEVCAPS's struct as if it had grown),
 #      insmod it, run ktapi_abi_grown (and its 32-bit build) and repeat 4;
@@ -285,6 +287,30 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 		done
 		# A short queue: APPNEWCALLs wait in their handles, OVERFLOWs.
 		run_test --as "ktapi_stress$sfx" ktapi_stress -d 5
+		check_unload "$sfx"
+	else
+		fail "ktapictl load ktapi$sfx"
+	fi
+fi
+
+# --- 5b. lines=0: every line device a provider's ------------------------------
+# What applies without loopback devices: ktapi_devices (GET_DEVCAPS and
+# LINE_OPEN of id 0 are ENODEV, no device counted; its provider tests add
+# the only devices there are).
+
+if [ -n "$ktapictl" ] && [ ! -d /sys/module/ktapi ]; then
+	sfx=" (lines=0)"
+	if "$ktapictl" load ktapi lines=0 && wait_there /dev/ktapi; then
+		got=$(cat /sys/module/ktapi/parameters/lines 2>/dev/null)
+		if [ "$got" = 0 ] && [ "$(stat_value devices)" = 0 ]; then
+			pass "ktapictl load ktapi$sfx"
+		else
+			fail "ktapictl load ktapi$sfx" \
+				"lines=$got devices=$(stat_value devices)"
+		fi
+		run_test --as "ktapi_devices$sfx" ktapi_devices
+		[ $stress32 = 0 ] ||
+			run_test --as "ktapi_devices32$sfx" ktapi_devices32
 		check_unload "$sfx"
 	else
 		fail "ktapictl load ktapi$sfx"

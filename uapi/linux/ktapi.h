@@ -247,7 +247,8 @@
  * LINE_CREATE and LINE_REMOVE (see "Providers") are queued to every open
  * file of /dev/ktapi whose line was not force-closed, with or without
  * LINE_OPEN.  Nothing else is queued for a file before LINE_OPEN, and
- * nothing at all after its line was force-closed: KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
+ * nothing at all after its line was force-closed:
+ * KTAPI_IOC_CLOSE_LINE_DEVICE queues one LINE_CLOSE record
  * on each line of the device opened before it began (a LINE_OPEN that
  * comes while it runs is not closed), voids their handles, one line after
  * the other, before it returns, and every later ioctl that needs an open
