@@ -151,8 +151,8 @@ int ktapi_lines_init(void)
 		line = &ktapi_lines[i];
 		snprintf(address, sizeof(address), "%u", KTAPI_ADDRESS_BASE + i);
 		ktapi_line_dev_init(line, KTAPI_DEVICE_LOOPBACK, address);
-		snprintf(line->name, sizeof(line->name), "Loopback line %s",
-			 address);
+		snprintf(line->name, sizeof(line->name), "Loopback line %u",
+			 KTAPI_ADDRESS_BASE + i);
 		strscpy(line->provider_name, "loopback",
 			sizeof(line->provider_name));
 		/* Ids 0 .. lines - 1, in order. */
