@@ -1472,7 +1472,7 @@ static int cmd_close(uint32_t device)
 
 /* The counters in the order of the ABI (live counts, then totals). */
 static const char *const stat_names[] = {
-	"files", "lines_open", "calls", "handles", "events_queued",
+	"files", "lines_open", "calls", "handles", "events_queued", "devices",
 	"events_dropped", "calls_total", "handles_total", "events_total",
 };
 
