@@ -46,16 +46,34 @@
  *                   cursor, its zombie slot and nr_handles.
  *   file->evq.read_mutex (mutex, event.c) one reader at a time; taken
  *                   interruptibly, never with another lock held.
+ *   prov->lock      (spinlock, provider.c) one provider's requests and
+ *                   queued CLOSECALLs, its counts and whether it is dead:
+ *                   an application's request takes it O(1) to queue, a
+ *                   REPLY O(outstanding) at worst (max_requests bounds it).
+ *                   Nothing is taken inside it.
+ *   prov->legs xa_lock (spinlock, provider.c) one provider's map of call
+ *                   ids to its legs (CALLSTATE looks up under RCU).
+ *   prov->read_mutex (mutex, provider.c) one reader of a provider's file.
+ *   prov->lines_mutex (mutex, provider.c) one provider's devices: ADD_LINE,
+ *                   REMOVE_LINE, NEWCALL and its death; held across
+ *                   ktapi_line_dev_remove() and NEWCALL's setup (which
+ *                   sleep), so it is that provider's alone.
  *
  * Order, the only nesting allowed:
  *
  *   line->lock  -> file->evq.lock
  *   *leg->lock -> file->evq.lock -> file->handles xa_lock
  *   *leg->lock -> file->handles xa_lock
+ *   *leg->lock -> prov->lock, prov->legs xa_lock (a provider leg's
+ *                 CLOSECALL, NEWCALL)
  *   file->evq.read_mutex -> file->evq.lock
+ *   prov->read_mutex -> prov->lock
+ *   prov->lines_mutex -> everything a device's removal or NEWCALL takes
  *
  * line->lock and a pair lock are never held together.  Every function
  * whose comment says "under" a lock asserts it with lockdep_assert_held().
+ * A provider's requests wait for its REPLY killably, holding no lock; a
+ * provider that never reads stalls only its own requests, which expire.
  * A provider's device is added and removed (ktapi_line_dev_add(),
  * ktapi_line_dev_remove(), which sleep) with no lock held: the removal
  * force-closes the lines on it as CLOSE_LINE_DEVICE does, then walks

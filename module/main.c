@@ -33,7 +33,7 @@
 
 unsigned int ktapi_nr_lines = 8;
 module_param_named(lines, ktapi_nr_lines, uint, 0444);
-MODULE_PARM_DESC(lines, "Number of loopback line devices (0..1024, default 8)");
+MODULE_PARM_DESC(lines, "Number of line devices (1..1024, default 8)");
 
 unsigned int ktapi_event_queue_len = 256;
 module_param_named(event_queue_len, ktapi_event_queue_len, uint, 0444);
@@ -48,14 +48,22 @@ MODULE_PARM_DESC(max_handles,
 DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
-static_assert(sizeof(struct ktapi_devcaps) == 80);
+static_assert(sizeof(struct ktapi_devcaps) == 184);
 static_assert(offsetof(struct ktapi_devcaps, address) == 16);
+static_assert(offsetof(struct ktapi_devcaps, kind) == 80);
+static_assert(offsetof(struct ktapi_devcaps, provider_id) == 84);
+static_assert(offsetof(struct ktapi_devcaps, name) == 88);
+static_assert(offsetof(struct ktapi_devcaps, provider_name) == 152);
 static_assert(sizeof(struct ktapi_line_open) == 24);
-static_assert(sizeof(struct ktapi_make_call) == 80);
+static_assert(sizeof(struct ktapi_make_call) == 88);
 static_assert(offsetof(struct ktapi_make_call, dest_address) == 8);
 static_assert(offsetof(struct ktapi_make_call, handle) == 72);
 static_assert(offsetof(struct ktapi_make_call, call_id) == 76);
-static_assert(sizeof(struct ktapi_call_op) == 16);
+static_assert(offsetof(struct ktapi_make_call, request_id) == 80);
+static_assert(offsetof(struct ktapi_make_call, reserved) == 84);
+static_assert(sizeof(struct ktapi_call_op) == 24);
+static_assert(offsetof(struct ktapi_call_op, request_id) == 16);
+static_assert(offsetof(struct ktapi_call_op, reserved2) == 20);
 static_assert(sizeof(struct ktapi_close_line_device) == 16);
 static_assert(sizeof(struct ktapi_call_info) == 200);
 static_assert(offsetof(struct ktapi_call_info, num_monitors) == 52);
@@ -64,7 +72,11 @@ static_assert(offsetof(struct ktapi_call_info, state_time_ns) == 64);
 static_assert(offsetof(struct ktapi_call_info, caller_address) == 72);
 static_assert(offsetof(struct ktapi_call_info, called_address) == 136);
 static_assert(sizeof(struct ktapi_event) == 40);
+static_assert(offsetof(struct ktapi_event, dropped) == 24);
+static_assert(offsetof(struct ktapi_event, request_id) == 24);
+static_assert(offsetof(struct ktapi_event, device_id) == 24);
 static_assert(offsetof(struct ktapi_event, reserved) == 28);
+static_assert(offsetof(struct ktapi_event, result) == 28);
 static_assert(offsetof(struct ktapi_event, time_ns) == 32);
 
 static int ktapi_open(struct inode *inode, struct file *filp)
@@ -89,8 +101,6 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
 	ktapi_stat_inc(KTAPI_STAT_FILES);
-	/* From now on it gets LINE_CREATE and LINE_REMOVE records. */
-	ktapi_files_add(f);
 	return stream_open(inode, filp);
 }
 
@@ -100,7 +110,6 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
-	ktapi_files_del(f);
 	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
@@ -166,7 +175,11 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
  *    ktapi_ucmd_respond() (internal.h): the dispatcher after the handler
  *    succeeded (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER:
  *    MAKE_CALL, before it publishes the call, so that a fault leaves
- *    nothing made); nobody (KTAPI_OUT_NONE: the command has no output);
+ *    nothing made; ANSWER and DROP, only with KTAPI_REQ_ASYNC, before the
+ *    request starts); nobody (KTAPI_OUT_NONE: the command has no output);
+ *  - flags: the flags bits the command takes, any other is -EINVAL;
+ *  - async_size: with KTAPI_REQ_ASYNC, the least size (offsetofend() of
+ *    request_id): a shorter struct has no room for the request id, EINVAL;
  *  - execute: the handler, which gets the copied-in struct in ucmd->arg.
  *
  * A struct grows only at its end, a new field meaning "as before" when it
@@ -182,34 +195,10 @@ struct ktapi_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
 	enum ktapi_out out;
+	u32 flags;
+	unsigned int async_size;
 	int (*execute)(struct ktapi_ucmd *ucmd);
 };
-
-#ifdef KTAPI_TEST_GROWN
-/*
- * A test build only (KTAPI_TEST_GROWN=y, made by scripts/vm-check.sh for
- * selftests/ktapi_abi_grown.c): GET_DEVCAPS's struct as if a version 1
- * had appended two fields, so that sizes between its first published size
- * and sizeof, which no struct has yet, are run through this dispatcher.
- */
-#define KTAPI_TEST_GROWN_OUT	0x600dcafe
-
-struct ktapi_devcaps_grown {
-	struct ktapi_devcaps v0;
-	__u32 test_in;		/* must be 0, else EINVAL */
-	__u32 test_out;		/* out: KTAPI_TEST_GROWN_OUT */
-};
-
-static int ktapi_ioctl_get_devcaps_grown(struct ktapi_ucmd *ucmd)
-{
-	struct ktapi_devcaps_grown *g = ucmd->arg;
-
-	if (g->test_in)
-		return -EINVAL;
-	g->test_out = KTAPI_TEST_GROWN_OUT;
-	return ktapi_ioctl_get_devcaps(ucmd);
-}
-#endif
 
 /* Every argument struct: the dispatcher's copy of the one at hand. */
 union ktapi_ucmd_buffer {
@@ -229,14 +218,12 @@ union ktapi_ucmd_buffer {
 	struct ktapi_provider_reply provider_reply;
 	struct ktapi_provider_newcall provider_newcall;
 	struct ktapi_provider_callstate provider_callstate;
-#ifdef KTAPI_TEST_GROWN
-	struct ktapi_devcaps_grown devcaps_grown;
-#endif
 };
 
 /*
  * The first published sizes end with the last field of each first
- * version; today every struct is still its first version.
+ * version, the VER1 sizes with that of the first growth; sizeof is the
+ * newest version's size.
  */
 static_assert(offsetofend(struct ktapi_devcaps, address) ==
 	      KTAPI_DEVCAPS_SIZE_VER0);
@@ -250,10 +237,16 @@ static_assert(offsetofend(struct ktapi_close_line_device, reserved) ==
 	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
 static_assert(offsetofend(struct ktapi_call_info, called_address) ==
 	      KTAPI_CALL_INFO_SIZE_VER0);
-static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_devcaps, provider_name) ==
+	      KTAPI_DEVCAPS_SIZE_VER1);
+static_assert(offsetofend(struct ktapi_make_call, reserved) ==
+	      KTAPI_MAKE_CALL_SIZE_VER1);
+static_assert(offsetofend(struct ktapi_call_op, reserved2) ==
+	      KTAPI_CALL_OP_SIZE_VER1);
+static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER1);
 static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER0);
-static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER0);
-static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER0);
+static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER1);
+static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1);
 static_assert(sizeof(struct ktapi_close_line_device) ==
 	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
 static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
@@ -289,8 +282,8 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 
 /*
  * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
- * is a struct @_struct, first published @_ver0 bytes long.  @_base is the
- * table's first command number.
+ * is a struct @_struct, first published @_ver0 bytes long, taking no flags.
+ * @_base is the table's first command number.
  */
 #define KTAPI_IOCTL_OP_AT(_base, _ioctl, _fn, _struct, _ver0, _out)	\
 	[_IOC_NR(_ioctl) - (_base)] = {					\
@@ -303,31 +296,44 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 #define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
 	KTAPI_IOCTL_OP_AT(0, _ioctl, _fn, _struct, _ver0, _out)
 
+/*
+ * The row of a request, which takes KTAPI_REQ_ASYNC when its struct is at
+ * least @_async bytes long (up to its request_id).
+ */
+#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
+	[_IOC_NR(_ioctl)] = {						\
+		.size = sizeof(struct _struct),				\
+		.min_size = (_ver0),					\
+		.out = (_out),						\
+		.flags = KTAPI_REQ_ASYNC,				\
+		.async_size = (_async),					\
+		.execute = (_fn),					\
+	}
+
+#define KTAPI_MAKE_CALL_ASYNC_SIZE	\
+	offsetofend(struct ktapi_make_call, request_id)
+#define KTAPI_CALL_OP_ASYNC_SIZE	offsetofend(struct ktapi_call_op, request_id)
+
 static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
-#ifdef KTAPI_TEST_GROWN
-	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps_grown,
-		       ktapi_devcaps_grown, KTAPI_DEVCAPS_SIZE_VER0,
-		       KTAPI_OUT_AFTER),
-#else
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
 		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
-#endif
 	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
 		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
 		       KTAPI_OUT_NONE),
-	KTAPI_IOCTL_OP(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
-		       ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
-		       KTAPI_OUT_HANDLER),
-	KTAPI_IOCTL_OP(KTAPI_IOC_ANSWER, ktapi_ioctl_call_op,
-		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
-		       KTAPI_OUT_NONE),
-	KTAPI_IOCTL_OP(KTAPI_IOC_DROP, ktapi_ioctl_call_op,
-		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
-		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_REQ(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
+			ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
+			KTAPI_OUT_HANDLER, KTAPI_MAKE_CALL_ASYNC_SIZE),
+	KTAPI_IOCTL_REQ(KTAPI_IOC_ANSWER, ktapi_ioctl_call_op,
+			ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+			KTAPI_OUT_HANDLER, KTAPI_CALL_OP_ASYNC_SIZE),
+	KTAPI_IOCTL_REQ(KTAPI_IOC_DROP, ktapi_ioctl_call_op,
+			ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
+			KTAPI_OUT_HANDLER, KTAPI_CALL_OP_ASYNC_SIZE),
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_CALL_INFO, ktapi_ioctl_get_call_info,
 		       ktapi_call_info, KTAPI_CALL_INFO_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
+	/* Never asynchronous: KTAPI_REQ_ASYNC is EINVAL. */
 	KTAPI_IOCTL_OP(KTAPI_IOC_DEALLOCATE_CALL, ktapi_ioctl_call_op,
 		       ktapi_call_op, KTAPI_CALL_OP_SIZE_VER0,
 		       KTAPI_OUT_NONE),
@@ -411,7 +417,10 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 		return ret;
 	/* What the copy read may differ from get_user()'s. */
 	buf.hdr.size = ucmd.user_size;
-	if (buf.hdr.flags)
+	if (buf.hdr.flags & ~op->flags)
+		return -EINVAL;
+	if ((buf.hdr.flags & KTAPI_REQ_ASYNC) &&
+	    ucmd.user_size < op->async_size)
 		return -EINVAL;
 
 	ucmd.arg = &buf;
@@ -540,7 +549,6 @@ KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
 KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
 KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
 KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
-KTAPI_STAT_ATTR(devices, KTAPI_STAT_DEVICES);
 KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
 KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
 KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
@@ -552,7 +560,6 @@ static struct attribute *ktapi_stats_attrs[] = {
 	&dev_attr_calls.attr,
 	&dev_attr_handles.attr,
 	&dev_attr_events_queued.attr,
-	&dev_attr_devices.attr,
 	&dev_attr_events_dropped.attr,
 	&dev_attr_calls_total.attr,
 	&dev_attr_handles_total.attr,
@@ -591,11 +598,11 @@ static struct miscdevice ktapi_provider_misc = {
 };
 
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
-				  unsigned int min, unsigned int max)
+				  unsigned int max)
 {
-	if (val >= min && val <= max)
+	if (val >= 1 && val <= max)
 		return true;
-	pr_err("ktapi: %s=%u is out of range %u..%u\n", name, val, min, max);
+	pr_err("ktapi: %s=%u is out of range 1..%u\n", name, val, max);
 	return false;
 }
 
@@ -603,17 +610,13 @@ static int __init ktapi_init(void)
 {
 	int ret;
 
-	/* lines=0: every line device is a provider's. */
-	if (!ktapi_param_ok("lines", ktapi_nr_lines, 0, KTAPI_LINES_MAX) ||
-	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len, 1,
+	if (!ktapi_param_ok("lines", ktapi_nr_lines, KTAPI_LINES_MAX) ||
+	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len,
 			    KTAPI_EVQ_LEN_MAX) ||
-	    !ktapi_param_ok("max_handles", ktapi_max_handles, 1,
+	    !ktapi_param_ok("max_handles", ktapi_max_handles,
 			    KTAPI_HANDLES_MAX))
 		return -EINVAL;
 
-#ifdef KTAPI_TEST_GROWN
-	pr_info("ktapi: a test build: GET_DEVCAPS's struct is grown\n");
-#endif
 	ret = ktapi_lines_init();
 	if (ret)
 		return ret;

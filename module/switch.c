@@ -304,9 +304,14 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	unsigned int tries = 0;
 	int ret, idx;
 
+	if (mc->reserved)
+		return -EINVAL;
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
+	/* Not yet: the loopback switch's async requests come next. */
+	if (mc->flags & KTAPI_REQ_ASYNC)
+		return -EOPNOTSUPP;
 	memcpy(address, mc->dest_address, sizeof(address));
 	if (!ktapi_address_valid(address))
 		return -EINVAL;
@@ -329,6 +334,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 
 	mc->handle = s.caller->id;
 	mc->call_id = s.out->call_id;
+	mc->request_id = 0;
 	if (ktapi_ucmd_respond(ucmd, sizeof(*mc))) {
 		ktapi_handle_unreserve(s.caller);
 		ktapi_leg_free(s.out);
@@ -406,10 +412,13 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	spinlock_t *lock;	/* the pair lock of the handle's call */
 	int ret;
 
-	if (op->reserved)
+	if (op->reserved || op->reserved2)
 		return -EINVAL;
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
+	/* Not yet: the loopback switch's async requests come next. */
+	if (op->flags & KTAPI_REQ_ASYNC)
+		return -EOPNOTSUPP;
 	if (!op->handle)
 		return -ENOENT;
 	/* On a provider's device ANSWER and DROP are requests (provider.c). */

@@ -8,10 +8,8 @@
 #       kernel of it with image and headers (scripts/find-kernel.sh), the
 #       module built against its headers in O/kbuild/KREL
 #       (scripts/kbuild-module.sh; module/ is not touched) and copied to
-#       O/ko/KREL/ktapi.ko, with its test build O/ko/KREL/ktapi-grown.ko
-#       (KTAPI_TEST_GROWN=y, in O/kbuild/KREL-grown: for
-#       selftests/ktapi_abi_grown.c), then run_vm_tests.sh in a VM booting
-#       that kernel, log O/vm/check-SERIES.log;
+#       O/ko/KREL/ktapi.ko, then run_vm_tests.sh in a VM booting that
+#       kernel, log O/vm/check-SERIES.log;
 #   scripts/vm-check.sh --out O --debug DIR [--timeout S] [-- VM-OPTS]
 #       the same on the debug kernel of scripts/debug-kernel.sh in DIR, with
 #       KTAPI_DEBUG=1 and a kmemleak scan before and after the tests
@@ -78,25 +76,16 @@ vm() {
 		$bins --log "$log" "$@"
 }
 
-# grown KDIR KREL: the test build ktapi-grown.ko for KREL (module/Kbuild:
-# GET_DEVCAPS's struct as if it had grown), and --bin of it in $grown.
-grown() {
-	grown="--bin $out/ko/$2/ktapi-grown.ko"
-	KTAPI_TEST_GROWN=y "$s/kbuild-module.sh" "$1" "$out/kbuild/$2-grown" \
-		"$out/ko/$2/ktapi-grown.ko"
-}
-
 rc=0
 if [ -n "$debug" ]; then
 	rm -f "$vmdir/check-debug.log"
 	krel=$(cat "$debug/kernelrelease") || exit 1
 	echo "== debug kernel $krel ($debug/bzImage)"
 	ko=$out/ko/$krel/ktapi.ko
-	if "$s/kbuild-module.sh" "$debug/src" "$out/kbuild/$krel" "$ko" &&
-		grown "$debug/src" "$krel"; then
-		# shellcheck disable=SC2016,SC2086 # expanded in the VM; a list
+	if "$s/kbuild-module.sh" "$debug/src" "$out/kbuild/$krel" "$ko"; then
+		# shellcheck disable=SC2016 # expanded in the VM
 		vm "$krel" "$ko" "$vmdir/check-debug.log" --kernel "$debug/bzImage" \
-			--bin "$s/vm-kmemleak.sh" $grown "$@" -- \
+			--bin "$s/vm-kmemleak.sh" "$@" -- \
 			'vm-kmemleak.sh baseline; KTAPI_DEBUG=1 run_vm_tests.sh; rc=$?;' \
 			'vm-kmemleak.sh check || rc=1; exit $rc' || rc=1
 	else
@@ -123,7 +112,6 @@ for k in $series; do
 	echo "== Linux $k: $krel, headers $kdir, image $image"
 	ko=$out/ko/$krel/ktapi.ko
 	"$s/kbuild-module.sh" "$kdir" "$out/kbuild/$krel" "$ko" || { rc=1; continue; }
-	grown "$kdir" "$krel" || { rc=1; continue; }
 	# QEMU 7.2's multi-threaded TCG, running a 6.12 guest's 32-bit
 	# programs (ktapi_stress32), raises spurious #DB and int3 exceptions
 	# in the guest kernel with EFLAGS no CPU can hold (bits 22-31 set)
@@ -133,9 +121,8 @@ for k in $series; do
 	# under either: 6.12 runs its two vCPUs single-threaded.
 	accel=tcg
 	case $k in 6.12*) accel=tcg,thread=single ;; esac
-	# shellcheck disable=SC2086 # grown is a list of options
 	vm "$krel" "$ko" "$vmdir/check-$k.log" --kernel "$image" \
-		--accel "$accel" $grown "$@" -- run_vm_tests.sh || rc=1
+		--accel "$accel" "$@" -- run_vm_tests.sh || rc=1
 done
 echo "== TAP summary (static checks; Linux$series)"
 # shellcheck disable=SC2086 # lists of files

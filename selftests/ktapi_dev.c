@@ -257,14 +257,21 @@ TEST_F(dev, arg_checks_before_line_state)
 	((struct ktapi_make_call *)big)->size = sizeof(big);
 	big[sizeof(big) - 1] = 1;
 	EXPECT_ERRNO(E2BIG, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, big)));
-	mc.flags = 1;
+	/* 1 is KTAPI_REQ_ASYNC, which MAKE_CALL takes: 2 is unknown. */
+	mc.flags = 2;
 	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
+	mc.flags = 0;
+	mc.reserved = 1;
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
+	mc.reserved = 0;
 	op.reserved = 1;
 	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_ANSWER, &op)));
 	op.reserved = 0;
+	op.reserved2 = 1;
+	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_ANSWER, &op)));
+	op.reserved2 = 0;
 	op.flags = 2;
 	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_DROP, &op)));
-	mc.flags = 0;
 	EXPECT_ERRNO(EBADFD, kt_err(ioctl(self->fd, KTAPI_IOC_MAKE_CALL, &mc)));
 }
 

@@ -783,7 +783,7 @@ static void do_op(struct worker *w)
 			check(OP_CLOSE_DEV, si, dev, e, 1, 0);
 	} else {
 		/* Malformed on purpose: the errno is exact. */
-		struct ktapi_call_op op = { .size = sizeof(op), .flags = 1 };
+		struct ktapi_call_op op = { .size = sizeof(op), .flags = 2 };
 		char big[sizeof(op) + 8] = { 0 };
 		const unsigned long cmds[] = { KTAPI_IOC_ANSWER, KTAPI_IOC_DROP,
 					 KTAPI_IOC_DEALLOCATE_CALL };

@@ -135,9 +135,9 @@ _Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
 _Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
 _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");
 _Static_assert(sizeof(struct ktapi_event) == 40, "event size");
+_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
 _Static_assert(offsetof(struct ktapi_event, time_ns) == 32, "event");
 _Static_assert(offsetof(struct ktapi_event, request_id) == 24, "event");
-_Static_assert(offsetof(struct ktapi_event, result) == 28, "event");
 /* The provider's structs (DOC: Providers). */
 _Static_assert(sizeof(struct ktapi_provider_register) == KTAPI_PROVIDER_REGISTER_SIZE_VER0, "register");
 _Static_assert(sizeof(struct ktapi_provider_line) == KTAPI_PROVIDER_LINE_SIZE_VER0, "line");

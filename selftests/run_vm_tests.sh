@@ -19,10 +19,7 @@
 #      the parameters, so limits are now reached quickly) and repeat 4.
 #   5b. load it with lines=0 (no loopback device), run ktapi_devices
 #      (and its 32-bit build) and repeat 4;
-#   6. if ktapi-grown.ko is next to this script (the test build that
-#      scripts/vm-check.sh makes: GET_DEVCAPS's struct as if it had grown),
-#      insmod it, run ktapi_abi_grown (and its 32-bit build) and repeat 4;
-#   7. ktapictl_vm_test.sh, which loads and unloads the module itself.
+#   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
@@ -317,25 +314,7 @@ if [ -n "$ktapictl" ] && [ ! -d /sys/module/ktapi ]; then
 	fi
 fi
 
-# --- 6. a grown struct -------------------------------------------------------
-
-# No struct has grown yet: the test build shows what a size between
-# KTAPI_<STRUCT>_SIZE_VER0 and sizeof does (selftests/ktapi_abi_grown.c).
-grown=$here/ktapi-grown.ko
-if [ ! -f "$grown" ]; then
-	skip "insmod ktapi-grown.ko" "no $grown"
-elif [ -d /sys/module/ktapi ]; then
-	fail "insmod ktapi-grown.ko" "ktapi is still loaded"
-elif insmod "$grown" && wait_there /dev/ktapi; then
-	pass "insmod ktapi-grown.ko"
-	run_test ktapi_abi_grown
-	[ $stress32 = 0 ] || run_test ktapi_abi_grown32
-	check_unload " (ktapi-grown.ko)"
-else
-	fail "insmod ktapi-grown.ko"
-fi
-
-# --- 7. ktapictl, which loads and unloads the module itself -----------------
+# --- 6. ktapictl, which loads and unloads the module itself -----------------
 
 run_test ktapictl_vm_test.sh
 
