@@ -588,6 +588,38 @@ static int64_t deadline_after(double seconds)
 	return now_ns() + (int64_t)(seconds * NSEC_PER_SEC) + 1;
 }
 
+/* Probes past the first live device id when device 0 is not there. */
+#define DEVICE_PROBE_MAX	(1u << 24)
+
+/*
+ * num_devices: from GET_DEVCAPS of device 0 or, when there is none (lines=0:
+ * every device a provider's, the first maybe removed), of the first live
+ * device; 0 when the "devices" statistic says none is live.
+ */
+static int count_devices(int fd, uint32_t *n)
+{
+	struct ktapi_devcaps caps;
+	char path[256], val[32];
+	const char *env = getenv("KTAPI_SYSFS");
+	uint32_t i;
+	int err = ktapi_get_devcaps(fd, 0, &caps);
+
+	if (err != -ENODEV)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s/devices",
+		 env && *env ? env : "/sys", STATS_REL);
+	if (read_line_file(path, val, sizeof(val)) == 0 && !strcmp(val, "0")) {
+		*n = 0;
+		return 0;
+	}
+	for (i = 1; i < DEVICE_PROBE_MAX && err == -ENODEV; i++)
+		err = ktapi_get_devcaps(fd, i, &caps);
+out:
+	if (!err)
+		*n = caps.num_devices;
+	return err;
+}
+
 static int cmd_devices(void)
 {
 	static const char *const params[] = {
@@ -603,13 +635,12 @@ static int cmd_devices(void)
 	fd = open_device();
 	if (fd < 0)
 		return open_status(fd);
-	err = ktapi_get_devcaps(fd, 0, &caps);
+	err = count_devices(fd, &n);
 	if (err) {
 		err_msg("GET_DEVCAPS: %s", ERRTEXT(err));
 		close(fd);
 		return EX_FAIL;
 	}
-	n = caps.num_devices;
 
 	if (read_line_file(SYSFS_MODULE "/version", version, sizeof(version)))
 		version[0] = '\0';
