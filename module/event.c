@@ -8,29 +8,43 @@
  *
  *  - an APPNEWCALL record waits in the handle it announces (struct
  *    ktapi_given_handle), linked at the tail of evq->announce;
+ *  - a REPLY record (of an async request) waits in its struct ktapi_reply,
+ *    allocated with the request, linked at the tail of evq->replies.  The
+ *    two lists are one line: each waiting record takes the next
+ *    evq->wait_seq, and the lower one goes first;
  *  - a CALLSTATE record is counted in evq->dropped (GET_CALL_INFO still
  *    has the state), owed as one KTAPI_EV_OVERFLOW record;
  *  - the LINE_CLOSE of a forced close is a sticky state (hup,
  *    close_pending, close_time_ns).
  *
  * Whenever records are read, ktapi_evq_flush_locked() fills the room with
- * that backlog in this order: the waiting APPNEWCALLs, oldest first; then,
- * once none is left, the OVERFLOW; then the LINE_CLOSE.  So the backlog is
- * never empty while the ring has room, and a new record goes to the ring
- * exactly when the ring is not full: a full ring means "behind the
- * backlog", where a CALLSTATE is counted and an APPNEWCALL waits.  A
- * handle's CALLSTATE records thus never pass its APPNEWCALL, and nothing
- * passes the LINE_CLOSE, which is queued last (the queue is closed with
- * it).  The events of one call are queued under its pair lock, so each
- * handle gets them in the order the call made them.
+ * that backlog in this order: the waiting APPNEWCALL and REPLY records,
+ * oldest first; then, once none is left, the OVERFLOW; then the
+ * LINE_CLOSE.  So the backlog is never empty while the ring has room, and
+ * a new record goes to the ring exactly when the ring is not full: a full
+ * ring means "behind the backlog", where a CALLSTATE is counted and an
+ * APPNEWCALL or REPLY waits.  A handle's CALLSTATE records thus never pass
+ * its APPNEWCALL (nor a request's its REPLY), and nothing passes the
+ * LINE_CLOSE, which is queued last (the queue is closed with it).  The
+ * events of one call are queued under its pair lock, so each handle gets
+ * them in the order the call made them.
  *
  * After a forced close poll() reports EPOLLHUP; once the LINE_CLOSE was
  * read (the ring is empty and hup set) read() returns 0, end of file.
  *
+ * Async requests: ktapi_reply_alloc() gives each the file's next request
+ * id and counts it in evq->requests until its REPLY record is read (or
+ * the request ends without one), so a file has at most max_requests REPLY
+ * records unread: their memory is bounded with the file.  A REPLY record
+ * entering the ring is copied there and its struct freed at once;
+ * evq->ring_replies counts those in the ring, so that read() looks for
+ * them among the records it removes only while there are any.
+ *
  * Statistics: events_queued counts the records not read yet, in the ring
- * and behind it (waiting APPNEWCALLs, the LINE_CLOSE); events_total each
- * record once, when it is queued; events_dropped the CALLSTATEs dropped
- * and the waiting APPNEWCALLs withdrawn with their handle.
+ * and behind it (waiting APPNEWCALL and REPLY records, the LINE_CLOSE);
+ * events_total each record once, when it is queued; events_dropped the
+ * CALLSTATEs dropped and the waiting APPNEWCALLs withdrawn with their
+ * handle.
  *
  * Locking (the order is in internal.h):
  *  - evq->lock (spinlock) protects the ring, its backlog and closed: once
@@ -66,6 +80,8 @@ int ktapi_evq_init(struct ktapi_evq *q, u32 len)
 	init_waitqueue_head(&q->wait);
 	mutex_init(&q->read_mutex);
 	INIT_LIST_HEAD(&q->announce);
+	INIT_LIST_HEAD(&q->replies);
+	q->next_request_id = 1;
 	return 0;
 }
 
@@ -78,13 +94,26 @@ int ktapi_evq_init(struct ktapi_evq *q, u32 len)
  */
 void ktapi_evq_retire(struct ktapi_evq *q)
 {
+	struct ktapi_reply *r, *tmp;
+	LIST_HEAD(replies);
+	u32 waiting = 0;
+
 	spin_lock(&q->lock);
 	q->closed = true;
-	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED, q->count + q->close_pending);
+	list_splice_init(&q->replies, &replies);
+	list_for_each_entry(r, &replies, node)
+		waiting++;
+	ktapi_stat_sub(KTAPI_STAT_EVENTS_QUEUED,
+		       q->count + q->close_pending + waiting);
 	WRITE_ONCE(q->count, 0);
 	q->dropped = 0;
 	q->close_pending = false;
+	q->ring_replies = 0;
+	q->requests -= waiting;
 	spin_unlock(&q->lock);
+	/* The REPLY records still waiting: queued, so the queue's to free. */
+	list_for_each_entry_safe(r, tmp, &replies, node)
+		kfree(r);
 }
 
 void ktapi_evq_free(struct ktapi_evq *q)
@@ -115,21 +144,48 @@ static void ktapi_evq_add_locked(struct ktapi_evq *q,
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
 }
 
+/* The record of REPLY @r, as queued at @time_ns. */
+static void ktapi_reply_event(struct ktapi_event *ev,
+			      const struct ktapi_reply *r)
+{
+	*ev = (struct ktapi_event){
+		.type = KTAPI_EV_REPLY,
+		.handle = r->handle,
+		.call_id = r->call_id,
+		.request_id = r->request_id,
+		.result = r->result,
+		.time_ns = r->time_ns,
+	};
+}
+
 /*
- * Move the backlog into the room the ring has: the waiting APPNEWCALLs in
- * order, then the OVERFLOW, then the LINE_CLOSE (already counted as
- * queued, but for the OVERFLOW, which is stamped now).  Under q->lock.
+ * Move the backlog into the room the ring has: the waiting APPNEWCALL and
+ * REPLY records in the order they came (their wait_seq), then the
+ * OVERFLOW, then the LINE_CLOSE (already counted as queued, but for the
+ * OVERFLOW, which is stamped now).  Under q->lock.
  */
 static void ktapi_evq_flush_locked(struct ktapi_evq *q)
 {
 	struct ktapi_given_handle *g;
+	struct ktapi_reply *r;
 
 	lockdep_assert_held(&q->lock);
 	while (q->count < q->len) {
 		g = list_first_entry_or_null(&q->announce,
 					     struct ktapi_given_handle,
 					     ann_node);
-		if (g) {
+		r = list_first_entry_or_null(&q->replies, struct ktapi_reply,
+					     node);
+		/* The older of the two heads; the sequence may wrap. */
+		if (r && (!g || (s32)(r->seq - g->ann_seq) < 0)) {
+			struct ktapi_event ev;
+
+			ktapi_reply_event(&ev, r);
+			ktapi_evq_put_locked(q, &ev);
+			q->ring_replies++;
+			list_del(&r->node);
+			kfree(r);
+		} else if (g) {
 			struct ktapi_event ev = {
 				.type = KTAPI_EV_APPNEWCALL,
 				.handle = g->h.id,
@@ -235,6 +291,7 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 		lockdep_assert_held(h->leg->lock);
 		g->ann_time_ns = ev.time_ns;
 		g->ann_state = state;
+		g->ann_seq = q->wait_seq++;
 		list_add_tail(&g->ann_node, &q->announce);
 		ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
 		ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
@@ -354,10 +411,142 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 	ktapi_evq_wake(q);
 }
 
+/*
+ * The REPLY records among the @n head records, about to be read: their
+ * requests are over.  Under q->lock.
+ */
+static void ktapi_evq_read_replies_locked(struct ktapi_evq *q, u32 n)
+{
+	u32 i, pos = q->head, got = 0;
+
+	lockdep_assert_held(&q->lock);
+	for (i = 0; i < n; i++) {
+		if (q->ring[pos].type == KTAPI_EV_REPLY)
+			got++;
+		if (++pos == q->len)
+			pos = 0;
+	}
+	q->ring_replies -= got;
+	q->requests -= got;
+}
+
+/**
+ * ktapi_reply_alloc - the REPLY record of a new async request of @f
+ * @f: the file making the request
+ *
+ * Gives the request @f's next request id (1..0x7fffffff, cyclic) and
+ * counts it against max_requests until its REPLY is read.  The record is
+ * charged to @f.  May sleep.
+ *
+ * Return: the record, ERR_PTR(-EAGAIN) when @f has max_requests async
+ * requests whose REPLY it has not read, ERR_PTR(-ENOMEM).
+ */
+struct ktapi_reply *ktapi_reply_alloc(struct ktapi_file *f)
+{
+	struct ktapi_evq *q = &f->evq;
+	struct mem_cgroup *old;
+	struct ktapi_reply *r;
+	u32 id;
+
+	/* The room first: a file at its limit allocates nothing. */
+	spin_lock(&q->lock);
+	if (q->requests >= ktapi_max_requests) {
+		spin_unlock(&q->lock);
+		return ERR_PTR(-EAGAIN);
+	}
+	q->requests++;
+	id = q->next_request_id;
+	q->next_request_id = id == KTAPI_REQUEST_ID_MAX ? 1 : id + 1;
+	spin_unlock(&q->lock);
+
+	old = ktapi_charge_begin(f);
+	r = kmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	ktapi_charge_end(old);
+	if (!r) {
+		spin_lock(&q->lock);
+		q->requests--;		/* the id stays skipped */
+		spin_unlock(&q->lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	r->request_id = id;
+	return r;
+}
+
+/**
+ * ktapi_reply_free - give back the REPLY record of a request that ended
+ *	without a REPLY (it failed before it was sent, with the ioctl's errno)
+ * @f: the file of the request
+ * @r: the record, never queued
+ */
+void ktapi_reply_free(struct ktapi_file *f, struct ktapi_reply *r)
+{
+	spin_lock(&f->evq.lock);
+	f->evq.requests--;
+	spin_unlock(&f->evq.lock);
+	kfree(r);
+}
+
+/**
+ * ktapi_reply_queue_locked - queue the REPLY of an async request
+ * @f: the file of the request
+ * @r: its record from ktapi_reply_alloc(); the queue owns it from now on
+ * @handle: the handle the request was made on
+ * @call_id: its leg's call id
+ * @result: 0 or the negative errno the request failed with
+ * @now: when the request completed (ktime_get_ns())
+ *
+ * Never dropped: with the ring full (or a backlog waiting) it waits behind
+ * the records queued before it.  On a closed queue it is freed at once.
+ * The caller wakes the readers after the unlock (ktapi_evq_wake()).
+ * Under f->evq.lock.
+ */
+void ktapi_reply_queue_locked(struct ktapi_file *f, struct ktapi_reply *r,
+			      u32 handle, u32 call_id, s32 result, u64 now)
+{
+	struct ktapi_evq *q = &f->evq;
+	struct ktapi_event ev;
+
+	lockdep_assert_held(&q->lock);
+	if (q->closed) {
+		q->requests--;
+		kfree(r);
+		return;
+	}
+	r->handle = handle;
+	r->call_id = call_id;
+	r->result = result;
+	r->time_ns = ktapi_evq_stamp_locked(q, now);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
+	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+	if (q->count < q->len) {
+		ktapi_reply_event(&ev, r);
+		ktapi_evq_put_locked(q, &ev);
+		q->ring_replies++;
+		kfree(r);
+		return;
+	}
+	r->seq = q->wait_seq++;
+	list_add_tail(&r->node, &q->replies);
+}
+
+/* ktapi_reply_queue_locked() under @f's queue lock, and the wake-up. */
+void ktapi_reply_queue(struct ktapi_file *f, struct ktapi_reply *r,
+		       u32 handle, u32 call_id, s32 result)
+{
+	u64 now = ktime_get_ns();
+
+	spin_lock(&f->evq.lock);
+	ktapi_reply_queue_locked(f, r, handle, call_id, result, now);
+	spin_unlock(&f->evq.lock);
+	ktapi_evq_wake(&f->evq);
+}
+
 /* Remove @n head records and fill the room with the backlog. */
 static void ktapi_evq_pop_locked(struct ktapi_evq *q, u32 n)
 {
 	lockdep_assert_held(&q->lock);
+	if (unlikely(q->ring_replies))
+		ktapi_evq_read_replies_locked(q, n);
 	q->head += n;
 	if (q->head >= q->len)
 		q->head -= q->len;

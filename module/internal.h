@@ -41,7 +41,10 @@
  *                   covers what waits behind a full ring: the list of
  *                   handles whose APPNEWCALL waits for room (linked through
  *                   ktapi_given_handle.ann_node, under the handle's pair
- *                   lock too) and the sticky LINE_CLOSE.
+ *                   lock too), the list of waiting REPLY records
+ *                   (ktapi_reply.node) and the sticky LINE_CLOSE; and the
+ *                   file's async requests: their count (max_requests) and
+ *                   its next request id.
  *   file->handles xa_lock (spinlock, call.c) the file's handle map, its
  *                   cursor, its zombie slot and nr_handles.
  *   file->evq.read_mutex (mutex, event.c) one reader at a time; taken
@@ -164,12 +167,15 @@ struct poll_table_struct;
 #define KTAPI_LINES_MAX		1024
 #define KTAPI_EVQ_LEN_MAX	65536
 #define KTAPI_HANDLES_MAX	(16 * 1024 * 1024)
+#define KTAPI_REQUESTS_MAX	65536
+#define KTAPI_REQUEST_ID_MAX	0x7fffffff
 #define KTAPI_ADDRESS_BASE	1000
 
 /* Module parameters, validated once at module load (main.c). */
 extern unsigned int ktapi_nr_lines;
 extern unsigned int ktapi_event_queue_len;
 extern unsigned int ktapi_max_handles;
+extern unsigned int ktapi_max_requests;
 
 /*
  * Statistics: read-only sysfs attributes of the misc device,
@@ -266,9 +272,10 @@ extern struct srcu_struct ktapi_srcu;
 
 /*
  * Bounded queue of event records of one file (event.c): a ring, and behind
- * it, once the ring is full, the APPNEWCALL records of @announce, the count
- * of dropped records (one OVERFLOW) and the LINE_CLOSE, moved into the ring
- * in that order as it empties.
+ * it, once the ring is full, the APPNEWCALL records of @announce and the
+ * REPLY records of @replies (one line, in the order of their wait_seq),
+ * the count of dropped records (one OVERFLOW) and the LINE_CLOSE, moved
+ * into the ring in that order as it empties.
  */
 struct ktapi_evq {
 	spinlock_t lock;		/* everything below but len */
@@ -287,6 +294,16 @@ struct ktapi_evq {
 	u64 last_time_ns;		/* lock: of the last record queued */
 	/* lock: ktapi_given_handle.ann_node of APPNEWCALLs waiting for room */
 	struct list_head announce;
+	/* lock: ktapi_reply.node of REPLY records waiting for room */
+	struct list_head replies;
+	u32 wait_seq;			/* lock: the next waiting record's */
+	u32 ring_replies;		/* lock: REPLY records in the ring */
+	/*
+	 * lock: async requests whose REPLY was not read yet (allocated, in
+	 * the ring or waiting), at most ktapi_max_requests
+	 */
+	u32 requests;
+	u32 next_request_id;		/* lock: 1..KTAPI_REQUEST_ID_MAX */
 };
 
 enum ktapi_file_state {
@@ -381,6 +398,23 @@ struct ktapi_given_handle {
 	struct list_head ann_node;
 	u64 ann_time_ns;		/* the record's time_ns */
 	u32 ann_state;			/* and state */
+	u32 ann_seq;			/* its place among the waiting records */
+};
+
+/*
+ * The REPLY record of one async request (KTAPI_REQ_ASYNC), allocated with
+ * the request (ktapi_reply_alloc()), so that queueing it cannot fail and it
+ * is never dropped: behind a full ring it waits here, in line with the
+ * waiting APPNEWCALLs.  Once queued the queue owns it: it is freed as its
+ * record enters the ring, or when the file goes.
+ */
+struct ktapi_reply {
+	/* In f->evq.replies while it waits for room; evq.lock. */
+	struct list_head node;
+	u32 request_id, handle, call_id;
+	s32 result;
+	u64 time_ns;
+	u32 seq;			/* its place among the waiting records */
 };
 
 static inline struct ktapi_given_handle *ktapi_given(struct ktapi_handle *h)
@@ -536,6 +570,12 @@ void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);
+struct ktapi_reply *ktapi_reply_alloc(struct ktapi_file *f);
+void ktapi_reply_free(struct ktapi_file *f, struct ktapi_reply *r);
+void ktapi_reply_queue_locked(struct ktapi_file *f, struct ktapi_reply *r,
+			      u32 handle, u32 call_id, s32 result, u64 now);
+void ktapi_reply_queue(struct ktapi_file *f, struct ktapi_reply *r,
+		       u32 handle, u32 call_id, s32 result);
 __poll_t ktapi_evq_poll(struct ktapi_evq *q, struct file *filp,
 			struct poll_table_struct *wait);
 

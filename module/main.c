@@ -45,6 +45,11 @@ module_param_named(max_handles, ktapi_max_handles, uint, 0444);
 MODULE_PARM_DESC(max_handles,
 		 "Call handles per open file (1..16777216, default 65536)");
 
+unsigned int ktapi_max_requests = 256;
+module_param_named(max_requests, ktapi_max_requests, uint, 0444);
+MODULE_PARM_DESC(max_requests,
+		 "Async requests per open file whose REPLY is not read yet (1..65536, default 256)");
+
 DEFINE_PER_CPU(struct ktapi_stats, ktapi_stats);
 
 /* The ABI: one layout for 32- and 64-bit userspace, no implicit padding. */
@@ -614,7 +619,9 @@ static int __init ktapi_init(void)
 	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len,
 			    KTAPI_EVQ_LEN_MAX) ||
 	    !ktapi_param_ok("max_handles", ktapi_max_handles,
-			    KTAPI_HANDLES_MAX))
+			    KTAPI_HANDLES_MAX) ||
+	    !ktapi_param_ok("max_requests", ktapi_max_requests,
+			    KTAPI_REQUESTS_MAX))
 		return -EINVAL;
 
 	ret = ktapi_lines_init();

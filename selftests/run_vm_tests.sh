@@ -127,7 +127,7 @@ else
 	fail "ktapictl load ktapi" "ktapictl exited $?"
 	finish
 fi
-for p in lines event_queue_len max_handles; do
+for p in lines event_queue_len max_handles max_requests; do
 	echo "# ktapi.$p=$(cat /sys/module/ktapi/parameters/$p 2>/dev/null)"
 done
 

@@ -36,7 +36,8 @@ GPL|"GPL v2") pass "license is GPL-compatible" ;;
 *) fail "license is GPL-compatible" ;;
 esac
 
-for p in lines event_queue_len max_handles; do
+params="lines event_queue_len max_handles max_requests"
+for p in $params; do
 	desc=$(modinfo -F parm "$ko" | sed -n "s/^$p:\(.*\) (uint)\$/\1/p")
 	if [ -n "$desc" ]; then
 		pass "parameter $p: $desc"
@@ -45,10 +46,12 @@ for p in lines event_queue_len max_handles; do
 	fi
 done
 n=$(modinfo -F parm "$ko" | grep -c .)
-if [ "$n" -eq 3 ]; then
-	pass "exactly the three documented parameters"
+# shellcheck disable=SC2086 # a list of words
+set -- $params
+if [ "$n" -eq $# ]; then
+	pass "exactly the $# documented parameters"
 else
-	fail "exactly the three documented parameters (modinfo lists $n)"
+	fail "exactly the $# documented parameters (modinfo lists $n)"
 fi
 
 finish
