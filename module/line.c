@@ -311,7 +311,10 @@ int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 		return -ENODEV;
 	dc->num_devices = READ_ONCE(ktapi_next_device_id);
 	memcpy(dc->address, line->address, sizeof(dc->address));
-	/* A VER0 caller's struct ends before these: they are not copied out. */
+	/*
+	 * A VER0 caller's struct ends before these: they are not copied out.
+	 * Every byte of the arrays is written (zero-padded in the device).
+	 */
 	dc->kind = line->kind;
 	dc->provider_id = line->provider_id;
 	memcpy(dc->name, line->name, sizeof(dc->name));

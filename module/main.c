@@ -33,7 +33,7 @@
 
 unsigned int ktapi_nr_lines = 8;
 module_param_named(lines, ktapi_nr_lines, uint, 0444);
-MODULE_PARM_DESC(lines, "Number of line devices (1..1024, default 8)");
+MODULE_PARM_DESC(lines, "Number of loopback line devices (0..1024, default 8)");
 
 unsigned int ktapi_event_queue_len = 256;
 module_param_named(event_queue_len, ktapi_event_queue_len, uint, 0444);
@@ -106,6 +106,8 @@ static int ktapi_open(struct inode *inode, struct file *filp)
 	f->memcg = get_mem_cgroup_from_mm(current->mm);
 	filp->private_data = f;
 	ktapi_stat_inc(KTAPI_STAT_FILES);
+	/* From now on it gets LINE_CREATE and LINE_REMOVE records. */
+	ktapi_files_add(f);
 	return stream_open(inode, filp);
 }
 
@@ -115,6 +117,7 @@ static int ktapi_release(struct inode *inode, struct file *filp)
 
 	ktapi_line_close(f);
 	ktapi_evq_retire(&f->evq);
+	ktapi_files_del(f);
 	ktapi_stat_dec(KTAPI_STAT_FILES);
 	ktapi_file_put(f);
 	return 0;
@@ -286,34 +289,36 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 #define KTAPI_IOCTL_ROWS	8
 
 /*
- * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE), whose argument
- * is a struct @_struct, first published @_ver0 bytes long, taking no flags.
- * @_base is the table's first command number.
+ * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE) in a table whose
+ * first command number is @_base, whose argument is a struct @_struct,
+ * first published @_ver0 bytes long, taking the flags @_flags
+ * (KTAPI_REQ_ASYNC only when the struct is at least @_async bytes long, up
+ * to its request_id).
  */
-#define KTAPI_IOCTL_OP_AT(_base, _ioctl, _fn, _struct, _ver0, _out)	\
+#define KTAPI_IOCTL_ROW_AT(_base, _ioctl, _fn, _struct, _ver0, _out,	\
+			   _flags, _async)				\
 	[_IOC_NR(_ioctl) - (_base)] = {					\
 		.size = sizeof(struct _struct),				\
 		.min_size = (_ver0),					\
 		.out = (_out),						\
-		.execute = (_fn),					\
-	}
-
-#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	KTAPI_IOCTL_OP_AT(0, _ioctl, _fn, _struct, _ver0, _out)
-
-/*
- * The row of a request, which takes KTAPI_REQ_ASYNC when its struct is at
- * least @_async bytes long (up to its request_id).
- */
-#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
-	[_IOC_NR(_ioctl)] = {						\
-		.size = sizeof(struct _struct),				\
-		.min_size = (_ver0),					\
-		.out = (_out),						\
-		.flags = KTAPI_REQ_ASYNC,				\
+		.flags = (_flags),					\
 		.async_size = (_async),					\
 		.execute = (_fn),					\
 	}
+
+/* A row of /dev/ktapi's table. */
+#define KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, _flags, _async) \
+	KTAPI_IOCTL_ROW_AT(0, _ioctl, _fn, _struct, _ver0, _out, _flags,	\
+			   _async)
+
+/* A command that takes no flags. */
+#define KTAPI_IOCTL_OP(_ioctl, _fn, _struct, _ver0, _out)		\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, 0, 0)
+
+/* A request, which takes KTAPI_REQ_ASYNC. */
+#define KTAPI_IOCTL_REQ(_ioctl, _fn, _struct, _ver0, _out, _async)	\
+	KTAPI_IOCTL_ROW(_ioctl, _fn, _struct, _ver0, _out, KTAPI_REQ_ASYNC, \
+			_async)
 
 #define KTAPI_MAKE_CALL_ASYNC_SIZE	\
 	offsetofend(struct ktapi_make_call, request_id)
@@ -351,8 +356,8 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 /* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */
 #define KTAPI_PROVIDER_IOC_BASE	_IOC_NR(KTAPI_PROVIDER_IOC_REGISTER)
 #define KTAPI_PROVIDER_OP(_ioctl, _fn, _struct, _ver0, _out)		\
-	KTAPI_IOCTL_OP_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
-			  _ver0, _out)
+	KTAPI_IOCTL_ROW_AT(KTAPI_PROVIDER_IOC_BASE, _ioctl, _fn, _struct,	\
+			   _ver0, _out, 0, 0)
 
 static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REGISTER,
@@ -554,6 +559,7 @@ KTAPI_STAT_ATTR(lines_open, KTAPI_STAT_LINES_OPEN);
 KTAPI_STAT_ATTR(calls, KTAPI_STAT_CALLS);
 KTAPI_STAT_ATTR(handles, KTAPI_STAT_HANDLES);
 KTAPI_STAT_ATTR(events_queued, KTAPI_STAT_EVENTS_QUEUED);
+KTAPI_STAT_ATTR(devices, KTAPI_STAT_DEVICES);
 KTAPI_STAT_ATTR(events_dropped, KTAPI_STAT_EVENTS_DROPPED);
 KTAPI_STAT_ATTR(calls_total, KTAPI_STAT_CALLS_TOTAL);
 KTAPI_STAT_ATTR(handles_total, KTAPI_STAT_HANDLES_TOTAL);
@@ -565,6 +571,7 @@ static struct attribute *ktapi_stats_attrs[] = {
 	&dev_attr_calls.attr,
 	&dev_attr_handles.attr,
 	&dev_attr_events_queued.attr,
+	&dev_attr_devices.attr,
 	&dev_attr_events_dropped.attr,
 	&dev_attr_calls_total.attr,
 	&dev_attr_handles_total.attr,
@@ -603,11 +610,11 @@ static struct miscdevice ktapi_provider_misc = {
 };
 
 static bool __init ktapi_param_ok(const char *name, unsigned int val,
-				  unsigned int max)
+				  unsigned int min, unsigned int max)
 {
-	if (val >= 1 && val <= max)
+	if (val >= min && val <= max)
 		return true;
-	pr_err("ktapi: %s=%u is out of range 1..%u\n", name, val, max);
+	pr_err("ktapi: %s=%u is out of range %u..%u\n", name, val, min, max);
 	return false;
 }
 
@@ -615,12 +622,13 @@ static int __init ktapi_init(void)
 {
 	int ret;
 
-	if (!ktapi_param_ok("lines", ktapi_nr_lines, KTAPI_LINES_MAX) ||
-	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len,
+	/* lines=0: every line device is a provider's. */
+	if (!ktapi_param_ok("lines", ktapi_nr_lines, 0, KTAPI_LINES_MAX) ||
+	    !ktapi_param_ok("event_queue_len", ktapi_event_queue_len, 1,
 			    KTAPI_EVQ_LEN_MAX) ||
-	    !ktapi_param_ok("max_handles", ktapi_max_handles,
+	    !ktapi_param_ok("max_handles", ktapi_max_handles, 1,
 			    KTAPI_HANDLES_MAX) ||
-	    !ktapi_param_ok("max_requests", ktapi_max_requests,
+	    !ktapi_param_ok("max_requests", ktapi_max_requests, 1,
 			    KTAPI_REQUESTS_MAX))
 		return -EINVAL;
 

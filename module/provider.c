@@ -428,8 +428,12 @@ static int ktapi_preq_queue(struct ktapi_preq *req)
 			ktapi_expire_arm_locked(prov, req->deadline);
 	}
 	spin_unlock(&prov->lock);
-	if (!ret)
+	if (!ret) {
+		trace_ktapi_provider_request(prov->id, req->rec.type,
+					     req->rec.request_id,
+					     req->rec.call_id);
 		ktapi_wake(prov);
+	}
 	return ret;
 }
 
@@ -506,6 +510,8 @@ static void ktapi_preq_finish(struct ktapi_preq *req, int result)
 	struct ktapi_leg *c = req->leg;
 	u32 call_id = req->rec.call_id;
 
+	trace_ktapi_provider_request_end(req->prov->id, req->rec.request_id,
+					 result);
 	if (req->rec.type == KTAPI_PREQ_MAKECALL) {
 		if (!result)
 			result = ktapi_preq_publish(req);
@@ -985,6 +991,7 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 		ret = ktapi_callee_reserve(&cs, prov->memcg, c->call_id);
 		if (ret)
 			break;
+		/* No owner, or one whose handle space is full: refused. */
 		if (!cs.owner) {
 			ret = -ENXIO;
 			break;
@@ -1161,6 +1168,9 @@ static void ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
 		if (req->rec.request_id == id) {
 			req->state = KTAPI_PREQ_QUEUED;
 			list_move(&m->node, &prov->queue);
+			/* Not seen: no CLOSECALL if it ends before a read. */
+			if (req->rec.type == KTAPI_PREQ_MAKECALL)
+				ktapi_pleg(req->leg)->close->told = false;
 			return;
 		}
 	}

@@ -33,6 +33,8 @@ struct ktapi_setup {
 	struct ktapi_callee cs;		/* the called device's side */
 	struct ktapi_leg *in;		/* the INTERNAL leg, or NULL */
 	struct list_head unused;	/* reserved, not published: closed */
+	/* KTAPI_REQ_ASYNC: the REPLY, queued by the commit; else NULL */
+	struct ktapi_reply *reply;
 };
 
 void ktapi_unreserve_list(struct list_head *list)
@@ -260,6 +262,15 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
 			in = NULL;
 		}
 	}
+	if (s->reply) {
+		/* The first record of the caller's handle (async). */
+		spin_lock(&s->f->evq.lock);
+		ktapi_reply_queue_locked(s->f, s->reply, s->caller->id,
+					 out->call_id, 0, now);
+		spin_unlock(&s->f->evq.lock);
+		s->reply = NULL;
+		ktapi_evq_wake(&s->f->evq);
+	}
 	ktapi_publish_monitors(&s->out_monitors, out, &s->unused, now);
 	ktapi_leg_notify(out, now);
 	if (!in) {
@@ -288,6 +299,11 @@ static int ktapi_setup_commit(struct ktapi_setup *s, bool retry)
  * is published only once every handle it needs in every file is reserved.
  * An owner that closes its line during the setup is passed over: the owner
  * is chosen again, up to KTAPI_OWNER_TRIES times.
+ *
+ * With KTAPI_REQ_ASYNC the REPLY record is allocated first (its request id
+ * is written back with the handle), and the commit queues it, result 0,
+ * before the call's first CALLSTATE.  On the loopback switch the whole
+ * request is done here, so every error is the ioctl's, with no REPLY.
  */
 int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 {
@@ -309,36 +325,41 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
-	/* Not yet: the loopback switch's async requests come next. */
-	if (mc->flags & KTAPI_REQ_ASYNC)
-		return -EOPNOTSUPP;
 	memcpy(address, mc->dest_address, sizeof(address));
 	if (!ktapi_address_valid(address))
 		return -EINVAL;
+	/* A provider's device: a request to the provider (provider.c). */
+	if (unlikely(f->line->prov))
+		return ktapi_provider_make_call(ucmd);
+	if (unlikely(mc->flags & KTAPI_REQ_ASYNC)) {
+		s.reply = ktapi_reply_alloc(f);
+		if (IS_ERR(s.reply))
+			return PTR_ERR(s.reply);
+	}
 
 	/* f->line was set before state became OPEN and never changes. */
 	line = f->line;
-	/* A provider's device: a request to the provider (provider.c). */
-	if (unlikely(line->prov))
-		return ktapi_provider_make_call(ucmd);
 	s.out = ktapi_leg_alloc(f->memcg, GFP_KERNEL_ACCOUNT, line, line, address,
 				KTAPI_CALLORIGIN_OUTBOUND);
-	if (!s.out)
-		return -ENOMEM;
+	if (!s.out) {
+		ret = -ENOMEM;
+		goto out_reply;
+	}
 	s.caller = &s.out->own;
 	ret = ktapi_handle_reserve_id(s.caller, f);
 	if (ret) {
 		ktapi_leg_free(s.out);
-		return ret;
+		goto out_reply;
 	}
 
 	mc->handle = s.caller->id;
 	mc->call_id = s.out->call_id;
-	mc->request_id = 0;
+	mc->request_id = s.reply ? s.reply->request_id : 0;
 	if (ktapi_ucmd_respond(ucmd, sizeof(*mc))) {
 		ktapi_handle_unreserve(s.caller);
 		ktapi_leg_free(s.out);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto out_reply;
 	}
 
 	/* Files found in the lists stay in memory until srcu_read_unlock(). */
@@ -370,6 +391,10 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	/* Reservations in files closed meanwhile go before their free. */
 	ktapi_unreserve_list(&s.unused);
 	srcu_read_unlock(&ktapi_srcu, idx);
+out_reply:
+	/* Not queued: the request failed, with the ioctl's errno. */
+	if (unlikely(s.reply))
+		ktapi_reply_free(f, s.reply);
 	return ret;
 }
 
@@ -395,6 +420,69 @@ int ktapi_drop_locked(struct ktapi_leg *c)
 	return 0;
 }
 
+/*
+ * ANSWER or DROP with KTAPI_REQ_ASYNC.  The REPLY is allocated and its
+ * request id written back before anything is looked at, so a fault leaves
+ * nothing done; the checks of the synchronous request follow (their errors
+ * are the ioctl's, and the REPLY goes unused), then the REPLY is queued,
+ * result 0, and the request done, under the pair lock: the REPLY comes
+ * before the CALLSTATE records the request causes.
+ */
+static int ktapi_call_op_async(struct ktapi_ucmd *ucmd)
+{
+	struct ktapi_call_op *op = ucmd->arg;
+	struct ktapi_file *f = ucmd->file;
+	bool answer = ucmd->cmd == KTAPI_IOC_ANSWER;
+	struct ktapi_reply *r;
+	struct ktapi_handle *h;
+	struct ktapi_leg *c;
+	int ret;
+
+	r = ktapi_reply_alloc(f);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	op->request_id = r->request_id;
+	if (ktapi_ucmd_respond(ucmd, sizeof(*op))) {
+		ktapi_reply_free(f, r);
+		return -EFAULT;
+	}
+
+	rcu_read_lock();
+	h = xa_load(&f->handles, op->handle);
+	if (!h) {
+		rcu_read_unlock();
+		ktapi_reply_free(f, r);
+		return -ENOENT;
+	}
+	c = h->leg;
+	spin_lock(c->lock);
+	if (h->dead)
+		ret = -ENOENT;
+	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
+		ret = -EACCES;
+	else if (answer ? c->state != KTAPI_CALLSTATE_OFFERING :
+			  c->state == KTAPI_CALLSTATE_IDLE)
+		ret = -EBUSY;
+	else
+		ret = 0;
+	if (!ret) {
+		spin_lock(&f->evq.lock);
+		ktapi_reply_queue_locked(f, r, h->id, c->call_id, 0,
+					 ktime_get_ns());
+		spin_unlock(&f->evq.lock);
+		r = NULL;
+		ret = answer ? ktapi_answer_locked(c) : ktapi_drop_locked(c);
+		WARN_ON_ONCE(ret);
+	}
+	spin_unlock(c->lock);
+	rcu_read_unlock();
+	if (r)
+		ktapi_reply_free(f, r);
+	else
+		ktapi_evq_wake(&f->evq);
+	return ret;
+}
+
 /**
  * ktapi_ioctl_call_op - ANSWER, DROP or DEALLOCATE_CALL
  * @ucmd: the command, its argument a struct ktapi_call_op
@@ -416,14 +504,14 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 		return -EINVAL;
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
-	/* Not yet: the loopback switch's async requests come next. */
-	if (op->flags & KTAPI_REQ_ASYNC)
-		return -EOPNOTSUPP;
 	if (!op->handle)
 		return -ENOENT;
 	/* On a provider's device ANSWER and DROP are requests (provider.c). */
 	if (unlikely(f->line->prov) && cmd != KTAPI_IOC_DEALLOCATE_CALL)
 		return ktapi_provider_call_op(ucmd);
+	/* Only ANSWER's and DROP's rows take it (KTAPI_OUT_HANDLER). */
+	if (unlikely(op->flags & KTAPI_REQ_ASYNC))
+		return ktapi_call_op_async(ucmd);
 
 	rcu_read_lock();
 	h = xa_load(&f->handles, op->handle);

@@ -112,6 +112,39 @@ TRACE_EVENT(ktapi_event_drop,
 		      __entry->type, __entry->handle, __entry->dropped)
 );
 
+/* A request queued to a provider (type: KTAPI_PREQ_), and its end. */
+TRACE_EVENT(ktapi_provider_request,
+	    TP_PROTO(u32 provider_id, u32 type, u64 request_id, u32 call_id),
+	    TP_ARGS(provider_id, type, request_id, call_id),
+	    TP_STRUCT__entry(__field(u32, provider_id)
+			     __field(u32, type)
+			     __field(u64, request_id)
+			     __field(u32, call_id)),
+	    TP_fast_assign(__entry->provider_id = provider_id;
+			   __entry->type = type;
+			   __entry->request_id = request_id;
+			   __entry->call_id = call_id;),
+	    TP_printk("provider=%u type=%u request_id=%llu call_id=%u",
+		      __entry->provider_id, __entry->type,
+		      (unsigned long long)__entry->request_id,
+		      __entry->call_id)
+);
+
+TRACE_EVENT(ktapi_provider_request_end,
+	    TP_PROTO(u32 provider_id, u64 request_id, int result),
+	    TP_ARGS(provider_id, request_id, result),
+	    TP_STRUCT__entry(__field(u32, provider_id)
+			     __field(u64, request_id)
+			     __field(int, result)),
+	    TP_fast_assign(__entry->provider_id = provider_id;
+			   __entry->request_id = request_id;
+			   __entry->result = result;),
+	    TP_printk("provider=%u request_id=%llu result=%d",
+		      __entry->provider_id,
+		      (unsigned long long)__entry->request_id,
+		      __entry->result)
+);
+
 #endif /* _KTAPI_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -24,6 +24,9 @@
  * After every iteration all files are closed and the stats must be back
  * at their starting values (the VM run adds a kmemleak scan).
  *
+ * The provider's operations have a loop of their own (below, "The
+ * provider's operations").
+ *
  * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and
  * CONFIG_FAULT_INJECTION_DEBUG_FS; the whole program is skipped (exit 4,
  * "1..0 # SKIP") when /proc/thread-self/fail-nth or debugfs failslab is
@@ -32,6 +35,7 @@
 
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include "ktapi_utils.h"
@@ -106,6 +110,9 @@ struct totals {
 	unsigned int skipped_handles;
 	unsigned int makecall_enomem;
 	unsigned int open_enomem;
+	unsigned int prov_ops;
+	unsigned int prov_points;
+	unsigned int prov_enomem;
 };
 static struct totals *totals;
 
@@ -1067,6 +1074,498 @@ FAIL_NTH_TEST(close_line_device, "CLOSE_LINE_DEVICE", prep_call,
 /* release must absorb every failure. */
 FAIL_NTH_OP(release, "release", prep_call, run_release, golden_release, true)
 
+/* ------------------------------------------------------------------ */
+/*
+ * The provider's operations (DOC: Providers): open, REGISTER, ADD_LINE,
+ * REMOVE_LINE, NEWCALL, CALLSTATE, MAKE_CALL and ANSWER through a provider
+ * (sync and async), REPLY (0 and an error), and the provider's release.
+ * For N = 1, 2, ... the N-th allocation of the operation's system call
+ * fails: either ENOMEM and nothing half-made (the statistics, num_devices,
+ * the devices' GET_DEVCAPS, no record on any file, no request queued to the
+ * provider), after which the same operation without faults succeeds; or
+ * the operation succeeds completely.  Operations that cannot fail (release,
+ * REMOVE_LINE) must absorb every failure.
+ */
+
+struct pworld {
+	int pfd;		/* registered provider (unless prep says not) */
+	__u32 dev;		/* its device */
+	int app, mon, obs;	/* OWNER and MONITOR lines on dev, no line */
+	__u32 h, cid;		/* a leg prepared by prep */
+	__u32 rid;		/* the app's async request id */
+	__u64 prid;		/* the provider's request id */
+	__u32 out;		/* an out field of the operation */
+	struct kt_prov_loop pl;	/* a provider thread, for sync requests */
+	pthread_t t;
+	bool thread;
+};
+
+struct pop {
+	const char *name;
+	void (*prep)(struct __test_metadata *_metadata, struct pworld *w);
+	int (*run)(struct pworld *w);
+	void (*ok)(struct __test_metadata *_metadata, struct pworld *w);
+	bool cannot_fail;
+	bool no_provider;	/* prep opens the provider file itself */
+};
+
+struct psnap {
+	struct ktapi_stats st;
+	__u32 ndev;
+	int dc_err;
+	struct ktapi_devcaps dc;
+};
+
+static void pw_take(struct pworld *w, struct psnap *s)
+{
+	memset(s, 0, sizeof(*s));
+	kt_stats_read(&s->st);
+	s->ndev = kt_num_devices(w->obs);
+	s->dc_err = kt_devcaps(w->obs, w->dev, &s->dc);
+}
+
+static void pw_drain(struct pworld *w)
+{
+	kt_drain(w->app);
+	kt_drain(w->mon);
+	kt_drain(w->obs);
+	if (w->pfd >= 0 && !w->thread)
+		kt_prov_drain(w->pfd);
+}
+
+static void pw_setup(struct __test_metadata *_metadata, struct pworld *w,
+		     const struct pop *op)
+{
+	memset(w, 0, sizeof(*w));
+	w->pfd = w->app = w->mon = w->obs = -1;
+	w->obs = FD();
+	if (op->no_provider)
+		return;
+	w->pfd = PROV("fail_nth", 8);
+	w->dev = PROV_LINE(w->pfd, "7601");
+	w->app = LINE(w->dev, P_OWN);
+	w->mon = LINE(w->dev, P_MON);
+}
+
+static void pw_close(struct pworld *w)
+{
+	if (w->thread) {
+		kt_prov_stop(&w->pl);
+		pthread_join(w->t, NULL);
+		w->thread = false;
+	}
+	close_fd(&w->app);
+	close_fd(&w->mon);
+	close_fd(&w->obs);
+	close_fd(&w->pfd);
+}
+
+static void pw_start_thread(struct __test_metadata *_metadata,
+			    struct pworld *w)
+{
+	w->pl.fd = w->pfd;
+	w->pl.result = 0;
+	ASSERT_EQ(0, pthread_create(&w->t, NULL, kt_prov_thread, &w->pl));
+	w->thread = true;
+}
+
+/* Nothing changed since @a, and nothing queued anywhere. */
+static void pw_unchanged(struct __test_metadata *_metadata, struct pworld *w,
+			 const struct psnap *a, const char *what,
+			 unsigned int n)
+{
+	struct psnap b;
+
+	pw_take(w, &b);
+	EXPECT_EQ(a->st.files, b.st.files) TH_LOG("%s, fault %u: files", what, n);
+	EXPECT_EQ(a->st.lines_open, b.st.lines_open) TH_LOG("%s, fault %u: lines_open", what, n);
+	EXPECT_EQ(a->st.calls, b.st.calls) TH_LOG("%s, fault %u: calls", what, n);
+	EXPECT_EQ(a->st.handles, b.st.handles) TH_LOG("%s, fault %u: handles", what, n);
+	EXPECT_EQ(a->st.events_queued, b.st.events_queued) TH_LOG("%s, fault %u: events", what, n);
+	EXPECT_EQ(a->st.devices, b.st.devices) TH_LOG("%s, fault %u: devices", what, n);
+	EXPECT_EQ(a->ndev, b.ndev) TH_LOG("%s, fault %u: num_devices", what, n);
+	EXPECT_EQ(a->dc_err, b.dc_err) TH_LOG("%s, fault %u: GET_DEVCAPS", what, n);
+	EXPECT_EQ(0, memcmp(&a->dc, &b.dc, sizeof(b.dc))) TH_LOG("%s, fault %u: GET_DEVCAPS", what, n);
+	if (w->app >= 0)
+		EXPECT_NO_EV(w->app);
+	if (w->mon >= 0)
+		EXPECT_NO_EV(w->mon);
+	EXPECT_NO_EV(w->obs);
+	if (w->pfd >= 0 && !w->thread)
+		EXPECT_NO_REQ(w->pfd);
+	if (w->thread)
+		EXPECT_EQ(0, w->pl.makecalls + w->pl.answers) TH_LOG("%s, fault %u: a request reached the provider", what, n);
+}
+
+static void run_prov_fail_nth(struct __test_metadata *_metadata,
+			      const struct pop *op)
+{
+	unsigned int n, points = 0, enomem = 0, absorbed = 0;
+	struct ktapi_stats base;
+	struct pworld w;
+	struct psnap a;
+	int ret, injected;
+
+	if (nth_fd < 0)
+		SKIP(return, "cannot open %s: %s", FAIL_NTH, strerror(errno));
+	PROV_REQUIRE();
+	ASSERT_EQ(0, kt_stats_read(&base));
+	for (n = 1; ; n++) {
+		ASSERT_GT(MAX_ITER, n) TH_LOG("%s: no end after %u faults",
+					      op->name, n);
+		pw_setup(_metadata, &w, op);
+		if (op->prep)
+			op->prep(_metadata, &w);
+		pw_drain(&w);
+		pw_take(&w, &a);
+		ASSERT_EQ(0, nth_arm(n));
+		ret = op->run(&w);
+		injected = nth_disarm();
+		ASSERT_LE(0, injected);
+		if (injected)
+			points++;
+		if (ret) {
+			ASSERT_TRUE(injected) TH_LOG("%s without a fault: %s",
+						     op->name, kt_errname(ret));
+			ASSERT_FALSE(op->cannot_fail)
+				TH_LOG("%s, fault %u: %s", op->name, n,
+				       kt_errname(ret));
+			ASSERT_EQ(ENOMEM, ret) TH_LOG("%s, fault %u: %s", op->name,
+						      n, kt_errname(ret));
+			enomem++;
+			pw_unchanged(_metadata, &w, &a, op->name, n);
+			ret = op->run(&w);
+			ASSERT_EQ(0, ret) TH_LOG("%s, retry after fault %u: %s",
+						 op->name, n, kt_errname(ret));
+		} else if (injected) {
+			absorbed++;
+		}
+		op->ok(_metadata, &w);
+		pw_close(&w);
+		{
+			struct ktapi_stats st;
+
+			ASSERT_EQ(0, kt_stats_read(&st));
+			ASSERT_TRUE(st.files == base.files &&
+				    st.calls == base.calls &&
+				    st.handles == base.handles &&
+				    st.lines_open == base.lines_open &&
+				    st.events_queued == base.events_queued)
+				TH_LOG("%s, fault %u: leak after closing every file",
+				       op->name, n);
+		}
+		if (!injected)
+			break;
+	}
+	ksft_print_msg("%-28s %3u failure points: %u ENOMEM, %u absorbed\n",
+		       op->name, points, enomem, absorbed);
+	__atomic_add_fetch(&totals->prov_ops, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->prov_points, points, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&totals->prov_enomem, enomem, __ATOMIC_SEQ_CST);
+}
+
+/* open(/dev/ktapi-provider) */
+static int prun_open(struct pworld *w)
+{
+	w->pfd = kt_prov_open();
+	return w->pfd < 0 ? errno : 0;
+}
+
+static void pok_open(struct __test_metadata *_metadata, struct pworld *w)
+{
+	EXPECT_OK(kt_prov_register(w->pfd, "fail_nth", 4, NULL));
+}
+
+/* REGISTER */
+static void pprep_fresh(struct __test_metadata *_metadata, struct pworld *w)
+{
+	w->pfd = kt_prov_open();
+	ASSERT_LE(0, w->pfd);
+}
+
+static int prun_register(struct pworld *w)
+{
+	int e = kt_prov_register(w->pfd, "fail_nth", 4, &w->out);
+
+	/* ENOMEM: still not a provider. */
+	if (e == ENOMEM && kt_prov_add_line(w->pfd, "7602", NULL, NULL) != EBADFD)
+		return EPROTO;
+	return e;
+}
+
+static void pok_register(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_devcaps dc;
+	__u32 dev;
+
+	EXPECT_NE(0, w->out);
+	ASSERT_OK(kt_prov_add_line(w->pfd, "7602", NULL, &dev));
+	ASSERT_OK(kt_devcaps(w->obs, dev, &dc));
+	EXPECT_EQ(w->out, dc.provider_id);
+	EXPECT_LCREATE(w->obs, dev);
+}
+
+/* ADD_LINE */
+static int prun_add_line(struct pworld *w)
+{
+	return kt_prov_add_line(w->pfd, "7603", "fail", &w->out);
+}
+
+static void pok_add_line(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_devcaps dc;
+
+	ASSERT_OK(kt_devcaps(w->obs, w->out, &dc));
+	EXPECT_STREQ("7603", dc.address);
+	EXPECT_STREQ("fail", dc.name);
+	EXPECT_EQ(w->out + 1, kt_num_devices(w->obs));
+	EXPECT_LCREATE(w->obs, w->out);
+	EXPECT_LCREATE(w->app, w->out);
+	/* It can be opened and called on. */
+	{
+		int fd = LINE(w->out, P_OWN);
+
+		close(fd);
+	}
+}
+
+/* NEWCALL on a device with an owner and a monitor */
+static int prun_newcall(struct pworld *w)
+{
+	return kt_prov_newcall(w->pfd, w->dev, "555", "7601", &w->out);
+}
+
+static void pok_newcall(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_event ev;
+
+	EXPECT_NEW(&ev, w->app, w->out, S_OFFERING, P_OWN);
+	EXPECT_CS(w->app, ev.handle, w->out, S_OFFERING, 0, P_OWN);
+	EXPECT_OK(kt_dealloc(w->app, ev.handle));
+	/* The monitor may have missed it (its handle failed): then no record. */
+	kt_drain(w->mon);
+}
+
+/* MAKE_CALL(ASYNC) through the provider: the MAKECALL request */
+static int prun_make_call_async(struct pworld *w)
+{
+	return kt_make_call_async(w->app, "123", &w->h, &w->cid, &w->rid);
+}
+
+static void pok_make_call_async(struct __test_metadata *_metadata,
+				struct pworld *w)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_MAKECALL(&req, w->pfd, w->dev, w->cid, "123");
+	ASSERT_OK(kt_prov_reply(w->pfd, req.request_id, 0));
+	EXPECT_REPLY(w->app, w->rid, 0, w->h, w->cid);
+	EXPECT_CS(w->app, w->h, w->cid, S_DIALING, 0, P_OWN);
+}
+
+/* MAKE_CALL (sync) through a provider thread that answers at once */
+static void pprep_thread(struct __test_metadata *_metadata, struct pworld *w)
+{
+	pw_start_thread(_metadata, w);
+}
+
+static int prun_make_call(struct pworld *w)
+{
+	return kt_make_call(w->app, "124", &w->h, &w->cid);
+}
+
+static void pok_make_call(struct __test_metadata *_metadata, struct pworld *w)
+{
+	EXPECT_CS(w->app, w->h, w->cid, S_DIALING, 0, P_OWN);
+	EXPECT_EQ(1, w->pl.makecalls);
+	EXPECT_EQ(0, w->pl.errors);
+}
+
+/* ANSWER(ASYNC) of an incoming leg: the ANSWER request */
+static void pprep_in(struct __test_metadata *_metadata, struct pworld *w)
+{
+	PROV_CALL_IN(w->pfd, w->dev, "555", "7601", w->app, &w->h, &w->cid);
+}
+
+static int prun_answer_async(struct pworld *w)
+{
+	return kt_answer_async(w->app, w->h, &w->rid);
+}
+
+static void pok_answer_async(struct __test_metadata *_metadata,
+			     struct pworld *w)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_PREQ(&req, w->pfd, KTAPI_PREQ_ANSWER, w->dev, w->cid);
+	ASSERT_OK(kt_prov_reply(w->pfd, req.request_id, 0));
+	EXPECT_REPLY(w->app, w->rid, 0, w->h, w->cid);
+}
+
+/* REPLY 0 to a MAKECALL: the leg is published in the provider's call */
+static void pprep_pending(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_provider_request req;
+
+	ASSERT_OK(kt_make_call_async(w->app, "125", &w->h, &w->cid, &w->rid));
+	EXPECT_MAKECALL(&req, w->pfd, w->dev, w->cid, "125");
+	w->prid = req.request_id;
+}
+
+static int prun_reply0(struct pworld *w)
+{
+	return kt_prov_reply(w->pfd, w->prid, 0);
+}
+
+static void pok_reply0(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_call_info ci;
+	struct ktapi_event ev;
+
+	ASSERT_OK(kt_read_event(w->app, &ev, EV_WAIT_MS));
+	ASSERT_EQ(EV_REPLY, ev.type);
+	EXPECT_EQ(w->rid, ev.request_id);
+	if (ev.result) {
+		/* The publish could not be made: the request failed whole. */
+		EXPECT_EQ(-ENOMEM, ev.result);
+		EXPECT_ERRNO(ENOENT, kt_info(w->app, w->h, &ci));
+		EXPECT_CLOSECALL(w->pfd, w->dev, w->cid, 0);
+		EXPECT_NO_EV(w->app, w->mon);
+		return;
+	}
+	EXPECT_CS(w->app, w->h, w->cid, S_DIALING, 0, P_OWN);
+	GET_INFO(w->app, w->h, &ci);
+	EXPECT_EQ(S_DIALING, ci.state);
+	kt_drain(w->mon);
+}
+
+/* REPLY -EBUSY: the leg and its handle go */
+static int prun_reply_err(struct pworld *w)
+{
+	return kt_prov_reply(w->pfd, w->prid, -EBUSY);
+}
+
+static void pok_reply_err(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_call_info ci;
+
+	EXPECT_REPLY(w->app, w->rid, -EBUSY, w->h, w->cid);
+	EXPECT_ERRNO(ENOENT, kt_info(w->app, w->h, &ci));
+	EXPECT_CLOSECALL(w->pfd, w->dev, w->cid, 0);
+	EXPECT_NO_EV(w->mon);
+}
+
+/* CALLSTATE of a published outgoing leg */
+static void pprep_out(struct __test_metadata *_metadata, struct pworld *w)
+{
+	PROV_CALL_OUT(w->app, w->pfd, w->dev, "126", &w->h, &w->cid);
+}
+
+static int prun_callstate(struct pworld *w)
+{
+	return kt_prov_callstate(w->pfd, w->cid, S_RINGBACK, 0);
+}
+
+static void pok_callstate(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_call_info ci;
+
+	GET_INFO(w->app, w->h, &ci);
+	EXPECT_EQ(S_RINGBACK, ci.state);
+	EXPECT_CS(w->app, w->h, w->cid, S_RINGBACK, 0, P_OWN);
+}
+
+/* REMOVE_LINE of a device with lines and a leg: absorbs every failure */
+static int prun_remove_line(struct pworld *w)
+{
+	return kt_prov_remove_line(w->pfd, w->dev);
+}
+
+static void pok_remove_line(struct __test_metadata *_metadata,
+			    struct pworld *w)
+{
+	struct ktapi_devcaps dc;
+	struct ktapi_event ev;
+
+	EXPECT_ERRNO(ENODEV, kt_devcaps(w->obs, w->dev, &dc));
+	/* The forced close is never lost: LINE_CLOSE last, after any OVERFLOW. */
+	do {
+		ASSERT_OK(kt_read_event(w->app, &ev, EV_WAIT_MS));
+	} while (ev.type != EV_CLOSE);
+	EXPECT_CLOSECALL(w->pfd, w->dev, w->cid, S_DIALING);
+}
+
+/* The provider's release with a pending request and a live leg */
+static void pprep_dying(struct __test_metadata *_metadata, struct pworld *w)
+{
+	pprep_out(_metadata, w);
+	ASSERT_OK(kt_make_call_async(w->app, "127", NULL, NULL, &w->rid));
+	EXPECT_MAKECALL(NULL, w->pfd, w->dev, ANY, "127");
+}
+
+static int prun_release(struct pworld *w)
+{
+	int fd = w->pfd;
+
+	w->pfd = -1;
+	return close(fd) ? errno : 0;
+}
+
+static void pok_release(struct __test_metadata *_metadata, struct pworld *w)
+{
+	struct ktapi_devcaps dc;
+	struct ktapi_event ev;
+	bool replied = false;
+
+	/* REPLY (never dropped) before LINE_CLOSE (never lost). */
+	do {
+		ASSERT_OK(kt_read_event(w->app, &ev, EV_WAIT_MS));
+		if (ev.type == EV_REPLY) {
+			EXPECT_EQ(w->rid, ev.request_id);
+			EXPECT_EQ(-ECONNABORTED, ev.result);
+			replied = true;
+		}
+	} while (ev.type != EV_CLOSE);
+	EXPECT_TRUE(replied);
+	EXPECT_ERRNO(ENODEV, kt_devcaps(w->obs, w->dev, &dc));
+}
+
+#define PROV_FAIL_NTH_OP(test, opname, p, r, o, nofail, noprov)	\
+	static const struct pop pop_##test = {				\
+		.name = opname, .prep = p, .run = r, .ok = o,		\
+		.cannot_fail = nofail, .no_provider = noprov,		\
+	};								\
+	TEST_F_TIMEOUT(fail_nth, test, 900)				\
+	{								\
+		run_prov_fail_nth(_metadata, &pop_##test);		\
+	}
+
+PROV_FAIL_NTH_OP(provider_open, "provider open", NULL, prun_open, pok_open,
+		 false, true)
+PROV_FAIL_NTH_OP(provider_register, "REGISTER", pprep_fresh, prun_register,
+		 pok_register, false, true)
+PROV_FAIL_NTH_OP(provider_add_line, "ADD_LINE", NULL, prun_add_line,
+		 pok_add_line, false, false)
+PROV_FAIL_NTH_OP(provider_newcall, "NEWCALL", NULL, prun_newcall,
+		 pok_newcall, false, false)
+PROV_FAIL_NTH_OP(provider_make_call_async, "MAKE_CALL(ASYNC) via provider",
+		 NULL, prun_make_call_async, pok_make_call_async, false, false)
+PROV_FAIL_NTH_OP(provider_make_call, "MAKE_CALL via provider", pprep_thread,
+		 prun_make_call, pok_make_call, false, false)
+PROV_FAIL_NTH_OP(provider_answer_async, "ANSWER(ASYNC) via provider",
+		 pprep_in, prun_answer_async, pok_answer_async, false, false)
+PROV_FAIL_NTH_OP(provider_reply, "REPLY 0 (publish)", pprep_pending,
+		 prun_reply0, pok_reply0, false, false)
+PROV_FAIL_NTH_OP(provider_reply_error, "REPLY -EBUSY", pprep_pending,
+		 prun_reply_err, pok_reply_err, false, false)
+PROV_FAIL_NTH_OP(provider_callstate, "CALLSTATE", pprep_out, prun_callstate,
+		 pok_callstate, false, false)
+PROV_FAIL_NTH_OP(provider_remove_line, "REMOVE_LINE", pprep_out,
+		 prun_remove_line, pok_remove_line, true, false)
+PROV_FAIL_NTH_OP(provider_release, "provider release", pprep_dying,
+		 prun_release, pok_release, true, false)
+#define PROV_FAIL_NTH_OPS	12
+
 /*
  * Runs last: the loops above must really have injected failures, or the
  * whole test proves nothing.
@@ -1077,6 +1576,13 @@ TEST_F(fail_nth, summary)
 		       totals->ops, totals->points, totals->enomem,
 		       totals->absorbed, totals->skipped_handles);
 	ASSERT_EQ(13, totals->ops) TH_LOG("an operation's test did not finish");
+	ksft_print_msg("fail_nth: %u provider operations, %u failure points (%u ENOMEM)\n",
+		       totals->prov_ops, totals->prov_points,
+		       totals->prov_enomem);
+	ASSERT_EQ(PROV_FAIL_NTH_OPS, totals->prov_ops)
+		TH_LOG("a provider operation's test did not finish");
+	ASSERT_LT(0, totals->prov_points)
+		TH_LOG("no failure was injected into a provider operation");
 	ASSERT_LT(0, totals->open_enomem)
 		TH_LOG("no failure was injected into open()");
 	ASSERT_LT(0, totals->makecall_enomem)

@@ -518,6 +518,149 @@ TEST_F_TIMEOUT(hostile, handles, 600)
 	CHECK(EBUSY, kt_dealloc(fh, h), "DEALLOCATE_CALL(1.4, sole owner, RINGBACK)");
 }
 
+/* Drain @fd: the REPLY records it held (a negative errno on error). */
+static int replies_queued(int fd)
+{
+	struct ktapi_event evs[64];
+	int n, j, got = 0;
+
+	n = kt_drain_evs(fd, evs, 64);
+	for (j = 0; j < n && j < 64; j++)
+		got += evs[j].type == KTAPI_EV_REPLY;
+	return n < 0 ? n : got;
+}
+
+/*
+ * The async forms (KTAPI_REQ_ASYNC) of MAKE_CALL, ANSWER and DROP get the
+ * same hostile arguments: the checks a synchronous request makes are the
+ * ioctl's exact errno, and no REPLY is queued; a valid one queues exactly
+ * one, whatever request_id held on input.
+ */
+TEST_F_TIMEOUT(hostile, async_requests, 600)
+{
+	static const char *const bad_addr[] = {
+		"", "12a4", " 1000", "1000 ", "1000\n", "\xff", "ABC", "(1000)",
+	};
+	static const int ops[] = { I_ANSWER, I_DROP };
+	static const __u32 bad[] = { 0, 1, 3, 0x7fffffff, 0x80000000u,
+				     0xfffffffeu, 0xffffffffu };
+	struct ktapi_call_op *op;
+	struct ktapi_make_call mc;
+	struct ktapi_event ev;
+	unsigned int j, k;
+	char buf[512];
+	int fd, got, r;
+	__u32 h;
+
+	for (j = 0; j < ARRAY_SIZE(bad_addr); j++) {
+		memset(&mc, 0, sizeof(mc));
+		mc.size = sizeof(mc);
+		mc.flags = KTAPI_REQ_ASYNC;
+		strcpy(mc.dest_address, bad_addr[j]);
+		got = ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc);
+		r = replies_queued(self->fa);
+		CHECK(EINVAL, got, "MAKE_CALL(async, '%s')", bad_addr[j]);
+		CHECK(0, r, "MAKE_CALL(async, '%s'): REPLY records", bad_addr[j]);
+	}
+	memset(&mc, 0, sizeof(mc));
+	mc.size = sizeof(mc);
+	mc.flags = KTAPI_REQ_ASYNC;
+	memset(mc.dest_address, '9', sizeof(mc.dest_address));
+	got = ioctl_err(self->fa, KTAPI_IOC_MAKE_CALL, &mc);
+	r = replies_queued(self->fa);
+	CHECK(EINVAL, got, "MAKE_CALL(async, 64 characters, no NUL)");
+	CHECK(0, r, "MAKE_CALL(async, no NUL): REPLY records");
+
+	for (k = 0; k < ARRAY_SIZE(ops); k++) {
+		const struct ioc *io = &iocs[ops[k]];
+
+		for (j = 0; j < ARRAY_SIZE(bad); j++) {
+			fd = new_tmp(self);
+			ASSERT_EQ(0, kt_line_open(fd, 2, KTAPI_PRIVILEGE_OWNER,
+						  KTAPI_API_VERSION_2_2));
+			make_valid(_metadata, self, ops[k], buf);
+			op = (struct ktapi_call_op *)buf;
+			op->flags = KTAPI_REQ_ASYNC;
+			op->handle = bad[j];
+			got = ioctl_err(fd, io->cmd, buf);
+			r = replies_queued(fd);
+			CHECK(ENOENT, got, "%s(async, never allocated handle %#x)",
+			      io->name, bad[j]);
+			CHECK(0, r, "%s(async, handle %#x): REPLY records",
+			      io->name, bad[j]);
+		}
+		/* A live handle of another file. */
+		fd = new_tmp(self);
+		ASSERT_EQ(0, kt_line_open(fd, 2, KTAPI_PRIVILEGE_OWNER,
+					  KTAPI_API_VERSION_2_2));
+		make_valid(_metadata, self, ops[k], buf);
+		((struct ktapi_call_op *)buf)->flags = KTAPI_REQ_ASYNC;
+		got = ioctl_err(fd, io->cmd, buf);
+		r = replies_queued(fd);
+		CHECK(ENOENT, got, "%s(async, handle of another file)", io->name);
+		CHECK(0, r, "%s(async, another file's): REPLY records", io->name);
+		/* A line that was force-closed: EBADFD. */
+		fd = new_tmp(self);
+		ASSERT_EQ(0, kt_line_open(fd, 4, KTAPI_PRIVILEGE_OWNER,
+					  KTAPI_API_VERSION_2_2));
+		ASSERT_EQ(0, kt_make_call(fd, "999", &h, NULL));
+		ASSERT_EQ(0, kt_close_dev(self->fa, 4));
+		make_valid(_metadata, self, ops[k], buf);
+		op = (struct ktapi_call_op *)buf;
+		op->flags = KTAPI_REQ_ASYNC;
+		op->handle = h;
+		CHECK(EBADFD, ioctl_err(fd, io->cmd, buf),
+		      "%s(async, force-closed line)", io->name);
+		/* A MONITOR handle. */
+		fd = new_tmp(self);
+		ASSERT_EQ(0, kt_line_open(fd, 1, KTAPI_PRIVILEGE_MONITOR,
+					  KTAPI_API_VERSION_2_2));
+		make_valid(_metadata, self, ops[k], buf);
+		ASSERT_EQ(0, kt_read_event(fd, &ev, 2000));
+		ASSERT_EQ(KTAPI_EV_APPNEWCALL, ev.type);
+		op = (struct ktapi_call_op *)buf;
+		op->flags = KTAPI_REQ_ASYNC;
+		op->handle = ev.handle;
+		got = ioctl_err(fd, io->cmd, buf);
+		r = replies_queued(fd);
+		CHECK(EACCES, got, "%s(async, MONITOR handle)", io->name);
+		CHECK(0, r, "%s(async, MONITOR handle): REPLY records", io->name);
+		/* Valid, request_id all ones on input: one REPLY. */
+		fd = make_valid(_metadata, self, ops[k], buf);
+		ASSERT_LE(0, kt_drain(fd));
+		op = (struct ktapi_call_op *)buf;
+		op->flags = KTAPI_REQ_ASYNC;
+		op->request_id = 0xffffffff;
+		got = ioctl_err(fd, io->cmd, buf);
+		if (!got) {
+			EXPECT_LT(0, (__s32)op->request_id);
+		}
+		/* The caller's or callee's queue: the REPLY is the first. */
+		ASSERT_EQ(0, kt_read_event(fd, &ev, 2000));
+		r = ev.type == KTAPI_EV_REPLY ? 1 + replies_queued(fd) : 0;
+		CHECK(0, got, "%s(async)", io->name);
+		CHECK(1, r, "%s(async): REPLY records", io->name);
+	}
+	/* ANSWER of a RINGBACK leg, DROP of an IDLE one: EBUSY. */
+	ASSERT_EQ(0, kt_make_call(self->fa, "1001", &self->h_out, NULL));
+	memset(buf, 0, sizeof(buf));
+	op = (struct ktapi_call_op *)buf;
+	op->size = sizeof(*op);
+	op->flags = KTAPI_REQ_ASYNC;
+	op->handle = self->h_out;
+	got = ioctl_err(self->fa, KTAPI_IOC_ANSWER, buf);
+	r = replies_queued(self->fa);
+	CHECK(EBUSY, got, "ANSWER(async, own outbound leg, RINGBACK)");
+	CHECK(0, r, "ANSWER(async, RINGBACK): REPLY records");
+	ASSERT_EQ(0, kt_make_call(self->fa, "999", &h, NULL));
+	ASSERT_EQ(0, kt_drop(self->fa, h));
+	op->handle = h;
+	got = ioctl_err(self->fa, KTAPI_IOC_DROP, buf);
+	r = replies_queued(self->fa);
+	CHECK(EBUSY, got, "DROP(async, IDLE leg)");
+	CHECK(0, r, "DROP(async, IDLE leg): REPLY records");
+}
+
 TEST_F_TIMEOUT(hostile, devices, 600)
 {
 	__u32 bad[] = { 0, 0, 0x7fffffff, 0x80000000u, 0xffffffffu };
@@ -864,7 +1007,7 @@ TEST_F(hostile, zz_summary)
 {
 	ksft_print_msg("hostile: %u cases in %u tests, each followed by a call round trip\n",
 		       counts->cases, counts->tests - 1);
-	ASSERT_EQ(7, counts->tests) TH_LOG("a test did not run its setup");
+	ASSERT_EQ(8, counts->tests) TH_LOG("a test did not run its setup");
 	ASSERT_LT(0, counts->cases);
 }
 

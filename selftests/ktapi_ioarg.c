@@ -1018,6 +1018,23 @@ FIXTURE_VARIANT_ADD(ioarg_reserved, answer) { .io = { IOC_ANSWER } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, drop) { .io = { IOC_DROP } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, deallocate_call) { .io = { IOC_DEALLOCATE_CALL } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, close_line_device) { .io = { IOC_CLOSE_LINE_DEVICE } };
+/* The reserved fields the providers' growth added. */
+#define IOC_CALL_OP_RSV2(k, c)	IOC(k, c, ktapi_call_op, CALL_OP), \
+				.reserved_off = offsetof(struct ktapi_call_op, reserved2)
+FIXTURE_VARIANT_ADD(ioarg_reserved, make_call) {
+	.io = { IOC(K_MAKE_CALL, KTAPI_IOC_MAKE_CALL, ktapi_make_call, MAKE_CALL),
+		.reserved_off = offsetof(struct ktapi_make_call, reserved),
+		.flags_ok = KTAPI_REQ_ASYNC }
+};
+FIXTURE_VARIANT_ADD(ioarg_reserved, answer_reserved2) {
+	.io = { IOC_CALL_OP_RSV2(K_ANSWER, KTAPI_IOC_ANSWER), .flags_ok = KTAPI_REQ_ASYNC }
+};
+FIXTURE_VARIANT_ADD(ioarg_reserved, drop_reserved2) {
+	.io = { IOC_CALL_OP_RSV2(K_DROP, KTAPI_IOC_DROP), .flags_ok = KTAPI_REQ_ASYNC }
+};
+FIXTURE_VARIANT_ADD(ioarg_reserved, deallocate_call_reserved2) {
+	.io = { IOC_CALL_OP_RSV2(K_DEALLOC, KTAPI_IOC_DEALLOCATE_CALL) }
+};
 
 FIXTURE_SETUP(ioarg_reserved)
 {

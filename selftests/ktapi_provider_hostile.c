@@ -260,6 +260,7 @@ static void __check_unchanged(struct __test_metadata *_metadata,
 	EXPECT_EQ(a->st.calls, b.st.calls) TH_LOG("%s: calls", what);
 	EXPECT_EQ(a->st.handles, b.st.handles) TH_LOG("%s: handles", what);
 	EXPECT_EQ(a->st.events_queued, b.st.events_queued) TH_LOG("%s: events_queued", what);
+	EXPECT_EQ(a->st.devices, b.st.devices) TH_LOG("%s: devices", what);
 	EXPECT_EQ(a->ndev, b.ndev) TH_LOG("%s: num_devices", what);
 	for (i = 0; i < NDC; i++) {
 		EXPECT_EQ(a->dc_err[i], b.dc_err[i]) TH_LOG("%s: devcaps #%d", what, i);
@@ -307,6 +308,15 @@ static void __check_unchanged(struct __test_metadata *_metadata,
 			       kt_errname(__e), kt_errname(__g));	\
 		}							\
 	} while (0)
+
+/* @src into the array @dst, or (@src NULL) @dst full of @fill, no NUL. */
+static void set_str(char *dst, size_t len, const char *src, char fill)
+{
+	if (src)
+		strcpy(dst, src);
+	else
+		memset(dst, fill, len);
+}
 
 static int ioctl_err(int fd, unsigned long cmd, void *arg)
 {
@@ -609,10 +619,7 @@ TEST_F_TIMEOUT(ph, register_values, 300)
 		r.size = sizeof(r);
 		r.version = reg_rows[i].version;
 		r.max_requests = reg_rows[i].max_requests;
-		if (reg_rows[i].name)
-			strcpy(r.name, reg_rows[i].name);
-		else
-			memset(r.name, 'x', sizeof(r.name));
+		set_str(r.name, sizeof(r.name), reg_rows[i].name, 'x');
 		take_snap(&w, &s);
 		got = ioctl_err(w.fresh, KTAPI_PROVIDER_IOC_REGISTER, &r);
 		ROW(reg_rows[i].what, reg_rows[i].expect, got);
@@ -768,14 +775,8 @@ TEST_F_TIMEOUT(ph, add_line_values, 300)
 		world_up(_metadata, &w);
 		memset(&l, 0, sizeof(l));
 		l.size = sizeof(l);
-		if (add_rows[i].address)
-			strcpy(l.address, add_rows[i].address);
-		else
-			memset(l.address, '1', sizeof(l.address));
-		if (add_rows[i].name)
-			strcpy(l.name, add_rows[i].name);
-		else
-			memset(l.name, 'n', sizeof(l.name));
+		set_str(l.address, sizeof(l.address), add_rows[i].address, '1');
+		set_str(l.name, sizeof(l.name), add_rows[i].name, 'n');
 		take_snap(&w, &s);
 		got = ioctl_err(w.pfd, KTAPI_PROVIDER_IOC_ADD_LINE, &l);
 		ROW(add_rows[i].what, add_rows[i].expect, got);
@@ -952,14 +953,8 @@ TEST_F_TIMEOUT(ph, newcall_addresses, 300)
 		memset(&nc, 0, sizeof(nc));
 		nc.size = sizeof(nc);
 		nc.device_id = w.dev;
-		if (nc_rows[i].caller)
-			strcpy(nc.caller_address, nc_rows[i].caller);
-		else
-			memset(nc.caller_address, '5', sizeof(nc.caller_address));
-		if (nc_rows[i].called)
-			strcpy(nc.called_address, nc_rows[i].called);
-		else
-			memset(nc.called_address, '7', sizeof(nc.called_address));
+		set_str(nc.caller_address, sizeof(nc.caller_address), nc_rows[i].caller, '5');
+		set_str(nc.called_address, sizeof(nc.called_address), nc_rows[i].called, '7');
 		take_snap(&w, &s);
 		got = ioctl_err(w.pfd, KTAPI_PROVIDER_IOC_NEWCALL, &nc);
 		ROW(nc_rows[i].what, nc_rows[i].expect, got);
@@ -1578,8 +1573,20 @@ TEST(unprivileged_open)
 	ROW("open(/dev/ktapi-provider) as nobody", 0, WEXITSTATUS(status));
 }
 
-/* Runs last: print the number of rows. */
-TEST(zz_summary)
+/* Runs last (the last fixture): print the number of rows. */
+FIXTURE(zz) {
+	int unused;
+};
+
+FIXTURE_SETUP(zz)
+{
+}
+
+FIXTURE_TEARDOWN(zz)
+{
+}
+
+TEST_F(zz, summary)
 {
 	ksft_print_msg("provider_hostile: %u rows, each checking its errno and that nothing changed\n",
 		       counts->rows);

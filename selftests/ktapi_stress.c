@@ -3,7 +3,7 @@
  * ktapi_stress: multi-threaded randomized test of /dev/ktapi.
  *
  *   ktapi_stress [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS]
- *                [-D DEVICES] [-b BULKERS]
+ *                [-D DEVICES] [-b BULKERS] [-p PROVIDERS]
  *
  * THREADS worker threads (default 4) run random sequences of every ioctl
  * on FILES files (default 6) spread over DEVICES line devices (default 3)
@@ -15,6 +15,17 @@
  * read() (woken by signals) and with poll().  With root, the last worker
  * drops to uid/gid 65534 (its own thread only), so CLOSE_LINE_DEVICE must
  * give EPERM there and 0 elsewhere.
+ *
+ * PROVIDERS threads (default 0) are providers coming and going under the
+ * load: each registers (max_requests 1..8), adds two devices, serves its
+ * requests for 50..550 ms (REPLY 0 and states, an error of the set, late,
+ * after the timeout, or never), reports NEWCALLs and states, removes and
+ * adds devices, and dies (close) with whatever is pending.  The workers'
+ * files open the live providers' devices too, and a tenth of their
+ * MAKE_CALLs are asynchronous.  provider_timeout_ms is lowered to 200 for
+ * the run (root).  The providers check their requests (well-formed, on
+ * their devices, CLOSECALL exactly once per call id given, with the state
+ * they reported last) and every REPLY, NEWCALL and CALLSTATE result.
  *
  * Checked: every return value is in the set uapi/linux/ktapi.h allows for that
  * operation on well-formed input (never EFAULT, never EINVAL except for the
@@ -51,12 +62,15 @@
 #define TRACK		1024
 #define MAX_BULKERS	4
 #define BULK_CALLS	4000	/* calls a large file holds when it goes */
+#define MAX_PROVIDERS	8
 
 enum op {
 	OP_MAKE_CALL, OP_ANSWER, OP_DROP, OP_INFO, OP_DEALLOC, OP_DEVCAPS,
 	OP_LINE_OPEN, OP_CLOSE_DEV, OP_REOPEN, OP_READ_NB, OP_MALFORMED,
 	OP_READ_BLOCK, OP_READ_POLL, OP_FDINFO, OP_BULK_CALL, OP_BULK_CLOSE,
-	OP_BULK_RELEASE, NOPS
+	OP_BULK_RELEASE, OP_P_REGISTER, OP_P_ADD_LINE, OP_P_REMOVE_LINE,
+	OP_P_READ, OP_P_REPLY, OP_P_NEWCALL, OP_P_CALLSTATE, OP_P_CLOSE,
+	OP_MAKE_CALL_ASYNC, NOPS
 };
 
 static const char *const op_name[NOPS] = {
@@ -64,12 +78,15 @@ static const char *const op_name[NOPS] = {
 	"GET_DEVCAPS", "LINE_OPEN", "CLOSE_LINE_DEVICE", "reopen",
 	"read(poll 0)", "malformed", "read(blocking)", "read(poll)",
 	"fdinfo", "bulk MAKE_CALL", "bulk CLOSE_LINE_DEV", "bulk release",
+	"P REGISTER", "P ADD_LINE", "P REMOVE_LINE", "P read", "P REPLY",
+	"P NEWCALL", "P CALLSTATE", "P close", "MAKE_CALL(ASYNC)",
 };
 
 /* The errnos we count; anything else lands in the last bucket. */
 static const int errs[] = { 0, ENOENT, EBADFD, EBUSY, EACCES, ENOSPC, ENOMEM,
 			    ENODEV, EPERM, EINVAL, E2BIG, EAGAIN, EINTR,
-			    EFAULT };
+			    EFAULT, ETIMEDOUT, ECONNABORTED, EIO, EOPNOTSUPP,
+			    ENXIO };
 #define NERRS	(ARRAY_SIZE(errs) + 1)
 
 struct slot {
@@ -78,6 +95,7 @@ struct slot {
 	unsigned int gen;
 	int dev;
 	__u32 priv, api;
+	bool prov;			/* dev is a provider's */
 	int line_opened;		/* atomic: LINE_OPEN succeeded */
 	pthread_mutex_t hlock;		/* known[] */
 	__u32 known[NKNOWN];
@@ -95,8 +113,10 @@ struct slot {
 
 static struct {
 	unsigned int duration, threads, files, readers, devices, lines;
-	unsigned int bulkers;
-	unsigned long long bulk_files, bulk_calls;
+	unsigned int bulkers, providers;
+	unsigned long long bulk_files, bulk_calls, prov_lives, replies;
+	unsigned long long line_creates, line_removes;
+	long long prov_timeout, prov_timeout_now;
 	unsigned long long seed;
 	long long max_handles;
 	bool root;
@@ -252,6 +272,8 @@ static __u32 pick_handle(__u64 *r, int si)
 	}
 }
 
+static int prov_pick_dev(__u64 *r);
+
 /* Open a new file for a slot, LINE_OPEN it (mostly), swap it in. */
 static int slot_reopen(__u64 *r, int si, bool initial)
 {
@@ -259,12 +281,25 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 	int fd, old, e, dev = rndn(r, g.devices);
 	__u32 priv = privs[rndn(r, ARRAY_SIZE(privs))];
 	__u32 api = apis[rndn(r, ARRAY_SIZE(apis))];
-	bool open_line = initial || rndn(r, 10);
+	bool open_line = initial || rndn(r, 10), prov = false;
 
 	fd = kt_open();
 	if (fd < 0)
 		return errno;
-	if (open_line) {
+	if (open_line && !initial && rndn(r, 3) == 0) {
+		/* A live provider's device, which may go at any time. */
+		int pdev = prov_pick_dev(r);
+
+		if (pdev >= 0) {
+			e = kt_line_open(fd, pdev, priv, api);
+			check(OP_LINE_OPEN, si, pdev, e, 3, 0, ENODEV, ENOMEM);
+			if (!e) {
+				dev = pdev;
+				prov = true;
+			}
+		}
+	}
+	if (open_line && !prov) {
 		e = kt_line_open(fd, dev, priv, api);
 		if (e) {
 			violation(&g.violations, "LINE_OPEN of a new file: %s",
@@ -279,6 +314,7 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 	s->fd = fd;
 	s->gen++;
 	s->dev = dev;
+	s->prov = prov;
 	s->priv = priv;
 	s->api = api;
 	__atomic_store_n(&s->line_opened, open_line, __ATOMIC_SEQ_CST);
@@ -407,7 +443,8 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 	struct track *t;
 
 	__atomic_add_fetch(&g.events, 1, __ATOMIC_RELAXED);
-	if (ev->reserved)
+	/* REPLY's result is the same word. */
+	if (ev->reserved && ev->type != KTAPI_EV_REPLY)
 		violation(&g.ev_violations, "file %d: event with reserved %u",
 			  si, ev->reserved);
 	switch (ev->type) {
@@ -444,6 +481,35 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 		    ev->privilege || ev->dropped)
 			violation(&g.ev_violations, "file %d: LINE_CLOSE with data",
 				  si);
+		break;
+	case KTAPI_EV_REPLY:
+		/* Only MAKE_CALL is made async here. */
+		__atomic_add_fetch(&g.replies, 1, __ATOMIC_RELAXED);
+		if (!ev->handle || !ev->call_id || ev->state ||
+		    ev->state_mode || ev->privilege || !ev->request_id ||
+		    ev->request_id > 0x7fffffff ||
+		    (ev->result && ev->result != -EINVAL &&
+		     ev->result != -EBUSY && ev->result != -ENOMEM &&
+		     ev->result != -EAGAIN && ev->result != -EIO &&
+		     ev->result != -EOPNOTSUPP && ev->result != -ETIMEDOUT &&
+		     ev->result != -ECONNABORTED))
+			violation(&g.ev_violations,
+				  "file %d: bad REPLY h %u call %u rid %u result %d",
+				  si, ev->handle, ev->call_id, ev->request_id,
+				  ev->result);
+		if (!ev->result)
+			known_add(s, gen, ev->handle);
+		break;
+	case KTAPI_EV_LINE_CREATE:
+	case KTAPI_EV_LINE_REMOVE:
+		__atomic_add_fetch(ev->type == KTAPI_EV_LINE_CREATE ?
+				   &g.line_creates : &g.line_removes, 1,
+				   __ATOMIC_RELAXED);
+		if (ev->handle || ev->call_id || ev->state || ev->state_mode ||
+		    ev->privilege || ev->device_id < g.lines)
+			violation(&g.ev_violations,
+				  "file %d: bad LINE_CREATE/REMOVE (type %u) device %u",
+				  si, ev->type, ev->device_id);
 		break;
 	case KTAPI_EV_OVERFLOW:
 		__atomic_add_fetch(&g.overflows, 1, __ATOMIC_RELAXED);
@@ -494,6 +560,9 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 		s->closed = true;
 		return;
 	}
+	/* REPLY, LINE_CREATE, LINE_REMOVE: no handle's state. */
+	if (ev->type != KTAPI_EV_APPNEWCALL && ev->type != KTAPI_EV_CALLSTATE)
+		return;
 	t = track_find(s, ev->handle, false);
 	if (t && t->call_id != ev->call_id) {
 		/* The handle value came round again: a new call. */
@@ -623,10 +692,11 @@ static const char *info_problem(const struct ktapi_call_info *ci, __u32 h,
 		return "handle";
 	if (!ci->call_id)
 		return "call_id 0";
-	if (ci->device_id >= g.lines)
+	if (ci->device_id >= g.lines && !g.providers)
 		return "device_id";
 	if (ci->origin != KTAPI_CALLORIGIN_OUTBOUND &&
-	    ci->origin != KTAPI_CALLORIGIN_INTERNAL)
+	    ci->origin != KTAPI_CALLORIGIN_INTERNAL &&
+	    (ci->origin != KTAPI_CALLORIGIN_INBOUND || !g.providers))
 		return "origin";
 	if (ci->reason != KTAPI_CALLREASON_DIRECT)
 		return "reason";
@@ -672,6 +742,17 @@ struct worker {
 	unsigned long long ops;
 };
 
+/* ANSWER or DROP: on a provider's line, also what its REPLY may say. */
+static void check_call_op(enum op op, int si, __u32 h, int e, bool prov)
+{
+	if (prov)
+		check(op, si, h, e, 12, 0, ENOENT, EBADFD, EBUSY, EACCES,
+		      EAGAIN, ETIMEDOUT, ECONNABORTED, EINVAL, ENOMEM, EIO,
+		      EOPNOTSUPP);
+	else
+		check(op, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+}
+
 static void do_op(struct worker *w)
 {
 	__u64 *r = &w->rnd;
@@ -713,18 +794,37 @@ static void do_op(struct worker *w)
 			snprintf(addr, sizeof(addr), "%u", 1000 + rndn(r, g.lines));
 		else
 			snprintf(addr, sizeof(addr), "%u", 990 + rndn(r, 10));
-		e = kt_make_call(fd, addr, &h, NULL);
-		check(OP_MAKE_CALL, si, 0, e, 4, 0, EBADFD, ENOSPC, ENOMEM);
-		if (!e)
-			known_add(s, gen, h);
+		if (g.providers && !rndn(r, 10)) {
+			__u32 rid;
+
+			/* The handle counts once its REPLY says 0. */
+			e = kt_make_call_async(fd, addr, &h, NULL, &rid);
+			/* A provider that is going: ECONNABORTED at once. */
+			if (s->prov)
+				check(OP_MAKE_CALL_ASYNC, si, 0, e, 6, 0, EBADFD,
+				      ENOSPC, ENOMEM, EAGAIN, ECONNABORTED);
+			else
+				check(OP_MAKE_CALL_ASYNC, si, 0, e, 5, 0, EBADFD,
+				      ENOSPC, ENOMEM, EAGAIN);
+		} else if (s->prov) {
+			e = kt_make_call(fd, addr, &h, NULL);
+			check(OP_MAKE_CALL, si, 0, e, 11, 0, EBADFD, ENOSPC,
+			      ENOMEM, EAGAIN, ETIMEDOUT, ECONNABORTED, EINVAL,
+			      EBUSY, EIO, EOPNOTSUPP);
+			if (!e)
+				known_add(s, gen, h);
+		} else {
+			e = kt_make_call(fd, addr, &h, NULL);
+			check(OP_MAKE_CALL, si, 0, e, 4, 0, EBADFD, ENOSPC, ENOMEM);
+			if (!e)
+				known_add(s, gen, h);
+		}
 	} else if (k < 450) {
 		h = pick_handle(r, si);
-		e = kt_answer(fd, h);
-		check(OP_ANSWER, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+		check_call_op(OP_ANSWER, si, h, kt_answer(fd, h), s->prov);
 	} else if (k < 550) {
 		h = pick_handle(r, si);
-		e = kt_drop(fd, h);
-		check(OP_DROP, si, h, e, 5, 0, ENOENT, EBADFD, EBUSY, EACCES);
+		check_call_op(OP_DROP, si, h, kt_drop(fd, h), s->prov);
 	} else if (k < 700) {
 		const char *bad;
 
@@ -762,6 +862,9 @@ static void do_op(struct worker *w)
 				violation(&g.violations,
 					  "GET_DEVCAPS(%u): %u devices, '%.64s'",
 					  dev, dc.num_devices, dc.address);
+		} else if (g.providers) {
+			/* A provider's device, or none (any more). */
+			check(OP_DEVCAPS, si, dev, e, 2, 0, ENODEV);
 		} else {
 			check(OP_DEVCAPS, si, dev, e, 1, ENODEV);
 		}
@@ -770,6 +873,8 @@ static void do_op(struct worker *w)
 		e = kt_line_open(fd, dev, s->priv, api);
 		if (lopen)
 			check(OP_LINE_OPEN, si, dev, e, 1, EBUSY);
+		else if (s->prov)
+			check(OP_LINE_OPEN, si, dev, e, 3, 0, EBUSY, ENODEV);
 		else
 			check(OP_LINE_OPEN, si, dev, e, 2, 0, EBUSY);
 		if (!e)
@@ -926,6 +1031,391 @@ static void on_sigusr1(int sig)
 }
 
 /* ------------------------------------------------------------------ */
+/* Providers coming and going (-p)                                    */
+
+#define PROV_DEVS	2
+#define PROV_LEGS	512
+#define PROV_HELD	16
+
+/* The devices of the live providers, for slot_reopen(); 0: none. */
+static __u32 prov_dev[MAX_PROVIDERS][PROV_DEVS];
+
+struct pleg {
+	__u32 call_id;
+	__u32 state;		/* the last state we reported; 0: unpublished */
+	bool inbound;
+	bool closed;		/* its CLOSECALL came */
+};
+
+struct prov {
+	struct worker *w;
+	int fd;
+	__u32 devs[PROV_DEVS];		/* live; 0: none */
+	__u32 ever[4 * PROV_DEVS];	/* every device it had */
+	unsigned int never;
+	struct pleg leg[PROV_LEGS];
+	unsigned int nleg;
+	struct { __u64 rid, when; __u32 type, call_id; } held[PROV_HELD];
+	unsigned int nheld;
+};
+
+static struct pleg *pleg_find(struct prov *p, __u32 call_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nleg; i++)
+		if (p->leg[i].call_id == call_id)
+			return &p->leg[i];
+	return NULL;
+}
+
+static struct pleg *pleg_add(struct prov *p, __u32 call_id, bool inbound)
+{
+	struct pleg *l = pleg_find(p, call_id);
+	unsigned int i;
+
+	if (l && !l->closed) {
+		violation(&g.violations,
+			  "provider: call id %u given twice while it lives",
+			  call_id);
+		return l;
+	}
+	if (!l && p->nleg == PROV_LEGS) {
+		/* Full: forget the closed ones. */
+		unsigned int n = 0;
+
+		for (i = 0; i < p->nleg; i++)
+			if (!p->leg[i].closed)
+				p->leg[n++] = p->leg[i];
+		p->nleg = n;
+		if (n == PROV_LEGS)
+			return NULL;
+	}
+	if (!l)
+		l = &p->leg[p->nleg++];
+	l->call_id = call_id;
+	l->state = 0;
+	l->inbound = inbound;
+	l->closed = false;
+	return l;
+}
+
+static bool prov_own_dev(struct prov *p, __u32 dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p->ever); i++)
+		if (p->ever[i] == dev)
+			return true;
+	return false;
+}
+
+/* Report a state that transition_ok() allows after @l's state; maybe. */
+static void prov_callstate(struct prov *p, struct pleg *l, __u64 *r)
+{
+	static const __u32 modes[] = {
+		KTAPI_DISCONNECTMODE_NORMAL, KTAPI_DISCONNECTMODE_REJECT,
+		KTAPI_DISCONNECTMODE_BUSY, KTAPI_DISCONNECTMODE_BADADDRESS,
+		KTAPI_DISCONNECTMODE_UNAVAIL,
+	};
+	__u32 to, mode = 0;
+	int e;
+
+	switch (l->state) {
+	case KTAPI_CALLSTATE_DIALING:
+		to = rndn(r, 2) ? KTAPI_CALLSTATE_RINGBACK :
+				  KTAPI_CALLSTATE_DISCONNECTED;
+		break;
+	case KTAPI_CALLSTATE_RINGBACK:
+	case KTAPI_CALLSTATE_OFFERING:
+		to = rndn(r, 3) ? KTAPI_CALLSTATE_CONNECTED :
+				  KTAPI_CALLSTATE_DISCONNECTED;
+		break;
+	case KTAPI_CALLSTATE_CONNECTED:
+		to = rndn(r, 2) ? KTAPI_CALLSTATE_DISCONNECTED :
+				  KTAPI_CALLSTATE_IDLE;
+		break;
+	case KTAPI_CALLSTATE_DISCONNECTED:
+		to = KTAPI_CALLSTATE_IDLE;
+		break;
+	default:
+		return;
+	}
+	if (to == KTAPI_CALLSTATE_DISCONNECTED)
+		mode = modes[rndn(r, ARRAY_SIZE(modes))];
+	e = kt_prov_callstate(p->fd, l->call_id, to, mode);
+	/* ENOENT: the last handle went, its CLOSECALL is on the way. */
+	check(OP_P_CALLSTATE, -1, l->call_id, e, 2, 0, ENOENT);
+	if (!e)
+		l->state = to;
+}
+
+static const __s32 prov_errors[] = {
+	-EINVAL, -EBUSY, -ENOMEM, -EAGAIN, -EIO, -EOPNOTSUPP,
+};
+
+/* A held request's late REPLY. */
+static void prov_reply_held(struct prov *p, unsigned int i, __s32 result)
+{
+	int e = kt_prov_reply(p->fd, p->held[i].rid, result);
+	struct pleg *l;
+
+	/* ENOENT: it expired (timeout, waiter killed) meanwhile. */
+	check(OP_P_REPLY, -1, p->held[i].call_id, e, 2, 0, ENOENT);
+	l = pleg_find(p, p->held[i].call_id);
+	if (!e && !result && l && p->held[i].type == KTAPI_PREQ_MAKECALL)
+		l->state = KTAPI_CALLSTATE_DIALING;
+}
+
+/* One request read from the provider's file. */
+static void prov_request(struct prov *p, const struct ktapi_provider_request *q,
+			 __u64 *r)
+{
+	struct pleg *l;
+	unsigned int k = rndn(r, 100);
+	__s32 res = 0;
+	int e;
+
+	if (!prov_own_dev(p, q->device_id) ||
+	    q->type < KTAPI_PREQ_MAKECALL || q->type > KTAPI_PREQ_CLOSECALL ||
+	    !q->call_id || (q->type == KTAPI_PREQ_CLOSECALL) != !q->request_id ||
+	    q->dest_address[KTAPI_ADDRESS_MAX - 1] ||
+	    q->caller_address[KTAPI_ADDRESS_MAX - 1]) {
+		violation(&g.ev_violations,
+			  "provider: bad request type %u dev %u call %u rid %llu",
+			  q->type, q->device_id, q->call_id,
+			  (unsigned long long)q->request_id);
+		return;
+	}
+	switch (q->type) {
+	case KTAPI_PREQ_CLOSECALL:
+		l = pleg_find(p, q->call_id);
+		if (!l || l->closed)
+			violation(&g.ev_violations,
+				  "provider: CLOSECALL of call %u %s", q->call_id,
+				  l ? "twice" : "never given");
+		else if (q->state != l->state)
+			violation(&g.ev_violations,
+				  "provider: CLOSECALL of call %u with state %#x, its state %#x",
+				  q->call_id, q->state, l->state);
+		if (l)
+			l->closed = true;
+		return;
+	case KTAPI_PREQ_MAKECALL:
+		if (q->state || !q->dest_address[0] || !q->caller_address[0])
+			violation(&g.ev_violations,
+				  "provider: MAKECALL of call %u: state %#x, '%.64s' from '%.64s'",
+				  q->call_id, q->state, q->dest_address,
+				  q->caller_address);
+		l = pleg_add(p, q->call_id, false);
+		break;
+	default:
+		l = pleg_find(p, q->call_id);
+		if (!l || l->closed || !l->state)
+			violation(&g.ev_violations,
+				  "provider: %s of call %u %s", q->type == KTAPI_PREQ_ANSWER ?
+				  "ANSWER" : "DROP", q->call_id,
+				  !l ? "never given" : l->closed ? "after CLOSECALL" :
+				  "not published");
+		break;
+	}
+	if (k < 15) {
+		/* Later, maybe after the timeout; or never. */
+		if (p->nheld < PROV_HELD && k < 12) {
+			p->held[p->nheld].rid = q->request_id;
+			p->held[p->nheld].type = q->type;
+			p->held[p->nheld].call_id = q->call_id;
+			p->held[p->nheld].when = kt_now_ns() +
+				rndn(r, 2 * g.prov_timeout_now) * 1000000ULL;
+			p->nheld++;
+		} else {
+			p->never++;
+		}
+		return;
+	}
+	if (k < 30)
+		res = prov_errors[rndn(r, ARRAY_SIZE(prov_errors))];
+	e = kt_prov_reply(p->fd, q->request_id, res);
+	check(OP_P_REPLY, -1, q->call_id, e, 2, 0, ENOENT);
+	if (e || res || !l)
+		return;
+	if (q->type == KTAPI_PREQ_MAKECALL)
+		l->state = KTAPI_CALLSTATE_DIALING;
+	if (q->type == KTAPI_PREQ_ANSWER && l->state == KTAPI_CALLSTATE_OFFERING) {
+		e = kt_prov_callstate(p->fd, l->call_id,
+				      KTAPI_CALLSTATE_CONNECTED, 0);
+		check(OP_P_CALLSTATE, -1, l->call_id, e, 2, 0, ENOENT);
+		if (!e)
+			l->state = KTAPI_CALLSTATE_CONNECTED;
+	} else if (q->type == KTAPI_PREQ_DROP && l->state != KTAPI_CALLSTATE_IDLE) {
+		e = kt_prov_callstate(p->fd, l->call_id, KTAPI_CALLSTATE_IDLE, 0);
+		check(OP_P_CALLSTATE, -1, l->call_id, e, 2, 0, ENOENT);
+		if (!e)
+			l->state = KTAPI_CALLSTATE_IDLE;
+	} else if (rndn(r, 2)) {
+		prov_callstate(p, l, r);
+	}
+}
+
+static void prov_publish(struct prov *p, unsigned int i, __u32 dev)
+{
+	p->devs[i] = dev;
+	__atomic_store_n(&prov_dev[p->w->idx - 300][i], dev, __ATOMIC_SEQ_CST);
+	if (dev) {
+		unsigned int j;
+
+		for (j = 0; j < ARRAY_SIZE(p->ever); j++) {
+			if (!p->ever[j]) {
+				p->ever[j] = dev;
+				break;
+			}
+		}
+	}
+}
+
+static void prov_add_line(struct prov *p, unsigned int i, __u64 *r)
+{
+	char addr[16];
+	__u32 dev = 0;
+	int e;
+
+	snprintf(addr, sizeof(addr), "9%03u", rndn(r, 1000));
+	e = kt_prov_add_line(p->fd, addr, rndn(r, 2) ? "stress line" : NULL,
+			     &dev);
+	check(OP_P_ADD_LINE, -1, 0, e, 2, 0, ENOMEM);
+	if (!e) {
+		if (dev < g.lines)
+			violation(&g.violations, "ADD_LINE gave device %u", dev);
+		prov_publish(p, i, dev);
+	}
+}
+
+/* One provider's life: register, serve, and die (close) at a random time. */
+static void prov_life(struct prov *p, __u64 *r)
+{
+	struct ktapi_provider_request q[4];
+	__u64 end = kt_now_ns() + (50 + rndn(r, 500)) * 1000000ULL;
+	unsigned int i, nrec;
+	ssize_t n;
+	int e;
+
+	memset(p->devs, 0, sizeof(p->devs));
+	memset(p->ever, 0, sizeof(p->ever));
+	p->nleg = p->nheld = 0;
+	p->fd = kt_prov_open();
+	if (p->fd < 0) {
+		violation(&g.violations, "open %s: %s", KTAPI_PROVIDER_DEV,
+			  strerror(errno));
+		g.stop = 1;
+		return;
+	}
+	e = kt_prov_register(p->fd, "stress", 1 + rndn(r, 8), NULL);
+	check(OP_P_REGISTER, -1, 0, e, 2, 0, ENOMEM);
+	if (e)
+		goto out;
+	for (i = 0; i < PROV_DEVS; i++)
+		prov_add_line(p, i, r);
+	while (!g.stop && kt_now_ns() < end) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+		unsigned int k = rndn(r, 100);
+
+		e = poll(&pfd, 1, 5);
+		if (e > 0) {
+			nrec = 1 + rndn(r, 4);
+			n = read(p->fd, q, nrec * sizeof(q[0]));
+			check(OP_P_READ, -1, 0, n < 0 ? errno : 0, 2, 0, EAGAIN);
+			if (n > 0 && n % sizeof(q[0]))
+				violation(&g.ev_violations,
+					  "provider: read returned %zd", n);
+			for (i = 0; n > 0 && i < n / sizeof(q[0]); i++)
+				prov_request(p, &q[i], r);
+		}
+		/* The held ones whose time came. */
+		for (i = 0; i < p->nheld;) {
+			if (kt_now_ns() >= p->held[i].when) {
+				prov_reply_held(p, i, rndn(r, 2) ? 0 : -EIO);
+				p->held[i] = p->held[--p->nheld];
+			} else {
+				i++;
+			}
+		}
+		if (k < 10) {
+			/* An incoming call on one of its devices. */
+			__u32 dev = p->devs[rndn(r, PROV_DEVS)], cid = 0;
+
+			if (!dev)
+				continue;
+			e = kt_prov_newcall(p->fd, dev, "5550100", "9000", &cid);
+			check(OP_P_NEWCALL, -1, dev, e, 4, 0, ENXIO, ENOMEM,
+			      ENOSPC);
+			if (!e) {
+				struct pleg *l = pleg_add(p, cid, true);
+
+				if (l)
+					l->state = KTAPI_CALLSTATE_OFFERING;
+			}
+		} else if (k < 25 && p->nleg) {
+			struct pleg *l = &p->leg[rndn(r, p->nleg)];
+
+			if (!l->closed)
+				prov_callstate(p, l, r);
+		} else if (k < 27) {
+			/* A device goes (and maybe another comes). */
+			i = rndn(r, PROV_DEVS);
+			if (p->devs[i]) {
+				__u32 dev = p->devs[i];
+
+				prov_publish(p, i, 0);
+				e = kt_prov_remove_line(p->fd, dev);
+				check(OP_P_REMOVE_LINE, -1, dev, e, 1, 0);
+			} else if (p->ever[ARRAY_SIZE(p->ever) - 1] == 0) {
+				prov_add_line(p, i, r);
+			}
+		}
+		p->w->ops++;
+	}
+out:
+	for (i = 0; i < PROV_DEVS; i++)
+		prov_publish(p, i, 0);
+	/* Death, with whatever is pending. */
+	e = close(p->fd) ? errno : 0;
+	check(OP_P_CLOSE, -1, 0, e, 1, 0);
+	p->fd = -1;
+	__atomic_add_fetch(&g.prov_lives, 1, __ATOMIC_RELAXED);
+}
+
+static void *prov_main(void *arg)
+{
+	static struct prov provs[MAX_PROVIDERS];
+	struct worker *w = arg;
+	struct prov *p = &provs[w->idx - 300];
+
+	p->w = w;
+	while (!g.stop)
+		prov_life(p, &w->rnd);
+	return NULL;
+}
+
+/* A provider device of a live provider, or -1. */
+static int prov_pick_dev(__u64 *r)
+{
+	unsigned int i, k;
+	__u32 dev;
+
+	if (!g.providers)
+		return -1;
+	k = rndn(r, g.providers * PROV_DEVS);
+	for (i = 0; i < g.providers * PROV_DEVS; i++, k++) {
+		k %= g.providers * PROV_DEVS;
+		dev = __atomic_load_n(&prov_dev[k / PROV_DEVS][k % PROV_DEVS],
+				      __ATOMIC_SEQ_CST);
+		if (dev)
+			return dev;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
 /* The publish race probe                                             */
 
 struct probe {
@@ -1068,7 +1558,7 @@ out:
 static void usage(const char *me)
 {
 	fprintf(stderr,
-		"usage: %s [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS] [-D DEVICES] [-b BULKERS]\n",
+		"usage: %s [-d SECONDS] [-s SEED] [-t THREADS] [-f FILES] [-r READERS] [-D DEVICES] [-b BULKERS] [-p PROVIDERS]\n",
 		me);
 	exit(KSFT_FAIL);
 }
@@ -1076,7 +1566,7 @@ static void usage(const char *me)
 int main(int argc, char **argv)
 {
 	struct worker workers[MAX_THREADS], readers[MAX_READERS];
-	struct worker bulkers[MAX_BULKERS];
+	struct worker bulkers[MAX_BULKERS], provs[MAX_PROVIDERS];
 	unsigned long long total = 0, calls = 0, hits = 0;
 	struct ktapi_stats base, st;
 	pthread_rwlockattr_t rwattr;
@@ -1087,7 +1577,7 @@ int main(int argc, char **argv)
 	unsigned int i, j;
 	int opt, e;
 
-	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:t:f:r:D:b:p:")) != -1) {
 		switch (opt) {
 		case 'd': g.duration = strtoul(optarg, NULL, 0); break;
 		case 's': g.seed = strtoull(optarg, NULL, 0); seeded = true; break;
@@ -1096,12 +1586,13 @@ int main(int argc, char **argv)
 		case 'r': g.readers = strtoul(optarg, NULL, 0); break;
 		case 'D': g.devices = strtoul(optarg, NULL, 0); break;
 		case 'b': g.bulkers = strtoul(optarg, NULL, 0); break;
+		case 'p': g.providers = strtoul(optarg, NULL, 0); break;
 		default: usage(argv[0]);
 		}
 	}
 	if (!g.threads || g.threads > MAX_THREADS || g.files < 2 ||
 	    g.files > MAX_FILES || g.readers > MAX_READERS || !g.devices ||
-	    g.bulkers > MAX_BULKERS ||
+	    g.bulkers > MAX_BULKERS || g.providers > MAX_PROVIDERS ||
 	    !g.duration)
 		usage(argv[0]);
 	if (!seeded)
@@ -1112,6 +1603,8 @@ int main(int argc, char **argv)
 		ksft_exit_skip("%s not present (module not loaded)\n", KTAPI_DEV);
 	if (kt_stats_read(&base))
 		ksft_exit_skip("no %s\n", KTAPI_STATS);
+	if (g.providers && access(KTAPI_PROVIDER_DEV, F_OK))
+		ksft_exit_fail_msg("-p: no %s\n", KTAPI_PROVIDER_DEV);
 	ksft_set_plan(5);
 	g.lines = kt_param("lines");
 	g.max_handles = kt_param("max_handles");
@@ -1124,10 +1617,18 @@ int main(int argc, char **argv)
 	if (e)
 		ksft_exit_fail_msg("cannot make a device node for uid 65534: %s\n",
 				   strerror(e));
-	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices, %u bulkers\n",
+	/* Requests a provider holds end soon: many timeouts. */
+	g.prov_timeout = g.prov_timeout_now = kt_param("provider_timeout_ms");
+	if (g.providers && g.prov_timeout > 0 && g.root &&
+	    !kt_param_set("provider_timeout_ms", 200)) {
+		g.prov_timeout_now = 200;
+		ksft_print_msg("provider_timeout_ms 200 for the run (was %lld)\n",
+			       g.prov_timeout);
+	}
+	ksft_print_msg("seed %llu (replay: -s %llu), %u s, %u workers%s, %u readers, %u files on %u devices, %u bulkers, %u providers\n",
 		       g.seed, g.seed, g.duration, g.threads,
 		       g.root && g.threads > 1 ? " (the last one uid 65534)" : "",
-		       g.readers, g.files, g.devices, g.bulkers);
+		       g.readers, g.files, g.devices, g.bulkers, g.providers);
 	fflush(stdout);
 
 	memset(&sa, 0, sizeof(sa));
@@ -1171,14 +1672,22 @@ int main(int argc, char **argv)
 		bulkers[i].rnd = g.seed * 0x94d049bb133111ebULL + i + 1;
 		bulkers[i].ops = 0;
 	}
+	for (i = 0; i < g.providers; i++) {
+		provs[i].idx = 300 + i;
+		provs[i].unpriv = false;
+		provs[i].rnd = g.seed * 0xd6e8feb86659fd93ULL + i + 1;
+		provs[i].ops = 0;
+	}
 	{
-		pthread_t wt[MAX_THREADS], bt[MAX_BULKERS];
+		pthread_t wt[MAX_THREADS], bt[MAX_BULKERS], pt[MAX_PROVIDERS];
 		bool reader_alive[MAX_READERS];
 
 		for (i = 0; i < g.threads; i++)
 			pthread_create(&wt[i], NULL, worker_main, &workers[i]);
 		for (i = 0; i < g.bulkers; i++)
 			pthread_create(&bt[i], NULL, bulker_main, &bulkers[i]);
+		for (i = 0; i < g.providers; i++)
+			pthread_create(&pt[i], NULL, prov_main, &provs[i]);
 		for (i = 0; i < g.readers; i++) {
 			pthread_create(&g.reader_tid[i], NULL, reader_main,
 				       &readers[i]);
@@ -1195,6 +1704,8 @@ int main(int argc, char **argv)
 			pthread_join(wt[i], NULL);
 		for (i = 0; i < g.bulkers; i++)
 			pthread_join(bt[i], NULL);
+		for (i = 0; i < g.providers; i++)
+			pthread_join(pt[i], NULL);
 		for (j = 0; j < 1000; j++) {
 			bool alive = false;
 
@@ -1221,6 +1732,15 @@ int main(int argc, char **argv)
 		total += readers[i].ops;
 	for (i = 0; i < g.bulkers; i++)
 		total += bulkers[i].ops;
+	for (i = 0; i < g.providers; i++)
+		total += provs[i].ops;
+	if (g.providers) {
+		if (g.root && g.prov_timeout > 0)
+			kt_param_set("provider_timeout_ms", g.prov_timeout);
+		ksft_print_msg("providers: %llu lives; %llu REPLY, %llu LINE_CREATE, %llu LINE_REMOVE records read\n",
+			       g.prov_lives, g.replies, g.line_creates,
+			       g.line_removes);
+	}
 	ksft_print_msg("bulkers: %llu large files released or force-closed, %llu calls made in them\n",
 		       g.bulk_files, g.bulk_calls);
 	ksft_print_msg("%llu operations in %.1f s: %.0f ops/s; %llu events read (%llu APPNEWCALL, %llu LINE_CLOSE, %llu OVERFLOW)\n",
@@ -1244,6 +1764,7 @@ int main(int argc, char **argv)
 		ksft_print_msg("no large file was closed\n");
 	ok = g.violations == 0 && total > 0 &&
 	     (!g.bulkers || g.bulk_files > 0) &&
+	     (!g.providers || g.prov_lives > 0) &&
 	     g.count[OP_MAKE_CALL][0] > 0 && g.count[OP_ANSWER][0] > 0;
 	if (!g.count[OP_MAKE_CALL][0] || !g.count[OP_ANSWER][0])
 		ksft_print_msg("too little got done (no successful MAKE_CALL or ANSWER)\n");

@@ -31,7 +31,8 @@
 # Environment: KTAPI_LOAD_ARGS  extra arguments for "ktapictl load ktapi"
 #              (module parameters, e.g. "max_handles=64").
 #              KTAPI_PARAMS_PASS   parameters of the second pass (default
-#              "lines=3 event_queue_len=17 max_handles=300"; empty: none).
+#              "lines=3 event_queue_len=17 max_handles=300 max_requests=20";
+#              empty: none).
 #              KTAPI_DEBUG=1       the debug kernel (make check-debug): the
 #              module is loaded with max_handles=16384 unless
 #              KTAPI_LOAD_ARGS says otherwise (the tests read the limit;
@@ -186,7 +187,8 @@ done
 
 # The robustness and introspection tests.  KTAPI_DEBUG=1 (make
 # check-debug) runs the stress test for 60 s instead of 10.  Exit status 4
-# is kselftest's SKIP (fail-nth needs a kernel with fault injection).
+# is kselftest's SKIP (fail-nth needs a kernel with fault injection).  The
+# stress runs have two providers coming and going under the load (-p 2).
 if [ "${KTAPI_DEBUG:-0}" = 1 ]; then
 	stress_secs=60
 else
@@ -197,8 +199,8 @@ run_test ktapi_hostile
 run_test ktapi_fail_nth
 run_test ktapi_memcg
 run_test ktapi_isolation
-run_test ktapi_stress -d "$stress_secs"
-[ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2))
+run_test ktapi_stress -d "$stress_secs" -p 2
+[ $stress32 = 0 ] || run_test ktapi_stress32 -d $((stress_secs / 2)) -p 2
 
 # --- 4. nothing left, clean unload -------------------------------------------
 
@@ -262,7 +264,7 @@ fi
 
 # --- 5. again with small parameters -------------------------------------------
 
-params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300}
+params=${KTAPI_PARAMS_PASS-lines=3 event_queue_len=17 max_handles=300 max_requests=20}
 if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 	sfx=" ($params)"
 	# shellcheck disable=SC2086 # params is a list of words
@@ -283,7 +285,7 @@ if [ -n "$params" ] && [ ! -d /sys/module/ktapi ]; then
 			run_test --as "$prog$sfx" "$prog"
 		done
 		# A short queue: APPNEWCALLs wait in their handles, OVERFLOWs.
-		run_test --as "ktapi_stress$sfx" ktapi_stress -d 5
+		run_test --as "ktapi_stress -p 2$sfx" ktapi_stress -d 5 -p 2
 		check_unload "$sfx"
 	else
 		fail "ktapictl load ktapi$sfx"

@@ -58,19 +58,23 @@
  *  - a larger size (a program newer than the kernel) is accepted only when
  *    every byte past the kernel's sizeof is zero, else -E2BIG; those bytes
  *    are never written;
- *  - unknown flags bits (no flags are defined yet) and non-zero reserved
- *    fields are -EINVAL;
+ *  - unknown flags bits (the only flag is KTAPI_REQ_ASYNC, of MAKE_CALL,
+ *    ANSWER and DROP: see "Requests") and non-zero reserved fields are
+ *    -EINVAL;
  *  - on success, the commands with output (GET_DEVCAPS, MAKE_CALL,
- *    GET_CALL_INFO) write the struct back, min(size, sizeof) bytes: the
- *    output fields as the command defines them, every other byte as it was
- *    read (size, flags, input fields; reserved fields are 0).  The other
- *    commands write nothing;
+ *    GET_CALL_INFO, and ANSWER and DROP with KTAPI_REQ_ASYNC) write the
+ *    struct back, min(size, sizeof) bytes: the output fields as the
+ *    command defines them, every other byte as it was read (size, flags,
+ *    input fields; reserved fields are 0).  The other commands write
+ *    nothing;
  *  - on error, the output fields are undefined: they may have been written
  *    in part (GET_CALL_INFO writes its result straight into the struct,
- *    and a fault midway leaves it half written; MAKE_CALL writes its
- *    result before it places the call).  Other bytes are not changed;
- *  - an unreadable or unwritable argument is -EFAULT.  MAKE_CALL whose
- *    result cannot be written is -EFAULT and has made nothing.
+ *    and a fault midway leaves it half written; MAKE_CALL, and ANSWER and
+ *    DROP with KTAPI_REQ_ASYNC, write their result before they start).
+ *    Other bytes are not changed;
+ *  - an unreadable or unwritable argument is -EFAULT.  MAKE_CALL, or an
+ *    async ANSWER or DROP, whose result cannot be written is -EFAULT and
+ *    has done nothing (no call, no REPLY).
  *
  * The checks run in this order, and the first failing one gives the errno:
  * the argument itself (EFAULT, EINVAL, E2BIG), flags and reserved fields
