@@ -304,7 +304,7 @@ TEST_F(prov, remove_line_closes_lines_then_line_remove)
 {
 	struct ktapi_devcaps caps;
 	int own, mon, other;
-	__u32 dev;
+	__u32 dev, dev2;
 
 	dev = PROV_LINE(self->pfd, "4242");
 	EXPECT_DEV_EV(self->fd, EV_LCREATE, dev);
@@ -328,8 +328,11 @@ TEST_F(prov, remove_line_closes_lines_then_line_remove)
 	if (!getuid()) {
 		EXPECT_ERRNO(ENODEV, kt_close_dev(self->fd, dev));
 	}
-	/* num_devices stays: the id was given. */
-	EXPECT_LT(dev, kt_num_devices(other));
+	/* num_devices stays past it: the id was given, the next is new. */
+	ASSERT_OK(kt_prov_add_line(self->pfd, "4243", NULL, &dev2));
+	EXPECT_LT(dev, dev2);
+	ASSERT_OK(kt_devcaps(other, dev2, &caps));
+	EXPECT_EQ(dev2 + 1, caps.num_devices);
 	/* The provider no longer has it. */
 	EXPECT_ERRNO(ENODEV, kt_prov_remove_line(self->pfd, dev));
 	close(own);
