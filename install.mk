@@ -24,7 +24,7 @@
 #   INCLUDEDIR     $(PREFIX)/include                    libktapi.h, linux/ktapi.h
 #   MANDIR         $(PREFIX)/share/man                  man1, man3, man4
 #   UDEVRULESDIR   $(PREFIX)/lib/udev/rules.d           60-ktapi.rules
-#   SYSUSERSDIR    $(PREFIX)/lib/sysusers.d             ktapi.conf (group ktapi)
+#   SYSUSERSDIR    $(PREFIX)/lib/sysusers.d             ktapi.conf (groups ktapi, ktapi-provider)
 #   MODDIR         /lib/modules/$(KREL)/updates         ktapi.ko (not under PREFIX:
 #                                                       modprobe looks only there)
 #   DKMS_SRCDIR    /usr/src/ktapi-$(KTAPI_VERSION)      DKMS sources (install-dkms)
@@ -35,11 +35,12 @@
 # UDEVRULESDIR=/lib/udev/rules.d.
 #
 # System integration runs only when DESTDIR is empty (a real install, as
-# root): depmod -a $(KREL), ldconfig, creating the group "ktapi" (systemd-
-# sysusers, else groupadd --system) and reloading udev's rules.  With
+# root): depmod -a $(KREL), ldconfig, creating the groups "ktapi" and
+# "ktapi-provider" (systemd-sysusers, else groupadd --system) and reloading
+# udev's rules.  With
 # DESTDIR set these are the package's job (postinst, triggers): depmod -b
 # DESTDIR would write module index files for that kernel into the staging
-# tree, which a package must not ship.  uninstall never deletes the group.
+# tree, which a package must not ship.  uninstall never deletes the groups.
 
 # The version, written once in VERSION (module/Kbuild, userlib/Makefile,
 # tools/Makefile, dkms.conf and the tests read it too).
@@ -173,16 +174,22 @@ install-udev:
 	$(INSTALL) -m 0644 udev/60-ktapi.rules $(DESTDIR)$(UDEVRULESDIR)/
 	$(INSTALL) -m 0644 udev/ktapi.sysusers $(DESTDIR)$(SYSUSERSDIR)/ktapi.conf
 ifeq ($(DESTDIR),)
-	@if getent group ktapi >/dev/null; then :; \
+	@if getent group ktapi >/dev/null && \
+	    getent group ktapi-provider >/dev/null; then :; \
 	elif command -v systemd-sysusers >/dev/null 2>&1; then \
 		echo "systemd-sysusers $(SYSUSERSDIR)/ktapi.conf"; \
 		systemd-sysusers $(SYSUSERSDIR)/ktapi.conf; \
 	else \
-		echo "groupadd --system ktapi"; groupadd --system ktapi; \
+		for g in ktapi ktapi-provider; do \
+			getent group $$g >/dev/null && continue; \
+			echo "groupadd --system $$g"; groupadd --system $$g || exit; \
+		done; \
 	fi
 	-@if command -v udevadm >/dev/null 2>&1 && [ -S /run/udev/control ]; then \
 		udevadm control --reload && \
-		udevadm trigger --action=add --subsystem-match=misc --sysname-match=ktapi; fi
+		udevadm trigger --action=add --subsystem-match=misc --sysname-match=ktapi && \
+		udevadm trigger --action=add --subsystem-match=misc \
+			--sysname-match=ktapi-provider; fi
 endif
 
 uninstall-udev:

@@ -166,6 +166,7 @@ static const char *unit(void)
 struct figures {
 	double enotty, getppid, info, make_noline, make_owned, eventfd;
 	double info_at[4], make_at[4], read_one, release_big, bytes_per_call;
+	double make_provider;	/* < 0: no /dev/ktapi-provider */
 };
 
 static const unsigned long live_points[4] = { 1, 1000, 65536, BIG_N };
@@ -196,6 +197,98 @@ static double bench_make_noline(int fd, unsigned long iters)
 		}
 	});
 	drain(fd);
+	return per_op;
+}
+
+/*
+ * The provider of bench_make_provider(): a thread that answers every
+ * MAKECALL with REPLY 0 at once and reads the CLOSECALLs, until the
+ * MAKECALL to STOP_ADDR, which it fails (EIO) before it ends.
+ */
+#define PROVIDER_ADDR	"5000"
+#define STOP_ADDR	"0"
+
+static void *provider_thread(void *arg)
+{
+	struct ktapi_provider_request req[16];
+	int pfd = *(int *)arg;
+
+	for (;;) {
+		ssize_t n = read(pfd, req, sizeof(req));
+		size_t i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || n % sizeof(req[0]))
+			die("provider read()");
+		for (i = 0; i < (size_t)n / sizeof(req[0]); i++) {
+			bool stop;
+
+			if (req[i].type != KTAPI_PREQ_MAKECALL)
+				continue;	/* CLOSECALL: nothing to free */
+			stop = !strcmp(req[i].dest_address, STOP_ADDR);
+			errno = kt_prov_reply(pfd, req[i].request_id,
+					      stop ? -EIO : 0);
+			if (errno)
+				die("provider REPLY");
+			if (stop)
+				return NULL;
+		}
+	}
+}
+
+/*
+ * MAKE_CALL + DEALLOCATE_CALL on a provider's line device, the provider a
+ * thread of this process answering at once: the MAKECALL request, its
+ * REPLY and the wake-up, the CLOSECALL, and the caller's one event
+ * (CALLSTATE DIALING) read 32 per read().  Return: the figure, or -1 when
+ * the module has no /dev/ktapi-provider.
+ */
+static double bench_make_provider(unsigned long iters)
+{
+	unsigned long batch = param("event_queue_len"), n = 0;
+	struct ktapi_event ev[32];
+	pthread_t thr;
+	double per_op;
+	uint32_t dev;
+	int pfd, fd;
+
+	if (batch > 32)
+		batch = 32;
+	pfd = kt_prov_open_registered("bench", KTAPI_PROVIDER_REQUESTS_MAX,
+				      NULL);
+	if (pfd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die("open + REGISTER of /dev/ktapi-provider");
+	}
+	errno = kt_prov_add_line(pfd, PROVIDER_ADDR, "bench", &dev);
+	if (errno)
+		die("ADD_LINE");
+	fd = kopen(dev, KTAPI_PRIVILEGE_OWNER);
+	/* Blocking reads in the thread: it sleeps until a request comes. */
+	if (fcntl(pfd, F_SETFL, fcntl(pfd, F_GETFL) & ~O_NONBLOCK))
+		die("provider blocking");
+	errno = pthread_create(&thr, NULL, provider_thread, &pfd);
+	if (errno)
+		die("pthread_create");
+	per_op = MEASURE(iters, {
+		call_op(fd, KTAPI_IOC_DEALLOCATE_CALL,
+			make_call(fd, PROVIDER_ADDR));
+		if (++n == batch) {
+			n = 0;
+			if (read(fd, ev, sizeof(ev)) < (ssize_t)sizeof(ev[0]))
+				die("read of the events");
+		}
+	});
+	errno = kt_make_call(fd, STOP_ADDR, NULL, NULL);
+	if (errno != EIO)
+		die("MAKE_CALL to stop the provider (want EIO)");
+	errno = pthread_join(thr, NULL);
+	if (errno)
+		die("pthread_join");
+	close(fd);
+	close(pfd);
 	return per_op;
 }
 
@@ -464,6 +557,17 @@ int main(int argc, char **argv)
 	fg.make_noline = bench_make_noline(a, iters);
 	report("MAKE_CALL+DEALLOCATE, no line, +2 events", 1, fg.make_noline,
 	       unit());
+	fg.make_provider = bench_make_provider(iters);
+	if (fg.make_provider >= 0)
+		report("MAKE_CALL+DEALLOCATE via a provider (+1 ev)", 1,
+		       fg.make_provider, unit());
+	else
+		printf("BENCH: %-44s %9s %12s\n",
+		       "MAKE_CALL+DEALLOCATE via a provider", "-",
+		       "no provider");
+	/* Its LINE_CREATE and LINE_REMOVE went to every open file. */
+	drain(a);
+	drain(b);
 	bench_parts(a, iters);
 	fg.make_owned = bench_make_owned(a, b, iters);
 	report("MAKE_CALL+DEALLOCATE, owned line (+callee)", 1, fg.make_owned,

@@ -156,6 +156,23 @@ run_round() {
 			sed 's/^</#   -/; s/^>/#   +/'
 	fi
 
+	# The udev rule and the groups: /dev/ktapi and /dev/ktapi-provider,
+	# each its own group, 0660.
+	rules=$D$udevdir/60-ktapi.rules
+	for dev in ktapi ktapi-provider; do
+		if grep -q -x "SUBSYSTEM==\"misc\", KERNEL==\"$dev\", GROUP=\"$dev\", MODE=\"0660\"" \
+			"$rules"; then
+			pass "$r: 60-ktapi.rules gives /dev/$dev group $dev, 0660"
+		else
+			fail "$r: 60-ktapi.rules has no rule for /dev/$dev (group $dev, 0660)"
+		fi
+		if grep -q -x "g $dev -" "$D$sysusersdir/ktapi.conf"; then
+			pass "$r: sysusers.d/ktapi.conf creates the group $dev"
+		else
+			fail "$r: sysusers.d/ktapi.conf does not create the group $dev"
+		fi
+	done
+
 	L=$D$libdir
 	if [ "$(readlink "$L/libktapi.so")" = "libktapi.so.$lib_major" ] &&
 		[ "$(readlink "$L/libktapi.so.$lib_major")" = "libktapi.so.$lib_version" ] &&

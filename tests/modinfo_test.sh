@@ -38,7 +38,9 @@ esac
 
 params="lines event_queue_len max_handles max_requests provider_timeout_ms"
 for p in $params; do
-	desc=$(modinfo -F parm "$ko" | sed -n "s/^$p:\(.*\) (uint)\$/\1/p")
+	# provider_timeout_ms has its own setter (module_param_cb): no type.
+	desc=$(modinfo -F parm "$ko" |
+		sed -n -e "s/^$p:\(.*\) (uint)\$/\1/p;t" -e "s/^$p:\(..*\)\$/\1/p")
 	if [ -n "$desc" ]; then
 		pass "parameter $p: $desc"
 	else

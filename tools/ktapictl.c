@@ -4,8 +4,11 @@
  *
  *   ktapictl [--json] devices
  *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC]
- *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC]
- *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC]
+ *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC] [--async]
+ *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC] [--async]
+ *   ktapictl [--json] provide ADDRESS [--name NAME] [--answer-after MS]
+ *            [--busy | --reject | --never-reply] [--call-in FROM]
+ *            [--hold SEC] [--count N] [--timeout SEC]
  *   ktapictl [--json] close DEVICE
  *   ktapictl [--json] stats
  *   ktapictl [--json] load [NAME|PATH] [PARAM...]
@@ -17,8 +20,8 @@
  * stdout is line-buffered so that a pipe sees each event as it happens.
  *
  * Signals: SIGTERM, and SIGINT/SIGHUP unless they were ignored when we
- * started (a background job of a non-interactive shell), end "monitor",
- * and make "call" and "answer" drop their call, wait for IDLE and exit.
+ * started (a background job of a non-interactive shell), end "monitor"
+ * and "provide" (whose line device goes with its file), and make "call" and "answer" drop their call, wait for IDLE and exit.
  * They are blocked except inside ppoll(), so no event is lost or half
  * handled when one arrives.
  */
@@ -114,6 +117,14 @@ static const char *errtext(int err, char *buf, size_t len)
 
 #define ERRTEXT(err) errtext((err), (char[160]){ 0 }, 160)
 
+/* "EBUSY" for -EBUSY or EBUSY; "?" when glibc does not know it. */
+static const char *errname(int err)
+{
+	const char *n = strerrorname_np(err < 0 ? -err : err);
+
+	return n ? n : "?";
+}
+
 /* The exit status for a failure to reach the device or a line device. */
 static int open_status(int err)
 {
@@ -197,6 +208,13 @@ static void json_u64(const char *key, uint64_t val)
 	printf(":%" PRIu64, val);
 }
 
+static void json_s64(const char *key, int64_t val)
+{
+	putchar(',');
+	json_string(key);
+	printf(":%" PRId64, val);
+}
+
 /* A value that is already a JSON number (digits, maybe a minus sign). */
 static void json_number(const char *key, const char *digits)
 {
@@ -238,14 +256,27 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 	const char *type = NAME(ktapi_event_name, ev->type);
 	bool call_event = ev->type == KTAPI_EV_APPNEWCALL ||
 			  ev->type == KTAPI_EV_CALLSTATE;
+	bool dev_event = ev->type == KTAPI_EV_LINE_CREATE ||
+			 ev->type == KTAPI_EV_LINE_REMOVE;
 
 	if (json) {
 		json_begin("event");
 		json_str("event", type);
 		json_u64("time_ns", ev->time_ns);
 		json_u64("device", device);
+		if (ev->type == KTAPI_EV_REPLY) {
+			json_u64("handle", ev->handle);
+			json_u64("call_id", ev->call_id);
+			json_u64("request_id", ev->request_id);
+			json_s64("result", ev->result);
+			json_str("error", ev->result ?
+				 errname(ev->result) : "SUCCESS");
+		}
+		if (dev_event)
+			json_u64("device_id", ev->device_id);
 		if (call_event || (ev->type != KTAPI_EV_LINE_CLOSE &&
-				   ev->type != KTAPI_EV_OVERFLOW)) {
+				   ev->type != KTAPI_EV_OVERFLOW &&
+				   ev->type != KTAPI_EV_REPLY && !dev_event)) {
 			json_u64("handle", ev->handle);
 			json_u64("call_id", ev->call_id);
 			json_str("state", NAME(ktapi_callstate_name, ev->state));
@@ -276,6 +307,16 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 		putchar('\n');
 		return;
 	}
+	if (dev_event) {
+		printf(" device=%" PRIu32 "\n", ev->device_id);
+		return;
+	}
+	if (ev->type == KTAPI_EV_REPLY) {
+		printf(" handle=%" PRIu32 " call_id=%" PRIu32 " request_id=%" PRIu32
+		       " result=%s\n", ev->handle, ev->call_id, ev->request_id,
+		       ev->result ? errname(ev->result) : "0");
+		return;
+	}
 	printf(" handle=%" PRIu32 " call_id=%" PRIu32 " state=%s mode=%s privilege=%s",
 	       ev->handle, ev->call_id, NAME(ktapi_callstate_name, ev->state),
 	       NAME(ktapi_disconnectmode_name, ev->state_mode),
@@ -290,10 +331,11 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 /*
  * Something ktapictl did: make_call, answer, drop, deallocate.  @t is the
  * time just before the ioctl, so that the events it causes come later.
+ * @request_id: the request id of an asynchronous request, else 0.
  */
 static void print_action(int64_t t, const char *action, uint32_t device,
 			 uint32_t handle, uint32_t call_id, const char *from,
-			 const char *to)
+			 const char *to, uint32_t request_id)
 {
 	if (json) {
 		json_begin("action");
@@ -306,6 +348,8 @@ static void print_action(int64_t t, const char *action, uint32_t device,
 			json_str("from", from);
 		if (to)
 			json_str("to", to);
+		if (request_id)
+			json_u64("request_id", request_id);
 		json_end();
 		return;
 	}
@@ -316,6 +360,8 @@ static void print_action(int64_t t, const char *action, uint32_t device,
 		printf(" from=%s", from);
 	if (to)
 		printf(" to=%s", to);
+	if (request_id)
+		printf(" request_id=%" PRIu32, request_id);
 	putchar('\n');
 }
 
@@ -362,14 +408,13 @@ static void setup_signals(void)
 }
 
 /*
- * Wait until @deadline (CLOCK_MONOTONIC ns, 0: for ever) for events and
- * read up to @max of them.
+ * Wait until @deadline (CLOCK_MONOTONIC ns, 0: for ever) for @fd to be
+ * readable.
  *
- * Return: the number read, 0 at the deadline, -EINTR when a signal came
+ * Return: 1 when it is, 0 at the deadline, -EINTR when a signal came
  * (got_signal is set), or another -errno.
  */
-static int wait_events(int fd, struct ktapi_event *evs, unsigned int max,
-		       int64_t deadline)
+static int wait_readable(int fd, int64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -393,12 +438,27 @@ static int wait_events(int fd, struct ktapi_event *evs, unsigned int max,
 				continue;
 			return -errno;
 		}
-		if (ret == 0)
-			continue;	/* the deadline is checked above */
+		if (ret > 0)
+			return 1;
+		/* ret == 0: the deadline is checked above */
+	}
+}
+
+/*
+ * Wait until @deadline for events and read up to @max of them.
+ * Return: the number read, or what wait_readable() returns.
+ */
+static int wait_events(int fd, struct ktapi_event *evs, unsigned int max,
+		       int64_t deadline)
+{
+	int ret;
+
+	while ((ret = wait_readable(fd, deadline)) > 0) {
 		ret = ktapi_read_events(fd, evs, max, 0);
 		if (ret != 0)
 			return ret;
 	}
+	return ret;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -512,14 +572,52 @@ static bool is_number(const char *s)
 /* Commands                                                               */
 
 struct opts {
-	unsigned long count;	/* monitor --count, 0: none */
+	unsigned long count;	/* monitor, provide --count, 0: none */
 	double timeout;		/* --timeout, < 0: none */
 	double hold;		/* --hold, < 0: none */
+	bool async;		/* call, answer --async */
+	const char *name;	/* provide --name */
+	uint32_t answer_after_ms;	/* provide --answer-after */
+	uint32_t outcome;	/* provide: 0, or --busy/--reject's mode */
+	bool never_reply;	/* provide --never-reply */
+	const char *call_in;	/* provide --call-in FROM */
 };
 
 static int64_t deadline_after(double seconds)
 {
 	return now_ns() + (int64_t)(seconds * NSEC_PER_SEC) + 1;
+}
+
+/* Probes past the first live device id when device 0 is not there. */
+#define DEVICE_PROBE_MAX	(1u << 24)
+
+/*
+ * num_devices: from GET_DEVCAPS of device 0 or, when there is none (lines=0:
+ * every device a provider's, the first maybe removed), of the first live
+ * device; 0 when the "devices" statistic says none is live.
+ */
+static int count_devices(int fd, uint32_t *n)
+{
+	struct ktapi_devcaps caps;
+	char path[256], val[32];
+	const char *env = getenv("KTAPI_SYSFS");
+	uint32_t i;
+	int err = ktapi_get_devcaps(fd, 0, &caps);
+
+	if (err != -ENODEV)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s/devices",
+		 env && *env ? env : "/sys", STATS_REL);
+	if (read_line_file(path, val, sizeof(val)) == 0 && !strcmp(val, "0")) {
+		*n = 0;
+		return 0;
+	}
+	for (i = 1; i < DEVICE_PROBE_MAX && err == -ENODEV; i++)
+		err = ktapi_get_devcaps(fd, i, &caps);
+out:
+	if (!err)
+		*n = caps.num_devices;
+	return err;
 }
 
 static int cmd_devices(void)
@@ -537,13 +635,12 @@ static int cmd_devices(void)
 	fd = open_device();
 	if (fd < 0)
 		return open_status(fd);
-	err = ktapi_get_devcaps(fd, 0, &caps);
+	err = count_devices(fd, &n);
 	if (err) {
 		err_msg("GET_DEVCAPS: %s", ERRTEXT(err));
 		close(fd);
 		return EX_FAIL;
 	}
-	n = caps.num_devices;
 
 	if (read_line_file(SYSFS_MODULE "/version", version, sizeof(version)))
 		version[0] = '\0';
@@ -574,19 +671,37 @@ static int cmd_devices(void)
 	}
 
 	for (i = 0; i < n; i++) {
+		bool prov;
+
 		err = ktapi_get_devcaps(fd, i, &caps);
+		if (err == -ENODEV)
+			continue;	/* a provider's device, removed */
 		if (err) {
 			err_msg("GET_DEVCAPS %" PRIu32 ": %s", i, ERRTEXT(err));
 			close(fd);
 			return EX_FAIL;
 		}
 		caps.address[KTAPI_ADDRESS_MAX - 1] = '\0';
+		caps.name[KTAPI_NAME_MAX - 1] = '\0';
+		caps.provider_name[KTAPI_PROVIDER_NAME_MAX - 1] = '\0';
+		/* Loopback lines print as before the providers. */
+		prov = caps.kind == KTAPI_DEVICE_PROVIDER;
 		if (json) {
 			json_begin("device");
 			json_u64("device", i);
 			json_str("address", caps.address);
 			json_u64("num_devices", caps.num_devices);
+			if (prov) {
+				json_str("kind", "PROVIDER");
+				json_str("name", caps.name);
+				json_u64("provider_id", caps.provider_id);
+				json_str("provider", caps.provider_name);
+			}
 			json_end();
+		} else if (prov) {
+			printf("%6" PRIu32 "  %s  provider=%s(%" PRIu32 ") name=%s\n",
+			       i, caps.address, caps.provider_name,
+			       caps.provider_id, caps.name);
 		} else {
 			printf("%6" PRIu32 "  %s\n", i, caps.address);
 		}
@@ -644,7 +759,7 @@ static int cmd_monitor(uint32_t device, const struct opts *o)
 			    ev->state == KTAPI_CALLSTATE_IDLE)
 				ktapi_deallocate_call(fd, ev->handle);
 			if (ev->type == KTAPI_EV_LINE_CLOSE) {
-				err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE)",
+				err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE or removed)",
 					device);
 				status = EX_FAIL;
 				done = true;
@@ -673,6 +788,8 @@ struct follow {
 	bool connected;		/* the leg was CONNECTED at some point */
 	bool dropping;		/* DROP sent (or the leg is going IDLE) */
 	bool idle;
+	bool async;		/* --async: the _async requests, REPLY records */
+	uint32_t make_req, answer_req, drop_req;	/* their request ids */
 	int64_t drop_deadline;
 	int64_t hold_deadline;
 	const char *why_not;	/* why the call was not connected */
@@ -689,10 +806,12 @@ static void follow_drop(struct follow *f)
 	f->dropping = true;
 	f->answer_pending = false;
 	f->drop_deadline = t + DROP_WAIT_NS;
-	err = ktapi_drop(f->fd, f->handle);
-	if (err == 0) {
+	err = f->async ? ktapi_drop_async(f->fd, f->handle) :
+	      ktapi_drop(f->fd, f->handle);
+	if (err >= 0) {
+		f->drop_req = (uint32_t)err;
 		print_action(t, "drop", f->device, f->handle, f->call_id, NULL,
-			     NULL);
+			     NULL, f->drop_req);
 	} else if (err == -EBUSY) {
 		/* Already IDLE: its event is on the way (or read already). */
 	} else {
@@ -727,15 +846,53 @@ static void follow_answer(struct follow *f)
 	f->answer_pending = false;
 	if (f->state != KTAPI_CALLSTATE_OFFERING)
 		return;		/* the caller gave up meanwhile */
-	err = ktapi_answer(f->fd, f->handle);
-	if (err) {
+	err = f->async ? ktapi_answer_async(f->fd, f->handle) :
+	      ktapi_answer(f->fd, f->handle);
+	if (err < 0) {
 		err_msg("answer handle %" PRIu32 ": %s", f->handle, ERRTEXT(err));
 		f->status = EX_FAIL;
 		f->why_not = "ANSWER failed";
 		follow_drop(f);
 		return;
 	}
-	print_action(t, "answer", f->device, f->handle, f->call_id, NULL, NULL);
+	f->answer_req = (uint32_t)err;
+	print_action(t, "answer", f->device, f->handle, f->call_id, NULL, NULL,
+		     f->answer_req);
+}
+
+/* The REPLY record of one of our asynchronous requests. */
+static void follow_reply(struct follow *f, const struct ktapi_event *ev)
+{
+	if (!ev->request_id)
+		return;
+	if (ev->request_id == f->make_req) {
+		f->make_req = 0;
+		if (!ev->result)
+			return;
+		err_msg("make_call (request %" PRIu32 "): %s", ev->request_id,
+			ERRTEXT(ev->result));
+		f->status = EX_FAIL;
+		f->why_not = "MAKE_CALL failed";
+		f->have_call = false;	/* the module voided the handle */
+		f->idle = true;
+	} else if (ev->request_id == f->answer_req) {
+		f->answer_req = 0;
+		if (!ev->result)
+			return;
+		err_msg("answer (request %" PRIu32 "): %s", ev->request_id,
+			ERRTEXT(ev->result));
+		f->status = EX_FAIL;
+		f->why_not = "ANSWER failed";
+		follow_drop(f);
+	} else if (ev->request_id == f->drop_req) {
+		f->drop_req = 0;
+		if (!ev->result || ev->result == -EBUSY)
+			return;		/* EBUSY: IDLE already */
+		err_msg("drop (request %" PRIu32 "): %s", ev->request_id,
+			ERRTEXT(ev->result));
+		f->status = EX_FAIL;
+		f->idle = true;		/* nothing more will come */
+	}
 }
 
 static void follow_event(struct follow *f, const struct ktapi_event *ev,
@@ -745,8 +902,12 @@ static void follow_event(struct follow *f, const struct ktapi_event *ev,
 		follow_offer(f, ev);
 		return;
 	}
+	if (ev->type == KTAPI_EV_REPLY) {
+		follow_reply(f, ev);
+		return;
+	}
 	if (ev->type == KTAPI_EV_LINE_CLOSE) {
-		err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE)",
+		err_msg("line device %" PRIu32 " was closed (CLOSE_LINE_DEVICE or removed)",
 			f->device);
 		f->status = EX_FAIL;
 		f->why_not = "the line was closed";
@@ -845,7 +1006,7 @@ static int follow_call(struct follow *f, const struct opts *o,
 
 		if (err == 0)
 			print_action(t, "deallocate", f->device, f->handle,
-				     f->call_id, NULL, NULL);
+				     f->call_id, NULL, NULL, 0);
 		else
 			err_msg("deallocate handle %" PRIu32 ": %s", f->handle,
 				ERRTEXT(err));
@@ -871,7 +1032,7 @@ static void not_connected(const struct follow *f, const char *what)
 
 static int cmd_call(uint32_t device, const char *to, const struct opts *o)
 {
-	struct follow f = { .device = device };
+	struct follow f = { .device = device, .async = o->async };
 	char from[KTAPI_ADDRESS_MAX], what[160];
 	int64_t deadline = 0, t;
 	int err;
@@ -883,15 +1044,18 @@ static int cmd_call(uint32_t device, const char *to, const struct opts *o)
 	if (o->timeout >= 0)
 		deadline = deadline_after(o->timeout);
 	t = now_ns();
-	err = ktapi_make_call(f.fd, to, &f.handle, &f.call_id);
-	if (err) {
+	err = o->async ? ktapi_make_call_async(f.fd, to, &f.handle, &f.call_id) :
+	      ktapi_make_call(f.fd, to, &f.handle, &f.call_id);
+	if (err < 0) {
 		err_msg("call %s from line device %" PRIu32 ": %s", to, device,
 			ERRTEXT(err));
 		close(f.fd);
 		return EX_FAIL;
 	}
+	f.make_req = (uint32_t)err;
 	f.have_call = true;
-	print_action(t, "make_call", device, f.handle, f.call_id, from, to);
+	print_action(t, "make_call", device, f.handle, f.call_id, from, to,
+		     f.make_req);
 	follow_call(&f, o, deadline);
 	snprintf(what, sizeof(what), "call %s -> %s", from, to);
 	not_connected(&f, what);
@@ -901,7 +1065,8 @@ static int cmd_call(uint32_t device, const char *to, const struct opts *o)
 
 static int cmd_answer(uint32_t device, const struct opts *o)
 {
-	struct follow f = { .device = device, .answering = true };
+	struct follow f = { .device = device, .answering = true,
+			    .async = o->async };
 	char address[KTAPI_ADDRESS_MAX], what[160];
 	int64_t deadline = 0;
 
@@ -916,6 +1081,400 @@ static int cmd_answer(uint32_t device, const struct opts *o)
 	not_connected(&f, what);
 	close(f.fd);
 	return f.status;
+}
+
+/*
+ * "provide": serve one line device from /dev/ktapi-provider.
+ */
+
+/* Calls served at once by "provide"; a MAKECALL past it is EAGAIN. */
+#define PROVIDE_CALLS		64
+#define PROVIDE_MAX_REQUESTS	64
+/* How often --call-in retries a NEWCALL while the device has no owner. */
+#define CALL_IN_RETRY_NS	(NSEC_PER_SEC / 10)
+
+struct pcall {
+	uint32_t call_id;	/* 0: a free slot */
+	int64_t connect_at;	/* report CONNECTED then (0: not planned) */
+	int64_t hang_at;	/* report DISCONNECTED/NORMAL then (--hold) */
+};
+
+struct provide {
+	int fd;
+	uint32_t device;
+	const char *address;
+	const struct opts *o;
+	struct pcall calls[PROVIDE_CALLS];
+	unsigned long closed;	/* CLOSECALLs read */
+	bool call_in_pending;	/* --call-in: NEWCALL not done yet */
+	int64_t call_in_at;
+	int status;
+	bool done;
+};
+
+static struct pcall *pcall_find(struct provide *p, uint32_t call_id)
+{
+	size_t i;
+
+	for (i = 0; i < PROVIDE_CALLS; i++)
+		if (p->calls[i].call_id == call_id)
+			return &p->calls[i];
+	return NULL;
+}
+
+/* A new slot for @call_id (found again if it has one), or NULL. */
+static struct pcall *pcall_add(struct provide *p, uint32_t call_id)
+{
+	struct pcall *c = pcall_find(p, call_id);
+
+	if (!c)
+		c = pcall_find(p, 0);
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		c->call_id = call_id;
+	}
+	return c;
+}
+
+static void print_request(const struct ktapi_provider_request *r)
+{
+	const char *type = NAME(ktapi_request_name, r->type);
+	int64_t t = now_ns();
+	bool makecall = r->type == KTAPI_PREQ_MAKECALL;
+
+	if (json) {
+		json_begin("request");
+		json_str("request", type);
+		json_u64("time_ns", (uint64_t)t);
+		json_u64("request_id", r->request_id);
+		json_u64("call_id", r->call_id);
+		json_u64("device", r->device_id);
+		if (makecall) {
+			json_str("to", r->dest_address);
+			json_str("from", r->caller_address);
+		}
+		if (r->type == KTAPI_PREQ_CLOSECALL)
+			json_str("state", NAME(ktapi_callstate_name, r->state));
+		json_end();
+		return;
+	}
+	text_time(t);
+	printf("%-10s %s", "request", type);
+	if (r->type != KTAPI_PREQ_CLOSECALL)
+		printf(" request_id=%" PRIu64, (uint64_t)r->request_id);
+	printf(" call_id=%" PRIu32 " device=%" PRIu32, r->call_id, r->device_id);
+	if (makecall)
+		printf(" to=%s from=%s", r->dest_address, r->caller_address);
+	if (r->type == KTAPI_PREQ_CLOSECALL)
+		printf(" state=%s", NAME(ktapi_callstate_name, r->state));
+	putchar('\n');
+}
+
+/* REPLY to @r with @result; printed once the kernel took it. */
+static int provide_reply(struct provide *p,
+			 const struct ktapi_provider_request *r, int result)
+{
+	int64_t t = now_ns();
+	int err = ktapi_provider_reply(p->fd, r->request_id, result);
+
+	if (err) {
+		err_msg("REPLY to request %" PRIu64 ": %s",
+			(uint64_t)r->request_id, ERRTEXT(err));
+		return err;
+	}
+	if (json) {
+		json_begin("reply");
+		json_u64("time_ns", (uint64_t)t);
+		json_u64("request_id", r->request_id);
+		json_u64("call_id", r->call_id);
+		json_s64("result", result);
+		json_end();
+	} else {
+		text_time(t);
+		printf("%-10s request_id=%" PRIu64 " call_id=%" PRIu32
+		       " result=%s\n", "reply", (uint64_t)r->request_id,
+		       r->call_id, result ? errname(result) : "0");
+	}
+	return 0;
+}
+
+/* CALLSTATE @state/@mode on @call_id; printed once the kernel took it. */
+static int provide_state(struct provide *p, uint32_t call_id, uint32_t state,
+			 uint32_t mode)
+{
+	int64_t t = now_ns();
+	int err = ktapi_provider_callstate(p->fd, call_id, state, mode);
+
+	if (err) {
+		err_msg("CALLSTATE %s on call %" PRIu32 ": %s",
+			ktapi_callstate_name(state), call_id, ERRTEXT(err));
+		return err;
+	}
+	if (json) {
+		json_begin("callstate");
+		json_u64("time_ns", (uint64_t)t);
+		json_u64("call_id", call_id);
+		json_str("state", NAME(ktapi_callstate_name, state));
+		json_str("state_mode", NAME(ktapi_disconnectmode_name, mode));
+		json_end();
+	} else {
+		text_time(t);
+		printf("%-10s call_id=%" PRIu32 " state=%s mode=%s\n",
+		       "callstate", call_id, NAME(ktapi_callstate_name, state),
+		       NAME(ktapi_disconnectmode_name, mode));
+	}
+	return 0;
+}
+
+/* The leg is CONNECTED now: with --hold, plan the far end's hang-up. */
+static void provide_connected(struct provide *p, struct pcall *c)
+{
+	c->connect_at = 0;
+	if (provide_state(p, c->call_id, KTAPI_CALLSTATE_CONNECTED, 0) == 0 &&
+	    p->o->hold >= 0)
+		c->hang_at = deadline_after(p->o->hold);
+}
+
+static void provide_makecall(struct provide *p,
+			     const struct ktapi_provider_request *r)
+{
+	struct pcall *c = pcall_add(p, r->call_id);
+
+	if (!c) {
+		provide_reply(p, r, -EAGAIN);
+		return;
+	}
+	if (provide_reply(p, r, 0))
+		return;
+	/* REPLY 0 made the leg DIALING; the far end's answer follows. */
+	if (p->o->outcome) {
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_DISCONNECTED,
+			      p->o->outcome);
+		return;
+	}
+	if (provide_state(p, r->call_id, KTAPI_CALLSTATE_RINGBACK, 0))
+		return;
+	c->connect_at = now_ns() + (int64_t)p->o->answer_after_ms * 1000000;
+}
+
+static void provide_request(struct provide *p,
+			    const struct ktapi_provider_request *r)
+{
+	struct pcall *c;
+
+	print_request(r);
+	if (r->type == KTAPI_PREQ_CLOSECALL) {
+		c = pcall_find(p, r->call_id);
+		if (c && r->call_id)
+			memset(c, 0, sizeof(*c));
+		if (p->o->count && ++p->closed >= p->o->count)
+			p->done = true;
+		return;
+	}
+	if (p->o->never_reply)
+		return;
+	switch (r->type) {
+	case KTAPI_PREQ_MAKECALL:
+		provide_makecall(p, r);
+		break;
+	case KTAPI_PREQ_ANSWER:
+		if (provide_reply(p, r, 0))
+			break;
+		c = pcall_add(p, r->call_id);
+		if (c)
+			provide_connected(p, c);
+		break;
+	case KTAPI_PREQ_DROP:
+		if (provide_reply(p, r, 0))
+			break;
+		c = pcall_find(p, r->call_id);
+		if (c)
+			c->connect_at = c->hang_at = 0;
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_IDLE, 0);
+		break;
+	default:
+		/* A request type of a newer kernel: not ours to answer. */
+		provide_reply(p, r, -EOPNOTSUPP);
+	}
+}
+
+/* --call-in: NEWCALL, again every 0.1 s while the device has no owner. */
+static void provide_call_in(struct provide *p)
+{
+	int64_t t = now_ns();
+	uint32_t call_id;
+	int err;
+
+	err = ktapi_provider_newcall(p->fd, p->device, p->o->call_in,
+				     p->address, &call_id);
+	if (err == -ENXIO) {
+		p->call_in_at = t + CALL_IN_RETRY_NS;
+		return;
+	}
+	p->call_in_pending = false;
+	if (err) {
+		err_msg("NEWCALL from %s: %s", p->o->call_in, ERRTEXT(err));
+		p->status = EX_FAIL;
+		p->done = true;
+		return;
+	}
+	pcall_add(p, call_id);
+	if (json) {
+		json_begin("newcall");
+		json_u64("time_ns", (uint64_t)t);
+		json_u64("call_id", call_id);
+		json_u64("device", p->device);
+		json_str("from", p->o->call_in);
+		json_str("to", p->address);
+		json_end();
+	} else {
+		text_time(t);
+		printf("%-10s call_id=%" PRIu32 " device=%" PRIu32
+		       " from=%s to=%s\n", "newcall", call_id, p->device,
+		       p->o->call_in, p->address);
+	}
+}
+
+/* Run what is due, and return the next deadline (0: none). */
+static int64_t provide_timers(struct provide *p)
+{
+	int64_t t = now_ns(), next = 0;
+	size_t i;
+
+	if (p->call_in_pending && p->call_in_at <= t)
+		provide_call_in(p);
+	if (p->call_in_pending)
+		next = p->call_in_at;
+	for (i = 0; i < PROVIDE_CALLS; i++) {
+		struct pcall *c = &p->calls[i];
+
+		if (!c->call_id)
+			continue;
+		if (c->connect_at && c->connect_at <= t)
+			provide_connected(p, c);
+		if (c->hang_at && c->hang_at <= t) {
+			c->hang_at = 0;
+			provide_state(p, c->call_id,
+				      KTAPI_CALLSTATE_DISCONNECTED,
+				      KTAPI_DISCONNECTMODE_NORMAL);
+		}
+		if (c->connect_at && (!next || c->connect_at < next))
+			next = c->connect_at;
+		if (c->hang_at && (!next || c->hang_at < next))
+			next = c->hang_at;
+	}
+	return next;
+}
+
+/* Open, register and add the line device.  Return: 0 or an exit status. */
+static int provide_setup(struct provide *p)
+{
+	uint32_t provider_id = 0;
+	const char *name;
+	int err;
+
+	p->fd = ktapi_provider_open(0);
+	if (p->fd < 0) {
+		err = p->fd;
+		if (err == -ENOENT || err == -ENODEV || err == -ENXIO)
+			err_msg("cannot open %s: %s; is a ktapi module with providers loaded?",
+				KTAPI_PROVIDER_DEVICE_PATH, strerror(-err));
+		else if (err == -EACCES || err == -EPERM)
+			err_msg("cannot open %s: %s; see ktapi(4), PERMISSIONS (group ktapi-provider)",
+				KTAPI_PROVIDER_DEVICE_PATH, strerror(-err));
+		else
+			err_msg("cannot open %s: %s", KTAPI_PROVIDER_DEVICE_PATH,
+				strerror(-err));
+		return open_status(err);
+	}
+	err = ktapi_provider_register(p->fd, "ktapictl", PROVIDE_MAX_REQUESTS,
+				      &provider_id, NULL);
+	if (err) {
+		err_msg("REGISTER: %s", ERRTEXT(err));
+		return EX_FAIL;
+	}
+	err = ktapi_provider_add_line(p->fd, p->address, p->o->name,
+				      &p->device);
+	if (err) {
+		err_msg("ADD_LINE %s: %s", p->address, ERRTEXT(err));
+		return EX_FAIL;
+	}
+	name = p->o->name && *p->o->name ? p->o->name : p->address;
+	if (json) {
+		json_begin("provide");
+		json_u64("time_ns", (uint64_t)now_ns());
+		json_u64("device", p->device);
+		json_str("address", p->address);
+		json_str("name", name);
+		json_u64("provider_id", provider_id);
+		json_end();
+	} else {
+		text_time(now_ns());
+		printf("%-10s device=%" PRIu32 " address=%s name=%s provider_id=%"
+		       PRIu32 "\n", "provide", p->device, p->address, name,
+		       provider_id);
+	}
+	return 0;
+}
+
+static int cmd_provide(const char *address, const struct opts *o)
+{
+	struct ktapi_provider_request reqs[16];
+	struct provide p = { .fd = -1, .address = address, .o = o };
+	int64_t end = 0;
+	int ret;
+
+	setup_signals();
+	ret = provide_setup(&p);
+	if (ret) {
+		if (p.fd >= 0)
+			close(p.fd);
+		return ret;
+	}
+	if (o->timeout >= 0)
+		end = deadline_after(o->timeout);
+	p.call_in_pending = o->call_in != NULL;
+	p.call_in_at = now_ns();
+
+	while (!p.done) {
+		int64_t next = provide_timers(&p);
+		int n, i;
+
+		if (p.done)
+			break;
+		if (end && (!next || end < next))
+			next = end;
+		ret = wait_readable(p.fd, next);
+		if (ret == -EINTR)
+			break;
+		if (ret == 0) {
+			if (next == end && now_ns() >= end) {
+				if (o->count) {
+					err_msg("timed out after %lu of %lu calls closed",
+						p.closed, o->count);
+					p.status = EX_FAIL;
+				}
+				break;
+			}
+			continue;
+		}
+		if (ret < 0) {
+			err_msg("waiting for requests: %s", ERRTEXT(ret));
+			p.status = EX_FAIL;
+			break;
+		}
+		n = ktapi_provider_read_requests(p.fd, reqs, 16, 0);
+		if (n < 0) {
+			err_msg("reading requests: %s", ERRTEXT(n));
+			p.status = EX_FAIL;
+			break;
+		}
+		for (i = 0; i < n && !p.done; i++)
+			provide_request(&p, &reqs[i]);
+	}
+	/* Closing the file removes the device and ends its calls. */
+	close(p.fd);
+	return p.status;
 }
 
 static int cmd_close(uint32_t device)
@@ -944,7 +1503,7 @@ static int cmd_close(uint32_t device)
 
 /* The counters in the order of the ABI (live counts, then totals). */
 static const char *const stat_names[] = {
-	"files", "lines_open", "calls", "handles", "events_queued",
+	"files", "lines_open", "calls", "handles", "events_queued", "devices",
 	"events_dropped", "calls_total", "handles_total", "events_total",
 };
 
@@ -1138,6 +1697,10 @@ static void usage(void)
 "  answer DEVICE           open DEVICE with OWNER privilege, answer the first\n"
 "                          call offered and print its events until it is\n"
 "                          IDLE; drop it after --hold SEC\n"
+"  provide ADDRESS         serve a new line device with address ADDRESS from\n"
+"                          %s, printing every request, reply\n"
+"                          and state it reports, until interrupted, --count\n"
+"                          or --timeout; the device goes when it exits\n"
 "  close DEVICE            force a LINE_CLOSE on every open line of DEVICE\n"
 "                          (CLOSE_LINE_DEVICE, needs CAP_SYS_ADMIN)\n"
 "  stats                   print the module's statistics (sysfs)\n"
@@ -1148,14 +1711,27 @@ static void usage(void)
 "\n"
 "Options:\n"
 "  -j, --json              print one JSON object per line (JSON Lines)\n"
-"  -c, --count N           monitor: exit after N events\n"
-"  -t, --timeout SEC       monitor: exit after SEC seconds; call: drop the\n"
-"                          call when it is not connected within SEC; answer:\n"
-"                          give up when no call comes within SEC\n"
+"  -c, --count N           monitor: exit after N events; provide: after N\n"
+"                          calls were closed (CLOSECALL)\n"
+"  -t, --timeout SEC       monitor, provide: exit after SEC seconds; call:\n"
+"                          drop the call when it is not connected within\n"
+"                          SEC; answer: give up when no call comes within SEC\n"
 "  -H, --hold SEC          call, answer: drop the call SEC seconds after it\n"
-"                          is connected (default: wait for the other side)\n"
+"                          is connected (default: wait for the other side);\n"
+"                          provide: the far end hangs up (DISCONNECTED\n"
+"                          NORMAL) SEC seconds after CONNECTED\n"
+"  -a, --async             call, answer: asynchronous requests (REPLY records)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
+"Options of provide:\n"
+"      --name NAME         the device's display name (default: ADDRESS)\n"
+"      --answer-after MS   an outgoing call rings MS milliseconds, then is\n"
+"                          CONNECTED (default 0)\n"
+"      --busy              outgoing calls end DISCONNECTED BUSY\n"
+"      --reject            outgoing calls end DISCONNECTED REJECT\n"
+"      --never-reply       never reply to a request (they time out)\n"
+"      --call-in FROM      place one incoming call from FROM once a line is\n"
+"                          open on the device with OWNER privilege\n"
 "SEC may have a fraction (0.5).  DEVICE and FROM are line device numbers,\n"
 "ADDRESS a dialable address (line device N has address 1000+N).\n"
 "\n"
@@ -1164,21 +1740,42 @@ static void usage(void)
 "  1  the operation failed (an ioctl error, a call that was not connected,\n"
 "     a timeout before --count events, a forced LINE_CLOSE)\n"
 "  2  usage error\n"
-"  3  not available: no %s (module not loaded), no such line device,\n"
-"     no ktapi statistics in sysfs, no such module file or name\n"
+"  3  not available: no %s or %s (module not\n"
+"     loaded), no such line device, no ktapi statistics in sysfs, no such\n"
+"     module file or name\n"
 "  4  permission denied\n"
 "\n"
 "See ktapictl(1), ktapi(4) and libktapi(3).\n",
-	       prog, KTAPI_DEVICE_PATH, KTAPI_DEVICE_PATH);
+	       prog, KTAPI_DEVICE_PATH, KTAPI_PROVIDER_DEVICE_PATH,
+	       KTAPI_DEVICE_PATH, KTAPI_PROVIDER_DEVICE_PATH);
 }
 
-enum { OPT_COUNT = 1 << 0, OPT_TIMEOUT = 1 << 1, OPT_HOLD = 1 << 2 };
+enum {
+	OPT_COUNT = 1 << 0, OPT_TIMEOUT = 1 << 1, OPT_HOLD = 1 << 2,
+	OPT_ASYNC = 1 << 3, OPT_NAME = 1 << 4, OPT_ANSWER_AFTER = 1 << 5,
+	OPT_BUSY = 1 << 6, OPT_REJECT = 1 << 7, OPT_NEVER_REPLY = 1 << 8,
+	OPT_CALL_IN = 1 << 9,
+};
+#define OPT_PROVIDE	(OPT_COUNT | OPT_TIMEOUT | OPT_HOLD | OPT_NAME | \
+			 OPT_ANSWER_AFTER | OPT_BUSY | OPT_REJECT | \
+			 OPT_NEVER_REPLY | OPT_CALL_IN)
+
+/* Long options without a short one: values past the characters. */
+enum { LOPT_NAME = 256, LOPT_ANSWER_AFTER, LOPT_BUSY, LOPT_REJECT,
+       LOPT_NEVER_REPLY, LOPT_CALL_IN };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "hold", required_argument, NULL, 'H' },
+	{ "async", no_argument, NULL, 'a' },
+	{ "name", required_argument, NULL, LOPT_NAME },
+	{ "answer-after", required_argument, NULL, LOPT_ANSWER_AFTER },
+	{ "busy", no_argument, NULL, LOPT_BUSY },
+	{ "reject", no_argument, NULL, LOPT_REJECT },
+	{ "never-reply", no_argument, NULL, LOPT_NEVER_REPLY },
+	{ "call-in", required_argument, NULL, LOPT_CALL_IN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -1228,7 +1825,7 @@ static bool valid_address(const char *s)
 static int parse_opts(int argc, char **argv, bool stop_at_command,
 		      unsigned int *seen, struct opts *o)
 {
-	const char *shortopts = stop_at_command ? "+:jc:t:H:hV" : ":jc:t:H:hV";
+	const char *shortopts = stop_at_command ? "+:jc:t:H:ahV" : ":jc:t:H:ahV";
 	int c;
 
 	opterr = 0;
@@ -1262,6 +1859,43 @@ static int parse_opts(int argc, char **argv, bool stop_at_command,
 						   optarg);
 			*seen |= OPT_HOLD;
 			break;
+		case 'a':
+			o->async = true;
+			*seen |= OPT_ASYNC;
+			break;
+		case LOPT_NAME:
+			if (strlen(optarg) >= KTAPI_NAME_MAX)
+				return usage_error("bad --name '%s' (at most %d characters)",
+						   optarg, KTAPI_NAME_MAX - 1);
+			o->name = optarg;
+			*seen |= OPT_NAME;
+			break;
+		case LOPT_ANSWER_AFTER:
+			if (!parse_u32(optarg, &o->answer_after_ms) ||
+			    o->answer_after_ms > MAX_SECONDS)
+				return usage_error("bad --answer-after '%s' (milliseconds >= 0)",
+						   optarg);
+			*seen |= OPT_ANSWER_AFTER;
+			break;
+		case LOPT_BUSY:
+			o->outcome = KTAPI_DISCONNECTMODE_BUSY;
+			*seen |= OPT_BUSY;
+			break;
+		case LOPT_REJECT:
+			o->outcome = KTAPI_DISCONNECTMODE_REJECT;
+			*seen |= OPT_REJECT;
+			break;
+		case LOPT_NEVER_REPLY:
+			o->never_reply = true;
+			*seen |= OPT_NEVER_REPLY;
+			break;
+		case LOPT_CALL_IN:
+			if (!valid_address(optarg))
+				return usage_error("bad --call-in '%s' (1..%d characters of 0-9 * # +)",
+						   optarg, KTAPI_ADDRESS_MAX - 1);
+			o->call_in = optarg;
+			*seen |= OPT_CALL_IN;
+			break;
 		case 'h':
 			usage();
 			return EX_OK;
@@ -1289,15 +1923,20 @@ struct command {
 static const struct command commands[] = {
 	{ "devices", 0, 0, 0 },
 	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT },
-	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD },
-	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD },
+	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
+	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
+	{ "provide", 1, 1, OPT_PROVIDE },
 	{ "close", 1, 1, 0 },
 	{ "stats", 0, 0, 0 },
 	{ "load", 0, -1, 0 },
 	{ "unload", 0, 1, 0 },
 };
 
-static const char *const opt_names[] = { "--count", "--timeout", "--hold" };
+/* By bit of OPT_. */
+static const char *const opt_names[] = {
+	"--count", "--timeout", "--hold", "--async", "--name", "--answer-after",
+	"--busy", "--reject", "--never-reply", "--call-in",
+};
 
 static int device_arg(const char *s, uint32_t *dev)
 {
@@ -1343,10 +1982,13 @@ int main(int argc, char **argv)
 				   cmd->min_args, cmd->min_args == 1 ? "" : "s");
 	if (cmd->max_args >= 0 && nargs > cmd->max_args)
 		return usage_error("too many arguments for '%s'", cmd->name);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
 		if (seen & ~cmd->opts & (1u << i))
 			return usage_error("%s is not an option of '%s'",
 					   opt_names[i], cmd->name);
+	if (__builtin_popcount(seen & (OPT_BUSY | OPT_REJECT |
+				       OPT_NEVER_REPLY)) > 1)
+		return usage_error("--busy, --reject and --never-reply exclude each other");
 
 	if (!strcmp(cmd->name, "devices"))
 		return cmd_devices();
@@ -1357,6 +1999,12 @@ int main(int argc, char **argv)
 				nargs ? nargs - 1 : 0, args + 1);
 	if (!strcmp(cmd->name, "unload"))
 		return cmd_unload(nargs ? args[0] : "ktapi");
+	if (!strcmp(cmd->name, "provide")) {
+		if (!valid_address(args[0]))
+			return usage_error("bad address '%s' (1..%d characters of 0-9 * # +)",
+					   args[0], KTAPI_ADDRESS_MAX - 1);
+		return cmd_provide(args[0], &o);
+	}
 
 	ret = device_arg(args[0], &dev);
 	if (ret >= 0)

@@ -15,6 +15,9 @@
 #   6. "close" forces LINE_CLOSE on a monitor (which exits 1);
 #   7. exit statuses: usage 2, missing line device / module / statistics 3,
 #      permission denied 4 (as uid 65534), and "stats" as uid 65534 (0);
+#   7b. "provide": a call answered by "ktapictl provide 5000" (the session,
+#      line by line), "call --async", --busy, --never-reply (ETIMEDOUT),
+#      --call-in answered by "answer"; LINE_CREATE/LINE_REMOVE on a monitor;
 #   8. "unload", then "load ktapi lines=2" applies the parameter;
 #   9. with udevadm and udev/60-ktapi.rules next to this script: the rule
 #      gives /dev/ktapi group ktapi and mode 0660, a group member may open
@@ -185,6 +188,7 @@ for key in files lines_open calls handles events_queued devices \
 	has "$T/stats.txt" "stats: $key" "^$key +[0-9]+\$"
 done
 lines "$T/stats.txt" "stats: the ten counters of /sys/class/misc/ktapi/stats" 10
+has "$T/stats.txt" "stats: devices is lines ($nlines)" "^devices +$nlines\$"
 expect_rc 0 "stats --json" "$K" --json stats
 cp "$T/out" "$T/stats.json"
 lines "$T/stats.json" "stats --json: one line" 1
@@ -401,6 +405,169 @@ expect_rc 4 "close as uid 65534: permission denied (EPERM or no access)" as_nobo
 expect_rc 4 "unload as uid 65534: permission denied" as_nobody "$K unload"
 expect_idle_stats "before unload"
 
+# --- 7b. a provider: ktapictl provide ------------------------------------------
+
+# The session the closing note quotes: "ktapictl provide 5000" in
+# the background serves a new line device, "ktapictl call" on that device
+# dials 1234, the provider answers (RINGBACK, CONNECTED), the caller hangs
+# up after --hold 1; every line each of them printed is checked, in order.
+# Then the same with "call --async", a busy provider, one that never
+# replies, and an incoming call placed with --call-in.
+if [ -c /dev/ktapi-provider ]; then
+	# start_provider FILE ARG...: "provide ARG..." in the background
+	# writing FILE; sets prov (its pid) and pdev (its device), or
+	# pdev="" when no "provide" line came within 10 s.
+	start_provider() {
+		_f=$1
+		shift
+		"$K" provide "$@" >"$_f" 2>"$_f.err" &
+		prov=$!
+		pdev=
+		if wait_grep "$_f" "${TS}provide +device=[0-9]+ "; then
+			pdev=$(sed -n 's/.* provide *device=\([0-9]*\) .*/\1/p' "$_f")
+		fi
+	}
+
+	"$K" monitor 0 --count 2 --timeout 30 >"$T/pmon.txt" 2>"$T/pmon.err" &
+	pmon=$!
+	wait_lines 1 || true
+	start_provider "$T/prov.txt" 5000 --count 2 --timeout 60
+	if [ -n "$pdev" ]; then
+		pass "provide 5000: serves line device $pdev"
+	else
+		fail "provide 5000: no 'provide' line"
+		show "$T/prov.txt"
+		show "$T/prov.txt.err"
+	fi
+	expect_rc 0 "devices: the provider's device is listed" "$K" devices
+	has "$T/out" "devices: device $pdev is 5000, provider ktapictl" \
+		"^ +$pdev  5000  provider=ktapictl\\([1-9][0-9]*\\) name=5000\$"
+	expect_rc 0 "call $pdev 1234 (answered by the provider, held 1 s)" \
+		"$K" call "$pdev" 1234 --hold 1 --timeout 20
+	cp "$T/out" "$T/pcall.txt"
+	cp "$T/err" "$T/pcall.err"
+	expect_rc 0 "call $pdev 1234 --async" \
+		"$K" call "$pdev" 1234 --async --hold 0.2 --timeout 20
+	cp "$T/out" "$T/pacall.txt"
+	wait_rc $prov "provide 5000 --count 2: exits after two CLOSECALLs" 0
+	wait_rc $pmon "monitor 0 --count 2: LINE_CREATE and LINE_REMOVE" 0
+
+	in_order "$T/pcall.txt" "provider call: make_call, DIALING, RINGBACK, CONNECTED, drop, IDLE, deallocate" \
+		"${TS}make_call +handle=[1-9][0-9]* call_id=[1-9][0-9]* from=5000 to=1234\$" \
+		"${TS}CALLSTATE +handle=[0-9]+ call_id=[0-9]+ state=DIALING mode=NONE privilege=OWNER\$" \
+		"${TS}CALLSTATE .* state=RINGBACK mode=NONE privilege=OWNER\$" \
+		"${TS}CALLSTATE .* state=CONNECTED mode=NONE privilege=OWNER\$" \
+		"${TS}drop +handle=" \
+		"${TS}CALLSTATE .* state=IDLE mode=NONE privilege=OWNER\$" \
+		"${TS}deallocate +handle="
+	lines "$T/pcall.txt" "provider call: 7 lines" 7
+	lines "$T/pcall.err" "provider call: nothing on stderr" 0
+	cid=$(sed -n 's/.*make_call .* call_id=\([0-9]*\) .*/\1/p' "$T/pcall.txt")
+	acid=$(sed -n 's/.*make_call .* call_id=\([0-9]*\) .*/\1/p' "$T/pacall.txt")
+
+	R="request_id=[1-9][0-9]*"
+	in_order "$T/prov.txt" "provide: the session of the sync call, line by line" \
+		"${TS}provide +device=$pdev address=5000 name=5000 provider_id=[1-9][0-9]*\$" \
+		"${TS}request +MAKECALL $R call_id=$cid device=$pdev to=1234 from=5000\$" \
+		"${TS}reply +$R call_id=$cid result=0\$" \
+		"${TS}callstate +call_id=$cid state=RINGBACK mode=NONE\$" \
+		"${TS}callstate +call_id=$cid state=CONNECTED mode=NONE\$" \
+		"${TS}request +DROP $R call_id=$cid device=$pdev\$" \
+		"${TS}reply +$R call_id=$cid result=0\$" \
+		"${TS}callstate +call_id=$cid state=IDLE mode=NONE\$" \
+		"${TS}request +CLOSECALL call_id=$cid device=$pdev state=IDLE\$"
+	# The first nine lines are exactly that session, nothing in between.
+	head -n 9 "$T/prov.txt" >"$T/prov9.txt"
+	c=$(grep -c " call_id=$cid " "$T/prov9.txt")
+	if [ "$c" -eq 8 ]; then
+		pass "provide: lines 2..9 are the sync call's"
+	else
+		fail "provide: $c of lines 2..9 name call $cid, want 8"
+		show "$T/prov.txt"
+	fi
+	in_order "$T/prov.txt" "provide: then the async call's MAKECALL .. CLOSECALL" \
+		"${TS}request +CLOSECALL call_id=$cid " \
+		"${TS}request +MAKECALL $R call_id=$acid device=$pdev to=1234 from=5000\$" \
+		"${TS}reply +$R call_id=$acid result=0\$" \
+		"${TS}callstate +call_id=$acid state=CONNECTED mode=NONE\$" \
+		"${TS}request +DROP $R call_id=$acid " \
+		"${TS}callstate +call_id=$acid state=IDLE mode=NONE\$" \
+		"${TS}request +CLOSECALL call_id=$acid device=$pdev state=IDLE\$"
+	lines "$T/prov.txt" "provide: 17 lines (provide, 8 per call)" 17
+	lines "$T/prov.txt.err" "provide: nothing on stderr" 0
+
+	in_order "$T/pacall.txt" "call --async: make_call request_id, REPLY 0, DIALING, CONNECTED, drop request_id, REPLY 0, IDLE" \
+		"${TS}make_call +handle=[1-9][0-9]* call_id=$acid from=5000 to=1234 $R\$" \
+		"${TS}REPLY +handle=[1-9][0-9]* call_id=$acid $R result=0\$" \
+		"${TS}CALLSTATE .* state=DIALING mode=NONE privilege=OWNER\$" \
+		"${TS}CALLSTATE .* state=CONNECTED mode=NONE privilege=OWNER\$" \
+		"${TS}drop +handle=[1-9][0-9]* call_id=$acid $R\$" \
+		"${TS}REPLY +handle=[1-9][0-9]* call_id=$acid $R result=0\$" \
+		"${TS}CALLSTATE .* state=IDLE mode=NONE privilege=OWNER\$" \
+		"${TS}deallocate +handle="
+
+	in_order "$T/pmon.txt" "monitor 0: LINE_CREATE, then LINE_REMOVE of device $pdev" \
+		"${TS}LINE_CREATE device=$pdev\$" \
+		"${TS}LINE_REMOVE device=$pdev\$"
+	expect_rc 3 "the device is gone with its provider (ENODEV)" \
+		"$K" call "$pdev" 1234
+
+	# A busy far end.
+	start_provider "$T/busy.txt" 5001 --busy --count 1 --timeout 30
+	expect_rc 1 "call a --busy provider's device: not connected" \
+		"$K" call "$pdev" 1234 --timeout 10
+	has "$T/out" "busy: DISCONNECTED mode=BUSY" 'state=DISCONNECTED mode=BUSY'
+	has "$T/err" "busy: the reason on stderr" 'DISCONNECTED \(BUSY\)'
+	wait_rc $prov "provide --busy --count 1" 0
+	has "$T/busy.txt" "provide --busy: reports DISCONNECTED BUSY" \
+		"${TS}callstate +call_id=[0-9]+ state=DISCONNECTED mode=BUSY\$"
+
+	# A provider that never replies: the request times out.
+	to=/sys/module/ktapi/parameters/provider_timeout_ms
+	old_to=$(cat "$to")
+	echo 300 >"$to"
+	start_provider "$T/never.txt" 5002 --never-reply --timeout 30
+	expect_rc 1 "call a --never-reply provider's device: ETIMEDOUT" \
+		"$K" call "$pdev" 1234 --timeout 10
+	has "$T/err" "never-reply: ETIMEDOUT on stderr" 'ETIMEDOUT'
+	kill "$prov"
+	wait_rc $prov "provide --never-reply ends on SIGTERM" 0
+	has "$T/never.txt" "provide --never-reply: prints the MAKECALL" \
+		"${TS}request +MAKECALL $R call_id=[0-9]+ device=$pdev to=1234 from=5002\$"
+	if grep -q ' reply ' "$T/never.txt"; then
+		fail "provide --never-reply sent a reply"
+		show "$T/never.txt"
+	else
+		pass "provide --never-reply: no reply line"
+	fi
+	echo "$old_to" >"$to"
+
+	# An incoming call: --call-in waits for the owner, "answer" takes it.
+	start_provider "$T/in.txt" 5003 --call-in 4321 --count 1 --timeout 30
+	expect_rc 0 "answer an incoming call of a provider (--call-in 4321)" \
+		"$K" answer "$pdev" --hold 0.2 --timeout 20
+	cp "$T/out" "$T/in-answer.txt"
+	wait_rc $prov "provide --call-in --count 1" 0
+	in_order "$T/in-answer.txt" "answer: APPNEWCALL(INBOUND from 4321), answer, CONNECTED, drop, IDLE, deallocate" \
+		"${TS}APPNEWCALL +handle=[1-9][0-9]* call_id=[1-9][0-9]* state=OFFERING mode=NONE privilege=OWNER origin=INBOUND caller=4321 called=5003\$" \
+		"${TS}answer +handle=" \
+		"${TS}CALLSTATE .* state=CONNECTED mode=NONE privilege=OWNER\$" \
+		"${TS}drop +handle=" \
+		"${TS}CALLSTATE .* state=IDLE mode=NONE privilege=OWNER\$" \
+		"${TS}deallocate +handle="
+	in_order "$T/in.txt" "provide --call-in: newcall, ANSWER replied, CONNECTED, DROP, IDLE, CLOSECALL" \
+		"${TS}newcall +call_id=[1-9][0-9]* device=$pdev from=4321 to=5003\$" \
+		"${TS}request +ANSWER $R call_id=[0-9]+ device=$pdev\$" \
+		"${TS}reply +$R call_id=[0-9]+ result=0\$" \
+		"${TS}callstate +call_id=[0-9]+ state=CONNECTED mode=NONE\$" \
+		"${TS}request +DROP $R " \
+		"${TS}callstate +call_id=[0-9]+ state=IDLE mode=NONE\$" \
+		"${TS}request +CLOSECALL call_id=[0-9]+ device=$pdev state=IDLE\$"
+	expect_idle_stats "after the provider calls"
+else
+	skip "ktapictl provide" "no /dev/ktapi-provider"
+fi
+
 # --- 8. unload, load with parameters ---------------------------------------
 
 expect_rc 0 "unload" "$K" unload
@@ -454,6 +621,23 @@ if command -v udevadm >/dev/null 2>&1 && [ -f "$here/60-ktapi.rules" ]; then
 	has "$T/err" "udev: the message says permission denied" 'Permission denied'
 	expect_rc 4 "udev: a member of group ktapi still may not close a line device" \
 		su -s /bin/sh tapi -c "$K close 0"
+	# /dev/ktapi-provider: group ktapi-provider, which tapi is not in.
+	grep -q '^ktapi-provider:' /etc/group ||
+		echo 'ktapi-provider:x:991:' >>/etc/group
+	udevadm test --action=add /devices/virtual/misc/ktapi-provider \
+		>"$T/udevp.log" 2>&1
+	has "$T/udevp.log" "udev: 60-ktapi.rules sets GROUP ktapi-provider" '60-ktapi.rules:[0-9]+ GROUP 991$'
+	has "$T/udevp.log" "udev: 60-ktapi.rules sets MODE 0660 on ktapi-provider" '60-ktapi.rules:[0-9]+ MODE 0660$'
+	# shellcheck disable=SC2012 # mode and group of one device node
+	perm=$(ls -ln /dev/ktapi-provider | awk '{ print $1, $4 }')
+	if [ "$perm" = "crw-rw---- 991" ]; then
+		pass "udev: /dev/ktapi-provider is crw-rw---- group ktapi-provider"
+	else
+		fail "udev: /dev/ktapi-provider is '$perm'"
+	fi
+	expect_rc 4 "udev: a member of ktapi alone may not provide (permission denied)" \
+		su -s /bin/sh tapi -c "$K provide 5000 --timeout 0"
+	has "$T/err" "udev: provide says permission denied" 'Permission denied'
 else
 	skip "udev rule" "no udevadm or $here/60-ktapi.rules"
 fi

@@ -4,7 +4,8 @@
  *
  * The library is built with -fvisibility=hidden; KTAPI_EXPORT marks the
  * definitions of the public API (libktapi.map lists the same names and
- * gives them the LIBKTAPI_0.1 symbol version).
+ * gives them their symbol versions: LIBKTAPI_0.1 for the first API,
+ * LIBKTAPI_0.2 for what the providers added).
  */
 #ifndef LIBKTAPI_INTERNAL_H
 #define LIBKTAPI_INTERNAL_H

@@ -67,54 +67,100 @@ KTAPI_EXPORT int ktapi_line_open(int fd, uint32_t device_id,
 	return ktapi_ioctl(fd, KTAPI_IOC_LINE_OPEN, &arg);
 }
 
+/*
+ * Copy the C string @src into the char array @dst of @size bytes (zeroed
+ * by the caller).  NULL is the empty string when @null_ok, else -EFAULT.
+ * Return: 0, or -EINVAL when it does not fit with its NUL.
+ */
+static int copy_string(char *dst, size_t size, const char *src, int null_ok)
+{
+	size_t len;
+
+	if (!src)
+		return null_ok ? 0 : -EFAULT;
+	len = strnlen(src, size);
+	if (len >= size)
+		return -EINVAL;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+/* MAKE_CALL with @flags; returns 0 or the request id (ASYNC), or -errno. */
+static int make_call(int fd, uint32_t flags, const char *dest_address,
+		     uint32_t *handle, uint32_t *call_id)
+{
+	struct ktapi_make_call arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = copy_string(arg.dest_address, sizeof(arg.dest_address),
+			  dest_address, 0);
+	if (ret)
+		return ret;
+	arg.size = sizeof(arg);
+	arg.flags = flags;
+	ret = ktapi_ioctl(fd, KTAPI_IOC_MAKE_CALL, &arg);
+	if (ret)
+		return ret;
+	if (handle)
+		*handle = arg.handle;
+	if (call_id)
+		*call_id = arg.call_id;
+	return flags & KTAPI_REQ_ASYNC ? (int)(arg.request_id & INT_MAX) : 0;
+}
+
 KTAPI_EXPORT int ktapi_make_call(int fd, const char *dest_address,
 				 uint32_t *handle, uint32_t *call_id)
 {
-	struct ktapi_make_call arg;
-	size_t len;
-	int ret;
-
-	if (!dest_address)
-		return -EFAULT;
-	len = strnlen(dest_address, sizeof(arg.dest_address));
-	if (len >= sizeof(arg.dest_address))
-		return -EINVAL;
-	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
-	memcpy(arg.dest_address, dest_address, len);
-	ret = ktapi_ioctl(fd, KTAPI_IOC_MAKE_CALL, &arg);
-	if (ret == 0) {
-		if (handle)
-			*handle = arg.handle;
-		if (call_id)
-			*call_id = arg.call_id;
-	}
-	return ret;
+	return make_call(fd, 0, dest_address, handle, call_id);
 }
 
-static int ktapi_call_op(int fd, unsigned long cmd, uint32_t handle)
+KTAPI_EXPORT int ktapi_make_call_async(int fd, const char *dest_address,
+				       uint32_t *handle, uint32_t *call_id)
+{
+	return make_call(fd, KTAPI_REQ_ASYNC, dest_address, handle, call_id);
+}
+
+/* ANSWER, DROP, DEALLOCATE: 0, or the request id with ASYNC; or -errno. */
+static int ktapi_call_op(int fd, unsigned long cmd, uint32_t flags,
+			 uint32_t handle)
 {
 	struct ktapi_call_op arg;
+	int ret;
 
 	memset(&arg, 0, sizeof(arg));
 	arg.size = sizeof(arg);
+	arg.flags = flags;
 	arg.handle = handle;
-	return ktapi_ioctl(fd, cmd, &arg);
+	ret = ktapi_ioctl(fd, cmd, &arg);
+	if (ret || !(flags & KTAPI_REQ_ASYNC))
+		return ret;
+	return (int)(arg.request_id & INT_MAX);
 }
 
 KTAPI_EXPORT int ktapi_answer(int fd, uint32_t handle)
 {
-	return ktapi_call_op(fd, KTAPI_IOC_ANSWER, handle);
+	return ktapi_call_op(fd, KTAPI_IOC_ANSWER, 0, handle);
+}
+
+KTAPI_EXPORT int ktapi_answer_async(int fd, uint32_t handle)
+{
+	return ktapi_call_op(fd, KTAPI_IOC_ANSWER, KTAPI_REQ_ASYNC, handle);
 }
 
 KTAPI_EXPORT int ktapi_drop(int fd, uint32_t handle)
 {
-	return ktapi_call_op(fd, KTAPI_IOC_DROP, handle);
+	return ktapi_call_op(fd, KTAPI_IOC_DROP, 0, handle);
+}
+
+KTAPI_EXPORT int ktapi_drop_async(int fd, uint32_t handle)
+{
+	return ktapi_call_op(fd, KTAPI_IOC_DROP, KTAPI_REQ_ASYNC, handle);
 }
 
 KTAPI_EXPORT int ktapi_deallocate_call(int fd, uint32_t handle)
 {
-	return ktapi_call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, handle);
+	return ktapi_call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, 0, handle);
 }
 
 KTAPI_EXPORT int ktapi_get_call_info(int fd, uint32_t handle,
@@ -163,22 +209,27 @@ static int remaining_ms(int64_t deadline)
 	return (int)((left + 999999) / 1000000);
 }
 
-KTAPI_EXPORT int ktapi_read_events(int fd, struct ktapi_event *evs,
-				   unsigned int max, int timeout_ms)
+/*
+ * Wait up to @timeout_ms for records of @rec bytes on @fd and read up to
+ * @max of them into @buf with one read(2): ktapi_read_events() and
+ * ktapi_provider_read_requests().
+ */
+static int read_records(int fd, void *buf, size_t rec, unsigned int max,
+			int timeout_ms)
 {
-	const size_t limit = (size_t)INT_MAX < SSIZE_MAX / sizeof(*evs) ?
-			     (size_t)INT_MAX : SSIZE_MAX / sizeof(*evs);
+	const size_t limit = (size_t)INT_MAX < SSIZE_MAX / rec ?
+			     (size_t)INT_MAX : SSIZE_MAX / rec;
 	int64_t deadline = 0;
 	size_t len;
 
-	if (!evs)
+	if (!buf)
 		return -EFAULT;
 	if (max == 0)
 		return -EINVAL;
 	/* poll() silently ignores negative descriptors. */
 	if (fd < 0)
 		return -EBADF;
-	len = (max < limit ? max : limit) * sizeof(*evs);
+	len = (max < limit ? max : limit) * rec;
 	if (timeout_ms > 0)
 		deadline = monotonic_ns() + (int64_t)timeout_ms * 1000000;
 
@@ -205,7 +256,7 @@ KTAPI_EXPORT int ktapi_read_events(int fd, struct ktapi_event *evs,
 			return -EPIPE;		/* POLLHUP */
 		}
 
-		n = read(fd, evs, len);
+		n = read(fd, buf, len);
 		if (n < 0) {
 			/*
 			 * EAGAIN: another reader took the records after
@@ -219,8 +270,134 @@ KTAPI_EXPORT int ktapi_read_events(int fd, struct ktapi_event *evs,
 		}
 		if (n == 0)
 			return -EPIPE;
-		if ((size_t)n % sizeof(*evs))
+		if ((size_t)n % rec)
 			return -EIO;
-		return (int)((size_t)n / sizeof(*evs));
+		return (int)((size_t)n / rec);
 	}
+}
+
+KTAPI_EXPORT int ktapi_read_events(int fd, struct ktapi_event *evs,
+				   unsigned int max, int timeout_ms)
+{
+	return read_records(fd, evs, sizeof(*evs), max, timeout_ms);
+}
+
+/* --- The provider API ---------------------------------------------------- */
+
+KTAPI_EXPORT int ktapi_provider_open(int flags)
+{
+	int fd = open(KTAPI_PROVIDER_DEVICE_PATH, O_RDWR | O_CLOEXEC | flags);
+
+	return fd < 0 ? -errno : fd;
+}
+
+KTAPI_EXPORT int ktapi_provider_register(int fd, const char *name,
+					 uint32_t max_requests,
+					 uint32_t *provider_id,
+					 uint32_t *kernel_version)
+{
+	struct ktapi_provider_register arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = copy_string(arg.name, sizeof(arg.name), name, 1);
+	if (ret)
+		return ret;
+	arg.size = sizeof(arg);
+	arg.version = KTAPI_PROVIDER_VERSION;
+	arg.max_requests = max_requests;
+	ret = ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_REGISTER, &arg);
+	if (ret)
+		return ret;
+	if (provider_id)
+		*provider_id = arg.out_provider_id;
+	if (kernel_version)
+		*kernel_version = arg.out_version;
+	return 0;
+}
+
+KTAPI_EXPORT int ktapi_provider_add_line(int fd, const char *address,
+					 const char *name, uint32_t *device_id)
+{
+	struct ktapi_provider_line arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = copy_string(arg.address, sizeof(arg.address), address, 0);
+	if (!ret)
+		ret = copy_string(arg.name, sizeof(arg.name), name, 1);
+	if (ret)
+		return ret;
+	arg.size = sizeof(arg);
+	ret = ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_ADD_LINE, &arg);
+	if (ret == 0 && device_id)
+		*device_id = arg.out_device_id;
+	return ret;
+}
+
+KTAPI_EXPORT int ktapi_provider_remove_line(int fd, uint32_t device_id)
+{
+	struct ktapi_provider_remove_line arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.device_id = device_id;
+	return ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_REMOVE_LINE, &arg);
+}
+
+KTAPI_EXPORT int ktapi_provider_read_requests(int fd,
+					      struct ktapi_provider_request *reqs,
+					      unsigned int max, int timeout_ms)
+{
+	return read_records(fd, reqs, sizeof(*reqs), max, timeout_ms);
+}
+
+KTAPI_EXPORT int ktapi_provider_reply(int fd, uint64_t request_id, int result)
+{
+	struct ktapi_provider_reply arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.request_id = request_id;
+	/* -INT_MIN overflows; the kernel refuses it either way (EINVAL). */
+	arg.result = result > 0 ? -result : result;
+	return ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_REPLY, &arg);
+}
+
+KTAPI_EXPORT int ktapi_provider_newcall(int fd, uint32_t device_id,
+					const char *caller_address,
+					const char *called_address,
+					uint32_t *call_id)
+{
+	struct ktapi_provider_newcall arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.device_id = device_id;
+	ret = copy_string(arg.caller_address, sizeof(arg.caller_address),
+			  caller_address, 0);
+	if (!ret)
+		ret = copy_string(arg.called_address,
+				  sizeof(arg.called_address), called_address,
+				  0);
+	if (ret)
+		return ret;
+	ret = ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_NEWCALL, &arg);
+	if (ret == 0 && call_id)
+		*call_id = arg.out_call_id;
+	return ret;
+}
+
+KTAPI_EXPORT int ktapi_provider_callstate(int fd, uint32_t call_id,
+					  uint32_t state, uint32_t state_mode)
+{
+	struct ktapi_provider_callstate arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.call_id = call_id;
+	arg.state = state;
+	arg.state_mode = state_mode;
+	return ktapi_ioctl(fd, KTAPI_PROVIDER_IOC_CALLSTATE, &arg);
 }

@@ -34,6 +34,8 @@ extern "C" {
 
 /* The device node opened by ktapi_open(). */
 #define KTAPI_DEVICE_PATH	"/dev/ktapi"
+/* The device node opened by ktapi_provider_open(). */
+#define KTAPI_PROVIDER_DEVICE_PATH	"/dev/ktapi-provider"
 
 /*
  * What the name helpers return for a value they do not know.  CALLSTATE,
@@ -65,10 +67,13 @@ int ktapi_open(int flags);
  * @fd: a ktapi descriptor, with or without an open line
  * @device_id: the line device, 0 .. num_devices - 1
  * @caps: out: the whole struct as returned by the kernel (num_devices,
- *	address, ...); written only on success
+ *	address, kind, provider_id, name, provider_name); written only on
+ *	success.  A kernel older than the providers writes only the fields
+ *	up to address: kind is then 0 (read it as KTAPI_DEVICE_LOOPBACK)
+ *	and the names are empty
  *
  * Return: 0, or -ENODEV (LINEERR_BADDEVICEID) when @device_id is out of
- * range, -EFAULT when @caps is NULL, -EBADF/-ENOTTY for a descriptor that is
+ * range or names a removed device, -EFAULT when @caps is NULL, -EBADF/-ENOTTY for a descriptor that is
  * not a ktapi file, other -errno from ioctl(2).
  */
 int ktapi_get_devcaps(int fd, uint32_t device_id, struct ktapi_devcaps *caps);
@@ -140,6 +145,51 @@ int ktapi_answer(int fd, uint32_t handle);
 int ktapi_drop(int fd, uint32_t handle);
 
 /**
+ * ktapi_make_call_async() - KTAPI_IOC_MAKE_CALL with KTAPI_REQ_ASYNC
+ * @fd: a ktapi descriptor with an open line (any privileges)
+ * @dest_address: as for ktapi_make_call()
+ * @handle: out, may be NULL: the OWNER handle of the new leg; usable only
+ *	once the REPLY record says 0 (until then it is -ENOENT), void when
+ *	the REPLY carries an error
+ * @call_id: out, may be NULL: its call id
+ *
+ * Returns at once; the request's result comes as one KTAPI_EV_REPLY
+ * record (read with ktapi_read_events()) whose request_id is the value
+ * returned here and whose result is 0 or the negative errno the
+ * synchronous call would have returned.  That record is never dropped.
+ *
+ * Return: the request id (1..0x7fffffff), or -errno: as ktapi_make_call()
+ * for what is checked before the request is sent, and -EAGAIN when the
+ * file has max_requests (module parameter) REPLY records unread, or the
+ * provider of the line device has as many requests outstanding as it
+ * accepts.  A kernel without asynchronous requests returns -EINVAL.
+ */
+int ktapi_make_call_async(int fd, const char *dest_address, uint32_t *handle,
+			  uint32_t *call_id);
+
+/**
+ * ktapi_answer_async() - KTAPI_IOC_ANSWER with KTAPI_REQ_ASYNC
+ * @fd: a ktapi descriptor with an open line
+ * @handle: an OWNER handle of this file to an OFFERING leg
+ *
+ * Return: the request id of the KTAPI_EV_REPLY record to come, or -errno:
+ * those of ktapi_answer() that are checked before the request is sent
+ * (-ENOENT, -EACCES, -EBUSY, -EBADFD), and -EAGAIN as for
+ * ktapi_make_call_async().
+ */
+int ktapi_answer_async(int fd, uint32_t handle);
+
+/**
+ * ktapi_drop_async() - KTAPI_IOC_DROP with KTAPI_REQ_ASYNC
+ * @fd: a ktapi descriptor with an open line
+ * @handle: an OWNER handle of this file to a leg that is not IDLE
+ *
+ * Return: the request id of the KTAPI_EV_REPLY record to come, or -errno
+ * as for ktapi_answer_async() (ktapi_drop()'s checks).
+ */
+int ktapi_drop_async(int fd, uint32_t handle);
+
+/**
  * ktapi_deallocate_call() - KTAPI_IOC_DEALLOCATE_CALL: give a handle back
  * @fd: a ktapi descriptor with an open line
  * @handle: a handle of this file, of either privilege
@@ -202,6 +252,10 @@ int ktapi_close_line_device(int fd, uint32_t device_id);
  * resumes with the time that is left, measured on CLOCK_MONOTONIC, so a
  * call returns 0 no sooner than @timeout_ms after it began.
  *
+ * The records include KTAPI_EV_REPLY (the result of an asynchronous
+ * request: request_id, result), KTAPI_EV_LINE_CREATE and
+ * KTAPI_EV_LINE_REMOVE (device_id), read before LINE_OPEN too.
+ *
  * Return: the number of records read (1..@max), 0 when none arrived within
  * @timeout_ms, or -errno: -EINVAL when @max is 0, -EFAULT when @evs is
  * NULL, -EBADF for a bad descriptor, -EPIPE when the file reports hang-up
@@ -210,6 +264,151 @@ int ktapi_close_line_device(int fd, uint32_t device_id);
  */
 int ktapi_read_events(int fd, struct ktapi_event *evs, unsigned int max,
 		      int timeout_ms);
+
+/*
+ * The provider API: a process serving line devices through
+ * /dev/ktapi-provider (see <linux/ktapi.h>, "DOC: Providers").
+ */
+
+/**
+ * ktapi_provider_open() - open the provider device
+ * @flags: extra open(2) flags, typically 0 or O_NONBLOCK
+ *
+ * Opens KTAPI_PROVIDER_DEVICE_PATH with O_RDWR | O_CLOEXEC | @flags.  The
+ * file becomes a provider with ktapi_provider_register(); closing it (or
+ * the process's death) fails its pending requests with -ECONNABORTED and
+ * removes every line device it added.
+ *
+ * Return: the new file descriptor, or -errno from open(2) (-ENOENT when
+ * the module is not loaded, -EACCES without permission on the node: see
+ * the group "ktapi-provider").
+ */
+int ktapi_provider_open(int flags);
+
+/**
+ * ktapi_provider_register() - KTAPI_PROVIDER_IOC_REGISTER
+ * @fd: a provider descriptor not registered yet
+ * @name: what the provider calls itself ("sip"): 0..31 printable ASCII
+ *	characters; NULL is the empty name
+ * @max_requests: how many requests it accepts outstanding, 1 ..
+ *	KTAPI_PROVIDER_REQUESTS_MAX
+ * @provider_id: out, may be NULL: the provider's id (GET_DEVCAPS's
+ *	provider_id of its devices)
+ * @kernel_version: out, may be NULL: the kernel's KTAPI_PROVIDER_VERSION
+ *
+ * Asks for protocol version KTAPI_PROVIDER_VERSION (this header's).
+ *
+ * Return: 0, or -EINVAL when @name does not fit (checked before the
+ * kernel is asked) or is not printable, or @max_requests is out of
+ * range, -EPROTONOSUPPORT for a kernel of another major version, -EBUSY
+ * when @fd is registered already, other -errno.
+ */
+int ktapi_provider_register(int fd, const char *name, uint32_t max_requests,
+			    uint32_t *provider_id, uint32_t *kernel_version);
+
+/**
+ * ktapi_provider_add_line() - KTAPI_PROVIDER_IOC_ADD_LINE
+ * @fd: a registered provider descriptor
+ * @address: the device's address, 1..63 characters of "0123456789*#+"
+ * @name: its display name, 0..63 printable ASCII characters; NULL or ""
+ *	is the address
+ * @device_id: out, may be NULL: the new device's id
+ *
+ * Every open file of /dev/ktapi reads a KTAPI_EV_LINE_CREATE record.
+ *
+ * Return: 0, or -EFAULT when @address is NULL, -EINVAL when @address or
+ * @name does not fit or is malformed, -ENOSPC when the provider has
+ * KTAPI_PROVIDER_LINES_MAX devices (or the ids are exhausted), -EBADFD
+ * before ktapi_provider_register(), -ENOMEM, other -errno.
+ */
+int ktapi_provider_add_line(int fd, const char *address, const char *name,
+			    uint32_t *device_id);
+
+/**
+ * ktapi_provider_remove_line() - KTAPI_PROVIDER_IOC_REMOVE_LINE
+ * @fd: a registered provider descriptor
+ * @device_id: one of its devices
+ *
+ * Force-closes every line opened on it (LINE_CLOSE), then every open file
+ * of /dev/ktapi reads a KTAPI_EV_LINE_REMOVE record; done when it returns.
+ *
+ * Return: 0, or -ENODEV when @device_id is not a live device of this
+ * provider, -EBADFD before ktapi_provider_register(), other -errno.
+ */
+int ktapi_provider_remove_line(int fd, uint32_t device_id);
+
+/**
+ * ktapi_provider_read_requests() - wait for and read request records
+ * @fd: a registered provider descriptor
+ * @reqs: out: room for @max records
+ * @max: how many records fit in @reqs, at least 1
+ * @timeout_ms: as for ktapi_read_events()
+ *
+ * Waits and reads exactly as ktapi_read_events() does, whole struct
+ * ktapi_provider_request records: MAKECALL, ANSWER and DROP (answer each
+ * with ktapi_provider_reply()) and CLOSECALL (no reply).
+ *
+ * Return: the number of records read (1..@max), 0 when none arrived
+ * within @timeout_ms, or -errno as ktapi_read_events() (-EBADFD before
+ * ktapi_provider_register()).
+ */
+int ktapi_provider_read_requests(int fd, struct ktapi_provider_request *reqs,
+				 unsigned int max, int timeout_ms);
+
+/**
+ * ktapi_provider_reply() - KTAPI_PROVIDER_IOC_REPLY: answer a request
+ * @fd: a registered provider descriptor
+ * @request_id: the request_id of a MAKECALL, ANSWER or DROP read from @fd
+ * @result: 0, or one of -EINVAL, -EBUSY, -ENOMEM, -EAGAIN, -EIO,
+ *	-EOPNOTSUPP (positive values are taken as their negative): what the
+ *	application's request returns
+ *
+ * Return: 0, or -ENOENT when the request is unknown, answered already or
+ * expired (timed out, its waiter killed; nothing changed), -EINVAL for
+ * another @result, other -errno.
+ */
+int ktapi_provider_reply(int fd, uint64_t request_id, int result);
+
+/**
+ * ktapi_provider_newcall() - KTAPI_PROVIDER_IOC_NEWCALL: an incoming call
+ * @fd: a registered provider descriptor
+ * @device_id: one of its devices
+ * @caller_address: who calls: a valid address
+ * @called_address: the address called (typically the device's): a valid
+ *	address
+ * @call_id: out, may be NULL: the new INBOUND leg's call id (report its
+ *	states with ktapi_provider_callstate())
+ *
+ * The module makes an INBOUND leg in OFFERING and hands the OWNER and
+ * MONITOR handles out with APPNEWCALL records, as for a loopback call.
+ *
+ * Return: 0, or -ENXIO when the device has no OWNER line open (refuse the
+ * call on the network: no leg was made), -ENODEV when @device_id is not
+ * a live device of this provider, -EFAULT when an address is NULL,
+ * -EINVAL for an address that does not fit or is malformed, -ENOSPC at
+ * KTAPI_PROVIDER_CALLS_MAX live incoming legs, -ENOMEM, other -errno.
+ */
+int ktapi_provider_newcall(int fd, uint32_t device_id,
+			   const char *caller_address,
+			   const char *called_address, uint32_t *call_id);
+
+/**
+ * ktapi_provider_callstate() - KTAPI_PROVIDER_IOC_CALLSTATE
+ * @fd: a registered provider descriptor
+ * @call_id: a live leg of this provider (a MAKECALL replied 0, or a
+ *	NEWCALL's)
+ * @state: its new KTAPI_CALLSTATE_
+ * @state_mode: one KTAPI_DISCONNECTMODE_ bit for DISCONNECTED, else 0
+ *
+ * Every holder of a handle to the leg reads a CALLSTATE record.  The same
+ * state and mode again does nothing.
+ *
+ * Return: 0, or -ENOENT when @call_id is not a live leg of this provider
+ * (or got its CLOSECALL), -EINVAL for a transition <linux/ktapi.h>
+ * ("DOC: Providers") forbids (changing nothing), other -errno.
+ */
+int ktapi_provider_callstate(int fd, uint32_t call_id, uint32_t state,
+			     uint32_t state_mode);
 
 /**
  * ktapi_module_load() - load a kernel module through libkmod
@@ -274,10 +473,30 @@ const char *ktapi_privilege_name(uint32_t privilege);
  * ktapi_event_name() - name of a KTAPI_EV_ event type
  * @type: struct ktapi_event.type
  *
- * Return: "APPNEWCALL", "CALLSTATE", "LINE_CLOSE" or "OVERFLOW";
- * KTAPI_NAME_INVALID otherwise.  Never NULL; a static string.
+ * Return: "APPNEWCALL", "CALLSTATE", "LINE_CLOSE", "OVERFLOW", "REPLY",
+ * "LINE_CREATE" or "LINE_REMOVE"; KTAPI_NAME_INVALID otherwise.  Never
+ * NULL; a static string.
  */
 const char *ktapi_event_name(uint32_t type);
+
+/**
+ * ktapi_request_name() - name of a KTAPI_PREQ_ request type
+ * @type: struct ktapi_provider_request.type
+ *
+ * Return: "MAKECALL", "ANSWER", "DROP" or "CLOSECALL"; KTAPI_NAME_INVALID
+ * otherwise.  Never NULL; a static string.
+ */
+const char *ktapi_request_name(uint32_t type);
+
+/**
+ * ktapi_device_kind_name() - name of a KTAPI_DEVICE_ kind
+ * @kind: struct ktapi_devcaps.kind
+ *
+ * Return: "LOOPBACK" or "PROVIDER"; KTAPI_NAME_INVALID otherwise (0 too:
+ * a kernel older than the providers leaves kind 0).  Never NULL; a static
+ * string.
+ */
+const char *ktapi_device_kind_name(uint32_t kind);
 
 /**
  * ktapi_origin_name() - name of a KTAPI_CALLORIGIN_ value
@@ -308,10 +527,12 @@ const char *ktapi_disconnectmode_name(uint32_t mode);
  * "LINEERR_NOTOWNER", ENODEV "LINEERR_BADDEVICEID", EPROTONOSUPPORT
  * "LINEERR_INCOMPATIBLEAPIVERSION", EINVAL "LINEERR_INVALPARAM" (which
  * includes LINEERR_INVALADDRESS), EFAULT "LINEERR_INVALPOINTER", ENOSPC
- * "LINEERR_RESOURCEUNAVAIL", ENOMEM "LINEERR_NOMEM"; 0 is "SUCCESS".
+ * and EAGAIN "LINEERR_RESOURCEUNAVAIL", ENOMEM "LINEERR_NOMEM",
+ * ETIMEDOUT, ECONNABORTED and EIO "LINEERR_OPERATIONFAILED", EOPNOTSUPP
+ * "LINEERR_OPERATIONUNAVAIL"; 0 is "SUCCESS".
  *
  * Return: the name; KTAPI_ERROR_NAME_UNKNOWN for any other errno (EPERM,
- * ENOTTY, E2BIG, ...; use strerror() for those).  Never NULL; a static
+ * ENOTTY, E2BIG, ENXIO, ...; use strerror() for those).  Never NULL; a static
  * string.
  */
 const char *ktapi_error_name(int err);

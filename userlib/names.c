@@ -51,6 +51,21 @@ static const struct ktapi_name events[] = {
 	N(KTAPI_EV_, CALLSTATE),
 	N(KTAPI_EV_, LINE_CLOSE),
 	N(KTAPI_EV_, OVERFLOW),
+	N(KTAPI_EV_, REPLY),
+	N(KTAPI_EV_, LINE_CREATE),
+	N(KTAPI_EV_, LINE_REMOVE),
+};
+
+static const struct ktapi_name requests[] = {
+	N(KTAPI_PREQ_, MAKECALL),
+	N(KTAPI_PREQ_, ANSWER),
+	N(KTAPI_PREQ_, DROP),
+	N(KTAPI_PREQ_, CLOSECALL),
+};
+
+static const struct ktapi_name device_kinds[] = {
+	N(KTAPI_DEVICE_, LOOPBACK),
+	N(KTAPI_DEVICE_, PROVIDER),
 };
 
 static const struct ktapi_name origins[] = {
@@ -87,6 +102,11 @@ static const struct ktapi_name errors[] = {
 	{ EFAULT,		"LINEERR_INVALPOINTER" },
 	{ ENOSPC,		"LINEERR_RESOURCEUNAVAIL" },
 	{ ENOMEM,		"LINEERR_NOMEM" },
+	{ EAGAIN,		"LINEERR_RESOURCEUNAVAIL" },
+	{ ETIMEDOUT,		"LINEERR_OPERATIONFAILED" },
+	{ ECONNABORTED,		"LINEERR_OPERATIONFAILED" },
+	{ EIO,			"LINEERR_OPERATIONFAILED" },
+	{ EOPNOTSUPP,		"LINEERR_OPERATIONUNAVAIL" },
 };
 
 #undef N
@@ -118,6 +138,16 @@ KTAPI_EXPORT const char *ktapi_privilege_name(uint32_t privilege)
 KTAPI_EXPORT const char *ktapi_event_name(uint32_t type)
 {
 	return LOOKUP(events, type, KTAPI_NAME_INVALID);
+}
+
+KTAPI_EXPORT const char *ktapi_request_name(uint32_t type)
+{
+	return LOOKUP(requests, type, KTAPI_NAME_INVALID);
+}
+
+KTAPI_EXPORT const char *ktapi_device_kind_name(uint32_t kind)
+{
+	return LOOKUP(device_kinds, kind, KTAPI_NAME_INVALID);
 }
 
 KTAPI_EXPORT const char *ktapi_origin_name(uint32_t origin)

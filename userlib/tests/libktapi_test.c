@@ -160,13 +160,46 @@ TEST(event_name_of_every_type)
 	EXPECT_STREQ("CALLSTATE", ktapi_event_name(KTAPI_EV_CALLSTATE));
 	EXPECT_STREQ("LINE_CLOSE", ktapi_event_name(KTAPI_EV_LINE_CLOSE));
 	EXPECT_STREQ("OVERFLOW", ktapi_event_name(KTAPI_EV_OVERFLOW));
+	EXPECT_STREQ("REPLY", ktapi_event_name(KTAPI_EV_REPLY));
+	EXPECT_STREQ("LINE_CREATE", ktapi_event_name(KTAPI_EV_LINE_CREATE));
+	EXPECT_STREQ("LINE_REMOVE", ktapi_event_name(KTAPI_EV_LINE_REMOVE));
 }
 
 TEST(event_name_of_invalid_values)
 {
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0));
-	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(5));
+	/* 5..7 are REPLY, LINE_CREATE and LINE_REMOVE since the providers. */
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(8));
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0xffffffff));
+}
+
+TEST(request_name_of_every_type)
+{
+	EXPECT_STREQ("MAKECALL", ktapi_request_name(KTAPI_PREQ_MAKECALL));
+	EXPECT_STREQ("ANSWER", ktapi_request_name(KTAPI_PREQ_ANSWER));
+	EXPECT_STREQ("DROP", ktapi_request_name(KTAPI_PREQ_DROP));
+	EXPECT_STREQ("CLOSECALL", ktapi_request_name(KTAPI_PREQ_CLOSECALL));
+}
+
+TEST(request_name_of_invalid_values)
+{
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(0));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(5));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_request_name(0xffffffff));
+}
+
+TEST(device_kind_name_of_every_kind)
+{
+	EXPECT_STREQ("LOOPBACK", ktapi_device_kind_name(KTAPI_DEVICE_LOOPBACK));
+	EXPECT_STREQ("PROVIDER", ktapi_device_kind_name(KTAPI_DEVICE_PROVIDER));
+}
+
+TEST(device_kind_name_of_invalid_values)
+{
+	/* 0: what a kernel older than the providers leaves in kind. */
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(0));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(3));
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_device_kind_name(0xffffffff));
 }
 
 TEST(origin_name_of_every_origin)
@@ -248,6 +281,11 @@ static const struct error_case error_cases[] = {
 	{ EFAULT, "LINEERR_INVALPOINTER" },
 	{ ENOSPC, "LINEERR_RESOURCEUNAVAIL" },
 	{ ENOMEM, "LINEERR_NOMEM" },
+	{ EAGAIN, "LINEERR_RESOURCEUNAVAIL" },
+	{ ETIMEDOUT, "LINEERR_OPERATIONFAILED" },
+	{ ECONNABORTED, "LINEERR_OPERATIONFAILED" },
+	{ EIO, "LINEERR_OPERATIONFAILED" },
+	{ EOPNOTSUPP, "LINEERR_OPERATIONUNAVAIL" },
 };
 
 TEST(error_name_of_negative_errno)
@@ -278,7 +316,8 @@ TEST(error_name_of_zero_is_success)
 TEST(error_name_of_unmapped_errno_is_unknown)
 {
 	static const int other[] = {
-		EPERM, -EPERM, ENOTTY, -ENOTTY, E2BIG, -EAGAIN, -EIO, 4095,
+		/* EAGAIN and EIO are mapped since the providers. */
+		EPERM, -EPERM, ENOTTY, -ENOTTY, E2BIG, -EEXIST, -ENXIO, 4095,
 		INT_MAX, INT_MIN, INT_MIN + 1,
 	};
 	size_t i;
@@ -310,6 +349,65 @@ TEST(calls_on_a_bad_descriptor_return_ebadf)
 	EXPECT_EQ(-EBADF, ktapi_get_call_info(-1, 1, &info));
 	EXPECT_EQ(-EBADF, ktapi_close_line_device(-1, 0));
 	EXPECT_EQ(-EBADF, ktapi_read_events(-1, &ev, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_make_call_async(-1, "1000", NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_answer_async(-1, 1));
+	EXPECT_EQ(-EBADF, ktapi_drop_async(-1, 1));
+}
+
+TEST(provider_calls_on_a_bad_descriptor_return_ebadf)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_EQ(-EBADF, ktapi_provider_register(-1, "t", 1, NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_add_line(-1, "5000", NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_remove_line(-1, 8));
+	EXPECT_EQ(-EBADF, ktapi_provider_read_requests(-1, &req, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_provider_reply(-1, 1, 0));
+	EXPECT_EQ(-EBADF, ktapi_provider_newcall(-1, 8, "1000", "5000", NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_callstate(-1, 1,
+						   KTAPI_CALLSTATE_CONNECTED, 0));
+}
+
+TEST(provider_null_pointers_return_efault)
+{
+	EXPECT_EQ(-EFAULT, ktapi_provider_add_line(-1, NULL, "x", NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_newcall(-1, 8, NULL, "5000", NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_newcall(-1, 8, "1000", NULL, NULL));
+	EXPECT_EQ(-EFAULT, ktapi_provider_read_requests(-1, NULL, 1, 0));
+	EXPECT_EQ(-EFAULT, ktapi_make_call_async(-1, NULL, NULL, NULL));
+}
+
+/* Strings that do not fit with their NUL are refused before the ioctl. */
+TEST(provider_strings_too_long_are_einval)
+{
+	char addr[KTAPI_ADDRESS_MAX + 1], name[KTAPI_NAME_MAX + 1];
+	char pname[KTAPI_PROVIDER_NAME_MAX + 1];
+
+	memset(addr, '1', KTAPI_ADDRESS_MAX);
+	addr[KTAPI_ADDRESS_MAX] = '\0';
+	memset(name, 'n', KTAPI_NAME_MAX);
+	name[KTAPI_NAME_MAX] = '\0';
+	memset(pname, 'p', KTAPI_PROVIDER_NAME_MAX);
+	pname[KTAPI_PROVIDER_NAME_MAX] = '\0';
+	EXPECT_EQ(-EINVAL, ktapi_provider_register(-1, pname, 1, NULL, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_add_line(-1, addr, NULL, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_add_line(-1, "5000", name, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_newcall(-1, 8, addr, "5000", NULL));
+	EXPECT_EQ(-EINVAL, ktapi_provider_newcall(-1, 8, "1000", addr, NULL));
+	EXPECT_EQ(-EINVAL, ktapi_make_call_async(-1, addr, NULL, NULL));
+	/* One character less fits: the kernel (here: no descriptor) decides. */
+	pname[KTAPI_PROVIDER_NAME_MAX - 1] = '\0';
+	addr[KTAPI_ADDRESS_MAX - 1] = '\0';
+	name[KTAPI_NAME_MAX - 1] = '\0';
+	EXPECT_EQ(-EBADF, ktapi_provider_register(-1, pname, 1, NULL, NULL));
+	EXPECT_EQ(-EBADF, ktapi_provider_add_line(-1, addr, name, NULL));
+}
+
+TEST(provider_read_requests_max_zero_is_einval)
+{
+	struct ktapi_provider_request req;
+
+	EXPECT_EQ(-EINVAL, ktapi_provider_read_requests(0, &req, 0, 0));
 }
 
 TEST(null_output_pointers_return_efault)
@@ -407,6 +505,37 @@ TEST_F(evpipe, read_events_reads_at_most_max)
 	EXPECT_EQ(2, ktapi_read_events(self->rd, out, 2, 1000));
 	EXPECT_EQ(1, ktapi_read_events(self->rd, out, 2, 1000));
 	EXPECT_EQ(0, ktapi_read_events(self->rd, out, 2, 0));
+}
+
+TEST_F(evpipe, read_requests_returns_whole_records)
+{
+	struct ktapi_provider_request in[2], out[3];
+
+	ASSERT_EQ((size_t)KTAPI_PROVIDER_REQUEST_SIZE, sizeof(in[0]));
+	memset(in, 0, sizeof(in));
+	in[0].type = KTAPI_PREQ_MAKECALL;
+	in[0].request_id = UINT64_C(0x100000001);
+	in[1].type = KTAPI_PREQ_CLOSECALL;
+	ASSERT_EQ((ssize_t)sizeof(in), write(self->wr, in, sizeof(in)));
+	EXPECT_EQ(2, ktapi_provider_read_requests(self->rd, out, 3, 1000));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+}
+
+TEST_F(evpipe, read_requests_partial_record_is_eio)
+{
+	struct ktapi_provider_request req;
+
+	ASSERT_EQ(40, write(self->wr, (char[40]){ 0 }, 40));
+	EXPECT_EQ(-EIO, ktapi_provider_read_requests(self->rd, &req, 1, 1000));
+}
+
+TEST_F(evpipe, read_requests_times_out_after_timeout)
+{
+	struct ktapi_provider_request req;
+	int64_t t0 = now_ns();
+
+	EXPECT_EQ(0, ktapi_provider_read_requests(self->rd, &req, 1, 100));
+	EXPECT_LE(100, ms_since(t0));
 }
 
 TEST_F(evpipe, read_events_partial_record_is_eio)
@@ -631,29 +760,53 @@ TEST_F(dev, open_adds_the_given_flags)
 	close(fd);
 }
 
-TEST_F(dev, devcaps_num_devices_is_the_lines_parameter)
+/*
+ * num_devices is "lines" plus every id a provider was given while the
+ * module is loaded (the test programs run before this one add some).
+ */
+TEST_F(dev, devcaps_num_devices_is_the_lines_parameter_or_more)
 {
 	unsigned long lines;
 
 	ASSERT_EQ(0, read_module_param("lines", &lines));
-	EXPECT_EQ((unsigned long)self->ndev, lines);
+	EXPECT_LE(lines, (unsigned long)self->ndev);
 }
 
 TEST_F(dev, devcaps_address_of_every_device)
 {
 	struct ktapi_devcaps caps;
-	char want[KTAPI_ADDRESS_MAX];
+	char want[KTAPI_ADDRESS_MAX], name[KTAPI_NAME_MAX + 16];
+	unsigned long lines;
 	uint32_t d;
+	int ret;
 
+	ASSERT_EQ(0, read_module_param("lines", &lines));
 	for (d = 0; d < self->ndev; d++) {
 		memset(&caps, 0xa5, sizeof(caps));
-		ASSERT_EQ(0, ktapi_get_devcaps(self->fd, d, &caps));
+		ret = ktapi_get_devcaps(self->fd, d, &caps);
+		if (d >= lines) {
+			/* A provider's: live, or removed for good. */
+			if (ret == 0) {
+				EXPECT_EQ(U(KTAPI_DEVICE_PROVIDER), caps.kind);
+			} else {
+				EXPECT_EQ(-ENODEV, ret);
+			}
+			continue;
+		}
+		ASSERT_EQ(0, ret);
 		device_address(d, want, sizeof(want));
-		EXPECT_EQ(self->ndev, caps.num_devices);
+		EXPECT_LE(self->ndev, caps.num_devices);
 		EXPECT_EQ(d, caps.device_id);
 		EXPECT_EQ(U(sizeof(caps)), caps.size);
 		EXPECT_EQ(U(0), caps.flags);
 		EXPECT_STREQ(want, caps.address);
+		/* The fields the providers added, on a loopback device. */
+		snprintf(name, sizeof(name), "Loopback line %s", want);
+		EXPECT_EQ(U(KTAPI_DEVICE_LOOPBACK), caps.kind);
+		EXPECT_STREQ("LOOPBACK", ktapi_device_kind_name(caps.kind));
+		EXPECT_EQ(U(0), caps.provider_id);
+		EXPECT_STREQ(name, caps.name);
+		EXPECT_STREQ("loopback", caps.provider_name);
 	}
 }
 
@@ -662,6 +815,7 @@ TEST_F(dev, devcaps_bad_device_is_enodev)
 	struct ktapi_devcaps caps;
 
 	memset(&caps, 0x5a, sizeof(caps));
+	/* The first id never given (removed ones are ENODEV too). */
 	EXPECT_EQ(-ENODEV, ktapi_get_devcaps(self->fd, self->ndev, &caps));
 	EXPECT_EQ(-ENODEV, ktapi_get_devcaps(self->fd, UINT32_MAX, &caps));
 	/* Untouched on failure. */
@@ -1343,6 +1497,235 @@ TEST_F(call, close_line_device_voids_the_line)
 					  KTAPI_API_VERSION_2_2));
 	/* The caller's leg still works and is still its own. */
 	EXPECT_EQ(0, ktapi_get_call_info(self->a, self->ha, &ci));
+}
+
+/* ---------------------------------------------------------------------
+ * Asynchronous requests and providers (issue 11).  Last in the file: the
+ * provider tests add line devices, whose ids stay given.
+ */
+
+/* Read the next record of @fd: a REPLY to @request_id with @result. */
+static struct ktapi_event expect_reply(struct __test_metadata *_metadata,
+				       int fd, int request_id, int result)
+{
+	struct ktapi_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(1, ktapi_read_events(fd, &ev, 1, EV_TIMEOUT_MS))
+		TH_LOG("waiting for the REPLY of request %d", request_id);
+	EXPECT_EQ(U(KTAPI_EV_REPLY), ev.type)
+		TH_LOG("%s instead of REPLY", ktapi_event_name(ev.type));
+	EXPECT_EQ(U(request_id), ev.request_id);
+	EXPECT_EQ(result, ev.result)
+		TH_LOG("result %s", ktapi_error_name(ev.result));
+	return ev;
+}
+
+TEST_F(call, async_requests_reply_before_their_states)
+{
+	struct ktapi_event ev;
+	uint32_t h, cid;
+	int rid, rid2;
+
+	rid = ktapi_make_call_async(self->a, self->addr_b, &h, &cid);
+	ASSERT_LT(0, rid) TH_LOG("%s", ktapi_error_name(rid));
+	ev = expect_reply(_metadata, self->a, rid, 0);
+	EXPECT_EQ(h, ev.handle);
+	EXPECT_EQ(cid, ev.call_id);
+	expect_event(_metadata, self->a, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_DIALING, 0, KTAPI_PRIVILEGE_OWNER);
+	expect_event(_metadata, self->a, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_RINGBACK, 0, KTAPI_PRIVILEGE_OWNER);
+	ev = expect_event(_metadata, self->b, KTAPI_EV_APPNEWCALL, 0, 0,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_OWNER);
+	self->hb = ev.handle;
+	expect_event(_metadata, self->b, KTAPI_EV_CALLSTATE, self->hb, 0,
+		     KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_OWNER);
+
+	rid2 = ktapi_answer_async(self->b, self->hb);
+	ASSERT_LT(0, rid2) TH_LOG("%s", ktapi_error_name(rid2));
+	expect_reply(_metadata, self->b, rid2, 0);
+	expect_event(_metadata, self->b, KTAPI_EV_CALLSTATE, self->hb, 0,
+		     KTAPI_CALLSTATE_CONNECTED, 0, KTAPI_PRIVILEGE_OWNER);
+
+	rid2 = ktapi_drop_async(self->a, h);
+	ASSERT_LT(0, rid2) TH_LOG("%s", ktapi_error_name(rid2));
+	EXPECT_NE(rid, rid2);
+	expect_event(_metadata, self->a, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_CONNECTED, 0, KTAPI_PRIVILEGE_OWNER);
+	expect_reply(_metadata, self->a, rid2, 0);
+	expect_event(_metadata, self->a, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_IDLE, 0, KTAPI_PRIVILEGE_OWNER);
+	/* Checked before the request is sent: returned by the call itself. */
+	EXPECT_EQ(-EBUSY, ktapi_drop_async(self->a, h));
+	EXPECT_EQ(-ENOENT, ktapi_answer_async(self->a, 0));
+	/* The monitor's handle to the incoming leg: not an owner. */
+	ev = expect_event(_metadata, self->m, KTAPI_EV_APPNEWCALL, 0, 0,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
+	EXPECT_EQ(-EACCES, ktapi_drop_async(self->m, ev.handle));
+	EXPECT_EQ(-EACCES, ktapi_answer_async(self->m, ev.handle));
+}
+
+/* A provider opened and registered through the library, or SKIP. */
+static int provider(struct __test_metadata *_metadata, uint32_t *dev,
+		    const char *address)
+{
+	uint32_t id = 0, version = 0;
+	int pfd = ktapi_provider_open(O_NONBLOCK);
+
+	if (pfd == -ENOENT)
+		return -1;
+	ASSERT_LE(0, pfd) TH_LOG("%s", strerror(-pfd));
+	ASSERT_EQ(0, ktapi_provider_register(pfd, "libktapi_test", 8, &id,
+					     &version));
+	EXPECT_NE(U(0), id);
+	EXPECT_EQ(U(KTAPI_PROVIDER_VERSION_MAJOR), version >> 16);
+	EXPECT_EQ(-EBUSY, ktapi_provider_register(pfd, "again", 8, NULL, NULL));
+	ASSERT_EQ(0, ktapi_provider_add_line(pfd, address, NULL, dev));
+	return pfd;
+}
+
+static struct ktapi_provider_request
+expect_request(struct __test_metadata *_metadata, int pfd, uint32_t type)
+{
+	struct ktapi_provider_request r;
+
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(1, ktapi_provider_read_requests(pfd, &r, 1, EV_TIMEOUT_MS))
+		TH_LOG("waiting for %s", ktapi_request_name(type));
+	EXPECT_STREQ(ktapi_request_name(type), ktapi_request_name(r.type));
+	return r;
+}
+
+TEST(provider_serves_an_outgoing_call)
+{
+	struct ktapi_provider_request r;
+	struct ktapi_devcaps caps;
+	struct ktapi_event ev;
+	uint32_t dev, h, cid;
+	int pfd, fd, watcher, rid;
+
+	watcher = ktapi_open(0);
+	ASSERT_LE(0, watcher);
+	pfd = provider(_metadata, &dev, "5000");
+	if (pfd < 0)
+		SKIP(return, "no " KTAPI_PROVIDER_DEVICE_PATH);
+	/* Every open file hears of the new device, without LINE_OPEN. */
+	ASSERT_EQ(1, ktapi_read_events(watcher, &ev, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(U(KTAPI_EV_LINE_CREATE), ev.type);
+	EXPECT_EQ(dev, ev.device_id);
+	ASSERT_EQ(0, ktapi_get_devcaps(watcher, dev, &caps));
+	EXPECT_EQ(U(KTAPI_DEVICE_PROVIDER), caps.kind);
+	EXPECT_STREQ("5000", caps.address);
+	EXPECT_STREQ("5000", caps.name);
+	EXPECT_STREQ("libktapi_test", caps.provider_name);
+
+	fd = open_line(_metadata, dev, KTAPI_PRIVILEGE_OWNER,
+		       KTAPI_API_VERSION_2_2);
+	rid = ktapi_make_call_async(fd, "1234", &h, &cid);
+	ASSERT_LT(0, rid) TH_LOG("%s", ktapi_error_name(rid));
+	r = expect_request(_metadata, pfd, KTAPI_PREQ_MAKECALL);
+	EXPECT_EQ(cid, r.call_id);
+	EXPECT_EQ(dev, r.device_id);
+	EXPECT_STREQ("1234", r.dest_address);
+	EXPECT_STREQ("5000", r.caller_address);
+	EXPECT_NE((uint64_t)0, (uint64_t)r.request_id);
+	/* States before the REPLY 0 are EINVAL; an unknown request ENOENT. */
+	EXPECT_EQ(-EINVAL, ktapi_provider_callstate(pfd, cid,
+						    KTAPI_CALLSTATE_RINGBACK, 0));
+	EXPECT_EQ(-ENOENT, ktapi_provider_reply(pfd, r.request_id + 1000, 0));
+	ASSERT_EQ(0, ktapi_provider_reply(pfd, r.request_id, 0));
+	EXPECT_EQ(-ENOENT, ktapi_provider_reply(pfd, r.request_id, 0));
+	expect_reply(_metadata, fd, rid, 0);
+	expect_event(_metadata, fd, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_DIALING, 0, KTAPI_PRIVILEGE_OWNER);
+	ASSERT_EQ(0, ktapi_provider_callstate(pfd, cid,
+					      KTAPI_CALLSTATE_CONNECTED, 0));
+	expect_event(_metadata, fd, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_CONNECTED, 0, KTAPI_PRIVILEGE_OWNER);
+	/* A DROP waits for the provider's REPLY; the provider reports IDLE. */
+	rid = ktapi_drop_async(fd, h);
+	ASSERT_LT(0, rid);
+	r = expect_request(_metadata, pfd, KTAPI_PREQ_DROP);
+	EXPECT_EQ(cid, r.call_id);
+	ASSERT_EQ(0, ktapi_provider_reply(pfd, r.request_id, -EIO));
+	expect_reply(_metadata, fd, rid, -EIO);
+	ASSERT_EQ(0, ktapi_provider_callstate(pfd, cid, KTAPI_CALLSTATE_IDLE,
+					      0));
+	expect_event(_metadata, fd, KTAPI_EV_CALLSTATE, h, cid,
+		     KTAPI_CALLSTATE_IDLE, 0, KTAPI_PRIVILEGE_OWNER);
+	EXPECT_EQ(-EINVAL, ktapi_provider_callstate(pfd, cid,
+						    KTAPI_CALLSTATE_CONNECTED, 0));
+	ASSERT_EQ(0, ktapi_deallocate_call(fd, h));
+	r = expect_request(_metadata, pfd, KTAPI_PREQ_CLOSECALL);
+	EXPECT_EQ(cid, r.call_id);
+	EXPECT_EQ(U(KTAPI_CALLSTATE_IDLE), r.state);
+	EXPECT_EQ((uint64_t)0, (uint64_t)r.request_id);
+	EXPECT_EQ(-ENOENT, ktapi_provider_callstate(pfd, cid,
+						    KTAPI_CALLSTATE_IDLE, 0));
+
+	/* Removal: the line is force-closed, every file hears LINE_REMOVE. */
+	ASSERT_EQ(0, ktapi_provider_remove_line(pfd, dev));
+	ASSERT_EQ(1, ktapi_read_events(fd, &ev, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(U(KTAPI_EV_LINE_CLOSE), ev.type);
+	ASSERT_EQ(1, ktapi_read_events(watcher, &ev, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(U(KTAPI_EV_LINE_REMOVE), ev.type);
+	EXPECT_EQ(dev, ev.device_id);
+	EXPECT_EQ(-ENODEV, ktapi_get_devcaps(watcher, dev, &caps));
+	EXPECT_EQ(-ENODEV, ktapi_provider_remove_line(pfd, dev));
+	close(fd);
+	close(pfd);
+	close(watcher);
+}
+
+TEST(provider_places_an_incoming_call)
+{
+	struct ktapi_provider_request r;
+	struct ktapi_call_info ci;
+	struct ktapi_event ev;
+	uint32_t dev, cid = 0;
+	int pfd, fd, rid;
+
+	pfd = provider(_metadata, &dev, "5001");
+	if (pfd < 0)
+		SKIP(return, "no " KTAPI_PROVIDER_DEVICE_PATH);
+	/* No OWNER line on the device yet: the provider must refuse it. */
+	EXPECT_EQ(-ENXIO, ktapi_provider_newcall(pfd, dev, "4321", "5001",
+						 &cid));
+	EXPECT_EQ(U(0), cid);
+	fd = open_line(_metadata, dev, KTAPI_PRIVILEGE_OWNER,
+		       KTAPI_API_VERSION_2_2);
+	EXPECT_EQ(-ENODEV, ktapi_provider_newcall(pfd, dev + 1000, "4321",
+						  "5001", &cid));
+	ASSERT_EQ(0, ktapi_provider_newcall(pfd, dev, "4321", "5001", &cid));
+	EXPECT_NE(U(0), cid);
+	ev = expect_event(_metadata, fd, KTAPI_EV_APPNEWCALL, 0, cid,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_OWNER);
+	expect_event(_metadata, fd, KTAPI_EV_CALLSTATE, ev.handle, cid,
+		     KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_OWNER);
+	ASSERT_EQ(0, ktapi_get_call_info(fd, ev.handle, &ci));
+	EXPECT_EQ(U(KTAPI_CALLORIGIN_INBOUND), ci.origin);
+	EXPECT_STREQ("4321", ci.caller_address);
+	EXPECT_STREQ("5001", ci.called_address);
+	/* An OFFERING leg cannot go DIALING: EINVAL, nothing changed. */
+	EXPECT_EQ(-EINVAL, ktapi_provider_callstate(pfd, cid,
+						    KTAPI_CALLSTATE_DIALING, 0));
+	rid = ktapi_answer_async(fd, ev.handle);
+	ASSERT_LT(0, rid);
+	r = expect_request(_metadata, pfd, KTAPI_PREQ_ANSWER);
+	EXPECT_EQ(cid, r.call_id);
+	ASSERT_EQ(0, ktapi_provider_reply(pfd, r.request_id, 0));
+	expect_reply(_metadata, fd, rid, 0);
+	ASSERT_EQ(0, ktapi_provider_callstate(pfd, cid,
+					      KTAPI_CALLSTATE_CONNECTED, 0));
+	expect_event(_metadata, fd, KTAPI_EV_CALLSTATE, ev.handle, cid,
+		     KTAPI_CALLSTATE_CONNECTED, 0, KTAPI_PRIVILEGE_OWNER);
+	/* Closing the line is the last handle going: CLOSECALL, not IDLE. */
+	close(fd);
+	r = expect_request(_metadata, pfd, KTAPI_PREQ_CLOSECALL);
+	EXPECT_EQ(cid, r.call_id);
+	EXPECT_EQ(U(KTAPI_CALLSTATE_CONNECTED), r.state);
+	close(pfd);
 }
 
 #endif /* KTAPI_TEST_PURE_ONLY */
