@@ -55,38 +55,6 @@ static int op_flags(int fd, unsigned long cmd, __u32 handle, __u32 flags,
 	return kt_err(ioctl(fd, cmd, op));
 }
 
-/*
- * The next record of @fd is the REPLY of request @rid on @handle/@call_id
- * (ANY: any non-zero), result 0; every field REPLY does not list is 0.
- */
-static void __expect_reply(struct __test_metadata *_metadata, int line,
-			   int fd, __u32 rid, __u32 handle, __u32 call_id)
-{
-	struct ktapi_event ev;
-	int err = kt_read_event(fd, &ev, EV_WAIT_MS);
-
-	ASSERT_EQ(0, err) TH_LOG("line %d: no REPLY (%s)", line, kt_errname(err));
-	EXPECT_EQ(EV_REPLY, ev.type) TH_LOG("line %d: got %s", line,
-					   ev_type_name(ev.type));
-	EXPECT_EQ(rid, ev.request_id) TH_LOG("line %d", line);
-	EXPECT_EQ(0, ev.result) TH_LOG("line %d", line);
-	if (handle) {
-		EXPECT_EQ(handle, ev.handle) TH_LOG("line %d", line);
-	} else {
-		EXPECT_NE(0, ev.handle) TH_LOG("line %d", line);
-	}
-	if (call_id) {
-		EXPECT_EQ(call_id, ev.call_id) TH_LOG("line %d", line);
-	} else {
-		EXPECT_NE(0, ev.call_id) TH_LOG("line %d", line);
-	}
-	EXPECT_EQ(0, ev.state) TH_LOG("line %d", line);
-	EXPECT_EQ(0, ev.state_mode) TH_LOG("line %d", line);
-	EXPECT_EQ(0, ev.privilege) TH_LOG("line %d", line);
-	EXPECT_NE(0, ev.time_ns) TH_LOG("line %d", line);
-	EXPECT_GE(kt_now_ns(), ev.time_ns) TH_LOG("line %d", line);
-}
-#define EXPECT_REPLY(fd, rid, h, cid)	__expect_reply(_metadata, __LINE__, fd, rid, h, cid)
 
 /* The REPLYs among everything queued on @fd now, and the total records. */
 static int drain_replies(int fd, int *records)
@@ -132,7 +100,7 @@ TEST_F(call, make_call_reply_first_exactly_once)
 	/* On the loopback switch the request is done: the handle works. */
 	GET_INFO(self->a, mc.handle, &ci);
 	EXPECT_EQ(mc.call_id, ci.call_id);
-	EXPECT_REPLY(self->a, mc.request_id, mc.handle, mc.call_id);
+	EXPECT_REPLY(self->a, mc.request_id, 0, mc.handle, mc.call_id);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_DIALING, 0, P_OWN);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_RINGBACK, 0, P_OWN);
 	EXPECT_NEW(&ev, self->b, ci.related_call_id, S_OFFERING, P_OWN);
@@ -154,13 +122,13 @@ TEST_F(call, answer_drop_reply_before_callstate)
 	EXPECT_EQ(pr.hb, op.handle);
 	EXPECT_EQ(0, op.reserved);
 	EXPECT_EQ(0, op.reserved2);
-	EXPECT_REPLY(self->b, op.request_id, pr.hb, pr.cb);
+	EXPECT_REPLY(self->b, op.request_id, 0, pr.hb, pr.cb);
 	EXPECT_CS(self->b, pr.hb, pr.cb, S_CONNECTED, 0, P_OWN);
 	EXPECT_CS(self->a, pr.ha, pr.ca, S_CONNECTED, 0, P_OWN);
 
 	ASSERT_OK(op_flags(self->a, KTAPI_IOC_DROP, pr.ha, ASYNC, &op));
 	EXPECT_LT(0, (__s32)op.request_id);
-	EXPECT_REPLY(self->a, op.request_id, pr.ha, pr.ca);
+	EXPECT_REPLY(self->a, op.request_id, 0, pr.ha, pr.ca);
 	EXPECT_CS(self->a, pr.ha, pr.ca, S_IDLE, 0, P_OWN);
 	EXPECT_CS(self->b, pr.hb, pr.cb, S_DISC, M_NORMAL, P_OWN);
 	EXPECT_NO_EV(self->a, self->b);
@@ -289,7 +257,7 @@ TEST_F(call, flags_and_sizes)
 	ASSERT_OK(kt_err(ioctl(self->a, KTAPI_IOC_MAKE_CALL, buf)));
 	EXPECT_LT(0, (__s32)m->request_id);
 	EXPECT_EQ(1, m->reserved);
-	EXPECT_REPLY(self->a, m->request_id, m->handle, m->call_id);
+	EXPECT_REPLY(self->a, m->request_id, 0, m->handle, m->call_id);
 	memset(buf, 0, sizeof(buf));
 	o->size = op_rid + 4;
 	o->flags = ASYNC;
@@ -298,7 +266,7 @@ TEST_F(call, flags_and_sizes)
 	ASSERT_OK(kt_err(ioctl(self->b, KTAPI_IOC_ANSWER, buf)));
 	EXPECT_LT(0, (__s32)o->request_id);
 	EXPECT_EQ(1, o->reserved2);
-	EXPECT_REPLY(self->b, o->request_id, pr.hb, pr.cb);
+	EXPECT_REPLY(self->b, o->request_id, 0, pr.hb, pr.cb);
 	/* ... and the reserved fields, where the size covers them. */
 	memset(&mc, 0, sizeof(mc));
 	mc.size = sizeof(mc);
@@ -361,7 +329,7 @@ TEST_F(call, reply_for_deallocated_handle)
 	ASSERT_OK(mc_flags(self->a, self->addr_b, ASYNC, &mc));
 	ASSERT_OK(kt_dealloc(self->a, mc.handle));
 	EXPECT_ERRNO(ENOENT, kt_info(self->a, mc.handle, &ci));
-	EXPECT_REPLY(self->a, mc.request_id, mc.handle, mc.call_id);
+	EXPECT_REPLY(self->a, mc.request_id, 0, mc.handle, mc.call_id);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_DIALING, 0, P_OWN);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_RINGBACK, 0, P_OWN);
 	EXPECT_LE(0, kt_drain(self->b));
@@ -372,7 +340,7 @@ TEST_F(call, reply_for_deallocated_handle)
 	ASSERT_OK(kt_dealloc(self->a, mc.handle));
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_DIALING, 0, P_OWN);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_DISC, M_BADADDR, P_OWN);
-	EXPECT_REPLY(self->a, op.request_id, mc.handle, mc.call_id);
+	EXPECT_REPLY(self->a, op.request_id, 0, mc.handle, mc.call_id);
 	EXPECT_CS(self->a, mc.handle, mc.call_id, S_IDLE, 0, P_OWN);
 	EXPECT_NO_EV(self->a);
 }
@@ -419,11 +387,11 @@ TEST_F(call, reply_never_dropped_full_queue)
 		ASSERT_OK(kt_read_event(self->a, &ev, EV_WAIT_MS));
 		ASSERT_EQ(EV_CS, ev.type) TH_LOG("record %u", i);
 	}
-	EXPECT_REPLY(self->a, mc.request_id, mc.handle, mc.call_id);
+	EXPECT_REPLY(self->a, mc.request_id, 0, mc.handle, mc.call_id);
 	EXPECT_EV(self->a, EV_OVF, 0, 0, 0, dropped, 0);
 	/* Room now: a new request's REPLY, then its CALLSTATEs. */
 	ASSERT_OK(mc_flags(self->a, "999", ASYNC, &mc2));
-	EXPECT_REPLY(self->a, mc2.request_id, mc2.handle, mc2.call_id);
+	EXPECT_REPLY(self->a, mc2.request_id, 0, mc2.handle, mc2.call_id);
 	EXPECT_CS(self->a, mc2.handle, mc2.call_id, S_DIALING, 0, P_OWN);
 	EXPECT_CS(self->a, mc2.handle, mc2.call_id, S_DISC, M_BADADDR, P_OWN);
 	EXPECT_NO_EV(self->a);
@@ -451,7 +419,7 @@ TEST_F(call, reply_in_line_with_appnewcall)
 		ASSERT_EQ(EV_CS, ev.type) TH_LOG("record %u", i);
 	}
 	EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
-	EXPECT_REPLY(self->b, mc2.request_id, mc2.handle, mc2.call_id);
+	EXPECT_REPLY(self->b, mc2.request_id, 0, mc2.handle, mc2.call_id);
 	EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
 	/* 2 per fill call past the ring, 1 + 2 + 1 of the three calls. */
 	EXPECT_EV(self->b, EV_OVF, 0, 0, 0, queued - len + 4, 0);
@@ -502,7 +470,7 @@ TEST_F(call, eagain_at_max_requests)
 	EXPECT_EQ(max, drain_replies(self->a, &records));
 	/* Read: room again. */
 	ASSERT_OK(mc_flags(self->a, "999", ASYNC, &mc));
-	EXPECT_REPLY(self->a, mc.request_id, mc.handle, mc.call_id);
+	EXPECT_REPLY(self->a, mc.request_id, 0, mc.handle, mc.call_id);
 }
 
 /*
