@@ -105,7 +105,8 @@
  *                                                  second LINE_OPEN
  *  EACCES          LINEERR_NOTOWNER                ANSWER or DROP with a
  *                                                  MONITOR handle
- *  ENODEV          LINEERR_BADDEVICEID             device_id >= num_devices
+ *  ENODEV          LINEERR_BADDEVICEID             device_id >= num_devices,
+ *                                                  or a removed device
  *  EPROTONOSUPPORT LINEERR_INCOMPATIBLEAPIVERSION  api_version out of range
  *  EINVAL          LINEERR_INVALADDRESS,           malformed address; bad
  *                  LINEERR_INVALPARAM              flags, privileges, reserved
@@ -331,10 +332,12 @@
  *
  * With KTAPI_REQ_ASYNC in flags the ioctl returns 0 at once, after the
  * checks a synchronous request makes before it is sent (handle, privilege,
- * state: those errors are still returned by the ioctl), with a request id
- * in request_id: a positive number, 1..0x7fffffff, handed out cyclically
- * by each file.  The request's result comes later as one KTAPI_EV_REPLY
- * record with that request_id (TAPI's LINE_REPLY), which is never dropped:
+ * state; and EAGAIN at a limit, ECONNABORTED when the provider is going
+ * away: those errors are still returned by the ioctl, and no REPLY
+ * follows them), with a request id in request_id: a positive number,
+ * 1..0x7fffffff, handed out cyclically by each file.  The request's result
+ * comes later as one KTAPI_EV_REPLY record with that request_id (TAPI's
+ * LINE_REPLY), which is never dropped:
  *
  *  - on the loopback switch the REPLY is queued at once, before the
  *    CALLSTATE records the request causes, so it is the first record of a
