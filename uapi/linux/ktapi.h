@@ -482,6 +482,12 @@
  *  - handles: live handles, of every file;
  *  - events_queued: records waiting in the event queues of every file.
  *
+ * A live count that is not 0 once the files close:
+ *
+ *  - devices: line devices that exist, the loopback switch's (the
+ *    parameter "lines") and the providers' (which go with their
+ *    providers).
+ *
  * Totals since the module was loaded, which only grow:
  *
  *  - events_dropped: events not queued because a queue was full (each
