@@ -53,7 +53,9 @@
  *                   queued CLOSECALLs, its counts and whether it is dead:
  *                   an application's request takes it O(1) to queue, a
  *                   REPLY O(outstanding) at worst (max_requests bounds it).
- *                   Nothing is taken inside it.
+ *                   Only prov->wait's waitqueue lock is taken inside it:
+ *                   a queued record is woken for under it, since the
+ *                   provider may free the record (and prov) once it goes.
  *   prov->legs xa_lock (spinlock, provider.c) one provider's map of call
  *                   ids to its legs (CALLSTATE looks up under RCU).
  *   prov->read_mutex (mutex, provider.c) one reader of a provider's file.

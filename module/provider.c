@@ -53,7 +53,9 @@
  *                     for O(1) to queue, a REPLY for the lookup in pending
  *                     (O(outstanding) at worst, bounded by max_requests).
  *                     Taken under a pair lock (CLOSECALL), never the other
- *                     way round; nothing else is taken inside it.
+ *                     way round; only prov->wait's waitqueue lock is taken
+ *                     inside it (a queued record's wake-up happens under
+ *                     it, as the record may be freed once it is dropped).
  *   prov->read_mutex  (mutex) one reader at a time, so a record that could
  *                     not be copied goes back to the head of the queue.
  *   prov->lines_mutex (mutex) the provider's devices: ADD_LINE,
@@ -319,11 +321,14 @@ static void ktapi_pleg_close_locked(struct ktapi_leg *c)
 	if (pc->told && !prov->dead) {
 		list_add_tail(&pc->msg.node, &prov->queue);
 		queued = true;
+		/*
+		 * Wake under prov->lock: once it is dropped the provider may
+		 * read the record, free it (with its reference) and close.
+		 */
+		ktapi_wake(prov);
 	}
 	spin_unlock(&prov->lock);
-	if (queued)
-		ktapi_wake(prov);
-	else
+	if (!queued)
 		ktapi_pclose_free(pc);
 }
 
@@ -427,14 +432,16 @@ static int ktapi_preq_queue(struct ktapi_preq *req)
 		list_add_tail(&req->msg.node, &prov->queue);
 		if (req->async)
 			ktapi_expire_arm_locked(prov, req->deadline);
-	}
-	spin_unlock(&prov->lock);
-	if (!ret) {
+		/*
+		 * Under prov->lock: once it is dropped the request is the
+		 * provider's (a REPLY may free it and its prov reference).
+		 */
 		trace_ktapi_provider_request(prov->id, req->rec.type,
 					     req->rec.request_id,
 					     req->rec.call_id);
 		ktapi_wake(prov);
 	}
+	spin_unlock(&prov->lock);
 	return ret;
 }
 
