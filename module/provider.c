@@ -58,7 +58,7 @@
  *                     it, as the record may be freed once it is dropped).
  *   prov->read_mutex  (mutex) one reader at a time, so a record that could
  *                     not be copied goes back to the head of the queue.
- *   prov->lines_mutex (mutex) the provider's devices: ADD_LINE,
+ *   prov->lines_mutex (mutex) REGISTER and the provider's devices: ADD_LINE,
  *                     REMOVE_LINE, NEWCALL (which publishes a leg on one of
  *                     them) and death.  Taken with no other lock held.
  *   prov->legs xa_lock (spinlock) the call id map: inserted at a leg's
@@ -800,22 +800,31 @@ int ktapi_provider_ioctl_register(struct ktapi_ucmd *ucmd)
 	if (!ktapi_name_valid(rg->name, sizeof(rg->name)))
 		return -EINVAL;
 
-	spin_lock(&prov->lock);
+	/*
+	 * lines_mutex serializes REGISTERs: the output is copied out before
+	 * the file is registered, so that a fault leaves it unregistered
+	 * (an id given to a faulting copy is never used).
+	 */
+	mutex_lock(&prov->lines_mutex);
 	if (prov->registered) {
 		ret = -EBUSY;
-	} else {
-		prov->id = atomic_inc_return(&ktapi_provider_last_id);
-		prov->max_requests = rg->max_requests;
-		strscpy(prov->name, rg->name, sizeof(prov->name));
-		/* Pairs with ktapi_registered(): the fields above are set. */
-		smp_store_release(&prov->registered, true);
+		goto out;
 	}
-	spin_unlock(&prov->lock);
-	if (ret)
-		return ret;
 	rg->out_version = KTAPI_PROVIDER_VERSION;
-	rg->out_provider_id = prov->id;
-	return 0;
+	rg->out_provider_id = atomic_inc_return(&ktapi_provider_last_id);
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*rg));
+	if (ret)
+		goto out;
+	spin_lock(&prov->lock);
+	prov->id = rg->out_provider_id;
+	prov->max_requests = rg->max_requests;
+	strscpy(prov->name, rg->name, sizeof(prov->name));
+	/* Pairs with ktapi_registered(): the fields above are set. */
+	smp_store_release(&prov->registered, true);
+	spin_unlock(&prov->lock);
+out:
+	mutex_unlock(&prov->lines_mutex);
+	return ret;
 }
 
 int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd)
@@ -847,8 +856,14 @@ int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd)
 		ret = PTR_ERR(line);
 		goto out;
 	}
-	prov->lines[prov->nr_lines++] = line;
 	pl->out_device_id = line->id;
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*pl));
+	if (ret) {
+		/* The provider never learnt the id: the device goes again. */
+		ktapi_line_dev_remove(line);
+		goto out;
+	}
+	prov->lines[prov->nr_lines++] = line;
 out:
 	mutex_unlock(&prov->lines_mutex);
 	return ret;
@@ -992,6 +1007,14 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 	}
 	/* From now on nr_inbound is the CLOSECALL record's to give back. */
 
+	/* The call id before the leg is published: a fault leaves nothing. */
+	nc->out_call_id = c->call_id;
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*nc));
+	if (ret) {
+		ktapi_pleg_discard(c);	/* not told: no CLOSECALL */
+		goto out_unlock;
+	}
+
 	idx = srcu_read_lock(&ktapi_srcu);
 	ktapi_leg_init_state(c, KTAPI_CALLSTATE_OFFERING, ktime_get_ns());
 	for (;;) {
@@ -1022,7 +1045,6 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 		ktapi_publish_monitors(&cs.monitors, c, &unused, now);
 		ktapi_leg_notify(c, now);
 		spin_unlock(c->lock);
-		nc->out_call_id = c->call_id;
 		break;
 	}
 	ktapi_callee_unreserve(&cs);
