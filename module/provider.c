@@ -706,24 +706,15 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 	struct ktapi_handle *h;
 	struct ktapi_preq *req;
 	struct ktapi_leg *c;
+	u32 call_id;
 	int ret = 0;
 
-	prov = ktapi_provider_of(f);
-	if (!prov)
-		return -ECONNABORTED;
-	req = ktapi_preq_alloc(prov, f, answer ? KTAPI_PREQ_ANSWER :
-				KTAPI_PREQ_DROP, async);
-	if (IS_ERR(req)) {
-		ktapi_provider_put(prov);
-		return PTR_ERR(req);
-	}
-
+	/* The checks first: a refused op allocates nothing. */
 	rcu_read_lock();
 	h = xa_load(&f->handles, op->handle);
 	if (!h) {
 		rcu_read_unlock();
-		ret = -ENOENT;
-		goto err;
+		return -ENOENT;
 	}
 	c = h->leg;
 	spin_lock(c->lock);
@@ -735,11 +726,22 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 		ret = -EBUSY;
 	else if (!answer && c->state == KTAPI_CALLSTATE_IDLE)
 		ret = -EBUSY;
-	req->rec.call_id = c->call_id;
+	call_id = c->call_id;
 	spin_unlock(c->lock);
 	rcu_read_unlock();
 	if (ret)
-		goto err;
+		return ret;
+
+	prov = ktapi_provider_of(f);
+	if (!prov)
+		return -ECONNABORTED;
+	req = ktapi_preq_alloc(prov, f, answer ? KTAPI_PREQ_ANSWER :
+				KTAPI_PREQ_DROP, async);
+	if (IS_ERR(req)) {
+		ktapi_provider_put(prov);
+		return PTR_ERR(req);
+	}
+	req->rec.call_id = call_id;
 	req->handle = op->handle;
 
 	if (async) {
@@ -998,8 +1000,9 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 		ret = -ENOMEM;
 		goto out_uncount;
 	}
-	memcpy(ktapi_pleg(c)->caller_address, nc->caller_address,
-	       sizeof(nc->caller_address));
+	/* Not the provider's bytes past the NUL: apps read this. */
+	strscpy_pad(ktapi_pleg(c)->caller_address, nc->caller_address,
+		    sizeof(ktapi_pleg(c)->caller_address));
 	ret = ktapi_pleg_init(prov, c, true);
 	if (ret) {
 		ktapi_leg_free(c);
@@ -1150,22 +1153,31 @@ int ktapi_provider_ioctl_callstate(struct ktapi_ucmd *ucmd)
 	return ret;
 }
 
-/* Build the record of @m, which read() takes now.  Under prov->lock. */
+/*
+ * Build the record of @m, which read() takes now.  A MAKECALL's leg is
+ * told from now on (a request ending meanwhile queues its CLOSECALL);
+ * *@told is its CLOSECALL record then, for ktapi_pmsg_unread_locked() to
+ * take back if the copy fails.  Under prov->lock.
+ */
 static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
 				     struct ktapi_pmsg *m,
-				     struct ktapi_provider_request *rec)
+				     struct ktapi_provider_request *rec,
+				     struct ktapi_pclose **told)
 {
 	struct ktapi_preq *req;
 	struct ktapi_pclose *pc;
 
 	lockdep_assert_held(&prov->lock);
+	*told = NULL;
 	if (m->kind == KTAPI_PMSG_REQUEST) {
 		req = ktapi_preq_of(m);
 		*rec = req->rec;
 		req->state = KTAPI_PREQ_READ;
 		list_move_tail(&m->node, &prov->pending);
-		if (req->rec.type == KTAPI_PREQ_MAKECALL)
-			ktapi_pleg(req->leg)->close->told = true;
+		if (req->rec.type == KTAPI_PREQ_MAKECALL) {
+			*told = ktapi_pleg(req->leg)->close;
+			(*told)->told = true;
+		}
 		return;
 	}
 	pc = ktapi_pclose_of(m);
@@ -1180,10 +1192,16 @@ static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
 /*
  * A record that could not be copied goes back to the head of the queue: a
  * CLOSECALL (@pc) as it was, a request (@id) if it has not ended meanwhile.
+ * A MAKECALL's leg (@told, from ktapi_pmsg_record_locked()) is not told
+ * any more: if the request ended meanwhile and queued its CLOSECALL, that
+ * record is taken off the queue and returned, for the caller to free
+ * (ktapi_pclose_free()) without the lock.  @told is still alive here:
+ * while told, only the reader (the caller, under read_mutex) frees it.
  * Under prov->lock.
  */
-static void ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
-				     struct ktapi_pclose *pc, u64 id)
+static struct ktapi_pclose *
+ktapi_pmsg_unread_locked(struct ktapi_provider *prov, struct ktapi_pclose *pc,
+			 u64 id, struct ktapi_pclose *told)
 {
 	struct ktapi_preq *req;
 	struct ktapi_pmsg *m;
@@ -1191,19 +1209,25 @@ static void ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
 	lockdep_assert_held(&prov->lock);
 	if (pc) {
 		list_add(&pc->msg.node, &prov->queue);
-		return;
+		return NULL;
+	}
+	if (told) {
+		/* Not seen: no CLOSECALL for a call id never received. */
+		told->told = false;
+		if (!list_empty(&told->msg.node)) {
+			list_del_init(&told->msg.node);
+			return told;
+		}
 	}
 	list_for_each_entry(m, &prov->pending, node) {
 		req = ktapi_preq_of(m);
 		if (req->rec.request_id == id) {
 			req->state = KTAPI_PREQ_QUEUED;
 			list_move(&m->node, &prov->queue);
-			/* Not seen: no CLOSECALL if it ends before a read. */
-			if (req->rec.type == KTAPI_PREQ_MAKECALL)
-				ktapi_pleg(req->leg)->close->told = false;
-			return;
+			break;
 		}
 	}
+	return NULL;
 }
 
 static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
@@ -1213,7 +1237,7 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 	const size_t sz = sizeof(struct ktapi_provider_request);
 	struct ktapi_provider_request rec;
 	size_t max = count / sz, done = 0;
-	struct ktapi_pclose *pc;
+	struct ktapi_pclose *pc, *told;
 	struct ktapi_pmsg *m;
 	int ret = 0;
 
@@ -1248,13 +1272,16 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 		}
 		pc = m->kind == KTAPI_PMSG_CLOSECALL ?
 			ktapi_pclose_of(m) : NULL;
-		ktapi_pmsg_record_locked(prov, m, &rec);
+		ktapi_pmsg_record_locked(prov, m, &rec, &told);
 		spin_unlock(&prov->lock);
 
 		if (copy_to_user(buf + done * sz, &rec, sz)) {
 			spin_lock(&prov->lock);
-			ktapi_pmsg_unread_locked(prov, pc, rec.request_id);
+			told = ktapi_pmsg_unread_locked(prov, pc,
+							rec.request_id, told);
 			spin_unlock(&prov->lock);
+			if (told)
+				ktapi_pclose_free(told);
 			ret = -EFAULT;
 			break;
 		}
