@@ -186,7 +186,8 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
  *    nothing made; ANSWER and DROP, only with KTAPI_REQ_ASYNC, before the
  *    request starts; the provider's REGISTER before the file is
  *    registered, ADD_LINE after the device is made (a fault removes it
- *    again), NEWCALL before it publishes the call); nobody (KTAPI_OUT_NONE: the command has no output);
+ *    again), NEWCALL before it publishes the call); nobody
+ *    (KTAPI_OUT_NONE: the command has no output);
  *  - flags: the flags bits the command takes, any other is -EINVAL;
  *  - async_size: with KTAPI_REQ_ASYNC, the least size (offsetofend() of
  *    request_id): a shorter struct has no room for the request id, EINVAL;
