@@ -23,9 +23,10 @@
  * Outstanding requests (queued or read, not ended) are at most REGISTER's
  * max_requests: one more is EAGAIN at once.  A synchronous request waits
  * killably in its application's ioctl; asynchronous ones expire by the
- * provider's own delayed work (prov->expire), which scans only that
- * provider's requests.  A pending request holds a reference to its
- * application's file and to the provider.
+ * provider's own delayed work (prov->expire), which looks only at the
+ * expired head of that provider's deadline-ordered list (prov->async).
+ * A pending request holds a reference to its application's file and to
+ * the provider.
  *
  * Legs.  A leg on a provider's device is a struct ktapi_pleg (internal.h,
  * from its own slab cache, so loopback legs do not grow) with a
@@ -47,7 +48,7 @@
  *
  * Locking (internal.h's DOC: Locking has the order):
  *   prov->lock        (spinlock) the provider's requests and CLOSECALLs:
- *                     queue, pending, nr_outstanding, the request ids,
+ *                     queue, pending, async, nr_outstanding, the request ids,
  *                     dead, nr_inbound and each request's state.  One
  *                     provider's only: an application's request takes it
  *                     for O(1) to queue, a REPLY for the lookup in pending
@@ -145,6 +146,7 @@ struct ktapi_provider {
 	u64 last_request_id;		/* lock */
 	struct list_head queue;		/* lock: unread ktapi_pmsg */
 	struct list_head pending;	/* lock: read, not replied requests */
+	struct list_head async;		/* lock: async requests, by deadline */
 	unsigned long expire_at;	/* lock: when prov->expire runs */
 	struct delayed_work expire;	/* asynchronous requests' timeouts */
 	struct xarray legs;		/* call id -> its ktapi_leg; RCU */
@@ -168,6 +170,7 @@ struct ktapi_preq {
 	struct ktapi_file *f;			/* a reference: who asked */
 	struct ktapi_leg *leg;			/* MAKECALL: the new leg */
 	struct ktapi_reply *reply;		/* async: its REPLY record */
+	struct list_head async_node;		/* async: in prov->async; lock */
 	u32 handle;				/* the handle of the request */
 	bool async;				/* KTAPI_REQ_ASYNC */
 	enum ktapi_preq_state state;		/* prov->lock */
@@ -377,6 +380,7 @@ static struct ktapi_preq *ktapi_preq_alloc(struct ktapi_provider *prov,
 	req->async = async;
 	req->msg.kind = KTAPI_PMSG_REQUEST;
 	INIT_LIST_HEAD(&req->msg.node);
+	INIT_LIST_HEAD(&req->async_node);
 	req->rec.type = type;
 	req->rec.device_id = f->line->id;
 	req->prov = prov;		/* the caller's reference */
@@ -410,6 +414,25 @@ static void ktapi_expire_arm_locked(struct ktapi_provider *prov,
 }
 
 /*
+ * Put async request @req into prov->async, deadline order (from the tail:
+ * O(1) while provider_timeout_ms does not shrink), and make sure
+ * prov->expire runs by its deadline.  Under prov->lock.
+ */
+static void ktapi_expire_add_locked(struct ktapi_provider *prov,
+				    struct ktapi_preq *req)
+{
+	struct ktapi_preq *r;
+
+	lockdep_assert_held(&prov->lock);
+	list_for_each_entry_reverse(r, &prov->async, async_node)
+		if (!time_after(r->deadline, req->deadline))
+			break;
+	/* After r, or first when every deadline is later (r is the head). */
+	list_add(&req->async_node, &r->async_node);
+	ktapi_expire_arm_locked(prov, req->deadline);
+}
+
+/*
  * Queue @req to its provider's read(): EAGAIN when max_requests are
  * outstanding, ECONNABORTED when the provider is gone.
  */
@@ -431,7 +454,7 @@ static int ktapi_preq_queue(struct ktapi_preq *req)
 		req->deadline = jiffies + msecs_to_jiffies(ms);
 		list_add_tail(&req->msg.node, &prov->queue);
 		if (req->async)
-			ktapi_expire_arm_locked(prov, req->deadline);
+			ktapi_expire_add_locked(prov, req);
 		/*
 		 * Under prov->lock: once it is dropped the request is the
 		 * provider's (a REPLY may free it and its prov reference).
@@ -457,6 +480,7 @@ static bool ktapi_preq_take_locked(struct ktapi_provider *prov,
 	if (req->state == KTAPI_PREQ_DONE)
 		return false;
 	list_del_init(&req->msg.node);
+	list_del_init(&req->async_node);
 	prov->nr_outstanding--;
 	req->state = KTAPI_PREQ_DONE;
 	return true;
@@ -578,33 +602,21 @@ static void ktapi_expire_work(struct work_struct *work)
 	struct ktapi_provider *prov = container_of(to_delayed_work(work),
 						   struct ktapi_provider,
 						   expire);
-	struct list_head *lists[] = { &prov->queue, &prov->pending };
 	struct ktapi_preq *req, *tmp;
-	unsigned long next = 0;
-	bool again = false;
 	LIST_HEAD(expired);
-	struct ktapi_pmsg *m, *mtmp;
-	unsigned int i;
 
+	/* Only the expired head of prov->async: O(expired). */
 	spin_lock(&prov->lock);
-	for (i = 0; i < ARRAY_SIZE(lists); i++) {
-		list_for_each_entry_safe(m, mtmp, lists[i], node) {
-			if (m->kind != KTAPI_PMSG_REQUEST)
-				continue;
-			req = ktapi_preq_of(m);
-			if (!req->async)
-				continue;
-			if (time_after_eq(jiffies, req->deadline)) {
-				ktapi_preq_take_locked(prov, req);
-				list_add_tail(&req->msg.node, &expired);
-			} else if (!again || time_before(req->deadline, next)) {
-				next = req->deadline;
-				again = true;
-			}
+	while ((req = list_first_entry_or_null(&prov->async, struct ktapi_preq,
+					       async_node))) {
+		if (time_before(jiffies, req->deadline)) {
+			if (!prov->dead)
+				ktapi_expire_arm_locked(prov, req->deadline);
+			break;
 		}
+		ktapi_preq_take_locked(prov, req);
+		list_add_tail(&req->msg.node, &expired);
 	}
-	if (again && !prov->dead)
-		ktapi_expire_arm_locked(prov, next);
 	spin_unlock(&prov->lock);
 
 	list_for_each_entry_safe(req, tmp, &expired, msg.node) {
@@ -1322,6 +1334,7 @@ static int ktapi_provider_open(struct inode *inode, struct file *filp)
 	refcount_set(&prov->ref, 1);
 	INIT_LIST_HEAD(&prov->queue);
 	INIT_LIST_HEAD(&prov->pending);
+	INIT_LIST_HEAD(&prov->async);
 	INIT_DELAYED_WORK(&prov->expire, ktapi_expire_work);
 	xa_init_flags(&prov->legs, XA_FLAGS_ACCOUNT);
 	/* What is made for this provider is charged here. */
