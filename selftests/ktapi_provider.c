@@ -587,6 +587,34 @@ TEST_F(prov, timeout_async)
 	close(a);
 }
 
+/*
+ * Async requests expire in deadline order, not queue order: one made with
+ * a 1.5 s timeout, then one with 200 ms; the second's REPLY comes first,
+ * while the first is still pending.
+ */
+TEST_F(prov, timeout_async_deadline_order)
+{
+	struct ktapi_provider_request req;
+	__u32 h1, cid1, rid1, h2, cid2, rid2;
+	int a;
+
+	set_timeout(_metadata, self, 1500);
+	a = LINE(self->dev, P_OWN);
+	ASSERT_OK(kt_make_call_async(a, DEST, &h1, &cid1, &rid1));
+	ASSERT_OK(kt_param_set("provider_timeout_ms", 200));
+	ASSERT_OK(kt_make_call_async(a, DEST, &h2, &cid2, &rid2));
+	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid1, DEST);
+	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid2, DEST);
+	EXPECT_REPLY(a, rid2, -ETIMEDOUT, h2, cid2);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid2, 0);
+	/* The first is still outstanding, then expires too. */
+	EXPECT_NO_EV(a);
+	EXPECT_REPLY(a, rid1, -ETIMEDOUT, h1, cid1);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid1, 0);
+	EXPECT_NO_EV(a);
+	close(a);
+}
+
 /* max_requests outstanding: one more is EAGAIN at once. */
 TEST(max_requests)
 {
