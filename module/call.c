@@ -213,7 +213,7 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 	struct mem_cgroup *old = set_active_memcg(payer);
 	struct ktapi_leg *c;
 
-	if (unlikely(line->prov))
+	if (unlikely(ktapi_line_is_provider(line)))
 		c = kmem_cache_zalloc(ktapi_pleg_cache, gfp);
 	else
 		c = kmem_cache_zalloc(ktapi_leg_cache, gfp);
@@ -226,8 +226,8 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 	 * must not happen in another user's cgroup.  The caller pays.
 	 */
 	if (ktapi_call_id_alloc(c)) {
-		kmem_cache_free(line->prov ? ktapi_pleg_cache : ktapi_leg_cache,
-				c);
+		kmem_cache_free(ktapi_line_is_provider(line) ?
+				ktapi_pleg_cache : ktapi_leg_cache, c);
 		return NULL;
 	}
 	seqcount_init(&c->seq);
@@ -251,8 +251,8 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 {
 	struct ktapi_leg *c = container_of(rcu, struct ktapi_leg, rcu);
-	struct kmem_cache *cache = c->line->prov ? ktapi_pleg_cache :
-						   ktapi_leg_cache;
+	struct kmem_cache *cache = ktapi_line_is_provider(c->line) ?
+				   ktapi_pleg_cache : ktapi_leg_cache;
 
 	/* GET_CALL_INFO read them until the grace period: now they may go. */
 	ktapi_line_put(c->line);
@@ -671,7 +671,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 
 	last = list_empty(&c->holders);
-	if (unlikely(c->line->prov)) {
+	if (unlikely(ktapi_line_is_provider(c->line))) {
 		if (last)
 			ktapi_provider_closecall(c);
 	} else if (c->state != KTAPI_CALLSTATE_IDLE &&

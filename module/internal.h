@@ -53,7 +53,9 @@
  *                   queued CLOSECALLs, its counts and whether it is dead:
  *                   an application's request takes it O(1) to queue, a
  *                   REPLY O(outstanding) at worst (max_requests bounds it).
- *                   Nothing is taken inside it.
+ *                   Only prov->wait's waitqueue lock is taken inside it:
+ *                   a queued record is woken for under it, since the
+ *                   provider may free the record (and prov) once it goes.
  *   prov->legs xa_lock (spinlock, provider.c) one provider's map of call
  *                   ids to its legs (CALLSTATE looks up under RCU).
  *   prov->read_mutex (mutex, provider.c) one reader of a provider's file.
@@ -238,7 +240,16 @@ struct ktapi_provider;
 struct ktapi_line_dev {
 	u32 id;
 	u32 kind;			/* KTAPI_DEVICE_*; constant */
-	struct ktapi_provider *prov;	/* NULL for loopback; constant */
+	/*
+	 * The provider that serves it; NULL for loopback; constant.  It
+	 * dangles once the provider is freed (a device outlives it through
+	 * file and leg references), so it is never tested (use
+	 * ktapi_line_is_provider()) and dereferenced only by provider.c:
+	 * through ktapi_provider_of() (an open line, under ktapi_srcu, takes
+	 * a reference) or where a reference is held (a leg's CLOSECALL
+	 * record holds one until the leg's last handle went).
+	 */
+	struct ktapi_provider *prov;
 	char address[KTAPI_ADDRESS_MAX] __aligned(8);
 	spinlock_t lock;		/* the lists, open_seq, removed (writers) */
 	/*
@@ -484,7 +495,7 @@ struct ktapi_leg {
 /*
  * A leg on a provider's device (provider.c): the leg, and what the module
  * keeps for the provider beside it.  Such legs come from their own slab
- * cache (ktapi_leg_alloc() picks it by line->prov), so loopback legs do not
+ * cache (ktapi_leg_alloc() picks it by ktapi_line_is_provider()), so loopback legs do not
  * grow; ktapi_pleg() is valid only when c->line->prov is set.
  */
 struct ktapi_pclose;
@@ -683,16 +694,22 @@ void ktapi_file_put(struct ktapi_file *f);
  * A reference to a device: provider devices are counted, loopback ones
  * live until module exit and cost nothing.
  */
+/* A provider's device (kind is constant, unlike what line->prov names). */
+static inline bool ktapi_line_is_provider(const struct ktapi_line_dev *line)
+{
+	return line->kind == KTAPI_DEVICE_PROVIDER;
+}
+
 static inline void ktapi_line_hold(struct ktapi_line_dev *line)
 {
-	if (unlikely(line->prov))
+	if (unlikely(ktapi_line_is_provider(line)))
 		refcount_inc(&line->ref);
 }
 
 /* Drop a reference of ktapi_line_get() or ktapi_line_hold(). */
 static inline void ktapi_line_put(struct ktapi_line_dev *line)
 {
-	if (unlikely(line->prov))
+	if (unlikely(ktapi_line_is_provider(line)))
 		__ktapi_line_put(line);
 }
 

@@ -13,7 +13,7 @@
  * registry, each file that LINE_OPENed it and each leg on it hold a
  * reference, so its memory outlives all of them; it is freed after an RCU
  * grace period once the last one goes.  Loopback devices are not counted:
- * ktapi_line_hold()/ktapi_line_put() test line->prov and do nothing else,
+ * ktapi_line_hold()/ktapi_line_put() test line->kind and do nothing else,
  * so a loopback call pays one predicted branch for them.
  *
  * Each device's list of open lines changes under its own line->lock and is
@@ -487,7 +487,7 @@ void ktapi_line_dev_remove(struct ktapi_line_dev *line)
 {
 	u32 id = line->id;
 
-	if (WARN_ON_ONCE(!line->prov))
+	if (WARN_ON_ONCE(!ktapi_line_is_provider(line)))
 		return;
 	ktapi_line_force_close(line, true);
 	xa_erase(&ktapi_devices, id);

@@ -184,7 +184,10 @@ static void ktapi_show_fdinfo(struct seq_file *m, struct file *filp)
  *    succeeded (KTAPI_OUT_AFTER); the handler itself (KTAPI_OUT_HANDLER:
  *    MAKE_CALL, before it publishes the call, so that a fault leaves
  *    nothing made; ANSWER and DROP, only with KTAPI_REQ_ASYNC, before the
- *    request starts); nobody (KTAPI_OUT_NONE: the command has no output);
+ *    request starts; the provider's REGISTER before the file is
+ *    registered, ADD_LINE after the device is made (a fault removes it
+ *    again), NEWCALL before it publishes the call); nobody
+ *    (KTAPI_OUT_NONE: the command has no output);
  *  - flags: the flags bits the command takes, any other is -EINVAL;
  *  - async_size: with KTAPI_REQ_ASYNC, the least size (offsetofend() of
  *    request_id): a shorter struct has no room for the request id, EINVAL;
@@ -363,10 +366,10 @@ static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REGISTER,
 			  ktapi_provider_ioctl_register,
 			  ktapi_provider_register,
-			  KTAPI_PROVIDER_REGISTER_SIZE_VER0, KTAPI_OUT_AFTER),
+			  KTAPI_PROVIDER_REGISTER_SIZE_VER0, KTAPI_OUT_HANDLER),
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_ADD_LINE,
 			  ktapi_provider_ioctl_add_line, ktapi_provider_line,
-			  KTAPI_PROVIDER_LINE_SIZE_VER0, KTAPI_OUT_AFTER),
+			  KTAPI_PROVIDER_LINE_SIZE_VER0, KTAPI_OUT_HANDLER),
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_REMOVE_LINE,
 			  ktapi_provider_ioctl_remove_line,
 			  ktapi_provider_remove_line,
@@ -376,7 +379,7 @@ static const struct ktapi_ioctl_op ktapi_provider_ops[KTAPI_IOCTL_ROWS] = {
 			  KTAPI_OUT_NONE),
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_NEWCALL,
 			  ktapi_provider_ioctl_newcall, ktapi_provider_newcall,
-			  KTAPI_PROVIDER_NEWCALL_SIZE_VER0, KTAPI_OUT_AFTER),
+			  KTAPI_PROVIDER_NEWCALL_SIZE_VER0, KTAPI_OUT_HANDLER),
 	KTAPI_PROVIDER_OP(KTAPI_PROVIDER_IOC_CALLSTATE,
 			  ktapi_provider_ioctl_callstate,
 			  ktapi_provider_callstate,

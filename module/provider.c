@@ -23,9 +23,10 @@
  * Outstanding requests (queued or read, not ended) are at most REGISTER's
  * max_requests: one more is EAGAIN at once.  A synchronous request waits
  * killably in its application's ioctl; asynchronous ones expire by the
- * provider's own delayed work (prov->expire), which scans only that
- * provider's requests.  A pending request holds a reference to its
- * application's file and to the provider.
+ * provider's own delayed work (prov->expire), which looks only at the
+ * expired head of that provider's deadline-ordered list (prov->async).
+ * A pending request holds a reference to its application's file and to
+ * the provider.
  *
  * Legs.  A leg on a provider's device is a struct ktapi_pleg (internal.h,
  * from its own slab cache, so loopback legs do not grow) with a
@@ -47,16 +48,18 @@
  *
  * Locking (internal.h's DOC: Locking has the order):
  *   prov->lock        (spinlock) the provider's requests and CLOSECALLs:
- *                     queue, pending, nr_outstanding, the request ids,
+ *                     queue, pending, async, nr_outstanding, the request ids,
  *                     dead, nr_inbound and each request's state.  One
  *                     provider's only: an application's request takes it
  *                     for O(1) to queue, a REPLY for the lookup in pending
  *                     (O(outstanding) at worst, bounded by max_requests).
  *                     Taken under a pair lock (CLOSECALL), never the other
- *                     way round; nothing else is taken inside it.
+ *                     way round; only prov->wait's waitqueue lock is taken
+ *                     inside it (a queued record's wake-up happens under
+ *                     it, as the record may be freed once it is dropped).
  *   prov->read_mutex  (mutex) one reader at a time, so a record that could
  *                     not be copied goes back to the head of the queue.
- *   prov->lines_mutex (mutex) the provider's devices: ADD_LINE,
+ *   prov->lines_mutex (mutex) REGISTER and the provider's devices: ADD_LINE,
  *                     REMOVE_LINE, NEWCALL (which publishes a leg on one of
  *                     them) and death.  Taken with no other lock held.
  *   prov->legs xa_lock (spinlock) the call id map: inserted at a leg's
@@ -143,6 +146,7 @@ struct ktapi_provider {
 	u64 last_request_id;		/* lock */
 	struct list_head queue;		/* lock: unread ktapi_pmsg */
 	struct list_head pending;	/* lock: read, not replied requests */
+	struct list_head async;		/* lock: async requests, by deadline */
 	unsigned long expire_at;	/* lock: when prov->expire runs */
 	struct delayed_work expire;	/* asynchronous requests' timeouts */
 	struct xarray legs;		/* call id -> its ktapi_leg; RCU */
@@ -166,6 +170,7 @@ struct ktapi_preq {
 	struct ktapi_file *f;			/* a reference: who asked */
 	struct ktapi_leg *leg;			/* MAKECALL: the new leg */
 	struct ktapi_reply *reply;		/* async: its REPLY record */
+	struct list_head async_node;		/* async: in prov->async; lock */
 	u32 handle;				/* the handle of the request */
 	bool async;				/* KTAPI_REQ_ASYNC */
 	enum ktapi_preq_state state;		/* prov->lock */
@@ -319,11 +324,14 @@ static void ktapi_pleg_close_locked(struct ktapi_leg *c)
 	if (pc->told && !prov->dead) {
 		list_add_tail(&pc->msg.node, &prov->queue);
 		queued = true;
+		/*
+		 * Wake under prov->lock: once it is dropped the provider may
+		 * read the record, free it (with its reference) and close.
+		 */
+		ktapi_wake(prov);
 	}
 	spin_unlock(&prov->lock);
-	if (queued)
-		ktapi_wake(prov);
-	else
+	if (!queued)
 		ktapi_pclose_free(pc);
 }
 
@@ -372,6 +380,7 @@ static struct ktapi_preq *ktapi_preq_alloc(struct ktapi_provider *prov,
 	req->async = async;
 	req->msg.kind = KTAPI_PMSG_REQUEST;
 	INIT_LIST_HEAD(&req->msg.node);
+	INIT_LIST_HEAD(&req->async_node);
 	req->rec.type = type;
 	req->rec.device_id = f->line->id;
 	req->prov = prov;		/* the caller's reference */
@@ -405,6 +414,25 @@ static void ktapi_expire_arm_locked(struct ktapi_provider *prov,
 }
 
 /*
+ * Put async request @req into prov->async, deadline order (from the tail:
+ * O(1) while provider_timeout_ms does not shrink), and make sure
+ * prov->expire runs by its deadline.  Under prov->lock.
+ */
+static void ktapi_expire_add_locked(struct ktapi_provider *prov,
+				    struct ktapi_preq *req)
+{
+	struct ktapi_preq *r;
+
+	lockdep_assert_held(&prov->lock);
+	list_for_each_entry_reverse(r, &prov->async, async_node)
+		if (!time_after(r->deadline, req->deadline))
+			break;
+	/* After r, or first when every deadline is later (r is the head). */
+	list_add(&req->async_node, &r->async_node);
+	ktapi_expire_arm_locked(prov, req->deadline);
+}
+
+/*
  * Queue @req to its provider's read(): EAGAIN when max_requests are
  * outstanding, ECONNABORTED when the provider is gone.
  */
@@ -426,15 +454,17 @@ static int ktapi_preq_queue(struct ktapi_preq *req)
 		req->deadline = jiffies + msecs_to_jiffies(ms);
 		list_add_tail(&req->msg.node, &prov->queue);
 		if (req->async)
-			ktapi_expire_arm_locked(prov, req->deadline);
-	}
-	spin_unlock(&prov->lock);
-	if (!ret) {
+			ktapi_expire_add_locked(prov, req);
+		/*
+		 * Under prov->lock: once it is dropped the request is the
+		 * provider's (a REPLY may free it and its prov reference).
+		 */
 		trace_ktapi_provider_request(prov->id, req->rec.type,
 					     req->rec.request_id,
 					     req->rec.call_id);
 		ktapi_wake(prov);
 	}
+	spin_unlock(&prov->lock);
 	return ret;
 }
 
@@ -450,6 +480,7 @@ static bool ktapi_preq_take_locked(struct ktapi_provider *prov,
 	if (req->state == KTAPI_PREQ_DONE)
 		return false;
 	list_del_init(&req->msg.node);
+	list_del_init(&req->async_node);
 	prov->nr_outstanding--;
 	req->state = KTAPI_PREQ_DONE;
 	return true;
@@ -571,33 +602,21 @@ static void ktapi_expire_work(struct work_struct *work)
 	struct ktapi_provider *prov = container_of(to_delayed_work(work),
 						   struct ktapi_provider,
 						   expire);
-	struct list_head *lists[] = { &prov->queue, &prov->pending };
 	struct ktapi_preq *req, *tmp;
-	unsigned long next = 0;
-	bool again = false;
 	LIST_HEAD(expired);
-	struct ktapi_pmsg *m, *mtmp;
-	unsigned int i;
 
+	/* Only the expired head of prov->async: O(expired). */
 	spin_lock(&prov->lock);
-	for (i = 0; i < ARRAY_SIZE(lists); i++) {
-		list_for_each_entry_safe(m, mtmp, lists[i], node) {
-			if (m->kind != KTAPI_PMSG_REQUEST)
-				continue;
-			req = ktapi_preq_of(m);
-			if (!req->async)
-				continue;
-			if (time_after_eq(jiffies, req->deadline)) {
-				ktapi_preq_take_locked(prov, req);
-				list_add_tail(&req->msg.node, &expired);
-			} else if (!again || time_before(req->deadline, next)) {
-				next = req->deadline;
-				again = true;
-			}
+	while ((req = list_first_entry_or_null(&prov->async, struct ktapi_preq,
+					       async_node))) {
+		if (time_before(jiffies, req->deadline)) {
+			if (!prov->dead)
+				ktapi_expire_arm_locked(prov, req->deadline);
+			break;
 		}
+		ktapi_preq_take_locked(prov, req);
+		list_add_tail(&req->msg.node, &expired);
 	}
-	if (again && !prov->dead)
-		ktapi_expire_arm_locked(prov, next);
 	spin_unlock(&prov->lock);
 
 	list_for_each_entry_safe(req, tmp, &expired, msg.node) {
@@ -699,24 +718,15 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 	struct ktapi_handle *h;
 	struct ktapi_preq *req;
 	struct ktapi_leg *c;
+	u32 call_id;
 	int ret = 0;
 
-	prov = ktapi_provider_of(f);
-	if (!prov)
-		return -ECONNABORTED;
-	req = ktapi_preq_alloc(prov, f, answer ? KTAPI_PREQ_ANSWER :
-				KTAPI_PREQ_DROP, async);
-	if (IS_ERR(req)) {
-		ktapi_provider_put(prov);
-		return PTR_ERR(req);
-	}
-
+	/* The checks first: a refused op allocates nothing. */
 	rcu_read_lock();
 	h = xa_load(&f->handles, op->handle);
 	if (!h) {
 		rcu_read_unlock();
-		ret = -ENOENT;
-		goto err;
+		return -ENOENT;
 	}
 	c = h->leg;
 	spin_lock(c->lock);
@@ -728,11 +738,22 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 		ret = -EBUSY;
 	else if (!answer && c->state == KTAPI_CALLSTATE_IDLE)
 		ret = -EBUSY;
-	req->rec.call_id = c->call_id;
+	call_id = c->call_id;
 	spin_unlock(c->lock);
 	rcu_read_unlock();
 	if (ret)
-		goto err;
+		return ret;
+
+	prov = ktapi_provider_of(f);
+	if (!prov)
+		return -ECONNABORTED;
+	req = ktapi_preq_alloc(prov, f, answer ? KTAPI_PREQ_ANSWER :
+				KTAPI_PREQ_DROP, async);
+	if (IS_ERR(req)) {
+		ktapi_provider_put(prov);
+		return PTR_ERR(req);
+	}
+	req->rec.call_id = call_id;
 	req->handle = op->handle;
 
 	if (async) {
@@ -793,22 +814,31 @@ int ktapi_provider_ioctl_register(struct ktapi_ucmd *ucmd)
 	if (!ktapi_name_valid(rg->name, sizeof(rg->name)))
 		return -EINVAL;
 
-	spin_lock(&prov->lock);
+	/*
+	 * lines_mutex serializes REGISTERs: the output is copied out before
+	 * the file is registered, so that a fault leaves it unregistered
+	 * (an id given to a faulting copy is never used).
+	 */
+	mutex_lock(&prov->lines_mutex);
 	if (prov->registered) {
 		ret = -EBUSY;
-	} else {
-		prov->id = atomic_inc_return(&ktapi_provider_last_id);
-		prov->max_requests = rg->max_requests;
-		strscpy(prov->name, rg->name, sizeof(prov->name));
-		/* Pairs with ktapi_registered(): the fields above are set. */
-		smp_store_release(&prov->registered, true);
+		goto out;
 	}
-	spin_unlock(&prov->lock);
-	if (ret)
-		return ret;
 	rg->out_version = KTAPI_PROVIDER_VERSION;
-	rg->out_provider_id = prov->id;
-	return 0;
+	rg->out_provider_id = atomic_inc_return(&ktapi_provider_last_id);
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*rg));
+	if (ret)
+		goto out;
+	spin_lock(&prov->lock);
+	prov->id = rg->out_provider_id;
+	prov->max_requests = rg->max_requests;
+	strscpy(prov->name, rg->name, sizeof(prov->name));
+	/* Pairs with ktapi_registered(): the fields above are set. */
+	smp_store_release(&prov->registered, true);
+	spin_unlock(&prov->lock);
+out:
+	mutex_unlock(&prov->lines_mutex);
+	return ret;
 }
 
 int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd)
@@ -840,8 +870,14 @@ int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd)
 		ret = PTR_ERR(line);
 		goto out;
 	}
-	prov->lines[prov->nr_lines++] = line;
 	pl->out_device_id = line->id;
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*pl));
+	if (ret) {
+		/* The provider never learnt the id: the device goes again. */
+		ktapi_line_dev_remove(line);
+		goto out;
+	}
+	prov->lines[prov->nr_lines++] = line;
 out:
 	mutex_unlock(&prov->lines_mutex);
 	return ret;
@@ -976,14 +1012,23 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 		ret = -ENOMEM;
 		goto out_uncount;
 	}
-	memcpy(ktapi_pleg(c)->caller_address, nc->caller_address,
-	       sizeof(nc->caller_address));
+	/* Not the provider's bytes past the NUL: apps read this. */
+	strscpy_pad(ktapi_pleg(c)->caller_address, nc->caller_address,
+		    sizeof(ktapi_pleg(c)->caller_address));
 	ret = ktapi_pleg_init(prov, c, true);
 	if (ret) {
 		ktapi_leg_free(c);
 		goto out_uncount;
 	}
 	/* From now on nr_inbound is the CLOSECALL record's to give back. */
+
+	/* The call id before the leg is published: a fault leaves nothing. */
+	nc->out_call_id = c->call_id;
+	ret = ktapi_ucmd_respond(ucmd, sizeof(*nc));
+	if (ret) {
+		ktapi_pleg_discard(c);	/* not told: no CLOSECALL */
+		goto out_unlock;
+	}
 
 	idx = srcu_read_lock(&ktapi_srcu);
 	ktapi_leg_init_state(c, KTAPI_CALLSTATE_OFFERING, ktime_get_ns());
@@ -1015,7 +1060,6 @@ int ktapi_provider_ioctl_newcall(struct ktapi_ucmd *ucmd)
 		ktapi_publish_monitors(&cs.monitors, c, &unused, now);
 		ktapi_leg_notify(c, now);
 		spin_unlock(c->lock);
-		nc->out_call_id = c->call_id;
 		break;
 	}
 	ktapi_callee_unreserve(&cs);
@@ -1121,22 +1165,31 @@ int ktapi_provider_ioctl_callstate(struct ktapi_ucmd *ucmd)
 	return ret;
 }
 
-/* Build the record of @m, which read() takes now.  Under prov->lock. */
+/*
+ * Build the record of @m, which read() takes now.  A MAKECALL's leg is
+ * told from now on (a request ending meanwhile queues its CLOSECALL);
+ * *@told is its CLOSECALL record then, for ktapi_pmsg_unread_locked() to
+ * take back if the copy fails.  Under prov->lock.
+ */
 static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
 				     struct ktapi_pmsg *m,
-				     struct ktapi_provider_request *rec)
+				     struct ktapi_provider_request *rec,
+				     struct ktapi_pclose **told)
 {
 	struct ktapi_preq *req;
 	struct ktapi_pclose *pc;
 
 	lockdep_assert_held(&prov->lock);
+	*told = NULL;
 	if (m->kind == KTAPI_PMSG_REQUEST) {
 		req = ktapi_preq_of(m);
 		*rec = req->rec;
 		req->state = KTAPI_PREQ_READ;
 		list_move_tail(&m->node, &prov->pending);
-		if (req->rec.type == KTAPI_PREQ_MAKECALL)
-			ktapi_pleg(req->leg)->close->told = true;
+		if (req->rec.type == KTAPI_PREQ_MAKECALL) {
+			*told = ktapi_pleg(req->leg)->close;
+			(*told)->told = true;
+		}
 		return;
 	}
 	pc = ktapi_pclose_of(m);
@@ -1151,10 +1204,16 @@ static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
 /*
  * A record that could not be copied goes back to the head of the queue: a
  * CLOSECALL (@pc) as it was, a request (@id) if it has not ended meanwhile.
+ * A MAKECALL's leg (@told, from ktapi_pmsg_record_locked()) is not told
+ * any more: if the request ended meanwhile and queued its CLOSECALL, that
+ * record is taken off the queue and returned, for the caller to free
+ * (ktapi_pclose_free()) without the lock.  @told is still alive here:
+ * while told, only the reader (the caller, under read_mutex) frees it.
  * Under prov->lock.
  */
-static void ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
-				     struct ktapi_pclose *pc, u64 id)
+static struct ktapi_pclose *
+ktapi_pmsg_unread_locked(struct ktapi_provider *prov, struct ktapi_pclose *pc,
+			 u64 id, struct ktapi_pclose *told)
 {
 	struct ktapi_preq *req;
 	struct ktapi_pmsg *m;
@@ -1162,19 +1221,25 @@ static void ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
 	lockdep_assert_held(&prov->lock);
 	if (pc) {
 		list_add(&pc->msg.node, &prov->queue);
-		return;
+		return NULL;
+	}
+	if (told) {
+		/* Not seen: no CLOSECALL for a call id never received. */
+		told->told = false;
+		if (!list_empty(&told->msg.node)) {
+			list_del_init(&told->msg.node);
+			return told;
+		}
 	}
 	list_for_each_entry(m, &prov->pending, node) {
 		req = ktapi_preq_of(m);
 		if (req->rec.request_id == id) {
 			req->state = KTAPI_PREQ_QUEUED;
 			list_move(&m->node, &prov->queue);
-			/* Not seen: no CLOSECALL if it ends before a read. */
-			if (req->rec.type == KTAPI_PREQ_MAKECALL)
-				ktapi_pleg(req->leg)->close->told = false;
-			return;
+			break;
 		}
 	}
+	return NULL;
 }
 
 static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
@@ -1184,7 +1249,7 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 	const size_t sz = sizeof(struct ktapi_provider_request);
 	struct ktapi_provider_request rec;
 	size_t max = count / sz, done = 0;
-	struct ktapi_pclose *pc;
+	struct ktapi_pclose *pc, *told;
 	struct ktapi_pmsg *m;
 	int ret = 0;
 
@@ -1219,13 +1284,16 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 		}
 		pc = m->kind == KTAPI_PMSG_CLOSECALL ?
 			ktapi_pclose_of(m) : NULL;
-		ktapi_pmsg_record_locked(prov, m, &rec);
+		ktapi_pmsg_record_locked(prov, m, &rec, &told);
 		spin_unlock(&prov->lock);
 
 		if (copy_to_user(buf + done * sz, &rec, sz)) {
 			spin_lock(&prov->lock);
-			ktapi_pmsg_unread_locked(prov, pc, rec.request_id);
+			told = ktapi_pmsg_unread_locked(prov, pc,
+							rec.request_id, told);
 			spin_unlock(&prov->lock);
+			if (told)
+				ktapi_pclose_free(told);
 			ret = -EFAULT;
 			break;
 		}
@@ -1266,6 +1334,7 @@ static int ktapi_provider_open(struct inode *inode, struct file *filp)
 	refcount_set(&prov->ref, 1);
 	INIT_LIST_HEAD(&prov->queue);
 	INIT_LIST_HEAD(&prov->pending);
+	INIT_LIST_HEAD(&prov->async);
 	INIT_DELAYED_WORK(&prov->expire, ktapi_expire_work);
 	xa_init_flags(&prov->legs, XA_FLAGS_ACCOUNT);
 	/* What is made for this provider is charged here. */

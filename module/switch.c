@@ -329,7 +329,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 	if (!ktapi_address_valid(address))
 		return -EINVAL;
 	/* A provider's device: a request to the provider (provider.c). */
-	if (unlikely(f->line->prov))
+	if (unlikely(ktapi_line_is_provider(f->line)))
 		return ktapi_provider_make_call(ucmd);
 	if (unlikely(mc->flags & KTAPI_REQ_ASYNC)) {
 		s.reply = ktapi_reply_alloc(f);
@@ -507,7 +507,7 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	if (!op->handle)
 		return -ENOENT;
 	/* On a provider's device ANSWER and DROP are requests (provider.c). */
-	if (unlikely(f->line->prov) && cmd != KTAPI_IOC_DEALLOCATE_CALL)
+	if (unlikely(ktapi_line_is_provider(f->line)) && cmd != KTAPI_IOC_DEALLOCATE_CALL)
 		return ktapi_provider_call_op(ucmd);
 	/* Only ANSWER's and DROP's rows take it (KTAPI_OUT_HANDLER). */
 	if (unlikely(op->flags & KTAPI_REQ_ASYNC))

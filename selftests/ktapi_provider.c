@@ -587,6 +587,34 @@ TEST_F(prov, timeout_async)
 	close(a);
 }
 
+/*
+ * Async requests expire in deadline order, not queue order: one made with
+ * a 1.5 s timeout, then one with 200 ms; the second's REPLY comes first,
+ * while the first is still pending.
+ */
+TEST_F(prov, timeout_async_deadline_order)
+{
+	struct ktapi_provider_request req;
+	__u32 h1, cid1, rid1, h2, cid2, rid2;
+	int a;
+
+	set_timeout(_metadata, self, 1500);
+	a = LINE(self->dev, P_OWN);
+	ASSERT_OK(kt_make_call_async(a, DEST, &h1, &cid1, &rid1));
+	ASSERT_OK(kt_param_set("provider_timeout_ms", 200));
+	ASSERT_OK(kt_make_call_async(a, DEST, &h2, &cid2, &rid2));
+	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid1, DEST);
+	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid2, DEST);
+	EXPECT_REPLY(a, rid2, -ETIMEDOUT, h2, cid2);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid2, 0);
+	/* The first is still outstanding, then expires too. */
+	EXPECT_NO_EV(a);
+	EXPECT_REPLY(a, rid1, -ETIMEDOUT, h1, cid1);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid1, 0);
+	EXPECT_NO_EV(a);
+	close(a);
+}
+
 /* max_requests outstanding: one more is EAGAIN at once. */
 TEST(max_requests)
 {
@@ -683,6 +711,113 @@ TEST_F(prov, death_live_call)
 		EXPECT_EQ(s0.handles, s1.handles);
 		EXPECT_EQ(s0.devices - 1, s1.devices);
 	}
+}
+
+/* ====================================================================== */
+/* A faulting copy-out has done nothing                                   */
+
+/* A page whose struct @len bytes are filled from @src, then read-only. */
+static void *ro_copy(struct __test_metadata *_metadata, const void *src,
+		     size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	memcpy(p, src, len);
+	ASSERT_EQ(0, mprotect(p, pg, PROT_READ));
+	return p;
+}
+
+static void ro_free(void *p)
+{
+	munmap(p, sysconf(_SC_PAGESIZE));
+}
+
+/* REGISTER whose output cannot be written: EFAULT, still unregistered. */
+TEST(register_efault_unregistered)
+{
+	struct ktapi_provider_register r;
+	__u32 dev, id = 0;
+	void *ro;
+	int fd;
+
+	PROV_REQUIRE();
+	fd = kt_prov_open();
+	ASSERT_LE(0, fd);
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.version = KTAPI_PROVIDER_VERSION;
+	r.max_requests = 1;
+	strcpy(r.name, "ro");
+	ro = ro_copy(_metadata, &r, sizeof(r));
+	EXPECT_EQ(EFAULT, kt_err(ioctl(fd, KTAPI_PROVIDER_IOC_REGISTER, ro)));
+	ro_free(ro);
+	EXPECT_EQ(EBADFD, kt_prov_add_line(fd, PADDR, NULL, &dev));
+	/* Not EBUSY: the retry registers. */
+	EXPECT_OK(kt_prov_register(fd, "ro", 1, &id));
+	EXPECT_NE(0, id);
+	close(fd);
+}
+
+/* ADD_LINE whose output cannot be written: EFAULT, no device stays. */
+TEST_F(prov, add_line_efault_no_device)
+{
+	struct ktapi_provider_line l;
+	struct ktapi_devcaps caps;
+	struct ktapi_event ev;
+	void *ro;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	strcpy(l.address, "5550111");
+	ro = ro_copy(_metadata, &l, sizeof(l));
+	EXPECT_EQ(EFAULT,
+		  kt_err(ioctl(self->pfd, KTAPI_PROVIDER_IOC_ADD_LINE, ro)));
+	ro_free(ro);
+	/* The device was announced, then removed again before EFAULT. */
+	ASSERT_EQ(0, kt_read_event(self->watcher, &ev, EV_WAIT_MS));
+	ASSERT_EQ(EV_LCREATE, ev.type);
+	EXPECT_NE(self->dev, ev.device_id);
+	EXPECT_LREMOVE(self->watcher, ev.device_id);
+	EXPECT_EQ(ENODEV, kt_devcaps(self->watcher, ev.device_id, &caps));
+	EXPECT_EQ(ENODEV, kt_prov_remove_line(self->pfd, ev.device_id));
+	EXPECT_NO_EV(self->watcher);
+	/* The provider's own device is untouched. */
+	ASSERT_OK(kt_devcaps(self->watcher, self->dev, &caps));
+	EXPECT_STREQ(PADDR, caps.address);
+}
+
+/* NEWCALL whose output cannot be written: EFAULT, no call, no CLOSECALL. */
+TEST_F(prov, newcall_efault_no_call)
+{
+	struct ktapi_provider_newcall nc;
+	struct ktapi_event ev;
+	int o, m;
+	__u32 cid;
+	void *ro;
+
+	o = LINE(self->dev, P_OWN);
+	m = LINE(self->dev, P_MON);
+	memset(&nc, 0, sizeof(nc));
+	nc.size = sizeof(nc);
+	nc.device_id = self->dev;
+	strcpy(nc.caller_address, "123");
+	strcpy(nc.called_address, PADDR);
+	ro = ro_copy(_metadata, &nc, sizeof(nc));
+	EXPECT_EQ(EFAULT,
+		  kt_err(ioctl(self->pfd, KTAPI_PROVIDER_IOC_NEWCALL, ro)));
+	ro_free(ro);
+	EXPECT_NO_EV(o, m);
+	EXPECT_NO_REQ(self->pfd);
+	/* The provider can go on: the next NEWCALL works. */
+	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "123", PADDR, &cid));
+	EXPECT_NEW(&ev, o, cid, S_OFFERING, P_OWN);
+	close(o);
+	close(m);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_OFFERING);
+	EXPECT_NO_REQ(self->pfd);
 }
 
 TEST_HARNESS_MAIN

@@ -195,8 +195,11 @@
  * (or whose handle space is full) misses that call: it gets no handle and
  * no record, the call goes on, and the caller pays nothing for it (the
  * trace event ktapi:ktapi_monitor_skipped counts it).  MAKE_CALL is -ENOMEM
- * only when the caller's own cgroup is full.  A leg stays charged to its caller while any handle
- * of another file still names it.
+ * only when the caller's own cgroup is full, except on a provider's device:
+ * a request to a provider (MAKE_CALL, ANSWER, DROP) is charged to the
+ * provider's cgroup, and is also -ENOMEM when that cgroup is full.  A leg
+ * stays charged to its caller while any handle of another file still
+ * names it.
  */
 
 /**
