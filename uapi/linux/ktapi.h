@@ -172,7 +172,7 @@
  *
  * Closing the file (its release) is lineClose: every handle of the file
  * is void, and each leg that is not IDLE and whose sole owner was this
- * file is dropped.
+ * file is dropped (a leg on a provider's device: see "Providers").
  */
 
 /**
@@ -463,6 +463,14 @@
  * REMOVE_LINE does.  A provider that never reads its file only makes its
  * own requests time out: nothing of another provider's or the loopback
  * switch's waits for it.
+ *
+ * The module never changes a provider leg's state itself.  When the last
+ * handle of a leg that is not IDLE goes, its CLOSECALL (state not IDLE)
+ * tells the provider to end the call.  Known gap, to be closed: when the
+ * sole OWNER of such a leg closes its line while MONITOR handles to it
+ * remain, the provider is not told yet; the call stays up until the
+ * monitors' handles go too (then CLOSECALL), where a loopback leg would
+ * be dropped at once.
  */
 
 /**
