@@ -436,7 +436,7 @@ static void ktapi_expire_add_locked(struct ktapi_provider *prov,
  * Queue @req to its provider's read(): EAGAIN when max_requests are
  * outstanding, ECONNABORTED when the provider is gone.
  */
-static int ktapi_preq_queue(struct ktapi_preq *req)
+static int ktapi_preq_queue(struct ktapi_preq *req, const struct ktapi_leg *c)
 {
 	struct ktapi_provider *prov = req->prov;
 	unsigned int ms = READ_ONCE(ktapi_provider_timeout_ms);
@@ -445,6 +445,14 @@ static int ktapi_preq_queue(struct ktapi_preq *req)
 	spin_lock(&prov->lock);
 	if (prov->dead) {
 		ret = -ECONNABORTED;
+	} else if (c && xa_load(&prov->legs, req->rec.call_id) != c) {
+		/*
+		 * ANSWER, DROP: the leg's last handle went since the checks,
+		 * and its CLOSECALL (which takes it out of prov->legs before
+		 * it takes prov->lock) is or will be queued: a request after
+		 * it would name a call id that means nothing any more.
+		 */
+		ret = -ENOENT;
 	} else if (prov->nr_outstanding >= prov->max_requests) {
 		ret = -EAGAIN;
 	} else {
@@ -686,7 +694,7 @@ int ktapi_provider_make_call(struct ktapi_ucmd *ucmd)
 		ret = -EFAULT;
 		goto err_handle;
 	}
-	ret = ktapi_preq_queue(req);
+	ret = ktapi_preq_queue(req, NULL);
 	if (ret)
 		goto err_handle;
 	if (async)
@@ -763,7 +771,7 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 			goto err;
 		}
 	}
-	ret = ktapi_preq_queue(req);
+	ret = ktapi_preq_queue(req, c);
 	if (ret)
 		goto err;
 	if (async)
