@@ -653,6 +653,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
+int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer);
 
 /* provider.c: /dev/ktapi-provider and the requests to providers */
 extern const struct file_operations ktapi_provider_fops;

@@ -738,14 +738,7 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 	}
 	c = h->leg;
 	spin_lock(c->lock);
-	if (h->dead)
-		ret = -ENOENT;
-	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
-		ret = -EACCES;
-	else if (answer && c->state != KTAPI_CALLSTATE_OFFERING)
-		ret = -EBUSY;
-	else if (!answer && c->state == KTAPI_CALLSTATE_IDLE)
-		ret = -EBUSY;
+	ret = ktapi_call_op_check_locked(h, answer);
 	call_id = c->call_id;
 	spin_unlock(c->lock);
 	rcu_read_unlock();

@@ -421,6 +421,27 @@ int ktapi_drop_locked(struct ktapi_leg *c)
 }
 
 /*
+ * The checks of ANSWER and DROP before a request starts, for the async
+ * loopback path and a provider's device: a live handle (ENOENT), OWNER
+ * (EACCES), ANSWER on OFFERING, DROP on a leg not IDLE (EBUSY).  Under
+ * the handle's pair lock.
+ */
+int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer)
+{
+	const struct ktapi_leg *c = h->leg;
+
+	lockdep_assert_held(c->lock);
+	if (h->dead)
+		return -ENOENT;
+	if (h->privilege != KTAPI_PRIVILEGE_OWNER)
+		return -EACCES;
+	if (answer ? c->state != KTAPI_CALLSTATE_OFFERING :
+		     c->state == KTAPI_CALLSTATE_IDLE)
+		return -EBUSY;
+	return 0;
+}
+
+/*
  * ANSWER or DROP with KTAPI_REQ_ASYNC.  The REPLY is allocated and its
  * request id written back before anything is looked at, so a fault leaves
  * nothing done; the checks of the synchronous request follow (their errors
@@ -456,15 +477,7 @@ static int ktapi_call_op_async(struct ktapi_ucmd *ucmd)
 	}
 	c = h->leg;
 	spin_lock(c->lock);
-	if (h->dead)
-		ret = -ENOENT;
-	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
-		ret = -EACCES;
-	else if (answer ? c->state != KTAPI_CALLSTATE_OFFERING :
-			  c->state == KTAPI_CALLSTATE_IDLE)
-		ret = -EBUSY;
-	else
-		ret = 0;
+	ret = ktapi_call_op_check_locked(h, answer);
 	if (!ret) {
 		spin_lock(&f->evq.lock);
 		ktapi_reply_queue_locked(f, r, h->id, c->call_id, 0,
