@@ -24,7 +24,7 @@ set -eu
 PKGS="qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64
 linux-source-6.1 kmod libkmod-dev build-essential gcc-multilib g++ pkg-config
 sparse cppcheck cpio xz-utils gzip perl dkms mandoc groff-base udev
-flex bison bc libelf-dev libssl-dev"
+flex bison bc libelf-dev libssl-dev libre-dev sip-tester"
 
 BPO_SUITE=bookworm-backports
 BPO_LINE="deb http://deb.debian.org/debian $BPO_SUITE main"

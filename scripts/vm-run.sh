@@ -13,6 +13,12 @@
 #   --module KO        put KO at /lib/modules/KVER/extra/ and run depmod, so
 #                      libkmod/modprobe can load it by name (repeatable;
 #                      nothing is loaded by /init)
+#   --kmod NAME        an in-tree module of the VM kernel (e.g. veth,
+#                      virtio_net), with the modules it depends on, from the
+#                      host's /lib/modules/KVER (decompressed), loaded by
+#                      /init before COMMAND, in dependency order
+#                      (repeatable; a module built into the kernel is
+#                      skipped)
 #   --bin FILE         copy FILE to /bin; for a dynamic ELF also copy its
 #                      shared libraries and loader, keeping their paths
 #                      (repeatable)
@@ -52,7 +58,7 @@ NL='
 '
 
 usage() {
-	sed -n '4,42s/^# \{0,1\}//p' "$0"
+	sed -n '4,48s/^# \{0,1\}//p' "$0"
 }
 
 die() {
@@ -69,7 +75,7 @@ is_uint() {
 
 topdir=$(cd "$(dirname "$0")/.." && pwd)
 
-kernel='' kver='' modules='' bins='' libs='' log='' workdir='' append=''
+kernel='' kver='' modules='' kmods='' bins='' libs='' log='' workdir='' append=''
 qopts='' timeout=300 smp=2 mem=1024 quiet=0 accel=tcg
 
 while [ $# -gt 0 ]; do
@@ -106,6 +112,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$val ;;
 	--kver) kver=$val ;;
 	--module) modules="$modules$val$NL" ;;
+	--kmod) kmods="$kmods $val" ;;
 	--bin) bins="$bins$val$NL" ;;
 	--lib) libs="$libs$val$NL" ;;
 	--log) log=$val ;;
@@ -355,6 +362,26 @@ if [ -n "$modules" ]; then
 	depmod -b "$root" "$kver" || die "depmod failed"
 fi
 
+# --kmod: the files modprobe would insmod, in its order, decompressed;
+# /etc/ktapi-vm-kmods lists them for /init.
+: >"$root/etc/ktapi-vm-kmods"
+for m in $kmods; do
+	deps=$(modprobe -S "$kver" --show-depends "$m" 2>/dev/null) ||
+		die "--kmod $m: no such module for $kver in /lib/modules/$kver"
+	for ko in $(printf '%s\n' "$deps" | awk '$1 == "insmod" { print $2 }'); do
+		dst=$root${ko%.xz}
+		dst=${dst%.zst}
+		[ -e "$dst" ] && continue
+		mkdir -p "$(dirname "$dst")"
+		case $ko in
+		*.xz) xz -dc "$ko" >"$dst" ;;
+		*.zst) zstd -qdc "$ko" >"$dst" ;;
+		*) cp "$ko" "$dst" ;;
+		esac || die "--kmod $m: cannot copy $ko"
+		printf '%s\n' "${dst#"$root"}" >>"$root/etc/ktapi-vm-kmods"
+	done
+done
+
 cat >"$root/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
@@ -393,6 +420,9 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null || :
 [ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
 [ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
 hostname ktapi-vm
+while read -r ko; do
+	insmod "$ko" || echo "KTAPI-VM: warning: insmod $ko failed"
+done </etc/ktapi-vm-kmods
 if [ "$(uname -r)" != "$KTAPI_VM_KVER" ]; then
 	echo "KTAPI-VM: warning: running $(uname -r), modules are in /lib/modules/$KTAPI_VM_KVER"
 fi
