@@ -263,8 +263,7 @@ TEST_F(prov, makecall_async_error)
 	int a;
 
 	a = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_make_call_async(a, DEST, &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, DEST);
+	PROV_CALL_PENDING(a, self->pfd, self->dev, DEST, &h, &cid, &rid, &req);
 	ASSERT_OK(kt_prov_reply(self->pfd, req.request_id, -EIO));
 	EXPECT_REPLY(a, rid, -EIO, h, cid);
 	EXPECT_EQ(ENOENT, kt_dealloc(a, h));
@@ -282,8 +281,7 @@ TEST_F(prov, reply_result_checked)
 	int a;
 
 	a = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_make_call_async(a, DEST, &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, DEST);
+	PROV_CALL_PENDING(a, self->pfd, self->dev, DEST, &h, &cid, &rid, &req);
 	EXPECT_EQ(EINVAL, kt_prov_reply(self->pfd, req.request_id, -ENOENT));
 	EXPECT_EQ(EINVAL, kt_prov_reply(self->pfd, req.request_id, 1));
 	EXPECT_EQ(ENOENT, kt_prov_reply(self->pfd, req.request_id + 1, 0));
@@ -362,53 +360,49 @@ TEST_F(prov, newcall_no_owner)
 TEST_F(prov, answer_drop_requests)
 {
 	struct ktapi_provider_request req;
-	struct ktapi_event ev_o, ev_m;
-	__u32 cid, rid;
+	__u32 h, hm, cid, rid;
 	int o, m;
 
 	o = LINE(self->dev, P_OWN);
 	m = LINE(self->dev, P_MON);
-	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "123", PADDR, &cid));
-	EXPECT_NEW(&ev_o, o, cid, S_OFFERING, P_OWN);
-	EXPECT_CS(o, ev_o.handle, cid, S_OFFERING, 0, P_OWN);
-	EXPECT_NEW(&ev_m, m, cid, S_OFFERING, P_MON);
-	EXPECT_CS(m, ev_m.handle, cid, S_OFFERING, 0, P_MON);
+	PROV_CALL_IN(self->pfd, self->dev, "123", PADDR, o, &h, &cid);
+	hm = PROV_MONITOR(m, cid, S_OFFERING);
 
 	/* The local checks: no request. */
-	EXPECT_EQ(EACCES, kt_answer(m, ev_m.handle));
-	EXPECT_EQ(EACCES, kt_drop(m, ev_m.handle));
-	EXPECT_EQ(ENOENT, kt_answer(o, ev_o.handle + 1000));
+	EXPECT_EQ(EACCES, kt_answer(m, hm));
+	EXPECT_EQ(EACCES, kt_drop(m, hm));
+	EXPECT_EQ(ENOENT, kt_answer(o, h + 1000));
 	EXPECT_NO_REQ(self->pfd);
 
 	/* ANSWER: the module changes no state, the provider does. */
-	ASSERT_OK(kt_answer_async(o, ev_o.handle, &rid));
+	ASSERT_OK(kt_answer_async(o, h, &rid));
 	EXPECT_NE(0, rid);
 	EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_ANSWER, self->dev, cid);
 	EXPECT_NO_EV(o, m);
 	ASSERT_OK(kt_prov_reply(self->pfd, req.request_id, 0));
-	EXPECT_REPLY(o, rid, 0, ev_o.handle, cid);
+	EXPECT_REPLY(o, rid, 0, h, cid);
 	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_CONNECTED, 0));
-	EXPECT_CS(o, ev_o.handle, cid, S_CONNECTED, 0, P_OWN);
-	EXPECT_CS(m, ev_m.handle, cid, S_CONNECTED, 0, P_MON);
+	EXPECT_CS(o, h, cid, S_CONNECTED, 0, P_OWN);
+	EXPECT_CS(m, hm, cid, S_CONNECTED, 0, P_MON);
 	/* Not OFFERING any more. */
-	EXPECT_EQ(EBUSY, kt_answer(o, ev_o.handle));
+	EXPECT_EQ(EBUSY, kt_answer(o, h));
 
 	/* DROP, answered with an error: nothing changes. */
-	ASSERT_OK(kt_drop_async(o, ev_o.handle, &rid));
+	ASSERT_OK(kt_drop_async(o, h, &rid));
 	EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_DROP, self->dev, cid);
 	ASSERT_OK(kt_prov_reply(self->pfd, req.request_id, -EIO));
-	EXPECT_REPLY(o, rid, -EIO, ev_o.handle, cid);
+	EXPECT_REPLY(o, rid, -EIO, h, cid);
 	EXPECT_NO_EV(o, m);
 
 	/* DROP again, then IDLE. */
-	ASSERT_OK(kt_drop_async(o, ev_o.handle, &rid));
+	ASSERT_OK(kt_drop_async(o, h, &rid));
 	EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_DROP, self->dev, cid);
 	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_IDLE, 0));
 	ASSERT_OK(kt_prov_reply(self->pfd, req.request_id, 0));
-	EXPECT_CS(o, ev_o.handle, cid, S_IDLE, 0, P_OWN);
-	EXPECT_REPLY(o, rid, 0, ev_o.handle, cid);
-	EXPECT_CS(m, ev_m.handle, cid, S_IDLE, 0, P_MON);
-	EXPECT_EQ(EBUSY, kt_drop(o, ev_o.handle));
+	EXPECT_CS(o, h, cid, S_IDLE, 0, P_OWN);
+	EXPECT_REPLY(o, rid, 0, h, cid);
+	EXPECT_CS(m, hm, cid, S_IDLE, 0, P_MON);
+	EXPECT_EQ(EBUSY, kt_drop(o, h));
 	EXPECT_NO_REQ(self->pfd);
 	EXPECT_NO_EV(o, m);
 	close(o);
@@ -424,20 +418,17 @@ TEST_F(prov, answer_sync)
 		.result = 0,
 		.states = true,
 	};
-	struct ktapi_event ev;
 	pthread_t t;
-	__u32 cid;
+	__u32 h, cid;
 	int o;
 
 	o = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "123", PADDR, &cid));
-	EXPECT_NEW(&ev, o, cid, S_OFFERING, P_OWN);
-	EXPECT_CS(o, ev.handle, cid, S_OFFERING, 0, P_OWN);
+	PROV_CALL_IN(self->pfd, self->dev, "123", PADDR, o, &h, &cid);
 	serve(_metadata, &t, &pl);
-	ASSERT_OK(kt_answer(o, ev.handle));
-	EXPECT_CS(o, ev.handle, cid, S_CONNECTED, 0, P_OWN);
+	ASSERT_OK(kt_answer(o, h));
+	EXPECT_CS(o, h, cid, S_CONNECTED, 0, P_OWN);
 	pl.result = -EBUSY;
-	EXPECT_EQ(EBUSY, kt_drop(o, ev.handle));
+	EXPECT_EQ(EBUSY, kt_drop(o, h));
 	EXPECT_NO_EV(o);
 	close(o);
 	ASSERT_OK(kt_prov_wait_count(&pl.closecalls, 1, EV_WAIT_MS));
@@ -452,22 +443,14 @@ TEST_F(prov, answer_sync)
 
 TEST_F(prov, callstate_validation)
 {
-	struct ktapi_provider_request req;
-	__u32 h, cid, in_cid, rid;
-	struct ktapi_event ev;
+	__u32 h, cid, h_in, in_cid;
 	int a, o;
 
 	a = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_make_call_async(a, DEST, &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, DEST);
-	ASSERT_OK(kt_prov_reply(self->pfd, req.request_id, 0));
-	EXPECT_REPLY(a, rid, 0, h, cid);
-	EXPECT_CS(a, h, cid, S_DIALING, 0, P_OWN);
+	PROV_CALL_OUT(a, self->pfd, self->dev, DEST, &h, &cid);
 
 	o = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "1", PADDR, &in_cid));
-	EXPECT_NEW(&ev, a, in_cid, S_OFFERING, P_OWN);
-	EXPECT_CS(a, ev.handle, in_cid, S_OFFERING, 0, P_OWN);
+	PROV_CALL_IN(self->pfd, self->dev, "1", PADDR, a, &h_in, &in_cid);
 
 	/* Values that are never a state or a mode. */
 	EXPECT_EQ(EINVAL, kt_prov_callstate(self->pfd, cid, 0, 0));
@@ -503,7 +486,7 @@ TEST_F(prov, callstate_validation)
 	EXPECT_EQ(EINVAL, kt_prov_callstate(self->pfd, cid, S_CONNECTED, 0));
 	/* An INBOUND leg: OFFERING only first. */
 	ASSERT_OK(kt_prov_callstate(self->pfd, in_cid, S_ACCEPTED, 0));
-	EXPECT_CS(a, ev.handle, in_cid, S_ACCEPTED, 0, P_OWN);
+	EXPECT_CS(a, h_in, in_cid, S_ACCEPTED, 0, P_OWN);
 	EXPECT_EQ(EINVAL, kt_prov_callstate(self->pfd, in_cid, S_OFFERING, 0));
 	EXPECT_NO_EV(a, o);
 
@@ -519,26 +502,21 @@ TEST_F(prov, callstate_validation)
 /* CLOSECALL only when the last handle of any kind goes, and once. */
 TEST_F(prov, closecall_after_last_handle)
 {
-	struct ktapi_event ev_o, ev_m;
-	__u32 cid;
+	__u32 h, hm, cid;
 	int o, m;
 
 	o = LINE(self->dev, P_OWN);
 	m = LINE(self->dev, P_MON);
-	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "1", PADDR, &cid));
-	EXPECT_NEW(&ev_o, o, cid, S_OFFERING, P_OWN);
-	EXPECT_CS(o, ev_o.handle, cid, S_OFFERING, 0, P_OWN);
-	EXPECT_NEW(&ev_m, m, cid, S_OFFERING, P_MON);
-	EXPECT_CS(m, ev_m.handle, cid, S_OFFERING, 0, P_MON);
+	PROV_CALL_IN(self->pfd, self->dev, "1", PADDR, o, &h, &cid);
+	hm = PROV_MONITOR(m, cid, S_OFFERING);
 
-	ASSERT_OK(kt_dealloc(o, ev_o.handle));
+	ASSERT_OK(kt_dealloc(o, h));
 	EXPECT_NO_REQ(self->pfd);
 	/* The leg goes on with its monitor; the provider may still report. */
 	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_DISC,
 				    KTAPI_DISCONNECTMODE_NORMAL));
-	EXPECT_CS(m, ev_m.handle, cid, S_DISC, KTAPI_DISCONNECTMODE_NORMAL,
-		  P_MON);
-	ASSERT_OK(kt_dealloc(m, ev_m.handle));
+	EXPECT_CS(m, hm, cid, S_DISC, KTAPI_DISCONNECTMODE_NORMAL, P_MON);
+	ASSERT_OK(kt_dealloc(m, hm));
 	EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_DISC);
 	EXPECT_NO_REQ(self->pfd);
 	EXPECT_NO_EV(o, m);
@@ -577,8 +555,7 @@ TEST_F(prov, timeout_async)
 
 	set_timeout(_metadata, self, 200);
 	a = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_make_call_async(a, DEST, &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, DEST);
+	PROV_CALL_PENDING(a, self->pfd, self->dev, DEST, &h, &cid, &rid, &req);
 	EXPECT_REPLY(a, rid, -ETIMEDOUT, h, cid);
 	EXPECT_EQ(ENOENT, kt_prov_reply(self->pfd, req.request_id, 0));
 	EXPECT_EQ(ENOENT, kt_dealloc(a, h));
@@ -685,25 +662,22 @@ TEST_F(prov, death_pending_sync)
 TEST_F(prov, death_live_call)
 {
 	struct ktapi_stats s0, s1;
-	struct ktapi_event ev;
-	__u32 h, cid, in_cid, rid;
+	__u32 h, cid, h_in, in_cid, rid;
 	bool stats;
 	int o;
 
 	stats = HAVE_STATS(&s0);
 	o = LINE(self->dev, P_OWN);
-	ASSERT_OK(kt_prov_newcall(self->pfd, self->dev, "1", PADDR, &in_cid));
-	EXPECT_NEW(&ev, o, in_cid, S_OFFERING, P_OWN);
-	EXPECT_CS(o, ev.handle, in_cid, S_OFFERING, 0, P_OWN);
+	PROV_CALL_IN(self->pfd, self->dev, "1", PADDR, o, &h_in, &in_cid);
 	ASSERT_OK(kt_prov_callstate(self->pfd, in_cid, S_CONNECTED, 0));
-	EXPECT_CS(o, ev.handle, in_cid, S_CONNECTED, 0, P_OWN);
+	EXPECT_CS(o, h_in, in_cid, S_CONNECTED, 0, P_OWN);
 	ASSERT_OK(kt_make_call_async(o, DEST, &h, &cid, &rid));
 
 	close_fd(&self->pfd);
 	EXPECT_REPLY(o, rid, -ECONNABORTED, h, cid);
 	EXPECT_EV(o, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_EV(self->watcher, EV_LREMOVE, 0, 0, 0, self->dev, 0);
-	EXPECT_EQ(EBADFD, kt_dealloc(o, ev.handle));
+	EXPECT_EQ(EBADFD, kt_dealloc(o, h_in));
 	EXPECT_NO_EV(o, self->watcher);
 	close(o);
 	if (stats && HAVE_STATS(&s1)) {

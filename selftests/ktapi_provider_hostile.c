@@ -189,9 +189,8 @@ static void world_up(struct __test_metadata *_metadata, struct world *w)
 	{
 		struct ktapi_provider_request req;
 
-		ASSERT_OK(kt_make_call_async(w->app, "124", &w->h_pend,
-					     &w->c_pend, &w->rid_app));
-		EXPECT_MAKECALL(&req, w->pfd, w->dev, w->c_pend, "124");
+		PROV_CALL_PENDING(w->app, w->pfd, w->dev, "124", &w->h_pend,
+				  &w->c_pend, &w->rid_app, &req);
 		w->rid_pend = req.request_id;
 	}
 	PROV_CALL_IN(w->pfd2, w->dev_o, "556", ADDR_O, w->app_o, &w->h_f,
@@ -1122,8 +1121,7 @@ TEST_F_TIMEOUT(expired, timed_out, 60)
 	struct ktapi_call_info ci;
 	__u32 h, cid, rid;
 
-	ASSERT_OK(kt_make_call_async(w->app, "125", &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, w->pfd, w->dev, cid, "125");
+	PROV_CALL_PENDING(w->app, w->pfd, w->dev, "125", &h, &cid, &rid, &req);
 	/* Not answered: the REPLY says ETIMEDOUT, the handle is void. */
 	{
 		struct ktapi_event ev;

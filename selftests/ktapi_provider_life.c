@@ -141,8 +141,7 @@ static void __call_in(struct __test_metadata *_metadata,
 		      __u32 *cid)
 {
 	PROV_CALL_IN(self->pfd, self->dev, "555", ADDR_DEV, self->app, h, cid);
-	*hm = ANNOUNCED(self->mon, *cid, S_OFFERING);
-	EXPECT_CS(self->mon, *hm, *cid, S_OFFERING, 0, P_MON);
+	*hm = PROV_MONITOR(self->mon, *cid, S_OFFERING);
 }
 #define CALL_IN(h, hm, cid)	__call_in(_metadata, self, h, hm, cid)
 
@@ -152,8 +151,7 @@ static void __call_out(struct __test_metadata *_metadata,
 		       __u32 *cid)
 {
 	PROV_CALL_OUT(self->app, self->pfd, self->dev, "123", h, cid);
-	*hm = ANNOUNCED(self->mon, *cid, S_DIALING);
-	EXPECT_CS(self->mon, *hm, *cid, S_DIALING, 0, P_MON);
+	*hm = PROV_MONITOR(self->mon, *cid, S_DIALING);
 	ASSERT_OK(kt_prov_callstate(self->pfd, *cid, S_RINGBACK, 0));
 	EXPECT_CS(self->app, *h, *cid, S_RINGBACK, 0, P_OWN);
 	EXPECT_CS(self->mon, *hm, *cid, S_RINGBACK, 0, P_MON);
@@ -242,23 +240,7 @@ TEST_F(life, line_close)
 	EXPECT_EQ(ETIMEDOUT, err);
 	close_fd(&self->mon);
 	/* Both CLOSECALLs, in either order. */
-	{
-		__u32 seen[2] = { 0, 0 };
-		int i;
-
-		for (i = 0; i < 2; i++) {
-			EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_CLOSECALL,
-				    self->dev, ANY);
-			seen[i] = req.call_id;
-			EXPECT_EQ(req.call_id == cid ? S_OFFERING : S_RINGBACK,
-				  req.state);
-		}
-		EXPECT_TRUE((seen[0] == cid && seen[1] == cido) ||
-			    (seen[0] == cido && seen[1] == cid)) {
-			TH_LOG("CLOSECALLs of %u and %u, expected %u and %u",
-			       seen[0], seen[1], cid, cido);
-		}
-	}
+	EXPECT_CLOSECALLS(self->pfd, self->dev, cid, S_OFFERING, cido, S_RINGBACK);
 	EXPECT_NO_REQ(self->pfd);
 }
 
@@ -315,10 +297,8 @@ TEST_F(life, holder_killed)
 
 TEST_F(life, forced_close)
 {
-	struct ktapi_provider_request req;
-	__u32 h, hm, cid, ho, hmo, cido, seen[2];
+	__u32 h, hm, cid, ho, hmo, cido;
 	struct ktapi_call_info ci;
-	int i;
 
 	REQUIRE_ROOT();
 	CALL_IN(&h, &hm, &cid);
@@ -329,13 +309,7 @@ TEST_F(life, forced_close)
 	EXPECT_EV(self->mon, EV_CLOSE, 0, 0, 0, 0, 0);
 	EXPECT_ERRNO(EBADFD, kt_info(self->app, h, &ci));
 	EXPECT_ERRNO(EBADFD, kt_info(self->mon, hm, &ci));
-	for (i = 0; i < 2; i++) {
-		EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_CLOSECALL, self->dev, ANY);
-		seen[i] = req.call_id;
-		EXPECT_EQ(req.call_id == cid ? S_OFFERING : S_RINGBACK, req.state);
-	}
-	EXPECT_TRUE((seen[0] == cid && seen[1] == cido) ||
-		    (seen[0] == cido && seen[1] == cid));
+	EXPECT_CLOSECALLS(self->pfd, self->dev, cid, S_OFFERING, cido, S_RINGBACK);
 	EXPECT_NO_REQ(self->pfd);
 	/* The device itself stays: a new line can open it. */
 	{
@@ -349,11 +323,10 @@ TEST_F(life, forced_close)
 
 TEST_F(life, remove_line)
 {
-	struct ktapi_provider_request req;
-	__u32 h, hm, cid, ho, hmo, cido, seen[2], ndev;
+	__u32 h, hm, cid, ho, hmo, cido, ndev;
 	struct ktapi_devcaps dc;
 	struct ktapi_call_info ci;
-	int i, lb, fd2;
+	int lb, fd2;
 
 	CALL_IN(&h, &hm, &cid);
 	CALL_OUT(&ho, &hmo, &cido);
@@ -370,13 +343,7 @@ TEST_F(life, remove_line)
 	EXPECT_LREMOVE(fd2, self->dev);
 	EXPECT_NO_EV(self->other, lb, fd2);
 	EXPECT_ERRNO(EBADFD, kt_info(self->app, h, &ci));
-	for (i = 0; i < 2; i++) {
-		EXPECT_PREQ(&req, self->pfd, KTAPI_PREQ_CLOSECALL, self->dev, ANY);
-		seen[i] = req.call_id;
-		EXPECT_EQ(req.call_id == cid ? S_OFFERING : S_RINGBACK, req.state);
-	}
-	EXPECT_TRUE((seen[0] == cid && seen[1] == cido) ||
-		    (seen[0] == cido && seen[1] == cid));
+	EXPECT_CLOSECALLS(self->pfd, self->dev, cid, S_OFFERING, cido, S_RINGBACK);
 	EXPECT_NO_REQ(self->pfd);
 	/* ENODEV for good; num_devices does not shrink. */
 	EXPECT_ERRNO(ENODEV, kt_devcaps(self->other, self->dev, &dc));
@@ -462,8 +429,8 @@ TEST_F(life, makecall_timeout_read)
 	EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 	EXPECT_NO_EV(self->app, self->mon);
 
-	ASSERT_OK(kt_make_call_async(self->app, "133", &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, "133");
+	PROV_CALL_PENDING(self->app, self->pfd, self->dev, "133", &h, &cid, &rid,
+			  &req);
 	ASSERT_OK(kt_wait_reply(self->app, rid, 5000, &ev, NULL, 0, NULL));
 	EXPECT_EQ(-ETIMEDOUT, ev.result);
 	EXPECT_EQ(h, ev.handle);
@@ -503,8 +470,8 @@ TEST_F(life, makecall_caller_closed)
 	struct ktapi_provider_request req;
 	__u32 h, cid, rid;
 
-	ASSERT_OK(kt_make_call_async(self->app, "136", &h, &cid, &rid));
-	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, "136");
+	PROV_CALL_PENDING(self->app, self->pfd, self->dev, "136", &h, &cid, &rid,
+			  &req);
 	close_fd(&self->app);
 	EXPECT_NO_REQ(self->pfd);
 	/* It changes nothing but the call: DIALING, to be ended. */
@@ -566,8 +533,8 @@ TEST_F(life, provider_death)
 	/* Pending: a sync MAKE_CALL (read), two async ones (read, unread). */
 	ASSERT_EQ(0, sync_start(&r, sapp, "140"));
 	EXPECT_MAKECALL(&req, self->pfd, self->dev, ANY, "140");
-	ASSERT_OK(kt_make_call_async(self->app, "141", &ha, &ca, &ra));
-	EXPECT_MAKECALL(NULL, self->pfd, self->dev, ca, "141");
+	PROV_CALL_PENDING(self->app, self->pfd, self->dev, "141", &ha, &ca, &ra,
+			  NULL);
 	ASSERT_OK(kt_make_call_async(self->app, "142", &hu, &cu, &ru));
 	EXPECT_FALSE(sync_done(&r));
 

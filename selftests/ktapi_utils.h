@@ -1769,6 +1769,84 @@ static inline void __kt_prov_call_in(struct __test_metadata *_metadata,
 	__kt_prov_call_in(_metadata, __LINE__, pfd, dev, caller, called,	\
 			  owner, h, cid)
 
+/*
+ * A pending outgoing call: @app (a line on @dev) makes an async MAKE_CALL
+ * to @dest, asserting success, and the provider @pfd reads its MAKECALL
+ * (checked as EXPECT_MAKECALL() does, with the call id returned), which
+ * stays unanswered.  Fills *h, *cid, *rid and *req (may be NULL).
+ */
+static inline void __kt_prov_call_pending(struct __test_metadata *_metadata,
+					  int line, int app, int pfd,
+					  __u32 dev, const char *dest,
+					  __u32 *h, __u32 *cid, __u32 *rid,
+					  struct ktapi_provider_request *req)
+{
+	int err = kt_make_call_async(app, dest, h, cid, rid);
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: MAKE_CALL(ASYNC, %s): %s", line, dest,
+		       kt_errname(err));
+	}
+	__kt_expect_req(_metadata, line, pfd, req, KTAPI_PREQ_MAKECALL, dev,
+			*cid, 0, dest, NULL);
+}
+#define PROV_CALL_PENDING(app, pfd, dev, dest, h, cid, rid, req)	\
+	__kt_prov_call_pending(_metadata, __LINE__, app, pfd, dev, dest, \
+			       h, cid, rid, req)
+
+/*
+ * The MONITOR line @mon of a leg's device is told of the leg @cid in
+ * @state: APPNEWCALL, then CALLSTATE @state, both with P_MON.  The
+ * monitor's handle.
+ */
+static inline __u32 __kt_prov_monitor(struct __test_metadata *_metadata,
+				      int line, int mon, __u32 cid,
+				      __u32 state)
+{
+	struct ktapi_event ev;
+
+	__kt_expect_event(_metadata, line, mon, &ev, EV_NEW, ANY, cid, state,
+			  0, P_MON);
+	__kt_expect_event(_metadata, line, mon, NULL, EV_CS, ev.handle, cid,
+			  state, 0, P_MON);
+	return ev.handle;
+}
+#define PROV_MONITOR(mon, cid, state)					\
+	__kt_prov_monitor(_metadata, __LINE__, mon, cid, state)
+
+/*
+ * The next two requests of @pfd are the CLOSECALLs of @dev's legs @cid_a
+ * (in @state_a) and @cid_b (in @state_b), in either order.
+ */
+static inline void __kt_expect_closecalls(struct __test_metadata *_metadata,
+					  int line, int pfd, __u32 dev,
+					  __u32 cid_a, __u32 state_a,
+					  __u32 cid_b, __u32 state_b)
+{
+	struct ktapi_provider_request req;
+	__u32 seen[2] = { 0, 0 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		__kt_expect_req(_metadata, line, pfd, &req,
+				KTAPI_PREQ_CLOSECALL, dev, ANY, KT_ANY_STATE,
+				NULL, NULL);
+		seen[i] = req.call_id;
+		EXPECT_EQ(req.call_id == cid_a ? state_a : state_b, req.state) {
+			TH_LOG("line %d: CLOSECALL of %u in %s", line,
+			       req.call_id, state_name(req.state));
+		}
+	}
+	EXPECT_TRUE((seen[0] == cid_a && seen[1] == cid_b) ||
+		    (seen[0] == cid_b && seen[1] == cid_a)) {
+		TH_LOG("line %d: CLOSECALLs of %u and %u, expected %u and %u",
+		       line, seen[0], seen[1], cid_a, cid_b);
+	}
+}
+#define EXPECT_CLOSECALLS(pfd, dev, cid_a, state_a, cid_b, state_b)	\
+	__kt_expect_closecalls(_metadata, __LINE__, pfd, dev, cid_a,	\
+			       state_a, cid_b, state_b)
+
 /* LINE_CREATE / LINE_REMOVE of @dev is the next record of @fd. */
 #define EXPECT_LCREATE(fd, dev)	EXPECT_EV(fd, EV_LCREATE, 0, 0, 0, dev, 0)
 #define EXPECT_LREMOVE(fd, dev)	EXPECT_EV(fd, EV_LREMOVE, 0, 0, 0, dev, 0)
