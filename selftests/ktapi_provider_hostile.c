@@ -109,16 +109,6 @@ static int *world_fds(struct world *w, int *n)
 	return fds;
 }
 
-static __u32 find_new(const struct ktapi_event *evs, int n, __u32 call_id)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (evs[i].type == EV_NEW && evs[i].call_id == call_id)
-			return evs[i].handle;
-	return 0;
-}
-
 /* Read everything queued on every file and provider of the world. */
 static void world_drain(struct world *w)
 {
@@ -139,9 +129,7 @@ static void world_init(struct world *w)
 
 static void world_up(struct __test_metadata *_metadata, struct world *w)
 {
-	struct ktapi_event evs[16];
 	char addr1[KTAPI_ADDRESS_MAX];
-	int n;
 
 	world_init(w);
 	if (kt_param("lines") < 2)
@@ -176,14 +164,12 @@ static void world_up(struct __test_metadata *_metadata, struct world *w)
 	w->nol = FD();
 
 	PROV_CALL_OUT(w->app, w->pfd, w->dev, "123", &w->h_out, &w->c_out);
-	n = kt_drain_evs(w->mon, evs, 16);
-	w->hm_out = find_new(evs, n, w->c_out);
+	w->hm_out = kt_drain_new_handle(w->mon, w->c_out);
 	ASSERT_NE(0, w->hm_out) TH_LOG("the monitor's handle of the outgoing leg");
 
 	PROV_CALL_IN(w->pfd, w->dev, "555", ADDR_DEV, w->app, &w->h_in,
 		     &w->c_in);
-	n = kt_drain_evs(w->mon, evs, 16);
-	w->hm_in = find_new(evs, n, w->c_in);
+	w->hm_in = kt_drain_new_handle(w->mon, w->c_in);
 	ASSERT_NE(0, w->hm_in) TH_LOG("the monitor's handle of the incoming leg");
 
 	{
@@ -1342,14 +1328,13 @@ static __u32 leg_of(struct __test_metadata *_metadata, struct world *w, int l)
 		/* Call ids come in blocks of 64 per CPU: far from every one. */
 		return w->c_out ^ 0x40000000;
 	case L_CLOSED: {
-		struct ktapi_event evs[8];
-		int n;
+		__u32 hm;
 
 		/* Every handle of a new incoming leg goes: its CLOSECALL. */
 		PROV_CALL_IN(w->pfd, w->dev, "559", ADDR_DEV, w->app, &h, &cid);
-		n = kt_drain_evs(w->mon, evs, 8);
+		hm = kt_drain_new_handle(w->mon, cid);
 		EXPECT_OK(kt_dealloc(w->app, h));
-		EXPECT_OK(kt_dealloc(w->mon, find_new(evs, n, cid)));
+		EXPECT_OK(kt_dealloc(w->mon, hm));
 		EXPECT_CLOSECALL(w->pfd, w->dev, cid, S_OFFERING);
 		return cid;
 	}

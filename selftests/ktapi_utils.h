@@ -24,9 +24,10 @@
  * The exceptions return something else by nature and say so: kt_open(),
  * kt_open_line(), kt_prov_open() and kt_prov_open_registered() (an fd, or
  * -1 with errno, as open()), kt_drain() and kt_prov_drain() (a count or
- * -errno), kt_param(), kt_read_value() and kt_memcg_value() (a value or
- * -1), kt_memcg_make() (NULL or why not), kt_now_ns(), kt_num_devices().  A raw system call is brought
- * into the convention with kt_err(ioctl(...)).
+ * -errno), kt_drain_new_handle() (a handle, or 0), kt_param(),
+ * kt_read_value() and kt_memcg_value() (a value or -1), kt_memcg_make()
+ * (NULL or why not), kt_now_ns(), kt_num_devices().  A raw system call is
+ * brought into the convention with kt_err(ioctl(...)).
  *
  * Part 2 includes kselftest_harness.h and holds the harness-aware macros
  * (they use _metadata, ASSERT_* and EXPECT_*), the helpers of a main() of
@@ -704,6 +705,22 @@ static inline int kt_drain_evs(int fd, struct ktapi_event *evs, int max)
 static inline int kt_drain(int fd)
 {
 	return kt_drain_evs(fd, NULL, 0);
+}
+
+/*
+ * Throw away everything queued now; the handle that the APPNEWCALL of
+ * @call_id among the first 64 records names, or 0 when there is none.
+ */
+static inline __u32 kt_drain_new_handle(int fd, __u32 call_id)
+{
+	struct ktapi_event evs[64];
+	int n = kt_drain_evs(fd, evs, ARRAY_SIZE(evs)), i;
+
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(evs); i++)
+		if (evs[i].type == KTAPI_EV_APPNEWCALL &&
+		    evs[i].call_id == call_id)
+			return evs[i].handle;
+	return 0;
 }
 
 /* A thread that blocks in read(): pthread_create(&t, NULL, blocked_reader, &r). */
