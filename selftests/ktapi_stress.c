@@ -742,6 +742,20 @@ struct worker {
 	unsigned long long ops;
 };
 
+/* @n workers numbered from @base, privileged, each its own random stream. */
+static void workers_init(struct worker *w, unsigned int n, int base,
+			 __u64 mult)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		w[i].idx = base + i;
+		w[i].unpriv = false;
+		w[i].rnd = g.seed * mult + i + 1;
+		w[i].ops = 0;
+	}
+}
+
 /* ANSWER or DROP: on a provider's line, also what its REPLY may say. */
 static void check_call_op(enum op op, int si, __u32 h, int e, bool prov)
 {
@@ -1654,30 +1668,13 @@ int main(int argc, char **argv)
 	}
 
 	t0 = kt_now_ns();
-	for (i = 0; i < g.threads; i++) {
-		workers[i].idx = i;
-		workers[i].unpriv = g.root && g.threads > 1 && i == g.threads - 1;
-		workers[i].rnd = g.seed * 0x9e3779b97f4a7c15ULL + i + 1;
-		workers[i].ops = 0;
-	}
-	for (i = 0; i < g.readers; i++) {
-		readers[i].idx = 100 + i;
-		readers[i].unpriv = false;
-		readers[i].rnd = g.seed * 0xbf58476d1ce4e5b9ULL + i + 1;
-		readers[i].ops = 0;
-	}
-	for (i = 0; i < g.bulkers; i++) {
-		bulkers[i].idx = 200 + i;
-		bulkers[i].unpriv = false;
-		bulkers[i].rnd = g.seed * 0x94d049bb133111ebULL + i + 1;
-		bulkers[i].ops = 0;
-	}
-	for (i = 0; i < g.providers; i++) {
-		provs[i].idx = 300 + i;
-		provs[i].unpriv = false;
-		provs[i].rnd = g.seed * 0xd6e8feb86659fd93ULL + i + 1;
-		provs[i].ops = 0;
-	}
+	workers_init(workers, g.threads, 0, 0x9e3779b97f4a7c15ULL);
+	/* As root with more than one worker, the last one is uid 65534. */
+	if (g.root && g.threads > 1)
+		workers[g.threads - 1].unpriv = true;
+	workers_init(readers, g.readers, 100, 0xbf58476d1ce4e5b9ULL);
+	workers_init(bulkers, g.bulkers, 200, 0x94d049bb133111ebULL);
+	workers_init(provs, g.providers, 300, 0xd6e8feb86659fd93ULL);
 	{
 		pthread_t wt[MAX_THREADS], bt[MAX_BULKERS], pt[MAX_PROVIDERS];
 		bool reader_alive[MAX_READERS];
