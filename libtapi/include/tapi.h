@@ -920,10 +920,13 @@ typedef void (CALLBACK *LINECALLBACK)(DWORD hDevice, DWORD dwMessage, DWORD_PTR 
 
 /*
  * A LINEERR_ or TAPIERR_ value's message number, as the SDK's macro gives
- * it (for FormatMessage on Windows; here only the number).
+ * it (for FormatMessage on Windows; here only the number).  Its first
+ * test is "e > 0xFFFF0000" written so that -Wtype-limits has nothing to
+ * say about a constant e.
  */
 #define TAPIERROR_FORMATMESSAGE(e) \
-	(((DWORD)(e) > 0xFFFF0000u) ? ((DWORD)(e) & 0x0000FFFFu) : \
+	((((DWORD)(e) >> 16) == 0xFFFFu && ((DWORD)(e) & 0xFFFFu) != 0) ? \
+	 ((DWORD)(e) & 0xFFFFu) : \
 	 (((DWORD)(e) & 0x10000000u) ? ((DWORD)(e) - 0x90000000u + 0xF000u) : \
 	  ((DWORD)(e) - 0x80000000u + 0xE000u)))
 

@@ -122,12 +122,9 @@ typedef UINT *LPUINT;
 typedef void *HANDLE;
 typedef HANDLE *LPHANDLE, *PHANDLE;
 /* Distinct pointer types, as Windows' DECLARE_HANDLE makes them. */
-#define KTAPI_DECLARE_HANDLE_(name) \
-	struct name##__ { int unused; }; \
-	typedef struct name##__ *name
-KTAPI_DECLARE_HANDLE_(HWND);
-KTAPI_DECLARE_HANDLE_(HINSTANCE);
-KTAPI_DECLARE_HANDLE_(HICON);
+typedef struct HWND__ *HWND;
+typedef struct HINSTANCE__ *HINSTANCE;
+typedef struct HICON__ *HICON;
 typedef HINSTANCE HMODULE;
 #define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 /* The file descriptor in a HANDLE of libtapi (the USEEVENT event). */
