@@ -302,11 +302,15 @@ check "presence: all $nall functions of both headers are in mingw-w64's" \
 
 # --- 6. the ANSI mapping ------------------------------------------------------
 
-awk '$2 == $1 "A" { print $1 }' ours31.mac >maps.txt
-grep -Fvx -f "$(sed -n 's/^ours-only macro \([A-Za-z_0-9]*\).*/\1/p' "$HERE/differences.txt" >maps-skip.txt && echo maps-skip.txt)" \
-	maps.txt >maps-mingw.txt
-# mapfile LIST: asserts that NAME expands to NAMEA
-mapfile() {
+# Every function with A and W forms: its unsuffixed name must be a macro
+# for the A form.
+sed -n 's/^function \(.*\)A$/\1/p' ours.fn | sort >maps-a.tmp
+sed -n 's/^function \(.*\)W$/\1/p' ours.fn | sort >maps-w.tmp
+comm -12 maps-a.tmp maps-w.tmp >maps.txt
+sed -n 's/^ours-only macro \([A-Za-z_0-9]*\).*/\1/p' "$HERE/differences.txt" >maps-skip.txt
+grep -Fvx -f maps-skip.txt maps.txt >maps-mingw.txt
+# map_checks LIST: asserts that each NAME expands to NAMEA
+map_checks() {
 	printf '#include <windows.h>\n#include <tapi.h>\n'
 	printf '#define KT_CAT_(a, b) a##b\n#define KT_XCAT(a, b) KT_CAT_(a, b)\n'
 	while read -r n; do
@@ -314,8 +318,8 @@ mapfile() {
 		printf '_Static_assert(KT_XCAT(kt_map_, %s) == 1, "%s is %sA");\n' "$n" "$n" "$n"
 	done <"$1"
 }
-mapfile maps.txt >maps-ours.c
-mapfile maps-mingw.txt >maps-mingw.c
+map_checks maps.txt >maps-ours.c
+map_checks maps-mingw.txt >maps-mingw.c
 check "ANSI: our $(wc -l <maps.txt) unsuffixed names are macros for the A functions" \
 	"$CC" -std=c11 -fsyntax-only -Werror -I"$INC" maps-ours.c
 check "ANSI: mingw-w64 maps the same $(wc -l <maps-mingw.txt) names to the same A functions" \
