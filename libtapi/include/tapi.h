@@ -25,7 +25,7 @@
  *    member of them (GCC's -Waddress-of-packed-member);
  *  - TAPI_CURRENT_VERSION is 0x00020002 unless the program defines it: the
  *    structures then have their TAPI 2.2 sizes (sizeof(LINECALLINFO) is
- *    324, LINECALLPARAMS 176, LINEDEVCAPS 252), and the TAPI 3.x additions
+ *    324, LINECALLPARAMS 176, LINEDEVCAPS 268), and the TAPI 3.x additions
  *    (fields of LINECALLINFO, LINECALLPARAMS, LINEDEVCAPS, LINEFORWARD,
  *    LINECALLHUBTRACKINGINFO, the 3.0 constants) appear only for a program
  *    that defines TAPI_CURRENT_VERSION 0x00030000 or later, as in the SDK.
