@@ -35,8 +35,9 @@
  *    without UNICODE (which our <windows.h> refuses).  The ...W functions
  *    are declared, for programs that call them with WCHAR (16-bit) strings;
  *  - the line API and assisted telephony (tapi...) only: no phone API.
- * Which functions libtapi implements, and which return
- * LINEERR_OPERATIONUNAVAIL, is libtapi(3)'s list.
+ * The W coverage is mingw-w64's: every W function of tapi32.dll's line API
+ * and assisted telephony is declared.  Which functions libtapi implements,
+ * and which return LINEERR_OPERATIONUNAVAIL, will be libtapi(3)'s list.
  */
 #ifndef KTAPI_TAPI_H
 #define KTAPI_TAPI_H
@@ -1043,7 +1044,7 @@ typedef struct linetermcaps_tag {
 	DWORD dwTermSharing;
 } LINETERMCAPS, *LPLINETERMCAPS;
 
-/* ---- Lines, addresses and providers (variable-size: dwTotalSize, dwNeededSize, dwUsedSize) ---- */
+/* ---- Lines, addresses and providers (variable-size: dwTotalSize, ...) ---- */
 
 /* A variable-size string or blob (lineGetID, lineGetDevConfig, ...) */
 typedef struct varstring_tag {

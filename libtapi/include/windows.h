@@ -34,7 +34,7 @@
 #define KTAPI_WINDOWS_H
 
 #ifdef UNICODE
-#error "libtapi's <windows.h> has the ANSI API only: build without UNICODE (call the ...W functions with WCHAR strings explicitly)"
+#error "libtapi's <windows.h> has the ANSI API only: build without UNICODE"
 #endif
 
 #include <limits.h>

@@ -61,7 +61,10 @@ cd "$T" || exit 1
 
 printf '#include <windows.h>\n#include <tapi.h>\n' >both.c
 printf '#include <windows.h>\n' >win.c
-printf '#include <limits.h>\n#include <poll.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n' >sys.c
+# What our windows.h includes of the system's.
+for h in limits.h poll.h stddef.h stdint.h string.h; do
+	echo "#include <$h>"
+done >sys.c
 
 have_tools=1
 for t in "$CC" "$CXX" "$MINGW64_CC" "$MINGW32_CC"; do
@@ -196,7 +199,8 @@ consts() {
 	cat "$1" ourswin.mac | awk -v SKIP="$2" '
 		BEGIN { while ((getline l < SKIP) > 0) skip[l] = 1 }
 		$2 == "" || $2 == $1 "A" { next }
-		$1 == "CONST" || $1 == "VOID" || $1 == "TAPI_NAMELESS_" || $1 == "INVALID_HANDLE_VALUE" { next }
+		$1 == "CONST" || $1 == "VOID" { next }
+		$1 == "TAPI_NAMELESS_" || $1 == "INVALID_HANDLE_VALUE" { next }
 		($1 in skip) { next }
 		{ print $1 }' | sort -u
 }
@@ -262,14 +266,32 @@ check "values at 2.2 of differences.txt ($(wc -l <value22.txt))" \
 
 # --- 4. prototypes -------------------------------------------------------------
 
+# joined REGEX: the declarations of our tapi.h that start with a line
+# matching REGEX, each joined into one line
+joined() {
+	awk -v RE="$1" '$0 ~ RE {
+		s = $0
+		while (s !~ /;$/ && (getline l) > 0) {
+			sub(/^[ \t]+/, " ", l)
+			s = s l
+		}
+		print s
+	}' "$INC/tapi.h"
+}
+
+# undefs: #undef of every line... and tapi... macro of both headers, so
+# that the unsuffixed names are the functions
+undefs() {
+	awk '{ print "#undef", $1 }' ours31.mac mingw.mac | sort -u |
+		grep -E ' (line|tapi)[A-Za-z]*$'
+}
+
 # Our declarations, one a line: "LONG WINAPI name(params);"
-awk '/^LONG WINAPI [A-Za-z_0-9]+\(/ { s = $0; while (s !~ /;$/ && (getline l) > 0) { sub(/^[ \t]+/, " ", l); s = s l } print s }' \
-	"$INC/tapi.h" >protos.txt
-awk '/^typedef void \(CALLBACK \*LINECALLBACK\)/ { s = $0; while (s !~ /;$/ && (getline l) > 0) { sub(/^[ \t]+/, " ", l); s = s l } print s }' \
-	"$INC/tapi.h" >callback.txt
+joined '^LONG WINAPI [A-Za-z_0-9]+[(]' >protos.txt
+joined '^typedef void [(]CALLBACK [*]LINECALLBACK[)]' >callback.txt
 {
 	printf '#include <windows.h>\n#include <tapi.h>\n'
-	awk '{ print "#undef", $1 }' ours31.mac mingw.mac | sort -u | grep -E ' (line|tapi)[A-Za-z]*$'
+	undefs
 	sed 's/^LONG WINAPI \([A-Za-z_0-9]*\)(\(.*\));$/LONG (WINAPI *const kt_fn_\1)(\2) = \1;/' protos.txt
 	sed 's/LINECALLBACK/kt_LINECALLBACK/' callback.txt
 	echo '_Static_assert(__builtin_types_compatible_p(LINECALLBACK, kt_LINECALLBACK), "LINECALLBACK");'
@@ -288,7 +310,7 @@ check "prototypes: the same file compiles against ours" \
 
 {
 	printf '#include <windows.h>\n#include <tapi.h>\n'
-	awk '{ print "#undef", $1 }' ours31.mac mingw.mac | sort -u | grep -E ' (line|tapi)[A-Za-z]*$'
+	undefs
 	echo 'typedef void (*kt_fp)(void);'
 	echo 'kt_fp kt_all[] = {'
 	cat ours.fn mingw.fn | sort -u | sed 's/^function \(.*\)/	(kt_fp)\1,/'
