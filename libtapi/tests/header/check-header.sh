@@ -28,7 +28,8 @@
 #      windows_test.c's run-time cases of <windows.h> pass.
 #
 # Usage: check-header.sh [WORKDIR]   (default: a temporary directory)
-# Environment: CC, CXX (host compilers, default cc, c++), MINGW64_CC,
+# Environment: CC, CXX (host compilers, default cc, c++; CC must be GCC,
+# for -aux-info), MINGW64_CC,
 # MINGW32_CC (default x86_64-w64-mingw32-gcc, i686-w64-mingw32-gcc).
 
 set -u
