@@ -13,7 +13,8 @@
 #   make uninstall-dkms        dkms remove --all, remove the sources
 #   make check-host            the host-side tests: tests/ktapictl_test.sh,
 #                              tests/man_test.sh, tests/install_test.sh,
-#                              tests/dkms_test.sh; TAP in $(O)/host/*.tap
+#                              tests/dkms_test.sh, libtapi's
+#                              check-header.sh; TAP in $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
 # conventions):
@@ -232,14 +233,16 @@ endif
 HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
-	$(HOST_TAPDIR)/modinfo.tap
+	$(HOST_TAPDIR)/modinfo.tap \
+	$(HOST_TAPDIR)/tapi-header.tap
 
 check-host: tools
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
 		"dkms tests/dkms_test.sh $(KERNELS)" \
-		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko"; do \
+		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
+		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \
