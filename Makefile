@@ -62,9 +62,9 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 
 .PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
-	clean distclean help check-kdir check-vm-kernel
+	clean distclean help check-kdir check-vm-kernel providers
 
-all: kernel-tools module userlib selftests tools
+all: kernel-tools module userlib selftests tools providers
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -84,6 +84,10 @@ userlib: kernel-tools
 
 selftests: kernel-tools userlib
 	$(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS)
+
+# ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
+providers: userlib
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib
 
 deps:
 	@$(CURDIR)/scripts/install-deps.sh
@@ -217,6 +221,7 @@ clean:
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
+	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
 	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR) $(O)/kbuild $(O)/ko \
 		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
@@ -228,10 +233,11 @@ distclean: clean
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  builds kernel-tools, module, userlib, selftests and tools'
+	@echo '  all (default)  builds kernel-tools, module, userlib, selftests, tools, providers'
 	@echo '  module         module/ktapi.ko against KDIR'
 	@echo '  userlib        libktapi, ktapi-demo and the libktapi tests in $$(O)/userlib'
 	@echo '  tools          ktapictl in $$(O)/tools'
+	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
