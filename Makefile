@@ -61,6 +61,7 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
 .PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
+	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel providers
 
@@ -97,6 +98,9 @@ deps:
 demo: deps
 	@$(MAKE) --no-print-directory vm-demo
 
+demo-sip: deps
+	@$(MAKE) --no-print-directory vm-demo-sip
+
 check: deps
 	@$(MAKE) --no-print-directory vm-check
 
@@ -124,6 +128,19 @@ DEMO_CMD = ktapictl load && ktapi-demo && \
 vm-demo: all check-vm-kernel
 	$(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/demo.log \
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
+
+# make demo-sip: one SIP call between two QEMU guests on one Ethernet
+# segment (scripts/vm-pair.sh: -netdev dgram over unix sockets, no root),
+# each with ktapi and its own ktapi-sipd: guest A (line 1001) calls guest B
+# (line 2001), B answers and hangs up 3 s later.  scripts/sip-pair.sh
+# prints both guests' output as it comes, "[A] " and "[B] ", then its
+# checks of both sides as TAP ($(VMDIR)/demo-sip/sip-pair.tap) and a
+# verdict.  Logs $(VMDIR)/demo-sip/A.log and B.log.
+SIPPAIR := $(CURDIR)/scripts/sip-pair.sh --out $(O)
+
+vm-demo-sip: all check-vm-kernel
+	@$(SIPPAIR) --dir $(VMDIR)/demo-sip --kernel $(VM_KERNEL) --kver $(KREL) \
+		--module $(MODULE) -- $(VM_OPTS)
 
 # make bench: selftests/ktapi_bench in the stock VM, first on one vCPU
 # under -icount shift=0,sleep=off -cpu qemu64 (CLOCK_MONOTONIC counts guest
@@ -172,6 +189,12 @@ bench-xarray: check-vm-kernel
 # built against its headers in $(O)/kbuild/KREL (module/ is not touched),
 # copied to $(O)/ko/KREL/ktapi.ko, and the tests in a VM booting that
 # kernel, log $(VMDIR)/check-SERIES.log.  Last the TAP summary of all.
+# Before those, the two-guest SIP call of make demo-sip with its checks
+# (scripts/sip-pair.sh), TAP in $(VMDIR)/check-sip2.log, once, on the
+# first kernel of KERNELS (6.1): what it adds to the one-guest SIP tests
+# is SIP between two machines, daemon to daemon, which does not depend on
+# the kernel series (the module on each kernel is the other runs' job).
+# It runs first so that the summary, make check's last line, counts it.
 vm-check: all
 	@rc=0; start=$$(date +%s); \
 	rm -f $(LINTDIR)/lint.tap; \
@@ -179,7 +202,10 @@ vm-check: all
 	$(MAKE) --no-print-directory lint || rc=1; \
 	echo "== host tests (install, DKMS, man pages, ktapictl)"; \
 	$(MAKE) --no-print-directory check-host || rc=1; \
-	$(VMCHECK) --timeout $(VM_TIMEOUT) $(addprefix --tap ,$(LINTDIR)/lint.tap $(HOST_TAPS)) \
+	$(SIPPAIR) --series $(firstword $(KERNELS)) --dir $(VMDIR)/sip2 \
+		--tap $(VMDIR)/check-sip2.log -- $(VM_OPTS) || rc=1; \
+	$(VMCHECK) --timeout $(VM_TIMEOUT) \
+		$(addprefix --tap ,$(LINTDIR)/lint.tap $(HOST_TAPS) $(VMDIR)/check-sip2.log) \
 		$(KERNELS) -- $(VM_OPTS) || rc=1; \
 	echo "make check: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
@@ -243,11 +269,13 @@ help:
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
 	@echo '                 kernel (as root; else prints the commands)'
 	@echo '  demo           deps, all, then ktapi-demo in a QEMU VM'
+	@echo '  demo-sip       deps, all, then one SIP call between two QEMU guests, each'
+	@echo '                 with ktapi and ktapi-sipd, printing both sides'"'"' events'
 	@echo '  check          deps, all, lint, then the tests in a QEMU VM on each kernel'
 	@echo '                 of KERNELS; prints "N passed, N failed"'
 	@echo '  check-debug    deps, all, the debug kernel, then the tests and a kmemleak'
 	@echo '                 scan in a QEMU VM on it; prints "N passed, N failed"'
-	@echo '  vm-demo, vm-check, vm-check-debug   the same without deps'
+	@echo '  vm-demo, vm-demo-sip, vm-check, vm-check-debug   the same without deps'
 	@echo '  lint           static checks: checkpatch, W=1 C=2 on each kernel, cppcheck,'
 	@echo '                 the uapi header as C99 and C++ ($$(O)/lint/lint.tap)'
 	@echo '  bench          ktapi_bench in the stock VM, icount then wall time'
@@ -267,7 +295,8 @@ help:
 	@echo '  KERNELS=$(KERNELS) (make check; found: '"$$(for k in $(KERNELS); do $(FINDK) $$k 2>/dev/null | cut -d' ' -f1; done | tr '\n' ' ')"')'
 	@echo '  VM_TIMEOUT=$(VM_TIMEOUT)  VM_OPTS=$(VM_OPTS) (options for scripts/vm-run.sh)'
 	@echo '  DEBUG_VM_TIMEOUT=$(DEBUG_VM_TIMEOUT)  DEBUG_VM_OPTS=$(DEBUG_VM_OPTS) (make check-debug)'
-	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/check-SERIES.log, $(VMDIR)/check-debug.log,'
+	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/demo-sip/{A,B}.log, $(VMDIR)/check-SERIES.log,'
+	@echo '  $(VMDIR)/check-sip2.log, $(VMDIR)/check-debug.log,'
 	@echo '  $(LINTDIR)/*.log'
 
 # tools, install/uninstall, DKMS and the host-side tests: see install.mk.
