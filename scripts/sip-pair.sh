@@ -86,27 +86,27 @@ start=$(date +%s)
 
 # The VM runs; a setup failure leaves no guest log, which the results
 # below count as failures.
-setup_ok=1
+setup_err=
 if [ -n "$series" ]; then
 	if found=$("$s/find-kernel.sh" "$series"); then
 		# shellcheck disable=SC2086 # KREL KDIR IMAGE
 		set -- $found "$@"
 		kver=$1 kernel=$3
 		ko=$out/ko/$kver/ktapi.ko
-		"$s/kbuild-module.sh" "$2" "$out/kbuild/$kver" "$ko" || setup_ok=0
+		"$s/kbuild-module.sh" "$2" "$out/kbuild/$kver" "$ko" ||
+			setup_err="the module did not build against $2"
 		shift 3
 	else
-		setup_ok=0
+		setup_err="no installed kernel of series $series"
 	fi
 fi
 sipd=$out/providers/ktapi-sipd
 for f in "$out/tools/ktapictl" "$sipd"; do
-	if [ ! -x "$f" ]; then
-		echo "$me: $f is missing (make all)" >&2
-		setup_ok=0
-	fi
+	[ -x "$f" ] || setup_err="${setup_err:+$setup_err; }$f is missing (make all)"
 done
-if [ "$setup_ok" = 1 ]; then
+if [ -n "$setup_err" ]; then
+	echo "$me: $setup_err" >&2
+else
 	echo "== $me: Linux $kver, guests A (line 1001) and B (line 2001), logs $dir/A.log, $dir/B.log"
 	libs=
 	for f in "$out"/userlib/libktapi.so*; do
@@ -186,6 +186,11 @@ ts='^\[ *[0-9.]+\] '
 	TAP_NAME=$me
 	# shellcheck source=scripts/tap.sh
 	. "$s/tap.sh"
+	if [ -z "$setup_err" ]; then
+		pass "setup: Linux $kver, the module, ktapictl and ktapi-sipd"
+	else
+		fail "setup: $setup_err"
+	fi
 	verdict A
 	verdict B
 	out_has A "A: ktapi-sipd ready with line 1001" 'ktapi-sipd: ready .*lines=1001:[0-9]+'
