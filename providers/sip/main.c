@@ -170,6 +170,10 @@ int main(int argc, char **argv)
 		sipd_usage(stderr);
 		return SIPD_EX_USAGE;
 	}
+	if (d.o.print_config) {
+		sipd_opts_print(&d.o, stdout);
+		return SIPD_EX_OK;
+	}
 
 	/* Before detaching, so that a missing module is exit status 3. */
 	err = sipd_prov_open(&d);

@@ -26,6 +26,8 @@
 #define SIPD_ANSWER_TIMEOUT_DEFAULT	60	/* seconds */
 #define SIPD_ANSWER_TIMEOUT_MAX	86400
 #define SIPD_MAX_REQUESTS	64	/* REGISTER's max_requests */
+/* The caller address of an INVITE whose From user part is no address. */
+#define SIPD_CALLER_UNKNOWN	"0"
 
 /* Exit statuses (ktapi-sipd(8), EXIT STATUS). */
 #define SIPD_EX_OK		0
@@ -47,6 +49,7 @@ struct sipd_opts {
 	char name[KTAPI_PROVIDER_NAME_MAX];
 	bool foreground;
 	bool verbose;
+	bool print_config;		/* --print-config: print, exit 0 */
 };
 
 /* One line device the daemon serves. */
@@ -103,6 +106,7 @@ void sipd_call_log(const struct sipd_call *c, const char *fmt, ...)
 /* conf.c */
 int sipd_opts_parse(struct sipd_opts *o, int argc, char **argv);
 void sipd_usage(FILE *f);
+void sipd_opts_print(const struct sipd_opts *o, FILE *f);
 
 /* map.c: the mapping and the address rule */
 bool sipd_address_valid(const char *a);
