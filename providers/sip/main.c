@@ -149,7 +149,7 @@ static void log_ready(struct sipd *d)
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < d->nlines; i++)
+	for (i = 0; i < d->nlines && n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "%s%s:%u",
 			      i ? "," : "", d->line[i].number,
 			      d->line[i].device_id);
