@@ -81,21 +81,10 @@ void sipd_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-void sipd_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!lg.verbose)
-		return;
-	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap);
-	va_end(ap);
-}
-
-void sipd_log_limited(const char *fmt, ...)
+/* Within the budget of this second?  Else count the line as suppressed. */
+static bool budget(void)
 {
 	struct timespec ts;
-	va_list ap;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ts.tv_sec != lg.window) {
@@ -108,11 +97,32 @@ void sipd_log_limited(const char *fmt, ...)
 	}
 	if (lg.in_window >= LOG_BURST) {
 		lg.suppressed++;
-		return;
+		return false;
 	}
 	lg.in_window++;
+	return true;
+}
+
+void sipd_log_limited(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!budget())
+		return;
 	va_start(ap, fmt);
 	vlog(LOG_NOTICE, fmt, ap);
+	va_end(ap);
+}
+
+/* --verbose only, and limited: a peer can cause most of these. */
+void sipd_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lg.verbose || !budget())
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap);
 	va_end(ap);
 }
 
