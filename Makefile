@@ -87,8 +87,8 @@ selftests: kernel-tools userlib
 	$(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS)
 
 # ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
-providers: userlib
-	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib
+providers: kernel-tools userlib
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib KTOOLS=$(KTOOLS)
 
 deps:
 	@$(CURDIR)/scripts/install-deps.sh

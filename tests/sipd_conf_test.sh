@@ -97,6 +97,7 @@ usage "no arguments" --config /dev/null
 # shellcheck disable=SC2086
 {
 usage "--listen is not numeric IPv4" --config /dev/null --listen host.example --line 1 --peer 192.0.2.2
+usage "--listen 0.0.0.0" --config /dev/null --listen 0.0.0.0 --line 1 --peer 192.0.2.2
 usage "a port of 0" --config /dev/null --listen 192.0.2.1:0 --line 1 --peer 192.0.2.2
 usage "a line that is no address" --config /dev/null --listen 192.0.2.1 --line 12a --peer 192.0.2.2
 usage "an empty line number" --config /dev/null --listen 192.0.2.1 --line 1,,2 --peer 192.0.2.2

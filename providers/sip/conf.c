@@ -166,8 +166,13 @@ static int apply(struct sipd_opts *o, int key, const char *where,
 
 	switch (key) {
 	case K_LISTEN:
-		return parse_hostport(where, val, o->listen_ip,
-				      sizeof(o->listen_ip), &o->listen_port);
+		if (parse_hostport(where, val, o->listen_ip,
+				   sizeof(o->listen_ip), &o->listen_port))
+			return -1;
+		/* It goes into From, Contact and SDP: peers must reach it. */
+		if (!strcmp(o->listen_ip, "0.0.0.0"))
+			return bad(where, "listen needs the address peers reach, not", val);
+		return 0;
 	case K_PEER:
 		return parse_hostport(where, val, o->peer_ip,
 				      sizeof(o->peer_ip), &o->peer_port);
