@@ -61,10 +61,11 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
 .PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
+	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
-	clean distclean help check-kdir check-vm-kernel
+	clean distclean help check-kdir check-vm-kernel providers
 
-all: kernel-tools module userlib selftests tools
+all: kernel-tools module userlib selftests tools providers
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -85,6 +86,10 @@ userlib: kernel-tools
 selftests: kernel-tools userlib
 	$(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS)
 
+# ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
+providers: kernel-tools userlib
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib KTOOLS=$(KTOOLS)
+
 deps:
 	@$(CURDIR)/scripts/install-deps.sh
 
@@ -92,6 +97,9 @@ deps:
 # (KDIR and VM_KERNEL may only now exist).
 demo: deps
 	@$(MAKE) --no-print-directory vm-demo
+
+demo-sip: deps
+	@$(MAKE) --no-print-directory vm-demo-sip
 
 check: deps
 	@$(MAKE) --no-print-directory vm-check
@@ -120,6 +128,20 @@ DEMO_CMD = ktapictl load && ktapi-demo && \
 vm-demo: all check-vm-kernel
 	$(VMRUN) $(VMRUN_ARGS) --log $(VMDIR)/demo.log \
 		--bin $(O)/userlib/ktapi-demo --bin $(O)/tools/ktapictl -- '$(DEMO_CMD)'
+
+# make demo-sip: one SIP call between two QEMU guests on one Ethernet
+# segment (scripts/vm-pair.sh: -netdev dgram over unix sockets, no root),
+# each with ktapi and its own ktapi-sipd: guest A (line 1001) calls guest B
+# (line 2001), B answers and hangs up 3 s later.  scripts/sip-pair.sh
+# prints both guests' output as it comes, "[A] " and "[B] ", then its
+# checks of both sides as TAP ($(VMDIR)/demo-sip/sip-pair.tap) and a
+# verdict.  Logs $(VMDIR)/demo-sip/A.log and B.log.
+SIPPAIR := $(CURDIR)/scripts/sip-pair.sh --out $(O)
+SIP2_TAPS = $(foreach k,$(KERNELS),$(VMDIR)/check-sip2-$(k).log)
+
+vm-demo-sip: all check-vm-kernel
+	@$(SIPPAIR) --dir $(VMDIR)/demo-sip --kernel $(VM_KERNEL) --kver $(KREL) \
+		--module $(MODULE) -- $(VM_OPTS)
 
 # make bench: selftests/ktapi_bench in the stock VM, first on one vCPU
 # under -icount shift=0,sleep=off -cpu qemu64 (CLOCK_MONOTONIC counts guest
@@ -168,6 +190,13 @@ bench-xarray: check-vm-kernel
 # built against its headers in $(O)/kbuild/KREL (module/ is not touched),
 # copied to $(O)/ko/KREL/ktapi.ko, and the tests in a VM booting that
 # kernel, log $(VMDIR)/check-SERIES.log.  Last the TAP summary of all.
+# Before those, the two-guest SIP call of make demo-sip with its checks
+# (scripts/sip-pair.sh), TAP in $(VMDIR)/check-sip2-SERIES.log, on each
+# kernel of KERNELS.  Once would do: what it adds to the one-guest SIP
+# tests is SIP between two machines, daemon to daemon, which does not
+# depend on the kernel series; but a run takes about 40 s, so each kernel
+# gets one.  It runs first so that the summary, make check's last line,
+# counts it.
 vm-check: all
 	@rc=0; start=$$(date +%s); \
 	rm -f $(LINTDIR)/lint.tap; \
@@ -175,7 +204,13 @@ vm-check: all
 	$(MAKE) --no-print-directory lint || rc=1; \
 	echo "== host tests (install, DKMS, man pages, ktapictl)"; \
 	$(MAKE) --no-print-directory check-host || rc=1; \
-	$(VMCHECK) --timeout $(VM_TIMEOUT) $(addprefix --tap ,$(LINTDIR)/lint.tap $(HOST_TAPS)) \
+	for k in $(KERNELS); do \
+		echo "== Linux $$k: two guests, one SIP call"; \
+		$(SIPPAIR) --series $$k --dir $(VMDIR)/sip2-$$k \
+			--tap $(VMDIR)/check-sip2-$$k.log -- $(VM_OPTS) || rc=1; \
+	done; \
+	$(VMCHECK) --timeout $(VM_TIMEOUT) \
+		$(addprefix --tap ,$(LINTDIR)/lint.tap $(HOST_TAPS) $(SIP2_TAPS)) \
 		$(KERNELS) -- $(VM_OPTS) || rc=1; \
 	echo "make check: $$(( $$(date +%s) - start )) s"; \
 	exit $$rc
@@ -217,6 +252,7 @@ clean:
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
+	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
 	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR) $(O)/kbuild $(O)/ko \
 		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
@@ -228,20 +264,23 @@ distclean: clean
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  builds kernel-tools, module, userlib, selftests and tools'
+	@echo '  all (default)  builds kernel-tools, module, userlib, selftests, tools, providers'
 	@echo '  module         module/ktapi.ko against KDIR'
 	@echo '  userlib        libktapi, ktapi-demo and the libktapi tests in $$(O)/userlib'
 	@echo '  tools          ktapictl in $$(O)/tools'
+	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
 	@echo '                 kernel (as root; else prints the commands)'
 	@echo '  demo           deps, all, then ktapi-demo in a QEMU VM'
+	@echo '  demo-sip       deps, all, then one SIP call between two QEMU guests, each'
+	@echo '                 with ktapi and ktapi-sipd, printing both sides'"'"' events'
 	@echo '  check          deps, all, lint, then the tests in a QEMU VM on each kernel'
 	@echo '                 of KERNELS; prints "N passed, N failed"'
 	@echo '  check-debug    deps, all, the debug kernel, then the tests and a kmemleak'
 	@echo '                 scan in a QEMU VM on it; prints "N passed, N failed"'
-	@echo '  vm-demo, vm-check, vm-check-debug   the same without deps'
+	@echo '  vm-demo, vm-demo-sip, vm-check, vm-check-debug   the same without deps'
 	@echo '  lint           static checks: checkpatch, W=1 C=2 on each kernel, cppcheck,'
 	@echo '                 the uapi header as C99 and C++ ($$(O)/lint/lint.tap)'
 	@echo '  bench          ktapi_bench in the stock VM, icount then wall time'
@@ -262,7 +301,8 @@ help:
 	@echo '  KERNELS=$(KERNELS) (make check; found: '"$$(for k in $(KERNELS); do $(FINDK) $$k 2>/dev/null | cut -d' ' -f1; done | tr '\n' ' ')"')'
 	@echo '  VM_TIMEOUT=$(VM_TIMEOUT)  VM_OPTS=$(VM_OPTS) (options for scripts/vm-run.sh)'
 	@echo '  DEBUG_VM_TIMEOUT=$(DEBUG_VM_TIMEOUT)  DEBUG_VM_OPTS=$(DEBUG_VM_OPTS) (make check-debug)'
-	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/check-SERIES.log, $(VMDIR)/check-debug.log,'
+	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/demo-sip/{A,B}.log, $(VMDIR)/check-SERIES.log,'
+	@echo '  $(VMDIR)/check-sip2-SERIES.log, $(VMDIR)/check-debug.log,'
 	@echo '  $(LINTDIR)/*.log'
 
 # tools, install/uninstall, DKMS and the host-side tests: see install.mk.

@@ -13,17 +13,24 @@
 #   make uninstall-dkms        dkms remove --all, remove the sources
 #   make check-host            the host-side tests: tests/ktapictl_test.sh,
 #                              tests/man_test.sh, tests/install_test.sh,
-#                              tests/dkms_test.sh, libtapi's
-#                              check-header.sh; TAP in $(O)/host/*.tap
+#                              tests/dkms_test.sh, tests/modinfo_test.sh,
+#                              tests/sipd_conf_test.sh, ktapi-sipd's map_test,
+#                              libtapi's check-header.sh; TAP in
+#                              $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
 # conventions):
 #   DESTDIR        staging root, prepended to every path (default empty)
 #   PREFIX         /usr/local; a distribution package uses /usr
 #   BINDIR         $(PREFIX)/bin                        ktapictl
+#   SBINDIR        $(PREFIX)/sbin                       ktapi-sipd
+#   SYSCONFDIR     /etc                                 ktapi/sipd.conf (not under
+#                                                       PREFIX: the daemon reads
+#                                                       /etc/ktapi/sipd.conf)
+#   SYSTEMDUNITDIR $(PREFIX)/lib/systemd/system         ktapi-sipd.service
 #   LIBDIR         $(PREFIX)/lib                        libktapi.{a,so*}, pkgconfig/
 #   INCLUDEDIR     $(PREFIX)/include                    libktapi.h, linux/ktapi.h
-#   MANDIR         $(PREFIX)/share/man                  man1, man3, man4
+#   MANDIR         $(PREFIX)/share/man                  man1, man3, man4, man8
 #   UDEVRULESDIR   $(PREFIX)/lib/udev/rules.d           60-ktapi.rules
 #   SYSUSERSDIR    $(PREFIX)/lib/sysusers.d             ktapi.conf (groups ktapi, ktapi-provider)
 #   MODDIR         /lib/modules/$(KREL)/updates         ktapi.ko (not under PREFIX:
@@ -32,7 +39,7 @@
 #
 # udev reads /usr/local/lib/udev/rules.d as well as /usr/lib/udev/rules.d
 # (and /etc, /run), so $(PREFIX)/lib/udev/rules.d works for both prefixes;
-# the same holds for sysusers.d.  Distributions with a split /usr pass
+# the same holds for sysusers.d and systemd's units.  Distributions with a split /usr pass
 # UDEVRULESDIR=/lib/udev/rules.d.
 #
 # System integration runs only when DESTDIR is empty (a real install, as
@@ -49,6 +56,9 @@ KTAPI_VERSION := $(shell cat $(CURDIR)/VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
@@ -83,6 +93,7 @@ _ktapi_install_mk_goal := $(.DEFAULT_GOAL)
 .PHONY: tools install uninstall install-module install-lib install-tools \
 	install-man install-udev uninstall-module uninstall-lib \
 	uninstall-tools uninstall-man uninstall-udev install-dkms \
+	install-sipd uninstall-sipd \
 	uninstall-dkms check-host clean-tools
 
 tools: userlib
@@ -93,9 +104,10 @@ clean-tools:
 	-@[ ! -f tools/Makefile ] || $(MAKE) -C tools O=$(TOOLS_O) clean
 	rm -rf $(O)/host
 
-install: install-module install-lib install-tools install-man install-udev
+install: install-module install-lib install-tools install-man install-udev \
+	install-sipd
 uninstall: uninstall-module uninstall-lib uninstall-tools uninstall-man \
-	uninstall-udev
+	uninstall-udev uninstall-sipd
 
 # --- the module --------------------------------------------------------------
 
@@ -144,14 +156,56 @@ install-tools: tools
 uninstall-tools:
 	rm -f $(DESTDIR)$(BINDIR)/ktapictl
 
+# --- ktapi-sipd, its configuration and systemd unit ---------------------------
+
+# The example configuration is installed only when there is none (a local
+# one is never overwritten), and uninstalled only when it is still the
+# example (a local one is kept, and said so).  The unit is written with
+# SBINDIR and SYSCONFDIR in place; without DESTDIR, systemd reloads its
+# units when it runs.  The unit is not enabled: see ktapi-sipd(8).
+SIPD_CONF := $(DESTDIR)$(SYSCONFDIR)/ktapi/sipd.conf
+SIPD_UNIT := $(DESTDIR)$(SYSTEMDUNITDIR)/ktapi-sipd.service
+
+install-sipd: providers
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib \
+		KTOOLS=$(KTOOLS) SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR) install
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/ktapi $(DESTDIR)$(SYSTEMDUNITDIR)
+	@if [ -e $(SIPD_CONF) ]; then \
+		echo "keeping $(SIPD_CONF)"; \
+	else \
+		echo "$(INSTALL) -m 0644 providers/sip/sipd.conf $(SIPD_CONF)"; \
+		$(INSTALL) -m 0644 providers/sip/sipd.conf $(SIPD_CONF); \
+	fi
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		providers/sip/ktapi-sipd.service >$(SIPD_UNIT)
+	chmod 0644 $(SIPD_UNIT)
+ifeq ($(DESTDIR),)
+	-@if [ -d /run/systemd/system ]; then \
+		echo "systemctl daemon-reload"; systemctl daemon-reload; fi
+endif
+
+uninstall-sipd:
+	rm -f $(DESTDIR)$(SBINDIR)/ktapi-sipd $(SIPD_UNIT)
+	@if [ ! -e $(SIPD_CONF) ]; then :; \
+	elif cmp -s providers/sip/sipd.conf $(SIPD_CONF); then \
+		echo "rm -f $(SIPD_CONF)"; rm -f $(SIPD_CONF); \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/ktapi 2>/dev/null || :; \
+	else \
+		echo "keeping $(SIPD_CONF): it is not the example"; \
+	fi
+ifeq ($(DESTDIR),)
+	-@if [ -d /run/systemd/system ]; then \
+		echo "systemctl daemon-reload"; systemctl daemon-reload; fi
+endif
+
 # --- man pages ------------------------------------------------------------------
 
 # The pages' .TH says "ktapi @VERSION@": installed with VERSION in its place.
-MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4
+MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8
 
 install-man:
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(MANDIR)/man4
+		$(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(MANDIR)/man8
 	@set -e; for p in $(MAN_PAGES); do \
 		d=$(DESTDIR)$(MANDIR)/man$${p##*.}/$${p##*/}; \
 		echo "sed 's/@VERSION@/$(KTAPI_VERSION)/' $$p > $$d"; \
@@ -166,6 +220,7 @@ uninstall-man:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ktapictl.1 \
 		$(DESTDIR)$(MANDIR)/man3/libktapi.3 \
 		$(DESTDIR)$(MANDIR)/man4/ktapi.4 \
+		$(DESTDIR)$(MANDIR)/man8/ktapi-sipd.8 \
 		$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(LIBKTAPI_FUNCS))
 
 # --- udev rule and the group ----------------------------------------------------
@@ -233,15 +288,17 @@ endif
 HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
-	$(HOST_TAPDIR)/modinfo.tap \
-	$(HOST_TAPDIR)/tapi-header.tap
+	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
+	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap
 
-check-host: tools
+check-host: tools providers
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
 		"dkms tests/dkms_test.sh $(KERNELS)" \
 		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
+		"sipd_conf tests/sipd_conf_test.sh $(O)/providers/ktapi-sipd" \
+		"sipd_map $(O)/providers/map_test" \
 		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
