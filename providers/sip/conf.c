@@ -263,8 +263,10 @@ static int read_conf(struct sipd_opts *o, const char *path, bool explicit,
 			ret = -1;
 			break;
 		}
-		/* '#' at the start or after a blank starts a comment; inside
-		 * a value it is the value's (a number may hold '#'). */
+		/*
+		 * '#' at the start or after a blank starts a comment; inside
+		 * a value it is the value's (a number may hold '#').
+		 */
 		for (s = line; *s; s++) {
 			if (*s == '#' && (s == line || s[-1] == ' ' ||
 					  s[-1] == '\t')) {
