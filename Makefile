@@ -62,9 +62,9 @@ VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 
 .PHONY: all module userlib selftests siptests kernel-tools deps demo check vm-demo bench bench-xarray \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
-	clean distclean help check-kdir check-vm-kernel
+	clean distclean help check-kdir check-vm-kernel providers
 
-all: kernel-tools module userlib selftests tools siptests
+all: kernel-tools module userlib selftests tools providers siptests
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -89,6 +89,10 @@ selftests: kernel-tools userlib
 # second one of each kernel in scripts/vm-check.sh.
 siptests: kernel-tools
 	$(MAKE) -C tests/sip O=$(O)/sip KTOOLS=$(KTOOLS)
+
+# ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
+providers: userlib
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib
 
 deps:
 	@$(CURDIR)/scripts/install-deps.sh
@@ -225,6 +229,7 @@ clean:
 		module/.*.cmd module/modules.order .*.cmd Module.symvers modules.order
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
+	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
 	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(O)/sip $(VMDIR) $(O)/kbuild $(O)/ko \
 		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
@@ -236,10 +241,11 @@ distclean: clean
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  builds kernel-tools, module, userlib, selftests and tools'
+	@echo '  all (default)  builds kernel-tools, module, userlib, selftests, tools, providers'
 	@echo '  module         module/ktapi.ko against KDIR'
 	@echo '  userlib        libktapi, ktapi-demo and the libktapi tests in $$(O)/userlib'
 	@echo '  tools          ktapictl in $$(O)/tools'
+	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  siptests       the SIP tests'"'"' program (tests/sip) in $$(O)/sip'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'

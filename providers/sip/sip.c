@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sip.c: the libre glue.  One SIP stack on one UDP socket (--listen),
+ * sipsess for INVITE dialogs, and the mapping of what the peer sends to
+ * the legs' states (ktapi-sipd(8), MAPPING):
+ *
+ *   outgoing  INVITE sent DIALING (prov.c); 100 PROCEEDING; 180, 183
+ *             RINGBACK; 2xx CONNECTED (libre sends the ACK); a final
+ *             response >= 300 DISCONNECTED with sipd_final_mode(); no
+ *             final answer within --answer-timeout (or no response at
+ *             all: libre's timer B) CANCEL and DISCONNECTED/NOANSWER;
+ *             BYE from the peer DISCONNECTED/NORMAL
+ *   incoming  INVITE: NEWCALL (OFFERING) and 180 Ringing, 480 when the
+ *             device has no owner, 484 for a bad address, 404 for a
+ *             number that is no line, 486 at --max-calls; ANSWER 200 OK,
+ *             CONNECTED on the ACK; CANCEL or BYE DISCONNECTED/NORMAL;
+ *             no ANSWER within --answer-timeout 480, DISCONNECTED/NOANSWER
+ *
+ * libre 1.1.0 (src/sipsess/connect.c) hands every provisional response,
+ * 100 Trying included, to the progress handler, and every final one
+ * >= 300 (and transaction errors) to the close handler; releasing a
+ * session (mem_deref) sends CANCEL while the INVITE has no final answer,
+ * BYE once established, and 486 for an incoming session that was not
+ * answered: hence sipd_sip_end() rejects such a session itself (603 or
+ * 480) before releasing it.  A session the peer ended stays allocated
+ * (terminated, its handlers detached by libre) until the leg's DROP or
+ * CLOSECALL, so "dialogs" counts the sessions held.
+ *
+ * SDP: offers and answers carry a session description with no media (no
+ * m= line); any SDP the peer offers is accepted and ignored.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <re.h>
+
+#include "sipd.h"
+
+struct sipd_sip {
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct dnsc *dnsc;
+	uint64_t sdp_version;
+};
+
+/* A peer's string for a log line: printable ASCII, at most 63 bytes. */
+static void clean(char *dst, size_t size, const struct pl *pl)
+{
+	size_t i, n = pl && pl->p ? pl->l : 0;
+
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++) {
+		char ch = pl->p[i];
+
+		dst[i] = ch >= 0x20 && ch < 0x7f ? ch : '?';
+	}
+	dst[n] = '\0';
+}
+
+static struct mbuf *sdp_body(struct sipd *d)
+{
+	struct mbuf *mb = mbuf_alloc(256);
+	uint64_t v = ++d->sip->sdp_version;
+
+	if (!mb)
+		return NULL;
+	if (mbuf_printf(mb,
+			"v=0\r\n"
+			"o=" SIPD_NAME " %llu %llu IN IP4 %s\r\n"
+			"s=" SIPD_NAME "\r\n"
+			"c=IN IP4 %s\r\n"
+			"t=0 0\r\n",
+			(unsigned long long)v, (unsigned long long)v,
+			d->o.listen_ip, d->o.listen_ip)) {
+		mem_deref(mb);
+		return NULL;
+	}
+	mb->pos = 0;
+	return mb;
+}
+
+static void dialogs(struct sipd *d, int delta)
+{
+	d->st.dialogs += delta;
+	sipd_stats_changed(d);
+}
+
+static void timer_stop(struct sipd_call *c)
+{
+	if (c->tmr)
+		tmr_cancel(c->tmr);
+}
+
+/* Release the session: CANCEL, BYE or the pending reply as libre does. */
+void sipd_sip_free(struct sipd_call *c)
+{
+	timer_stop(c);
+	if (c->sess) {
+		c->sess = mem_deref(c->sess);
+		dialogs(c->d, -1);
+	}
+	c->ended = true;
+	free(c->tmr);
+	c->tmr = NULL;
+}
+
+/*
+ * End the call on the network as fits and free its session: an incoming
+ * session not answered yet is refused with @refuse (603 for a DROP, 480
+ * for a CLOSECALL); any other one is released (CANCEL or BYE).
+ */
+void sipd_sip_end(struct sipd_call *c, unsigned int refuse)
+{
+	if (c->sess && !c->ended && !c->out && !c->answered) {
+		const char *reason = refuse == 603 ? "Decline" :
+				     "Temporarily Unavailable";
+
+		if (!sipsess_reject(c->sess, (uint16_t)refuse, reason, NULL))
+			sipd_call_log(c, "%u %s sent", refuse, reason);
+	} else if (c->sess && !c->ended) {
+		sipd_call_log(c, "%s sent",
+			      c->state == KTAPI_CALLSTATE_CONNECTED ? "BYE" :
+			      c->out ? "CANCEL" : "BYE");
+	}
+	sipd_sip_free(c);
+}
+
+static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
+			 void *arg)
+{
+	struct sipd_call *c = arg;
+
+	(void)msg;
+	*descp = sdp_body(c->d);
+	return *descp ? 0 : ENOMEM;
+}
+
+static int answer_handler(const struct sip_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return 0;	/* any SDP answer will do: no media */
+}
+
+static void progress_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipd_call *c = arg;
+	char why[8];
+
+	snprintf(why, sizeof(why), "%u", msg->scode);
+	if (msg->scode == 100)
+		sipd_call_state(c, KTAPI_CALLSTATE_PROCEEDING, 0, why);
+	else if (msg->scode == 180 || msg->scode == 183)
+		sipd_call_state(c, KTAPI_CALLSTATE_RINGBACK, 0, why);
+	else
+		sipd_debug("call %u: %u ignored", c->call_id, msg->scode);
+}
+
+static void estab_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipd_call *c = arg;
+
+	(void)msg;
+	timer_stop(c);
+	sipd_call_state(c, KTAPI_CALLSTATE_CONNECTED, 0,
+			c->out ? "200" : "ACK");
+}
+
+static void close_handler(int err, const struct sip_msg *msg, void *arg)
+{
+	struct sipd_call *c = arg;
+	uint32_t mode = KTAPI_DISCONNECTMODE_UNKNOWN;
+	char why[64];
+
+	timer_stop(c);
+	c->ended = true;
+	if (msg && msg->scode >= 300) {
+		snprintf(why, sizeof(why), "%u", msg->scode);
+		mode = c->out ? sipd_final_mode(msg->scode) :
+				KTAPI_DISCONNECTMODE_UNKNOWN;
+	} else if (err == ECONNRESET) {
+		/* The peer's BYE, or its CANCEL of an incoming call. */
+		snprintf(why, sizeof(why), "%s",
+			 !c->out && c->state == KTAPI_CALLSTATE_OFFERING ?
+			 "CANCEL" : "BYE");
+		mode = KTAPI_DISCONNECTMODE_NORMAL;
+	} else if (err == ETIMEDOUT && c->out &&
+		   c->state != KTAPI_CALLSTATE_CONNECTED) {
+		snprintf(why, sizeof(why), "no response");
+		mode = KTAPI_DISCONNECTMODE_NOANSWER;
+	} else {
+		snprintf(why, sizeof(why), "error %s", strerror(err));
+	}
+	if (c->state != KTAPI_CALLSTATE_IDLE)
+		sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED, mode, why);
+}
+
+/* --answer-timeout: no final answer (outgoing) or no ANSWER (incoming). */
+static void answer_timeout(void *arg)
+{
+	struct sipd_call *c = arg;
+	char why[48];
+
+	if (c->ended || c->state == KTAPI_CALLSTATE_CONNECTED ||
+	    c->state == KTAPI_CALLSTATE_IDLE || c->answered)
+		return;
+	snprintf(why, sizeof(why), "no answer in %u s", c->d->o.answer_timeout);
+	sipd_sip_end(c, 480);
+	sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED,
+			KTAPI_DISCONNECTMODE_NOANSWER, why);
+}
+
+static int timer_start(struct sipd_call *c)
+{
+	c->tmr = calloc(1, sizeof(struct tmr));
+	if (!c->tmr)
+		return ENOMEM;
+	tmr_init(c->tmr);
+	tmr_start(c->tmr, (uint64_t)c->d->o.answer_timeout * 1000,
+		  answer_timeout, c);
+	return 0;
+}
+
+/* MAKECALL: the INVITE to sip:TO@PEER.  Return 0 or an errno. */
+int sipd_sip_invite(struct sipd_call *c)
+{
+	struct sipd *d = c->d;
+	char to[3 * KTAPI_ADDRESS_MAX], from[3 * KTAPI_ADDRESS_MAX];
+	char to_uri[3 * KTAPI_ADDRESS_MAX + 96], from_uri[3 * KTAPI_ADDRESS_MAX + 96];
+	struct mbuf *sdp;
+	int err;
+
+	if (sipd_user_encode(to, sizeof(to), c->to) ||
+	    sipd_user_encode(from, sizeof(from), c->from))
+		return EINVAL;
+	snprintf(to_uri, sizeof(to_uri), "sip:%s@%s:%u", to, d->o.peer_ip,
+		 d->o.peer_port);
+	snprintf(from_uri, sizeof(from_uri), "sip:%s@%s:%u", from,
+		 d->o.listen_ip, d->o.listen_port);
+	sdp = sdp_body(d);
+	if (!sdp)
+		return ENOMEM;
+	err = timer_start(c);
+	if (!err)
+		err = sipsess_connect(&c->sess, d->sip->sock, to_uri, NULL,
+				      from_uri, from, NULL, 0,
+				      "application/sdp", sdp, NULL, NULL,
+				      false, offer_handler, answer_handler,
+				      progress_handler, estab_handler, NULL,
+				      NULL, close_handler, c, NULL);
+	mem_deref(sdp);
+	if (err) {
+		c->sess = NULL;
+		timer_stop(c);
+		free(c->tmr);
+		c->tmr = NULL;
+		c->ended = true;
+		return err;
+	}
+	dialogs(d, 1);
+	return 0;
+}
+
+/* ANSWER: 200 OK with our SDP.  Return 0 or an errno. */
+int sipd_sip_answer(struct sipd_call *c)
+{
+	struct mbuf *sdp = sdp_body(c->d);
+	int err;
+
+	if (!sdp)
+		return ENOMEM;
+	err = sipsess_answer(c->sess, 200, "OK", sdp, NULL);
+	mem_deref(sdp);
+	if (!err)
+		timer_stop(c);
+	return err;
+}
+
+/* Refuse an INVITE statelessly (no state kept for a refused peer). */
+static void refuse(struct sipd *d, const struct sip_msg *msg,
+		   const char *dev, const char *from, const char *to,
+		   uint16_t scode, const char *reason, const char *why)
+{
+	d->st.refused++;
+	sipd_stats_changed(d);
+	(void)sip_reply(d->sip->sip, msg, scode, reason);
+	sipd_log_limited("call - dev %s in %s->%s: refused %u (%s)", dev, from,
+			 to, scode, why);
+}
+
+static void connect_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sipd *d = arg;
+	char from[KTAPI_ADDRESS_MAX], to[KTAPI_ADDRESS_MAX], dev[16];
+	char lfrom[KTAPI_ADDRESS_MAX], lto[KTAPI_ADDRESS_MAX];
+	struct sipd_line *l;
+	struct sipd_call *c;
+	uint32_t call_id;
+	int err;
+
+	d->st.invites_in++;
+	sipd_stats_changed(d);
+	clean(lfrom, sizeof(lfrom), &msg->from.uri.user);
+	clean(lto, sizeof(lto), &msg->uri.user);
+	if (d->stopping) {
+		refuse(d, msg, "-", lfrom, lto, 503, "Service Unavailable",
+		       "stopping");
+		return;
+	}
+	if (sipd_user_decode(from, sizeof(from), msg->from.uri.user.p,
+			     msg->from.uri.user.l) ||
+	    sipd_user_decode(to, sizeof(to), msg->uri.user.p,
+			     msg->uri.user.l) ||
+	    !sipd_address_valid(from) || !sipd_address_valid(to)) {
+		refuse(d, msg, "-", lfrom, lto, 484, "Address Incomplete",
+		       "bad address");
+		return;
+	}
+	l = sipd_line_by_number(d, to);
+	if (!l) {
+		refuse(d, msg, "-", from, to, 404, "Not Found", "no such line");
+		return;
+	}
+	snprintf(dev, sizeof(dev), "%u", l->device_id);
+	if (sipd_line_full(d, l)) {
+		refuse(d, msg, dev, from, to, 486, "Busy Here", "max-calls");
+		return;
+	}
+	err = ktapi_provider_newcall(d->prov_fd, l->device_id, from, to,
+				     &call_id);
+	if (err == -ENXIO) {
+		refuse(d, msg, dev, from, to, 480, "Temporarily Unavailable",
+		       "no owner");
+		return;
+	}
+	if (err == -ENOSPC || err == -ENOMEM) {
+		refuse(d, msg, dev, from, to, 486, "Busy Here",
+		       strerror(-err));
+		return;
+	}
+	if (err) {
+		refuse(d, msg, dev, from, to, 500, "Server Internal Error",
+		       strerror(-err));
+		return;
+	}
+	c = sipd_call_new(d, l, call_id, false, from, to);
+	if (!c) {
+		/* The leg exists: end it; its CLOSECALL finds nothing. */
+		ktapi_provider_callstate(d->prov_fd, call_id,
+					 KTAPI_CALLSTATE_DISCONNECTED,
+					 KTAPI_DISCONNECTMODE_UNKNOWN);
+		refuse(d, msg, dev, from, to, 500, "Server Internal Error",
+		       "out of memory");
+		return;
+	}
+	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
+	sipd_call_log(c, "INVITE NEWCALL OFFERING");
+	err = timer_start(c);
+	if (!err)
+		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,
+				     "Ringing", l->number, "application/sdp",
+				     NULL, NULL, NULL, false, offer_handler,
+				     answer_handler, estab_handler, NULL, NULL,
+				     close_handler, c, NULL);
+	if (err) {
+		c->sess = NULL;
+		c->ended = true;
+		(void)sip_reply(d->sip->sip, msg, 500, "Server Internal Error");
+		sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED,
+				KTAPI_DISCONNECTMODE_UNKNOWN, "accept failed");
+		return;
+	}
+	dialogs(d, 1);
+	sipd_call_log(c, "180 Ringing sent");
+}
+
+/*
+ * libre's DNS client wants a name server even when every address is
+ * numeric (ours are): the system's (/etc/resolv.conf), else 127.0.0.1,
+ * which is never asked for our numeric peers.
+ */
+static int dns_start(struct sipd_sip *s)
+{
+	struct sa ns[4];
+	uint32_t n = 4;
+	char domain[64] = "";
+
+	if (dns_srv_get(domain, sizeof(domain), ns, &n) || n == 0) {
+		sa_set_str(&ns[0], "127.0.0.1", 53);
+		n = 1;
+	}
+	return dnsc_alloc(&s->dnsc, NULL, ns, n);
+}
+
+int sipd_sip_start(struct sipd *d)
+{
+	struct sipd_sip *s = calloc(1, sizeof(*s));
+	struct sa laddr;
+	int err;
+
+	if (!s)
+		return ENOMEM;
+	d->sip = s;
+	err = dns_start(s);
+	if (err) {
+		sipd_log("DNS client: %s", strerror(err));
+		return err;
+	}
+	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, NULL);
+	if (err) {
+		sipd_log("SIP stack: %s", strerror(err));
+		return err;
+	}
+	sa_set_str(&laddr, d->o.listen_ip, d->o.listen_port);
+	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
+	if (err) {
+		sipd_log("cannot listen on %s:%u (UDP): %s", d->o.listen_ip,
+			 d->o.listen_port, strerror(err));
+		return err;
+	}
+	err = sipsess_listen(&s->sock, s->sip, 64, connect_handler, d);
+	if (err) {
+		sipd_log("sipsess: %s", strerror(err));
+		return err;
+	}
+	return 0;
+}
+
+void sipd_sip_stop(struct sipd *d)
+{
+	struct sipd_sip *s = d->sip;
+
+	if (!s)
+		return;
+	s->sock = mem_deref(s->sock);
+	if (s->sip)
+		sip_close(s->sip, true);
+	s->sip = mem_deref(s->sip);
+	s->dnsc = mem_deref(s->dnsc);
+	free(s);
+	d->sip = NULL;
+}
