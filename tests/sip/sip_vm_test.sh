@@ -232,6 +232,11 @@ lines_open_above() {
 }
 
 # shellcheck disable=SC2317 # called through wait_for
+not_running() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# shellcheck disable=SC2317 # called through wait_for
 sipp_bound() {
 	in_b netstat -uln 2>/dev/null | grep -q ":$SIPP_PORT "
 }
@@ -310,10 +315,20 @@ scenario() {
 		in_b "$sipp" "$@" "$IP_A:5070" -s 4001 -i "$IP_B" -p 5090 $SIPP_OPTS \
 			>"$W/$_tag.sipp" 2>&1
 		sipp_rc=$?
+		# A call that never came: do not sit out answer's --timeout.
+		wait_for 10 not_running "$_ap" || kill -TERM "$_ap" 2>/dev/null
 		wait "$_ap"
 		app_rc=$?
 	fi
 	sipp_result "$_tag" "$_desc" "$_rc" "$_re"
+}
+
+# refuse CODE REASON MODE: sipp answers "ktapictl call" with CODE REASON
+# (uas_refuse.xml, a template): the leg ends DISCONNECTED/MODE.
+refuse() {
+	sed "s/@CODE@/$1/g; s/@REASON@/$2/g" "$here/uas_refuse.xml" >"$W/uas_$1.xml"
+	scenario out "refuse$1" "$1 $2" 1 "${ring}DISCONNECTED/$3 IDLE\$" \
+		-sf "$W/uas_$1.xml"
 }
 
 if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
@@ -324,17 +339,15 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	scenario in uac "built-in uac calls 4001, ktapictl answers" 0 \
 		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
 		-sn uac -d 1000
+	# Its From is "sipp", no dialable address: offered as caller 0.
+	has "$W/uac.json" "sipp built-in uac: caller 0 (From sipp), called 4001" \
+		'"caller":"0","called":"4001"'
 	scenario out uas "built-in uas answers ktapictl call (dropped after 1 s)" 0 \
 		"${ring}RINGBACK CONNECTED IDLE$" --hold 1 -- -sn uas
-	scenario out busy "486 Busy Here" 1 "${ring}DISCONNECTED/BUSY IDLE$" \
-		-sf "$S/uas_refuse.xml" -key code 486 -key reason "Busy Here"
-	scenario out notfound "404 Not Found" 1 "${ring}DISCONNECTED/BADADDRESS IDLE$" \
-		-sf "$S/uas_refuse.xml" -key code 404 -key reason "Not Found"
-	scenario out unavail "480 Temporarily Unavailable" 1 \
-		"${ring}DISCONNECTED/UNAVAIL IDLE$" \
-		-sf "$S/uas_refuse.xml" -key code 480 -key reason "Temporarily Unavailable"
-	scenario out decline "603 Decline" 1 "${ring}DISCONNECTED/REJECT IDLE$" \
-		-sf "$S/uas_refuse.xml" -key code 603 -key reason "Decline"
+	refuse 486 "Busy Here" BUSY
+	refuse 404 "Not Found" BADADDRESS
+	refuse 480 "Temporarily Unavailable" UNAVAIL
+	refuse 603 Decline REJECT
 	scenario out noanswer "no answer (--answer-timeout 3: CANCEL)" 1 \
 		"${ring}RINGBACK DISCONNECTED/NOANSWER IDLE$" -sf "$S/uas_noanswer.xml"
 	scenario out bye "BYE from the callee after 200" 0 \
