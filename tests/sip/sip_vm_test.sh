@@ -232,8 +232,8 @@ lines_open_above() {
 }
 
 # shellcheck disable=SC2317 # called through wait_for
-not_running() {
-	! kill -0 "$1" 2>/dev/null
+not_running() {	# gone, or a zombie not waited for yet
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
 # shellcheck disable=SC2317 # called through wait_for
