@@ -20,9 +20,14 @@
 #   DESTDIR        staging root, prepended to every path (default empty)
 #   PREFIX         /usr/local; a distribution package uses /usr
 #   BINDIR         $(PREFIX)/bin                        ktapictl
+#   SBINDIR        $(PREFIX)/sbin                       ktapi-sipd
+#   SYSCONFDIR     /etc                                 ktapi/sipd.conf (not under
+#                                                       PREFIX: the daemon reads
+#                                                       /etc/ktapi/sipd.conf)
+#   SYSTEMDUNITDIR $(PREFIX)/lib/systemd/system         ktapi-sipd.service
 #   LIBDIR         $(PREFIX)/lib                        libktapi.{a,so*}, pkgconfig/
 #   INCLUDEDIR     $(PREFIX)/include                    libktapi.h, linux/ktapi.h
-#   MANDIR         $(PREFIX)/share/man                  man1, man3, man4
+#   MANDIR         $(PREFIX)/share/man                  man1, man3, man4, man8
 #   UDEVRULESDIR   $(PREFIX)/lib/udev/rules.d           60-ktapi.rules
 #   SYSUSERSDIR    $(PREFIX)/lib/sysusers.d             ktapi.conf (groups ktapi, ktapi-provider)
 #   MODDIR         /lib/modules/$(KREL)/updates         ktapi.ko (not under PREFIX:
@@ -31,7 +36,7 @@
 #
 # udev reads /usr/local/lib/udev/rules.d as well as /usr/lib/udev/rules.d
 # (and /etc, /run), so $(PREFIX)/lib/udev/rules.d works for both prefixes;
-# the same holds for sysusers.d.  Distributions with a split /usr pass
+# the same holds for sysusers.d and systemd's units.  Distributions with a split /usr pass
 # UDEVRULESDIR=/lib/udev/rules.d.
 #
 # System integration runs only when DESTDIR is empty (a real install, as
@@ -48,6 +53,9 @@ KTAPI_VERSION := $(shell cat $(CURDIR)/VERSION)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
@@ -82,6 +90,7 @@ _ktapi_install_mk_goal := $(.DEFAULT_GOAL)
 .PHONY: tools install uninstall install-module install-lib install-tools \
 	install-man install-udev uninstall-module uninstall-lib \
 	uninstall-tools uninstall-man uninstall-udev install-dkms \
+	install-sipd uninstall-sipd \
 	uninstall-dkms check-host clean-tools
 
 tools: userlib
@@ -92,9 +101,10 @@ clean-tools:
 	-@[ ! -f tools/Makefile ] || $(MAKE) -C tools O=$(TOOLS_O) clean
 	rm -rf $(O)/host
 
-install: install-module install-lib install-tools install-man install-udev
+install: install-module install-lib install-tools install-man install-udev \
+	install-sipd
 uninstall: uninstall-module uninstall-lib uninstall-tools uninstall-man \
-	uninstall-udev
+	uninstall-udev uninstall-sipd
 
 # --- the module --------------------------------------------------------------
 
@@ -143,14 +153,56 @@ install-tools: tools
 uninstall-tools:
 	rm -f $(DESTDIR)$(BINDIR)/ktapictl
 
+# --- ktapi-sipd, its configuration and systemd unit ---------------------------
+
+# The example configuration is installed only when there is none (a local
+# one is never overwritten), and uninstalled only when it is still the
+# example (a local one is kept, and said so).  The unit is written with
+# SBINDIR and SYSCONFDIR in place; without DESTDIR, systemd reloads its
+# units when it runs.  The unit is not enabled: see ktapi-sipd(8).
+SIPD_CONF := $(DESTDIR)$(SYSCONFDIR)/ktapi/sipd.conf
+SIPD_UNIT := $(DESTDIR)$(SYSTEMDUNITDIR)/ktapi-sipd.service
+
+install-sipd: providers
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib \
+		SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR) install
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/ktapi $(DESTDIR)$(SYSTEMDUNITDIR)
+	@if [ -e $(SIPD_CONF) ]; then \
+		echo "keeping $(SIPD_CONF)"; \
+	else \
+		echo "$(INSTALL) -m 0644 providers/sip/sipd.conf $(SIPD_CONF)"; \
+		$(INSTALL) -m 0644 providers/sip/sipd.conf $(SIPD_CONF); \
+	fi
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		providers/sip/ktapi-sipd.service >$(SIPD_UNIT)
+	chmod 0644 $(SIPD_UNIT)
+ifeq ($(DESTDIR),)
+	-@if [ -d /run/systemd/system ]; then \
+		echo "systemctl daemon-reload"; systemctl daemon-reload; fi
+endif
+
+uninstall-sipd:
+	rm -f $(DESTDIR)$(SBINDIR)/ktapi-sipd $(SIPD_UNIT)
+	@if [ ! -e $(SIPD_CONF) ]; then :; \
+	elif cmp -s providers/sip/sipd.conf $(SIPD_CONF); then \
+		echo "rm -f $(SIPD_CONF)"; rm -f $(SIPD_CONF); \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/ktapi 2>/dev/null || :; \
+	else \
+		echo "keeping $(SIPD_CONF): it is not the example"; \
+	fi
+ifeq ($(DESTDIR),)
+	-@if [ -d /run/systemd/system ]; then \
+		echo "systemctl daemon-reload"; systemctl daemon-reload; fi
+endif
+
 # --- man pages ------------------------------------------------------------------
 
 # The pages' .TH says "ktapi @VERSION@": installed with VERSION in its place.
-MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4
+MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8
 
 install-man:
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
-		$(DESTDIR)$(MANDIR)/man4
+		$(DESTDIR)$(MANDIR)/man4 $(DESTDIR)$(MANDIR)/man8
 	@set -e; for p in $(MAN_PAGES); do \
 		d=$(DESTDIR)$(MANDIR)/man$${p##*.}/$${p##*/}; \
 		echo "sed 's/@VERSION@/$(KTAPI_VERSION)/' $$p > $$d"; \
@@ -165,6 +217,7 @@ uninstall-man:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ktapictl.1 \
 		$(DESTDIR)$(MANDIR)/man3/libktapi.3 \
 		$(DESTDIR)$(MANDIR)/man4/ktapi.4 \
+		$(DESTDIR)$(MANDIR)/man8/ktapi-sipd.8 \
 		$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(LIBKTAPI_FUNCS))
 
 # --- udev rule and the group ----------------------------------------------------

@@ -10,11 +10,13 @@
 # Each time: exactly the expected files are installed (module for the
 # kernel it was built for, library with soname links, pkg-config file with
 # the right prefix, headers, ktapictl without RUNPATH, man pages and their
-# link pages, udev rule, sysusers file); an example program is compiled and
+# link pages, udev rule, sysusers file, ktapi-sipd without RUNPATH, its
+# example configuration and systemd unit); an example program is compiled and
 # linked against the installed files through pkg-config (PKG_CONFIG_PATH,
 # PKG_CONFIG_SYSROOT_DIR), shared and --static (libktapi.a, libkmod shared
 # through Requires.private), and run; then "make uninstall" leaves no file
-# behind.  Never runs depmod, ldconfig, groupadd or udevadm: DESTDIR is set.
+# behind (round B: but a sipd.conf changed locally, which "make install"
+# did not overwrite either).  Never runs depmod, ldconfig, groupadd or udevadm: DESTDIR is set.
 #
 # Usage: tests/install_test.sh [MAKE-ARGUMENTS...]
 #   e.g. tests/install_test.sh O=/tmp/build KDIR=/path/to/linux
@@ -146,6 +148,10 @@ run_round() {
 		done
 		echo "${udevdir#/}/60-ktapi.rules"
 		echo "${sysusersdir#/}/ktapi.conf"
+		echo "${prefix#/}/sbin/ktapi-sipd"
+		echo "${prefix#/}/lib/systemd/system/ktapi-sipd.service"
+		echo "etc/ktapi/sipd.conf"
+		echo "${mandir#/}/man8/ktapi-sipd.8"
 	} | LC_ALL=C sort >"$T/$r.want"
 	files "$D" >"$T/$r.got"
 	if cmp -s "$T/$r.want" "$T/$r.got"; then
@@ -201,6 +207,43 @@ run_round() {
 	else
 		fail "$r: installed ktapictl --version: '$out'"
 	fi
+
+	# ktapi-sipd: no RUNPATH, runs; its unit and configuration.
+	sipd=$D$prefix/sbin/ktapi-sipd
+	if readelf -dW "$sipd" | grep -q -E 'RPATH|RUNPATH'; then
+		fail "$r: the installed ktapi-sipd has an RPATH/RUNPATH"
+	else
+		pass "$r: the installed ktapi-sipd has no RPATH/RUNPATH"
+	fi
+	if LD_LIBRARY_PATH=$L "$sipd" --help 2>&1 | grep -q '^usage: ktapi-sipd --listen'; then
+		pass "$r: the installed ktapi-sipd runs (--help)"
+	else
+		fail "$r: installed ktapi-sipd --help does not print its usage"
+	fi
+	unit=$D$prefix/lib/systemd/system/ktapi-sipd.service
+	if grep -q -x "ExecStart=$prefix/sbin/ktapi-sipd --foreground --config /etc/ktapi/sipd.conf" "$unit" &&
+		grep -q '^After=.*systemd-modules-load.service' "$unit" &&
+		! grep -q '@[A-Z]*@' "$unit"; then
+		pass "$r: ktapi-sipd.service runs $prefix/sbin/ktapi-sipd --foreground with /etc/ktapi/sipd.conf after systemd-modules-load"
+	else
+		fail "$r: ktapi-sipd.service:"
+		show "$unit"
+	fi
+	conf=$D/etc/ktapi/sipd.conf
+	if cmp -s "$conf" "$TOP/providers/sip/sipd.conf"; then
+		pass "$r: /etc/ktapi/sipd.conf is the example"
+	else
+		fail "$r: /etc/ktapi/sipd.conf is not providers/sip/sipd.conf"
+	fi
+	echo "listen = 192.0.2.1" >>"$conf"
+	if $MAKE -C "$TOP" --no-print-directory "$@" DESTDIR="$D" install-sipd \
+		>"$T/$r.reinstall.log" 2>&1 && grep -q -x 'listen = 192.0.2.1' "$conf"; then
+		pass "$r: make install again keeps a changed /etc/ktapi/sipd.conf"
+	else
+		fail "$r: make install again overwrote /etc/ktapi/sipd.conf (or failed):"
+		tail -n 20 "$T/$r.reinstall.log" | sed 's/^/#   /'
+	fi
+	[ "$r" = B ] || cp "$TOP/providers/sip/sipd.conf" "$conf"
 
 	# The pkg-config file, as written and as seen through a sysroot.
 	pc=$L/pkgconfig/libktapi.pc
@@ -334,6 +377,16 @@ run_round() {
 		tail -n 20 "$T/$r.uninstall.log" | sed 's/^/#   /'
 	fi
 	files "$D" >"$T/$r.left"
+	if [ "$r" = B ]; then
+		# The changed configuration stays, and only it.
+		if [ "$(cat "$T/$r.left")" = etc/ktapi/sipd.conf ]; then
+			pass "$r: make uninstall keeps the changed /etc/ktapi/sipd.conf"
+		else
+			fail "$r: make uninstall did not keep the changed sipd.conf alone"
+		fi
+		rm -f "$D/etc/ktapi/sipd.conf"
+		files "$D" >"$T/$r.left"
+	fi
 	if [ -s "$T/$r.left" ]; then
 		fail "$r: make uninstall left files behind:"
 		show "$T/$r.left"

@@ -11,7 +11,9 @@
  *             all: libre's timer B) CANCEL and DISCONNECTED/NOANSWER;
  *             BYE from the peer DISCONNECTED/NORMAL
  *   incoming  INVITE: NEWCALL (OFFERING) and 180 Ringing, 480 when the
- *             device has no owner, 484 for a bad address, 404 for a
+ *             device has no owner, 484 for a request URI whose user part
+ *             is no address (a From user part that is none is presented
+ *             as caller "0", SIPD_CALLER_UNKNOWN), 404 for a
  *             number that is no line, 486 at --max-calls; ANSWER 200 OK,
  *             CONNECTED on the ACK; CANCEL or BYE DISCONNECTED/NORMAL;
  *             no ANSWER within --answer-timeout 480, DISCONNECTED/NOANSWER
@@ -298,6 +300,7 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	struct sipd_line *l;
 	struct sipd_call *c;
 	uint32_t call_id;
+	bool unknown;
 	int err;
 
 	d->st.invites_in++;
@@ -309,15 +312,19 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 		       "stopping");
 		return;
 	}
-	if (sipd_user_decode(from, sizeof(from), msg->from.uri.user.p,
-			     msg->from.uri.user.l) ||
-	    sipd_user_decode(to, sizeof(to), msg->uri.user.p,
-			     msg->uri.user.l) ||
-	    !sipd_address_valid(from) || !sipd_address_valid(to)) {
+	/* 484 is about the request URI (RFC 3261 21.4.22): the called one. */
+	if (sipd_user_decode(to, sizeof(to), msg->uri.user.p,
+			     msg->uri.user.l) || !sipd_address_valid(to)) {
 		refuse(d, msg, "-", lfrom, lto, 484, "Address Incomplete",
 		       "bad address");
 		return;
 	}
+	/* A caller that is no dialable address is presented as "0". */
+	unknown = sipd_user_decode(from, sizeof(from), msg->from.uri.user.p,
+				   msg->from.uri.user.l) ||
+		  !sipd_address_valid(from);
+	if (unknown)
+		strcpy(from, SIPD_CALLER_UNKNOWN);
 	l = sipd_line_by_number(d, to);
 	if (!l) {
 		refuse(d, msg, "-", from, to, 404, "Not Found", "no such line");
@@ -356,7 +363,11 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
-	sipd_call_log(c, "INVITE NEWCALL OFFERING");
+	if (unknown)
+		sipd_call_log(c, "INVITE NEWCALL OFFERING, caller unknown (%s)",
+			      lfrom);
+	else
+		sipd_call_log(c, "INVITE NEWCALL OFFERING");
 	err = timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,

@@ -26,6 +26,8 @@
 #define SIPD_ANSWER_TIMEOUT_DEFAULT	60	/* seconds */
 #define SIPD_ANSWER_TIMEOUT_MAX	86400
 #define SIPD_MAX_REQUESTS	64	/* REGISTER's max_requests */
+/* The caller address of an INVITE whose From user part is no address. */
+#define SIPD_CALLER_UNKNOWN	"0"
 
 /* Exit statuses (ktapi-sipd(8), EXIT STATUS). */
 #define SIPD_EX_OK		0
