@@ -276,6 +276,9 @@ static void __release(struct __test_metadata *_metadata, int a, int b,
 		      const struct sipd_env *db, long long closed_a,
 		      long long closed_b)
 {
+	/* IDLE legs with their handles: no CLOSECALL yet. */
+	EXPECT_EQ(closed_a, sipd_stat(da, "closecalls"));
+	EXPECT_EQ(closed_b, sipd_stat(db, "closecalls"));
 	ASSERT_OK(kt_dealloc(a, ha));
 	ASSERT_OK(kt_dealloc(b, hb));
 	EXPECT_ERRNO(ENOENT, kt_dealloc(a, ha));
