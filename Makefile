@@ -91,8 +91,8 @@ siptests: kernel-tools
 	$(MAKE) -C tests/sip O=$(O)/sip KTOOLS=$(KTOOLS)
 
 # ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
-providers: userlib
-	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib
+providers: kernel-tools userlib
+	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib KTOOLS=$(KTOOLS)
 
 deps:
 	@$(CURDIR)/scripts/install-deps.sh

@@ -13,7 +13,9 @@
 #   make uninstall-dkms        dkms remove --all, remove the sources
 #   make check-host            the host-side tests: tests/ktapictl_test.sh,
 #                              tests/man_test.sh, tests/install_test.sh,
-#                              tests/dkms_test.sh; TAP in $(O)/host/*.tap
+#                              tests/dkms_test.sh, tests/modinfo_test.sh,
+#                              tests/sipd_conf_test.sh, ktapi-sipd's map_test;
+#                              TAP in $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
 # conventions):
@@ -165,7 +167,7 @@ SIPD_UNIT := $(DESTDIR)$(SYSTEMDUNITDIR)/ktapi-sipd.service
 
 install-sipd: providers
 	$(MAKE) -C providers/sip O=$(O)/providers LIBO=$(O)/userlib \
-		SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR) install
+		KTOOLS=$(KTOOLS) SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR) install
 	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/ktapi $(DESTDIR)$(SYSTEMDUNITDIR)
 	@if [ -e $(SIPD_CONF) ]; then \
 		echo "keeping $(SIPD_CONF)"; \
@@ -285,14 +287,17 @@ endif
 HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
-	$(HOST_TAPDIR)/modinfo.tap
+	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
+	$(HOST_TAPDIR)/sipd_map.tap
 
-check-host: tools
+check-host: tools providers
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
 		"dkms tests/dkms_test.sh $(KERNELS)" \
-		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko"; do \
+		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
+		"sipd_conf tests/sipd_conf_test.sh $(O)/providers/ktapi-sipd" \
+		"sipd_map $(O)/providers/map_test"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \

@@ -9,7 +9,7 @@
 #   W=1 C=2      for each --kdir: the module from scratch with W=1 and sparse
 #                on every file (scripts/kbuild-module.sh --lint): no compiler
 #                or sparse message
-#   cppcheck     userlib/, selftests/, examples/, tools/ (warning, style,
+#   cppcheck     userlib/, selftests/, examples/, tools/, providers/ (warning, style,
 #                performance, portability; inline suppressions honoured;
 #                the kernel's kselftest headers are not checked)
 #   uapi C/C++   uapi/linux/ktapi.h alone in a C file (gcc -std=c99, 64 and
@@ -152,7 +152,7 @@ want kbuild && run_kbuild
 run_cppcheck() {
 	log=$out/cppcheck.log
 	dirs=
-	for d in userlib selftests examples tools; do
+	for d in userlib selftests examples tools providers; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
 	# variableScope is not checked: kernel style declares a function's

@@ -5,7 +5,8 @@
  * The config file (--config FILE, default /etc/ktapi/sipd.conf, read only
  * when it exists unless given explicitly) has lines "key = value", the
  * keys being the long options' names (listen, line, peer, answer-timeout,
- * max-calls, stats, name, verbose), '#' starting a comment.  A key given
+ * max-calls, stats, name, verbose), '#' at the start of a line or after a
+ * blank starting a comment (a number may hold '#').  A key given
  * on the command line wins over the file's; "line" may repeat in either,
  * and the command line's lines replace the file's.
  */
@@ -21,7 +22,7 @@
 
 enum key {
 	K_LISTEN, K_LINE, K_PEER, K_ANSWER_TIMEOUT, K_MAX_CALLS, K_STATS,
-	K_NAME, K_VERBOSE, K_FOREGROUND, K_CONFIG, K_HELP, K_NKEYS
+	K_NAME, K_VERBOSE, K_FOREGROUND, K_CONFIG, K_HELP, K_PRINT, K_NKEYS
 };
 
 static const struct option longopts[] = {
@@ -37,6 +38,7 @@ static const struct option longopts[] = {
 	[K_FOREGROUND] = { "foreground", no_argument, NULL, K_FOREGROUND },
 	[K_CONFIG] = { "config", required_argument, NULL, K_CONFIG },
 	[K_HELP] = { "help", no_argument, NULL, K_HELP },
+	[K_PRINT] = { "print-config", no_argument, NULL, K_PRINT },
 	[K_NKEYS] = { NULL, 0, NULL, 0 },
 };
 
@@ -52,7 +54,7 @@ void sipd_usage(FILE *f)
 	fprintf(f,
 		"usage: " SIPD_NAME " --listen IP[:PORT] --line NUMBER[,NUMBER...] --peer HOST[:PORT]\n"
 		"       [--foreground] [--verbose] [--config FILE] [--answer-timeout SECS]\n"
-		"       [--max-calls N] [--stats FILE] [--name NAME]\n"
+		"       [--max-calls N] [--stats FILE] [--name NAME] [--print-config]\n"
 		"See ktapi-sipd(8).\n");
 }
 
@@ -164,8 +166,13 @@ static int apply(struct sipd_opts *o, int key, const char *where,
 
 	switch (key) {
 	case K_LISTEN:
-		return parse_hostport(where, val, o->listen_ip,
-				      sizeof(o->listen_ip), &o->listen_port);
+		if (parse_hostport(where, val, o->listen_ip,
+				   sizeof(o->listen_ip), &o->listen_port))
+			return -1;
+		/* It goes into From, Contact and SDP: peers must reach it. */
+		if (!strcmp(o->listen_ip, "0.0.0.0"))
+			return bad(where, "listen needs the address peers reach, not", val);
+		return 0;
 	case K_PEER:
 		return parse_hostport(where, val, o->peer_ip,
 				      sizeof(o->peer_ip), &o->peer_port);
@@ -195,6 +202,9 @@ static int apply(struct sipd_opts *o, int key, const char *where,
 			     (o->verbose = true, 0);
 	case K_FOREGROUND:
 		o->foreground = true;
+		return 0;
+	case K_PRINT:
+		o->print_config = true;
 		return 0;
 	default:
 		return -1;
@@ -241,9 +251,15 @@ static int read_conf(struct sipd_opts *o, const char *path, bool explicit,
 			ret = -1;
 			break;
 		}
-		s = strchr(line, '#');
-		if (s)
-			*s = '\0';
+		/* '#' at the start or after a blank starts a comment; inside
+		 * a value it is the value's (a number may hold '#'). */
+		for (s = line; *s; s++) {
+			if (*s == '#' && (s == line || s[-1] == ' ' ||
+					  s[-1] == '\t')) {
+				*s = '\0';
+				break;
+			}
+		}
 		s = trim(line);
 		if (!*s)
 			continue;
@@ -275,6 +291,23 @@ static int read_conf(struct sipd_opts *o, const char *path, bool explicit,
 	}
 	fclose(f);
 	return ret;
+}
+
+/* --print-config: the options in effect, as a config file. */
+void sipd_opts_print(const struct sipd_opts *o, FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "listen = %s:%u\n", o->listen_ip, o->listen_port);
+	for (i = 0; i < o->nlines; i++)
+		fprintf(f, "line = %s\n", o->lines[i]);
+	fprintf(f, "peer = %s:%u\n", o->peer_ip, o->peer_port);
+	fprintf(f, "answer-timeout = %u\n", o->answer_timeout);
+	fprintf(f, "max-calls = %u\n", o->max_calls);
+	if (o->stats[0])
+		fprintf(f, "stats = %s\n", o->stats);
+	fprintf(f, "name = %s\n", o->name);
+	fprintf(f, "verbose = %s\n", o->verbose ? "yes" : "no");
 }
 
 /*

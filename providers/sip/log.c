@@ -8,18 +8,26 @@
  * What a peer can make happen at will (refused INVITEs, stray responses)
  * is logged through sipd_log_limited(): at most LOG_BURST lines per
  * second, then one line saying how many were left out.
+ *
+ * libre writes a line to stderr itself for every datagram it cannot
+ * decode (src/sip/transp.c), which a peer could send at will: with
+ * --foreground the log goes to a duplicate of stderr and, unless
+ * --verbose, fd 2 is /dev/null for libre.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sipd.h"
 
 #define LOG_BURST	20
 
 static struct {
+	FILE *out;
 	bool syslog;
 	bool verbose;
 	time_t window;
@@ -31,8 +39,24 @@ void sipd_log_open(bool foreground, bool verbose)
 {
 	lg.verbose = verbose;
 	lg.syslog = !foreground;
-	if (lg.syslog)
+	lg.out = stderr;
+	if (lg.syslog) {
 		openlog(SIPD_NAME, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	} else if (!verbose) {
+		int fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		if (f && null >= 0 && dup2(null, 2) == 2) {
+			lg.out = f;
+		} else if (f) {
+			fclose(f);
+		} else if (fd >= 0) {
+			close(fd);
+		}
+		if (null >= 0)
+			close(null);
+	}
 }
 
 static void vlog(int prio, const char *fmt, va_list ap)
@@ -43,8 +67,8 @@ static void vlog(int prio, const char *fmt, va_list ap)
 	if (lg.syslog) {
 		syslog(prio, SIPD_NAME ": %s", buf);
 	} else {
-		fprintf(stderr, SIPD_NAME ": %s\n", buf);
-		fflush(stderr);
+		fprintf(lg.out, SIPD_NAME ": %s\n", buf);
+		fflush(lg.out);
 	}
 }
 
@@ -57,21 +81,10 @@ void sipd_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-void sipd_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!lg.verbose)
-		return;
-	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap);
-	va_end(ap);
-}
-
-void sipd_log_limited(const char *fmt, ...)
+/* Within the budget of this second?  Else count the line as suppressed. */
+static bool budget(void)
 {
 	struct timespec ts;
-	va_list ap;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (ts.tv_sec != lg.window) {
@@ -84,11 +97,32 @@ void sipd_log_limited(const char *fmt, ...)
 	}
 	if (lg.in_window >= LOG_BURST) {
 		lg.suppressed++;
-		return;
+		return false;
 	}
 	lg.in_window++;
+	return true;
+}
+
+void sipd_log_limited(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!budget())
+		return;
 	va_start(ap, fmt);
 	vlog(LOG_NOTICE, fmt, ap);
+	va_end(ap);
+}
+
+/* --verbose only, and limited: a peer can cause most of these. */
+void sipd_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!lg.verbose || !budget())
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap);
 	va_end(ap);
 }
 

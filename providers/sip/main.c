@@ -5,7 +5,8 @@
  * main.c: start-up (options, provider file, SIP stack, lines), detaching
  * (without --foreground: fork, setsid; the parent exits only once the
  * child is ready, with its status), signals (a signalfd in the event
- * loop: SIGTERM and SIGINT stop, SIGUSR1 logs the counters) and the
+ * loop: SIGTERM and SIGINT stop, SIGUSR1 logs the counters, SIGHUP is
+ * logged and ignored) and the
  * orderly stop: live calls ended on the network, the provider file
  * closed (the lines go with it), a moment for the last SIP messages.
  */
@@ -64,6 +65,9 @@ static void signal_readable(int flags, void *arg)
 		case SIGUSR1:
 			sipd_stats_log(s->d);
 			break;
+		case SIGHUP:
+			sipd_log("SIGHUP ignored: restart to read the configuration again");
+			break;
 		case SIGTERM:
 		case SIGINT:
 			sipd_log("signal %d: stopping", (int)si.ssi_signo);
@@ -84,6 +88,7 @@ static int signals_start(struct sigctx *s)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return errno;
 	s->fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -149,7 +154,7 @@ static void log_ready(struct sipd *d)
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < d->nlines; i++)
+	for (i = 0; i < d->nlines && n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "%s%s:%u",
 			      i ? "," : "", d->line[i].number,
 			      d->line[i].device_id);
@@ -169,6 +174,10 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		sipd_usage(stderr);
 		return SIPD_EX_USAGE;
+	}
+	if (d.o.print_config) {
+		sipd_opts_print(&d.o, stdout);
+		return SIPD_EX_OK;
 	}
 
 	/* Before detaching, so that a missing module is exit status 3. */

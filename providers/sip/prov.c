@@ -9,7 +9,8 @@
  *   ANSWER     200 OK (CONNECTED comes with the ACK), REPLY 0
  *   DROP       CANCEL, BYE or 603 as fits, IDLE, REPLY 0.  A DROP with
  *              request_id 0 comes from the module itself (the leg's owner
- *              is gone): the same without a REPLY
+ *              is gone, monitors remain): the same without a REPLY, 480
+ *              instead of 603, and DISCONNECTED/NORMAL before IDLE
  *   CLOSECALL  ends the call on the network when the leg is not IDLE
  *              (CANCEL, BYE or 480), frees its dialog and the leg
  */
@@ -111,10 +112,22 @@ static void do_drop(struct sipd *d, const struct ktapi_provider_request *r)
 		sipd_prov_reply(d, r->request_id, c ? -EBUSY : -EINVAL);
 		return;
 	}
-	/* OFFERING: 603 Decline; before a final answer CANCEL; else BYE. */
-	sipd_sip_end(c, 603);
-	sipd_call_state(c, KTAPI_CALLSTATE_IDLE, 0,
-			r->request_id ? "DROP" : "DROP (owner gone)");
+	/*
+	 * OFFERING: 603 Decline, or 480 when the module drops the leg
+	 * itself (its owner is gone, nobody declined); before a final
+	 * answer CANCEL; else BYE.
+	 */
+	sipd_sip_end(c, r->request_id ? 603 : 480);
+	if (!r->request_id) {
+		/* The notice: the monitors read the end, as on loopback. */
+		if (c->state != KTAPI_CALLSTATE_DISCONNECTED)
+			sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED,
+					KTAPI_DISCONNECTMODE_NORMAL,
+					"DROP notice (owner gone)");
+		sipd_call_state(c, KTAPI_CALLSTATE_IDLE, 0, "DROP notice");
+		return;
+	}
+	sipd_call_state(c, KTAPI_CALLSTATE_IDLE, 0, "DROP");
 	sipd_prov_reply(d, r->request_id, 0);
 }
 

@@ -36,12 +36,17 @@
 #include <string.h>
 
 #include <re.h>
+/* re_dbg.h wants these; the daemon logs through log.c, not DEBUG_*(). */
+#define DEBUG_MODULE "ktapi-sipd"
+#define DEBUG_LEVEL 0
+#include <re_dbg.h>
 
 #include "sipd.h"
 
 struct sipd_sip {
 	struct sip *sip;
 	struct sipsess_sock *sock;
+	struct sip_lsnr *lsnr_req, *lsnr_resp;	/* what sipsess leaves */
 	struct dnsc *dnsc;
 	uint64_t sdp_version;
 };
@@ -388,6 +393,50 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 }
 
 /*
+ * What no sipsess handler took (libre would print a line to stderr for
+ * each: a peer could fill the log): requests are answered as libre does
+ * (481 for a CANCEL, nothing for an ACK, 501 else; OPTIONS 200), stray
+ * responses dropped, both logged only with --verbose.
+ */
+static bool other_request(const struct sip_msg *msg, void *arg)
+{
+	struct sipd *d = arg;
+	char met[16];
+
+	clean(met, sizeof(met), &msg->met);
+	sipd_debug("%s request not handled", met);
+	if (!pl_strcmp(&msg->met, "ACK"))
+		return true;
+	if (!pl_strcmp(&msg->met, "CANCEL"))
+		(void)sip_reply(d->sip->sip, msg, 481,
+				"Transaction Does Not Exist");
+	else if (!pl_strcmp(&msg->met, "OPTIONS"))
+		(void)sip_reply(d->sip->sip, msg, 200, "OK");
+	else
+		(void)sip_reply(d->sip->sip, msg, 501, "Not Implemented");
+	return true;
+}
+
+static bool other_response(const struct sip_msg *msg, void *arg)
+{
+	(void)arg;
+	sipd_debug("stray %u response dropped", msg->scode);
+	return true;
+}
+
+/* libre's own warnings (malformed messages): --verbose, limited. */
+static void dbg_handler(int level, const char *p, size_t len, void *arg)
+{
+	struct sipd *d = arg;
+
+	(void)level;
+	while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		len--;
+	if (d->o.verbose)
+		sipd_log_limited("libre: %.*s", (int)len, p);
+}
+
+/*
  * libre's DNS client wants a name server even when every address is
  * numeric (ours are): the system's (/etc/resolv.conf), else 127.0.0.1,
  * which is never asked for our numeric peers.
@@ -414,6 +463,8 @@ int sipd_sip_start(struct sipd *d)
 	if (!s)
 		return ENOMEM;
 	d->sip = s;
+	dbg_init(DBG_WARNING, DBG_NONE);
+	dbg_handler_set(dbg_handler, d);
 	err = dns_start(s);
 	if (err) {
 		sipd_log("DNS client: %s", strerror(err));
@@ -432,6 +483,11 @@ int sipd_sip_start(struct sipd *d)
 		return err;
 	}
 	err = sipsess_listen(&s->sock, s->sip, 64, connect_handler, d);
+	if (!err)
+		err = sip_listen(&s->lsnr_req, s->sip, true, other_request, d);
+	if (!err)
+		err = sip_listen(&s->lsnr_resp, s->sip, false, other_response,
+				 d);
 	if (err) {
 		sipd_log("sipsess: %s", strerror(err));
 		return err;
@@ -445,7 +501,10 @@ void sipd_sip_stop(struct sipd *d)
 
 	if (!s)
 		return;
+	s->lsnr_req = mem_deref(s->lsnr_req);
+	s->lsnr_resp = mem_deref(s->lsnr_resp);
 	s->sock = mem_deref(s->sock);
+	dbg_handler_set(NULL, NULL);
 	if (s->sip)
 		sip_close(s->sip, true);
 	s->sip = mem_deref(s->sip);

@@ -49,6 +49,7 @@ struct sipd_opts {
 	char name[KTAPI_PROVIDER_NAME_MAX];
 	bool foreground;
 	bool verbose;
+	bool print_config;		/* --print-config: print, exit 0 */
 };
 
 /* One line device the daemon serves. */
@@ -105,6 +106,7 @@ void sipd_call_log(const struct sipd_call *c, const char *fmt, ...)
 /* conf.c */
 int sipd_opts_parse(struct sipd_opts *o, int argc, char **argv);
 void sipd_usage(FILE *f);
+void sipd_opts_print(const struct sipd_opts *o, FILE *f);
 
 /* map.c: the mapping and the address rule */
 bool sipd_address_valid(const char *a);

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * map_test - the mapping and address rules of ktapi-sipd (map.c), on the
+ * host: every final response of ktapi-sipd(8)'s MAPPING table to its
+ * disconnect mode, the address rule, and the user part's escapes.
+ * Needs no device (kselftest harness; run by "make check-host").
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "sipd.h"
+
+struct row {
+	unsigned int scode;
+	uint32_t mode;
+};
+
+/* The issue's section 2, outgoing finals, as ktapi-sipd(8) states it. */
+static const struct row table[] = {
+	{ 486, KTAPI_DISCONNECTMODE_BUSY },
+	{ 600, KTAPI_DISCONNECTMODE_BUSY },
+	{ 404, KTAPI_DISCONNECTMODE_BADADDRESS },
+	{ 484, KTAPI_DISCONNECTMODE_BADADDRESS },
+	{ 604, KTAPI_DISCONNECTMODE_BADADDRESS },
+	{ 480, KTAPI_DISCONNECTMODE_UNAVAIL },
+	{ 603, KTAPI_DISCONNECTMODE_REJECT },
+	{ 408, KTAPI_DISCONNECTMODE_NOANSWER },
+};
+
+TEST(final_responses_of_the_table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		EXPECT_EQ(table[i].mode, sipd_final_mode(table[i].scode)) {
+			TH_LOG("%u", table[i].scode);
+		}
+	}
+}
+
+TEST(every_other_final_is_unknown)
+{
+	unsigned int scode, n = 0;
+
+	for (scode = 300; scode < 700; scode++) {
+		size_t i;
+		bool listed = false;
+
+		for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+			listed |= table[i].scode == scode;
+		if (listed)
+			continue;
+		n++;
+		EXPECT_EQ((uint32_t)KTAPI_DISCONNECTMODE_UNKNOWN, sipd_final_mode(scode)) {
+			TH_LOG("%u", scode);
+		}
+	}
+	EXPECT_EQ(400u - 8u, n);
+}
+
+TEST(address_rule)
+{
+	char a[80];
+
+	EXPECT_TRUE(sipd_address_valid("0"));
+	EXPECT_TRUE(sipd_address_valid("+49*30#1"));
+	memset(a, '7', 63);
+	a[63] = '\0';
+	EXPECT_TRUE(sipd_address_valid(a));
+	a[63] = '7';
+	a[64] = '\0';
+	EXPECT_FALSE(sipd_address_valid(a));
+	EXPECT_FALSE(sipd_address_valid(""));
+	EXPECT_FALSE(sipd_address_valid("sipp"));
+	EXPECT_FALSE(sipd_address_valid("12a"));
+	EXPECT_FALSE(sipd_address_valid("1 2"));
+	EXPECT_FALSE(sipd_address_valid("100;phone-context=x"));
+}
+
+TEST(user_part_escapes)
+{
+	char out[KTAPI_ADDRESS_MAX];
+
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "12%231", 6));
+	EXPECT_STREQ("12#1", out);
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "%2a%2B", 6));
+	EXPECT_STREQ("*+", out);
+	/* A NUL escape is not taken; a cut escape stays as it is. */
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "1%00", 4));
+	EXPECT_FALSE(sipd_address_valid(out));
+	EXPECT_EQ(2u, strlen(out));
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "1%2", 3));
+	EXPECT_STREQ("1%2", out);
+	/* Only len bytes are read. */
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "123456", 3));
+	EXPECT_STREQ("123", out);
+	ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), "", 0));
+	EXPECT_STREQ("", out);
+	/* Too long for the buffer. */
+	EXPECT_EQ(-1, sipd_user_decode(out, 4, "1234", 4));
+
+	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), "*1#2+"));
+	EXPECT_STREQ("*1%232+", out);
+	EXPECT_EQ(-1, sipd_user_encode(out, 4, "1#"));
+}
+
+TEST_HARNESS_MAIN
