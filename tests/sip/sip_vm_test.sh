@@ -342,6 +342,8 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	# Its From is "sipp", no dialable address: offered as caller 0.
 	has "$W/uac.json" "sipp built-in uac: caller 0 (From sipp), called 4001" \
 		'"caller":"0","called":"4001"'
+	has "$W/sipd-c.log" "sipp built-in uac: sipd-c logs the unknown caller" \
+		'in 0->4001: .*caller unknown \(sipp\)'
 	scenario out uas "built-in uas answers ktapictl call (dropped after 1 s)" 0 \
 		"${ring}RINGBACK CONNECTED IDLE$" --hold 1 -- -sn uas
 	refuse 486 "Busy Here" BUSY
