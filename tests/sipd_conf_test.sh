@@ -15,6 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SIPD=${1:?usage: $0 SIPD}
+case $SIPD in /*) ;; *) SIPD=$PWD/$SIPD ;; esac
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 MIN="--listen 192.0.2.1 --line 100 --peer 192.0.2.2"
@@ -86,6 +87,15 @@ verbose = yes
 EOW
 effective "the command line wins; its lines replace the file's" "$T/cli.want" \
 	--config "$T/conf" --listen 203.0.113.1 --line '*9#' --answer-timeout 7
+
+cd "$T" || exit 1
+printf '%s\n' "listen = 192.0.2.1:5060" "line = 100" "peer = 192.0.2.2:5060" \
+	"answer-timeout = 60" "max-calls = 8" "stats = $T/rel.stats" \
+	"name = ktapi-sipd" "verbose = no" >"$T/rel.want"
+# shellcheck disable=SC2086
+effective "a relative --stats file is made absolute" "$T/rel.want" \
+	$MIN --config /dev/null --stats rel.stats
+cd - >/dev/null || exit 1
 
 # usage DESC ARGS...: exit status 2 and a message.
 usage() {

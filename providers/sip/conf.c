@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sipd.h"
 
@@ -185,6 +186,17 @@ static int apply(struct sipd_opts *o, int key, const char *where,
 		return parse_uint(where, "max-calls", val, 1,
 				  SIPD_MAX_CALLS_MAX, &o->max_calls);
 	case K_STATS:
+		/* Made absolute: the daemon changes to / when it detaches. */
+		if (val[0] && val[0] != '/') {
+			char cwd[2048];
+
+			if (!getcwd(cwd, sizeof(cwd)) ||
+			    (size_t)snprintf(o->stats, sizeof(o->stats) - 8,
+					     "%s/%s", cwd, val) >=
+			    sizeof(o->stats) - 8)
+				return bad(where, "bad stats file name", val);
+			return 0;
+		}
 		if (!val[0] || strlen(val) >= sizeof(o->stats) - 8)
 			return bad(where, "bad stats file name", val);
 		strcpy(o->stats, val);
@@ -251,8 +263,10 @@ static int read_conf(struct sipd_opts *o, const char *path, bool explicit,
 			ret = -1;
 			break;
 		}
-		/* '#' at the start or after a blank starts a comment; inside
-		 * a value it is the value's (a number may hold '#'). */
+		/*
+		 * '#' at the start or after a blank starts a comment; inside
+		 * a value it is the value's (a number may hold '#').
+		 */
 		for (s = line; *s; s++) {
 			if (*s == '#' && (s == line || s[-1] == ' ' ||
 					  s[-1] == '\t')) {

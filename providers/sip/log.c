@@ -47,13 +47,12 @@ void sipd_log_open(bool foreground, bool verbose)
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
-		if (f && null >= 0 && dup2(null, 2) == 2) {
+		if (f && null >= 0 && dup2(null, 2) == 2)
 			lg.out = f;
-		} else if (f) {
+		else if (f)
 			fclose(f);
-		} else if (fd >= 0) {
+		else if (fd >= 0)
 			close(fd);
-		}
 		if (null >= 0)
 			close(null);
 	}

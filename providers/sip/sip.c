@@ -230,7 +230,7 @@ static int timer_start(struct sipd_call *c)
 	return 0;
 }
 
-/* MAKECALL: the INVITE to sip:TO@PEER.  Return 0 or an errno. */
+/* MAKECALL: the INVITE to sip:TO@PEER.  Return 0 or -errno. */
 int sipd_sip_invite(struct sipd_call *c)
 {
 	struct sipd *d = c->d;
@@ -241,14 +241,14 @@ int sipd_sip_invite(struct sipd_call *c)
 
 	if (sipd_user_encode(to, sizeof(to), c->to) ||
 	    sipd_user_encode(from, sizeof(from), c->from))
-		return EINVAL;
+		return -EINVAL;
 	snprintf(to_uri, sizeof(to_uri), "sip:%s@%s:%u", to, d->o.peer_ip,
 		 d->o.peer_port);
 	snprintf(from_uri, sizeof(from_uri), "sip:%s@%s:%u", from,
 		 d->o.listen_ip, d->o.listen_port);
 	sdp = sdp_body(d);
 	if (!sdp)
-		return ENOMEM;
+		return -ENOMEM;
 	err = timer_start(c);
 	if (!err)
 		err = sipsess_connect(&c->sess, d->sip->sock, to_uri, NULL,
@@ -264,25 +264,25 @@ int sipd_sip_invite(struct sipd_call *c)
 		free(c->tmr);
 		c->tmr = NULL;
 		c->ended = true;
-		return err;
+		return -err;
 	}
 	dialogs(d, 1);
 	return 0;
 }
 
-/* ANSWER: 200 OK with our SDP.  Return 0 or an errno. */
+/* ANSWER: 200 OK with our SDP.  Return 0 or -errno. */
 int sipd_sip_answer(struct sipd_call *c)
 {
 	struct mbuf *sdp = sdp_body(c->d);
 	int err;
 
 	if (!sdp)
-		return ENOMEM;
+		return -ENOMEM;
 	err = sipsess_answer(c->sess, 200, "OK", sdp, NULL);
 	mem_deref(sdp);
 	if (!err)
 		timer_stop(c);
-	return err;
+	return -err;
 }
 
 /* Refuse an INVITE statelessly (no state kept for a refused peer). */
@@ -454,6 +454,10 @@ static int dns_start(struct sipd_sip *s)
 	return dnsc_alloc(&s->dnsc, NULL, ns, n);
 }
 
+/*
+ * The SIP stack on --listen's UDP socket.  Return 0 or -errno (logged).
+ * libre's functions return positive errnos; the daemon's, -errno.
+ */
 int sipd_sip_start(struct sipd *d)
 {
 	struct sipd_sip *s = calloc(1, sizeof(*s));
@@ -461,26 +465,26 @@ int sipd_sip_start(struct sipd *d)
 	int err;
 
 	if (!s)
-		return ENOMEM;
+		return -ENOMEM;
 	d->sip = s;
 	dbg_init(DBG_WARNING, DBG_NONE);
 	dbg_handler_set(dbg_handler, d);
 	err = dns_start(s);
 	if (err) {
 		sipd_log("DNS client: %s", strerror(err));
-		return err;
+		return -err;
 	}
 	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, NULL);
 	if (err) {
 		sipd_log("SIP stack: %s", strerror(err));
-		return err;
+		return -err;
 	}
 	sa_set_str(&laddr, d->o.listen_ip, d->o.listen_port);
 	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
 	if (err) {
 		sipd_log("cannot listen on %s:%u (UDP): %s", d->o.listen_ip,
 			 d->o.listen_port, strerror(err));
-		return err;
+		return -err;
 	}
 	err = sipsess_listen(&s->sock, s->sip, 64, connect_handler, d);
 	if (!err)
@@ -490,7 +494,7 @@ int sipd_sip_start(struct sipd *d)
 				 d);
 	if (err) {
 		sipd_log("sipsess: %s", strerror(err));
-		return err;
+		return -err;
 	}
 	return 0;
 }
