@@ -60,12 +60,12 @@ VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
-.PHONY: all module userlib selftests kernel-tools deps demo check vm-demo bench bench-xarray \
+.PHONY: all module userlib selftests siptests kernel-tools deps demo check vm-demo bench bench-xarray \
 	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel providers
 
-all: kernel-tools module userlib selftests tools providers
+all: kernel-tools module userlib selftests tools providers siptests
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -85,6 +85,11 @@ userlib: kernel-tools
 
 selftests: kernel-tools userlib
 	$(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS)
+
+# The SIP tests' program (tests/sip: sip_call); their VM boot is the
+# second one of each kernel in scripts/vm-check.sh.
+siptests: kernel-tools
+	$(MAKE) -C tests/sip O=$(O)/sip KTOOLS=$(KTOOLS)
 
 # ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
 providers: kernel-tools userlib
@@ -189,7 +194,9 @@ bench-xarray: check-vm-kernel
 # VM runs), then scripts/vm-check.sh: for each kernel of KERNELS the module
 # built against its headers in $(O)/kbuild/KREL (module/ is not touched),
 # copied to $(O)/ko/KREL/ktapi.ko, and the tests in a VM booting that
-# kernel, log $(VMDIR)/check-SERIES.log.  Last the TAP summary of all.
+# kernel, log $(VMDIR)/check-SERIES.log, then the SIP tests in a second boot
+# (tests/sip/sip_vm_test.sh), log $(VMDIR)/check-sip-SERIES.log.  Last the
+# TAP summary of all.
 # Before those, the two-guest SIP call of make demo-sip with its checks
 # (scripts/sip-pair.sh), TAP in $(VMDIR)/check-sip2-SERIES.log, on each
 # kernel of KERNELS.  Once would do: what it adds to the one-guest SIP
@@ -223,7 +230,8 @@ debug-kernel:
 # fail-nth runs), then a kmemleak scan (scripts/vm-kmemleak.sh; what the
 # kernel's own boot left unreferenced is cleared before the tests): any
 # unreferenced object, and any KASAN, UBSAN, lockdep or sleep-in-atomic
-# report fails the run.  Log: $(VMDIR)/check-debug.log.
+# report fails the run.  Log: $(VMDIR)/check-debug.log.  The SIP tests do
+# not run there: the debug kernel has no networking.
 vm-check-debug: all debug-kernel
 	@start=$$(date +%s); \
 	$(VMCHECK) --debug $(DEBUG_KERNEL_DIR) --timeout $(DEBUG_VM_TIMEOUT) \
@@ -253,7 +261,7 @@ clean:
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
 	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
-	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(VMDIR) $(O)/kbuild $(O)/ko \
+	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(O)/sip $(VMDIR) $(O)/kbuild $(O)/ko \
 		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
 
@@ -270,6 +278,7 @@ help:
 	@echo '  tools          ktapictl in $$(O)/tools'
 	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
+	@echo '  siptests       the SIP tests'"'"' program (tests/sip) in $$(O)/sip'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
 	@echo '                 kernel (as root; else prints the commands)'
@@ -302,7 +311,7 @@ help:
 	@echo '  VM_TIMEOUT=$(VM_TIMEOUT)  VM_OPTS=$(VM_OPTS) (options for scripts/vm-run.sh)'
 	@echo '  DEBUG_VM_TIMEOUT=$(DEBUG_VM_TIMEOUT)  DEBUG_VM_OPTS=$(DEBUG_VM_OPTS) (make check-debug)'
 	@echo 'Logs: $(VMDIR)/demo.log, $(VMDIR)/demo-sip/{A,B}.log, $(VMDIR)/check-SERIES.log,'
-	@echo '  $(VMDIR)/check-sip2-SERIES.log, $(VMDIR)/check-debug.log,'
+	@echo '  $(VMDIR)/check-sip-SERIES.log, $(VMDIR)/check-sip2-SERIES.log, $(VMDIR)/check-debug.log,'
 	@echo '  $(LINTDIR)/*.log'
 
 # tools, install/uninstall, DKMS and the host-side tests: see install.mk.

@@ -9,18 +9,24 @@
 #       module built against its headers in O/kbuild/KREL
 #       (scripts/kbuild-module.sh; module/ is not touched) and copied to
 #       O/ko/KREL/ktapi.ko, then run_vm_tests.sh in a VM booting that
-#       kernel, log O/vm/check-SERIES.log;
+#       kernel, log O/vm/check-SERIES.log; then a second boot of that
+#       kernel for the SIP tests (tests/sip/sip_vm_test.sh: two network
+#       namespaces joined by a veth pair, ktapi-sipd daemons, sip_call and
+#       sipp), log O/vm/check-sip-SERIES.log;
 #   scripts/vm-check.sh --out O --debug DIR [--timeout S] [-- VM-OPTS]
 #       the same on the debug kernel of scripts/debug-kernel.sh in DIR, with
 #       KTAPI_DEBUG=1 and a kmemleak scan before and after the tests
-#       (scripts/vm-kmemleak.sh), log O/vm/check-debug.log.
+#       (scripts/vm-kmemleak.sh), log O/vm/check-debug.log.  No SIP tests:
+#       the debug kernel is built without networking.
 #
 # Then scripts/tap-summary.sh over the --tap FILEs (the static checks, the
 # host tests) and the logs; its last line is "N passed, N failed".
 #
 #   O        the build directory: O/selftests, O/userlib and O/tools hold
 #            the programs the VM gets (vm-run.sh --bin), O/userlib the
-#            library (--lib)
+#            library (--lib); the SIP boot gets O/sip/sip_call,
+#            O/providers/ktapi-sipd and sipp (each missing one is a failed
+#            test in the VM, not a skip)
 #   S        vm-run.sh --timeout (default 600)
 #   VM-OPTS  more options for scripts/vm-run.sh (e.g. --mem 2048)
 #
@@ -67,13 +73,29 @@ for f in "$out"/userlib/libktapi.so*; do
 	[ -e "$f" ] && bins="$bins --lib $f"
 done
 
-# vm KREL KO LOG VM-RUN-ARGS... -- COMMAND: one VM run of the tests.
+# The SIP boot's programs: the test script and its scenarios, sip_call,
+# the daemon, sipp (its shared libraries come along), ktapictl, the TAP
+# writer; the library.
+sipbins=
+for f in "$top"/tests/sip/sip_vm_test.sh "$top"/tests/sip/*.xml "$out/sip/sip_call" \
+	"$out/providers/ktapi-sipd" $(command -v sipp) "$out/tools/ktapictl" "$s/tap.sh" \
+	"$out"/userlib/libktapi.so*; do
+	[ -f "$f" ] || continue
+	case $f in
+	*.so*) sipbins="$sipbins --lib $f" ;;
+	*) sipbins="$sipbins --bin $f" ;;
+	esac
+done
+# Three daemons, sipp and the tests in one guest: well inside 3 minutes.
+sip_timeout=300
+
+# vm KREL KO LOG BINS VM-RUN-ARGS... -- COMMAND: one VM run of the tests,
+# with the programs of BINS (vm-run.sh options).
 vm() {
-	krel=$1 ko=$2 log=$3
-	shift 3
-	# shellcheck disable=SC2086 # bins is a list of options
-	"$s/vm-run.sh" --kver "$krel" --timeout "$timeout" --module "$ko" \
-		$bins --log "$log" "$@"
+	krel=$1 ko=$2 log=$3 vbins=$4
+	shift 4
+	# shellcheck disable=SC2086 # vbins is a list of options
+	"$s/vm-run.sh" --kver "$krel" --module "$ko" $vbins --log "$log" "$@"
 }
 
 rc=0
@@ -84,8 +106,8 @@ if [ -n "$debug" ]; then
 	ko=$out/ko/$krel/ktapi.ko
 	if "$s/kbuild-module.sh" "$debug/src" "$out/kbuild/$krel" "$ko"; then
 		# shellcheck disable=SC2016 # expanded in the VM
-		vm "$krel" "$ko" "$vmdir/check-debug.log" --kernel "$debug/bzImage" \
-			--bin "$s/vm-kmemleak.sh" "$@" -- \
+		vm "$krel" "$ko" "$vmdir/check-debug.log" "$bins" --timeout "$timeout" \
+			--kernel "$debug/bzImage" --bin "$s/vm-kmemleak.sh" "$@" -- \
 			'vm-kmemleak.sh baseline; KTAPI_DEBUG=1 run_vm_tests.sh; rc=$?;' \
 			'vm-kmemleak.sh check || rc=1; exit $rc' || rc=1
 	else
@@ -99,8 +121,8 @@ fi
 
 logs=
 for k in $series; do
-	rm -f "$vmdir/check-$k.log"
-	logs="$logs $vmdir/check-$k.log"
+	rm -f "$vmdir/check-$k.log" "$vmdir/check-sip-$k.log"
+	logs="$logs $vmdir/check-$k.log $vmdir/check-sip-$k.log"
 done
 for k in $series; do
 	echo "== Linux $k"
@@ -121,8 +143,11 @@ for k in $series; do
 	# under either: 6.12 runs its two vCPUs single-threaded.
 	accel=tcg
 	case $k in 6.12*) accel=tcg,thread=single ;; esac
-	vm "$krel" "$ko" "$vmdir/check-$k.log" --kernel "$image" \
-		--accel "$accel" "$@" -- run_vm_tests.sh || rc=1
+	vm "$krel" "$ko" "$vmdir/check-$k.log" "$bins" --timeout "$timeout" \
+		--kernel "$image" --accel "$accel" "$@" -- run_vm_tests.sh || rc=1
+	echo "== Linux $k: the SIP tests (veth, ktapi-sipd, sipp)"
+	vm "$krel" "$ko" "$vmdir/check-sip-$k.log" "$sipbins" --timeout "$sip_timeout" \
+		--kmod veth --kernel "$image" --accel "$accel" "$@" -- sip_vm_test.sh || rc=1
 done
 echo "== TAP summary (static checks; Linux$series)"
 # shellcheck disable=SC2086 # lists of files

@@ -6,6 +6,7 @@
  *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC]
  *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC] [--async]
  *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC] [--async]
+ *            [--answer-after MS]
  *   ktapictl [--json] provide ADDRESS [--name NAME] [--answer-after MS]
  *            [--busy | --reject | --never-reply] [--call-in FROM]
  *            [--hold SEC] [--count N] [--timeout SEC]
@@ -577,7 +578,7 @@ struct opts {
 	double hold;		/* --hold, < 0: none */
 	bool async;		/* call, answer --async */
 	const char *name;	/* provide --name */
-	uint32_t answer_after_ms;	/* provide --answer-after */
+	uint32_t answer_after_ms;	/* provide, answer --answer-after */
 	uint32_t outcome;	/* provide: 0, or --busy/--reject's mode */
 	bool never_reply;	/* provide --never-reply */
 	const char *call_in;	/* provide --call-in FROM */
@@ -780,6 +781,8 @@ struct follow {
 	uint32_t device;
 	bool answering;		/* "answer": waiting for an OFFERING call */
 	bool answer_pending;	/* answer once the batch is printed */
+	int64_t answer_delay_ns;	/* answer --answer-after */
+	int64_t answer_at;	/* answer then (0: not planned) */
 	bool have_call;
 	uint32_t handle, call_id;
 	uint32_t state;		/* the leg's last state */
@@ -805,6 +808,7 @@ static void follow_drop(struct follow *f)
 		return;
 	f->dropping = true;
 	f->answer_pending = false;
+	f->answer_at = 0;
 	f->drop_deadline = t + DROP_WAIT_NS;
 	err = f->async ? ktapi_drop_async(f->fd, f->handle) :
 	      ktapi_drop(f->fd, f->handle);
@@ -832,7 +836,10 @@ static void follow_offer(struct follow *f, const struct ktapi_event *ev)
 	    ev->state != KTAPI_CALLSTATE_OFFERING)
 		return;
 	f->have_call = true;
-	f->answer_pending = true;
+	if (f->answer_delay_ns)
+		f->answer_at = now_ns() + f->answer_delay_ns;
+	else
+		f->answer_pending = true;
 	f->handle = ev->handle;
 	f->call_id = ev->call_id;
 	f->state = ev->state;
@@ -844,6 +851,7 @@ static void follow_answer(struct follow *f)
 	int err;
 
 	f->answer_pending = false;
+	f->answer_at = 0;
 	if (f->state != KTAPI_CALLSTATE_OFFERING)
 		return;		/* the caller gave up meanwhile */
 	err = f->async ? ktapi_answer_async(f->fd, f->handle) :
@@ -948,12 +956,19 @@ static int follow_call(struct follow *f, const struct opts *o,
 		int64_t deadline = 0;
 		int n, i;
 
+		if (f->answer_at && now_ns() >= f->answer_at) {
+			follow_answer(f);
+			continue;
+		}
 		if (f->dropping)
 			deadline = f->drop_deadline;
 		else if (!f->connected)
 			deadline = timeout_deadline;
 		else
 			deadline = f->hold_deadline;
+		/* --answer-after: wake up to answer (the timeout still counts). */
+		if (f->answer_at && (!deadline || f->answer_at < deadline))
+			deadline = f->answer_at;
 
 		n = wait_events(f->fd, evs, EVBATCH, deadline);
 		if (n == -EINTR) {
@@ -965,6 +980,8 @@ static int follow_call(struct follow *f, const struct opts *o,
 			follow_drop(f);
 			continue;
 		}
+		if (n == 0 && f->answer_at && now_ns() >= f->answer_at)
+			continue;
 		if (n == 0) {
 			if (f->dropping) {
 				err_msg("no IDLE event within %d s of DROP",
@@ -1066,7 +1083,9 @@ static int cmd_call(uint32_t device, const char *to, const struct opts *o)
 static int cmd_answer(uint32_t device, const struct opts *o)
 {
 	struct follow f = { .device = device, .answering = true,
-			    .async = o->async };
+			    .async = o->async,
+			    .answer_delay_ns = (int64_t)o->answer_after_ms *
+					       (NSEC_PER_SEC / 1000) };
 	char address[KTAPI_ADDRESS_MAX], what[160];
 	int64_t deadline = 0;
 
@@ -1695,8 +1714,9 @@ static void usage(void)
 "                          ADDRESS and print the call's events until it is\n"
 "                          IDLE; drop it after --hold SEC once connected\n"
 "  answer DEVICE           open DEVICE with OWNER privilege, answer the first\n"
-"                          call offered and print its events until it is\n"
-"                          IDLE; drop it after --hold SEC\n"
+"                          call offered (after --answer-after MS of ringing)\n"
+"                          and print its events until it is IDLE; drop it\n"
+"                          after --hold SEC\n"
 "  provide ADDRESS         serve a new line device with address ADDRESS from\n"
 "                          %s, printing every request, reply\n"
 "                          and state it reports, until interrupted, --count\n"
@@ -1924,7 +1944,7 @@ static const struct command commands[] = {
 	{ "devices", 0, 0, 0 },
 	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT },
 	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
-	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
+	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_ANSWER_AFTER },
 	{ "provide", 1, 1, OPT_PROVIDE },
 	{ "close", 1, 1, 0 },
 	{ "stats", 0, 0, 0 },

@@ -11,6 +11,8 @@
 #      answerer on device 1 (--hold 1) and "call 0 1001"; every line each
 #      of them printed is checked, in order;
 #   4. calls that are not connected (UNAVAIL, BADADDRESS, no answer) exit 1;
+#   4b. "answer --answer-after": the caller rings that long; a caller that
+#      gives up first is not answered (DISCONNECTED, status 1);
 #   5. SIGTERM ends a monitor (0) and makes a connected caller drop (0);
 #   6. "close" forces LINE_CLOSE on a monitor (which exits 1);
 #   7. exit statuses: usage 2, missing line device / module / statistics 3,
@@ -317,6 +319,48 @@ lines "$T/out" "monitor --timeout: no events, no output" 0
 expect_rc 1 "monitor --count 1 --timeout 0.5 with no event exits 1" "$K" monitor 2 --count 1 --timeout 0.5
 
 expect_idle_stats "after the failed calls"
+
+# --- 4b. answer --answer-after: the call rings first ------------------------
+
+# json_time FILE STATE: time_ns of the CALLSTATE record to STATE in FILE.
+json_time() {
+	sed -n "s/.*\"event\":\"CALLSTATE\",\"time_ns\":\([0-9]*\),.*\"state\":\"$2\".*/\1/p" "$1"
+}
+
+"$K" --json answer 2 --timeout 20 --answer-after 1500 --hold 0.2 \
+	>"$T/ring.json" 2>"$T/ring.err" &
+ring=$!
+wait_lines 1 >/dev/null
+expect_rc 0 "call 0 1002, answered by answer --answer-after 1500" \
+	"$K" --json call 0 1002 --timeout 20
+wait_rc $ring "answer 2 --answer-after 1500 --hold 0.2" 0
+rb=$(json_time "$T/out" RINGBACK)
+cn=$(json_time "$T/out" CONNECTED)
+if [ -n "$rb" ] && [ -n "$cn" ] && [ $((cn - rb)) -ge 1500000000 ]; then
+	pass "answer --answer-after 1500: the caller rang $(((cn - rb) / 1000000)) ms"
+else
+	fail "answer --answer-after 1500: RINGBACK at '$rb', CONNECTED at '$cn' (ns)"
+	show "$T/out"
+fi
+
+# A caller that gives up first: never answered, DISCONNECTED, status 1.
+"$K" answer 2 --timeout 20 --answer-after 5000 >"$T/ring2.txt" 2>&1 &
+ring=$!
+wait_lines 1 >/dev/null
+expect_rc 1 "call 0 1002 --timeout 0.5 to answer --answer-after 5000" \
+	"$K" call 0 1002 --timeout 0.5
+wait_rc $ring "answer --answer-after: the caller gave up first" 1
+in_order "$T/ring2.txt" "answer --answer-after: OFFERING, DISCONNECTED(NORMAL), drop, IDLE" \
+	"${TS}CALLSTATE .* state=OFFERING " \
+	"${TS}CALLSTATE .* state=DISCONNECTED mode=NORMAL " "${TS}drop " \
+	"${TS}CALLSTATE .* state=IDLE "
+if grep -E -q "${TS}answer " "$T/ring2.txt"; then
+	fail "answer --answer-after: answered a call that was given up"
+	show "$T/ring2.txt"
+else
+	pass "answer --answer-after: no ANSWER for a call given up"
+fi
+expect_idle_stats "after answer --answer-after"
 
 # --- 5. signals ------------------------------------------------------------
 
