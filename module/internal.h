@@ -662,6 +662,7 @@ long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
 int ktapi_provider_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_provider_call_op(struct ktapi_ucmd *ucmd);
 void ktapi_provider_closecall(struct ktapi_leg *c);
+void ktapi_provider_owner_gone(struct ktapi_leg *c);
 int ktapi_provider_ioctl_register(struct ktapi_ucmd *ucmd);
 int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd);
 int ktapi_provider_ioctl_remove_line(struct ktapi_ucmd *ucmd);

@@ -1273,6 +1273,16 @@ static void provide_request(struct provide *p,
 	}
 	if (p->o->never_reply)
 		return;
+	if (r->type == KTAPI_PREQ_DROP && !r->request_id) {
+		/* A DROP notice: the owner closed its line; no REPLY. */
+		c = pcall_find(p, r->call_id);
+		if (c)
+			c->connect_at = c->hang_at = 0;
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_DISCONNECTED,
+			      KTAPI_DISCONNECTMODE_NORMAL);
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_IDLE, 0);
+		return;
+	}
 	switch (r->type) {
 	case KTAPI_PREQ_MAKECALL:
 		provide_makecall(p, r);

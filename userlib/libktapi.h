@@ -346,7 +346,9 @@ int ktapi_provider_remove_line(int fd, uint32_t device_id);
  *
  * Waits and reads exactly as ktapi_read_events() does, whole struct
  * ktapi_provider_request records: MAKECALL, ANSWER and DROP (answer each
- * with ktapi_provider_reply()) and CLOSECALL (no reply).
+ * with ktapi_provider_reply()), and CLOSECALL and the DROP notice (a DROP
+ * whose request_id is 0: the leg's owner closed its line, end the call),
+ * which take no reply.
  *
  * Return: the number of records read (1..@max), 0 when none arrived
  * within @timeout_ms, or -errno as ktapi_read_events() (-EBADFD before
@@ -358,7 +360,8 @@ int ktapi_provider_read_requests(int fd, struct ktapi_provider_request *reqs,
 /**
  * ktapi_provider_reply() - KTAPI_PROVIDER_IOC_REPLY: answer a request
  * @fd: a registered provider descriptor
- * @request_id: the request_id of a MAKECALL, ANSWER or DROP read from @fd
+ * @request_id: the request_id (never 0) of a MAKECALL, ANSWER or DROP
+ *	read from @fd
  * @result: 0, or one of -EINVAL, -EBUSY, -ENOMEM, -EAGAIN, -EIO,
  *	-EOPNOTSUPP (positive values are taken as their negative): what the
  *	application's request returns

@@ -172,7 +172,8 @@
  *
  * Closing the file (its release) is lineClose: every handle of the file
  * is void, and each leg that is not IDLE and whose sole owner was this
- * file is dropped (a leg on a provider's device: see "Providers").
+ * file is dropped (a leg on a provider's device: its provider is told to
+ * end it, see "Providers").
  */
 
 /**
@@ -466,11 +467,29 @@
  *
  * The module never changes a provider leg's state itself.  When the last
  * handle of a leg that is not IDLE goes, its CLOSECALL (state not IDLE)
- * tells the provider to end the call.  Known gap, to be closed: when the
- * sole OWNER of such a leg closes its line while MONITOR handles to it
- * remain, the provider is not told yet; the call stays up until the
- * monitors' handles go too (then CLOSECALL), where a loopback leg would
- * be dropped at once.
+ * tells the provider to end the call.  When the sole OWNER handle of a
+ * leg that is not IDLE goes by line close (release of the owner's file,
+ * or CLOSE_LINE_DEVICE) while MONITOR handles to it remain, where the
+ * loopback switch drops the leg at once, the provider reads a *DROP
+ * notice*: a KTAPI_PREQ_DROP record with request_id 0, which takes no
+ * REPLY (a REPLY to request id 0 is ENOENT, as for any unknown id).  The
+ * provider ends the call and reports it as for a DROP request
+ * (DISCONNECTED, IDLE), which the monitors read; the CLOSECALL still
+ * comes when their handles go.  The notice is preallocated with the leg
+ * like its CLOSECALL, so it is never lost or refused, and:
+ *
+ *  - it is sent at most once per leg, never for a leg that is IDLE when
+ *    its owner's handle goes, never after the leg's CLOSECALL (it is
+ *    read before it; when the last handle goes before the provider read
+ *    the notice, the notice may be taken back, the CLOSECALL saying the
+ *    same), never to a dead provider;
+ *  - DEALLOCATE_CALL of the owner's handle sends none (with api_version
+ *    2.0 or later the leg goes on with its monitors, as on the loopback
+ *    switch), nor does the removal of the device (REMOVE_LINE, the
+ *    provider's death), which voids every handle: the CLOSECALL follows;
+ *  - an outgoing leg whose MAKECALL is not answered 0 yet has no handle
+ *    that could go (the caller's is ENOENT until then), so it gets no
+ *    notice; once published it is like any other leg.
  */
 
 /**
@@ -940,7 +959,8 @@ struct ktapi_provider_remove_line {
  * struct ktapi_provider_request - one record read() from a provider's file
  * @type: KTAPI_PREQ_
  * @device_id: the line device of the leg
- * @request_id: MAKECALL, ANSWER, DROP: to quote in the REPLY; CLOSECALL: 0
+ * @request_id: MAKECALL, ANSWER, DROP: to quote in the REPLY; CLOSECALL
+ *	and a DROP notice (see "Providers"): 0, no REPLY
  * @call_id: the leg's call id
  * @state: CLOSECALL: the leg's last state (not IDLE: end the call on the
  *	network); else 0
