@@ -308,6 +308,8 @@ struct ktapi_evq {
 	/* lock: ktapi_reply.node of REPLY records waiting for room */
 	struct list_head replies;
 	u32 wait_seq;			/* lock: the next waiting record's */
+	/* lock: head records the reader copies without the lock */
+	u32 reading;
 	u32 ring_replies;		/* lock: REPLY records in the ring */
 	/*
 	 * lock: async requests whose REPLY was not read yet (allocated, in

@@ -251,7 +251,15 @@
  * a full ring, in the same line as the waiting APPNEWCALLs (kept in the
  * request, so this cannot fail), and while it waits, CALLSTATE records are
  * dropped.  LINE_CREATE and LINE_REMOVE records are dropped and counted
- * like CALLSTATE records: after an OVERFLOW, GET_DEVCAPS tells what exists.
+ * like CALLSTATE records, and take at most the first half of the ring
+ * (rounded up): one that comes while the ring holds that many records of
+ * any type is dropped and counted, so devices coming and going never take
+ * the room of a file's call records.  After an OVERFLOW, GET_DEVCAPS
+ * tells what exists.  A LINE_REMOVE whose device's LINE_CREATE is the
+ * last record in the ring and not read yet takes that LINE_CREATE back:
+ * the file reads neither (a device that came and went unseen), and
+ * neither counts as dropped.  So a provider adding and removing devices
+ * in a loop fills no file's ring.
  *
  * LINE_CREATE and LINE_REMOVE (see "Providers") are queued to every open
  * file of /dev/ktapi whose line was not force-closed, with or without
