@@ -265,6 +265,13 @@ struct ktapi_line_dev {
 	/* Being removed: no LINE_OPEN any more.  lock; READ_ONCE without. */
 	bool removed;
 	/*
+	 * Provider devices: files detached from it whose handles are being
+	 * voided (release, a forced close), counted under lock when they
+	 * start; the removal waits for none to be left (close_wait).
+	 */
+	atomic_t voiding;
+	wait_queue_head_t close_wait;
+	/*
 	 * Provider devices only (loopback ones are not counted): the
 	 * registry's reference until ktapi_line_dev_remove(), one per file
 	 * that LINE_OPENed it (until the file is freed), one per leg on it

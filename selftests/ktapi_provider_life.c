@@ -1038,6 +1038,79 @@ TEST_F(life, remove_line_no_drop)
 	EXPECT_NO_REQ(self->pfd);
 }
 
+/* ------------------------------------------------------------------ */
+/* REMOVE_LINE against the release of a file with handles on the device. */
+
+#define RACE_CALLS	4000
+#define RACE_ROUNDS	12
+
+struct closer {
+	int fd;
+	int go;
+};
+
+static void *closer_thread(void *arg)
+{
+	struct closer *c = arg;
+
+	while (!__atomic_load_n(&c->go, __ATOMIC_SEQ_CST))
+		;
+	close(c->fd);
+	return NULL;
+}
+
+/* The CLOSECALLs of @pfd that can be read at once; -1 on anything else. */
+static int closecalls_now(int pfd)
+{
+	struct ktapi_provider_request req[64];
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	int n = 0, i;
+	ssize_t got;
+
+	while (poll(&p, 1, 0) == 1) {
+		got = read(pfd, req, sizeof(req));
+		if (got <= 0 || got % (ssize_t)sizeof(req[0]))
+			return -1;
+		for (i = 0; i < (int)(got / (ssize_t)sizeof(req[0])); i++)
+			if (req[i].type != KTAPI_PREQ_CLOSECALL)
+				return -1;
+		n += got / (ssize_t)sizeof(req[0]);
+	}
+	return n;
+}
+
+/*
+ * A file releasing its handles on a device while REMOVE_LINE removes it:
+ * REMOVE_LINE returns only once they are void, so every CLOSECALL can be
+ * read at once after it, whichever of the two came first.
+ */
+TEST_F_TIMEOUT(life, remove_line_waits_for_release, 300)
+{
+	struct closer c;
+	pthread_t t;
+	__u32 dev, cid;
+	int round, i, n;
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		dev = PROV_LINE(self->pfd, "7290");
+		c.fd = LINE(dev, P_OWN);
+		c.go = 0;
+		for (i = 0; i < RACE_CALLS; i++)
+			ASSERT_OK(kt_prov_newcall(self->pfd, dev, "555", "7290",
+						  &cid));
+		ASSERT_EQ(0, pthread_create(&t, NULL, closer_thread, &c));
+		__atomic_store_n(&c.go, 1, __ATOMIC_SEQ_CST);
+		/* From "REMOVE_LINE first" to "release well under way". */
+		usleep(round * 200);
+		ASSERT_OK(kt_prov_remove_line(self->pfd, dev));
+		n = closecalls_now(self->pfd);
+		pthread_join(t, NULL);
+		EXPECT_EQ(RACE_CALLS, n) TH_LOG("round %d", round);
+		EXPECT_NO_REQ(self->pfd);
+	}
+	kt_drain(self->other);
+}
+
 KT_TESTS_IN_ORDER()
 
 int main(int argc, char **argv)

@@ -951,7 +951,12 @@ struct ktapi_provider_line {
  * @reserved: must be 0
  *
  * Force-closes every line open on it, then LINE_REMOVE to every file
- * (see "Providers"); done when the ioctl returns.
+ * (see "Providers"); done when the ioctl returns.  That includes the
+ * handles of a line being closed (released, or force-closed by
+ * CLOSE_LINE_DEVICE) at the same time: REMOVE_LINE waits until they are
+ * void too, so the CLOSECALL of every leg of the device is queued before
+ * it returns, and none is read after a later request.  The wait is on the
+ * module's own work, never on userspace; only a fatal signal ends it.
  */
 struct ktapi_provider_remove_line {
 	__u32 size;
