@@ -504,8 +504,9 @@ int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd)
  * handles void); a LINE_OPEN that comes meanwhile fails with ENODEV; a
  * file being released or force-closed meanwhile is waited for until its
  * handles are void.  Then its id is ENODEV for every command, for good,
- * and every open file is sent a LINE_REMOVE.  The reference of ktapi_line_dev_add() is put: the caller
- * must not touch @line after this.  May sleep.
+ * and every open file is sent a LINE_REMOVE.  The reference of
+ * ktapi_line_dev_add() is put: the caller must not touch @line after this.
+ * May sleep.
  */
 void ktapi_line_dev_remove(struct ktapi_line_dev *line)
 {
