@@ -649,7 +649,29 @@ static int ktapi_preq_wait(struct ktapi_preq *req)
 		spin_unlock(&prov->lock);
 		if (mine)
 			ktapi_preq_finish(req, left ? -EINTR : -ETIMEDOUT);
-		/* Ended by us, or being ended by another: briefly. */
+		/*
+		 * Ended by us, or being ended by another.  Uninterruptible
+		 * (the other one still uses @req, which we free), and
+		 * bounded: a synchronous request is never in prov->async, so
+		 * only two others can have taken it, and each took it under
+		 * prov->lock and then calls ktapi_preq_finish() on it with no
+		 * lock held and nothing in between that waits:
+		 *
+		 *  - a REPLY (ktapi_provider_ioctl_reply()), in the
+		 *    provider's ioctl: once in the kernel it runs to the end
+		 *    (a signal or SIGSTOP acts only on return to userspace);
+		 *  - the provider's release, which ends every request it
+		 *    took, one after the other: at most max_requests
+		 *    (KTAPI_PROVIDER_REQUESTS_MAX) finishes before ours.
+		 *
+		 * ktapi_preq_finish() itself waits for no one: a MAKECALL
+		 * answered 0 reserves the monitors' handles (allocations,
+		 * which may reclaim but do not wait for this task) and
+		 * publishes under the pair lock and evq.locks (spinlocks,
+		 * O(monitors)); else it frees the leg.  Then complete().  It
+		 * takes no lock this task holds here (none), and nothing it
+		 * waits for is done by userspace.
+		 */
 		wait_for_completion(&req->done);
 	}
 	ret = req->result;
