@@ -326,10 +326,20 @@ struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_devcaps *dc = ucmd->arg;
+	struct ktapi_devcaps __user *udc = ucmd->ubuffer;
 	struct ktapi_line_dev *line = ktapi_line_get(dc->device_id);
 
-	if (!line)
+	if (!line) {
+		/*
+		 * ENODEV still gives the count (only that field; every size
+		 * from VER0 on has it), so that a program finds the devices
+		 * with lines=0 or device 0 removed without probing ids.
+		 */
+		if (put_user(READ_ONCE(ktapi_next_device_id),
+			     &udc->num_devices))
+			return -EFAULT;
 		return -ENODEV;
+	}
 	dc->num_devices = READ_ONCE(ktapi_next_device_id);
 	memcpy(dc->address, line->address, sizeof(dc->address));
 	/*

@@ -611,4 +611,82 @@ TEST_F_TIMEOUT(prov, churn_bounded, 300)
 	close(owner);
 }
 
+/*
+ * GET_DEVCAPS of an id that is not live is ENODEV and still writes
+ * num_devices, that field only (every size from VER0 on): with lines=0,
+ * or device 0 removed, any id gives the count.  Unwritable: EFAULT.
+ */
+static int devcaps_raw(int fd, __u32 size, __u32 dev, struct ktapi_devcaps *c)
+{
+	memset(c, 0xa5, sizeof(*c));
+	c->size = size;
+	c->flags = 0;
+	c->device_id = dev;
+	return kt_err(ioctl(fd, KTAPI_IOC_GET_DEVCAPS, c));
+}
+
+/* Every byte of @c but num_devices is what devcaps_raw() put there. */
+static bool devcaps_untouched(const struct ktapi_devcaps *c, __u32 size,
+			      __u32 dev)
+{
+	struct ktapi_devcaps want;
+	const unsigned char *a = (const void *)c, *b = (const void *)&want;
+	size_t i;
+
+	memset(&want, 0xa5, sizeof(want));
+	want.size = size;
+	want.flags = 0;
+	want.device_id = dev;
+	for (i = 0; i < sizeof(want); i++) {
+		if (i >= offsetof(struct ktapi_devcaps, num_devices) &&
+		    i < offsetof(struct ktapi_devcaps, num_devices) + 4)
+			continue;
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
+TEST_F(prov, devcaps_enodev_writes_num_devices)
+{
+	const __u32 sizes[] = { KTAPI_DEVCAPS_SIZE_VER0, sizeof(struct ktapi_devcaps) };
+	struct ktapi_devcaps c, *ro;
+	__u32 dev, n, ids[4];
+	unsigned int i, j;
+
+	dev = PROV_LINE(self->pfd, "880");
+	ASSERT_OK(kt_prov_remove_line(self->pfd, dev));
+	n = dev + 1;		/* the last id given: nobody else adds here */
+	ids[0] = dev;		/* removed */
+	ids[1] = n;		/* never given */
+	ids[2] = 0xffffffff;
+	ids[3] = 0;		/* lines=0: none; else live (checked below) */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(ids); j++) {
+			int err = devcaps_raw(self->fd, sizes[i], ids[j], &c);
+
+			if (j == 3 && self->p.lines) {
+				EXPECT_EQ(0, err);
+				EXPECT_EQ(n, c.num_devices);
+				continue;
+			}
+			EXPECT_EQ(ENODEV, err) TH_LOG("size %u id %u", sizes[i], ids[j]);
+			EXPECT_EQ(n, c.num_devices) TH_LOG("size %u id %u", sizes[i], ids[j]);
+			EXPECT_TRUE(devcaps_untouched(&c, sizes[i], ids[j]))
+				TH_LOG("size %u id %u: another byte written", sizes[i], ids[j]);
+		}
+	}
+	/* Its only output cannot be written: EFAULT. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_TRUE(ro != MAP_FAILED);
+	ro->size = sizeof(*ro);
+	ro->device_id = dev;
+	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+	EXPECT_EQ(EFAULT, kt_err(ioctl(self->fd, KTAPI_IOC_GET_DEVCAPS, ro)));
+	EXPECT_EQ(0, ro->num_devices);
+	munmap(ro, 4096);
+	EXPECT_NO_EV(self->fd);
+}
+
 TEST_HARNESS_MAIN

@@ -606,6 +606,11 @@ static int count_devices(int fd, uint32_t *n)
 
 	if (err != -ENODEV)
 		goto out;
+	/* ENODEV still says num_devices (0 from a kernel before 0.2). */
+	if (caps.num_devices) {
+		*n = caps.num_devices;
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/%s/devices",
 		 env && *env ? env : "/sys", STATS_REL);
 	if (read_line_file(path, val, sizeof(val)) == 0 && !strcmp(val, "0")) {

@@ -67,10 +67,12 @@ int ktapi_open(int flags);
  * @fd: a ktapi descriptor, with or without an open line
  * @device_id: the line device, 0 .. num_devices - 1
  * @caps: out: the whole struct as returned by the kernel (num_devices,
- *	address, kind, provider_id, name, provider_name); written only on
- *	success.  A kernel older than the providers writes only the fields
- *	up to address: kind is then 0 (read it as KTAPI_DEVICE_LOOPBACK)
- *	and the names are empty
+ *	address, kind, provider_id, name, provider_name) on success; on
+ *	-ENODEV only num_devices, the count of device ids given so far, and
+ *	every other field 0 (a kernel before 0.2 leaves num_devices 0 too);
+ *	else not written.  A kernel older than the providers writes only the
+ *	fields up to address: kind is then 0 (read it as
+ *	KTAPI_DEVICE_LOOPBACK) and the names are empty
  *
  * Return: 0, or -ENODEV (LINEERR_BADDEVICEID) when @device_id is out of
  * range or names a removed device, -EFAULT when @caps is NULL, -EBADF/-ENOTTY for a descriptor that is

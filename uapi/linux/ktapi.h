@@ -67,8 +67,9 @@
  *    command defines them, every other byte as it was read (size, flags,
  *    input fields; reserved fields are 0).  The other commands write
  *    nothing;
- *  - on error, the output fields are undefined: they may have been written
- *    in part (GET_CALL_INFO writes its result straight into the struct,
+ *  - on error, the output fields are undefined (but GET_DEVCAPS's
+ *    num_devices on ENODEV, see struct ktapi_devcaps): they may have been
+ *    written in part (GET_CALL_INFO writes its result straight into the struct,
  *    and a fault midway leaves it half written; MAKE_CALL, and ANSWER and
  *    DROP with KTAPI_REQ_ASYNC, write their result before they start).
  *    Other bytes are not changed;
@@ -631,7 +632,11 @@
  * @device_id: in: the line device; ENODEV if >= num_devices or removed
  * @num_devices: out: one more than the highest device id given so far
  *	(the loopback devices, then every device a provider added, removed
- *	ones included): device ids below it that are not removed are valid
+ *	ones included): device ids below it that are not removed are valid.
+ *	Also written when GET_DEVCAPS fails with ENODEV (an id that is not
+ *	live, removed or >= num_devices): then this is the only field
+ *	written, every other byte is unchanged, so any id (0 with lines=0,
+ *	say) gives the count.  Unwritable: EFAULT instead of ENODEV
  * @address: out: the device's dialable address, NUL-terminated
  * @kind: out: KTAPI_DEVICE_LOOPBACK or KTAPI_DEVICE_PROVIDER
  * @provider_id: out: KTAPI_DEVICE_PROVIDER: the provider's id (its
