@@ -629,14 +629,15 @@ static int devcaps_raw(int fd, __u32 size, __u32 dev, struct ktapi_devcaps *c)
 static bool devcaps_untouched(const struct ktapi_devcaps *c, __u32 size,
 			      __u32 dev)
 {
+	const unsigned char *a = (const void *)c, *b;
 	struct ktapi_devcaps want;
-	const unsigned char *a = (const void *)c, *b = (const void *)&want;
 	size_t i;
 
 	memset(&want, 0xa5, sizeof(want));
 	want.size = size;
 	want.flags = 0;
 	want.device_id = dev;
+	b = (const void *)&want;
 	for (i = 0; i < sizeof(want); i++) {
 		if (i >= offsetof(struct ktapi_devcaps, num_devices) &&
 		    i < offsetof(struct ktapi_devcaps, num_devices) + 4)
