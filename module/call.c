@@ -643,7 +643,9 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * When the last handle of a leg goes, a non-IDLE leg is dropped (its peer
  * sees DISCONNECTED), it is unlinked from its peer and killed.  A leg on a
  * provider's device is never dropped here (its provider reports its
- * states): its provider gets a CLOSECALL instead.  Under the pair lock.
+ * states): its provider gets a DROP notice where a loopback leg would be
+ * dropped with handles left, and a CLOSECALL when the last one goes.
+ * Under the pair lock.
  */
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap)
@@ -674,6 +676,9 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	if (unlikely(ktapi_line_is_provider(c->line))) {
 		if (last)
 			ktapi_provider_closecall(c);
+		else if (line_close && sole_owner &&
+			 c->state != KTAPI_CALLSTATE_IDLE)
+			ktapi_provider_owner_gone(c);
 	} else if (c->state != KTAPI_CALLSTATE_IDLE &&
 		   ((line_close && sole_owner) || last)) {
 		ktapi_leg_drop(c);

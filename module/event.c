@@ -20,7 +20,10 @@
  * Whenever records are read, ktapi_evq_flush_locked() fills the room with
  * that backlog in this order: the waiting APPNEWCALL and REPLY records,
  * oldest first; then, once none is left, the OVERFLOW; then the
- * LINE_CLOSE.  So the backlog is never empty while the ring has room, and
+ * LINE_CLOSE.  (LINE_CREATE and LINE_REMOVE records take only the first
+ * half of the ring: those dropped past it are owed an OVERFLOW while the
+ * ring has room, queued before the next record that enters the ring.)
+ * So the backlog is never non-empty while the ring has room, and
  * a new record goes to the ring exactly when the ring is not full: a full
  * ring means "behind the backlog", where a CALLSTATE is counted and an
  * APPNEWCALL or REPLY waits.  A handle's CALLSTATE records thus never pass
@@ -222,7 +225,20 @@ static void ktapi_evq_flush_locked(struct ktapi_evq *q)
 }
 
 /*
- * A record that may be dropped (CALLSTATE, LINE_CREATE, LINE_REMOVE): into
+ * Records dropped while the ring had room (LINE_CREATE and LINE_REMOVE
+ * past the first half of it) are owed an OVERFLOW before the next record
+ * that goes into the ring.  Nothing else waits while there is room.
+ * Under q->lock.
+ */
+static void ktapi_evq_overflow_first_locked(struct ktapi_evq *q)
+{
+	lockdep_assert_held(&q->lock);
+	if (unlikely(q->dropped) && q->count < q->len)
+		ktapi_evq_flush_locked(q);
+}
+
+/*
+ * A record that may be dropped (CALLSTATE): into
  * the ring when it has room (then nothing waits behind it), else counted
  * for the next OVERFLOW.  Under q->lock.
  */
@@ -230,6 +246,7 @@ static void ktapi_evq_offer_locked(struct ktapi_evq *q,
 				   const struct ktapi_event *ev)
 {
 	lockdep_assert_held(&q->lock);
+	ktapi_evq_overflow_first_locked(q);
 	if (q->count < q->len) {
 		ktapi_evq_add_locked(q, ev);
 		return;
@@ -300,13 +317,44 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 	}
 }
 
+/*
+ * A LINE_REMOVE of @device_id whose LINE_CREATE is the last record in the
+ * ring, unread and not being read: take the LINE_CREATE back and queue
+ * nothing (a device that came and went while the file did not look).  The
+ * backlog, if any, moves into the room.  Return: whether it did.  Under
+ * q->lock.
+ */
+static bool ktapi_evq_cancel_create_locked(struct ktapi_evq *q, u32 device_id)
+{
+	u32 tail;
+
+	lockdep_assert_held(&q->lock);
+	/* The reader copies its first q->reading records without the lock. */
+	if (q->count <= q->reading)
+		return false;
+	tail = q->head + q->count - 1;
+	if (tail >= q->len)
+		tail -= q->len;
+	if (q->ring[tail].type != KTAPI_EV_LINE_CREATE ||
+	    q->ring[tail].device_id != device_id)
+		return false;
+	WRITE_ONCE(q->count, q->count - 1);
+	ktapi_stat_dec(KTAPI_STAT_EVENTS_QUEUED);
+	ktapi_evq_flush_locked(q);
+	return true;
+}
+
 /**
  * ktapi_evq_push_device - queue a LINE_CREATE or LINE_REMOVE record
  * @q: the queue of an open file, with or without LINE_OPEN
  * @type: KTAPI_EV_LINE_CREATE or KTAPI_EV_LINE_REMOVE
  * @device_id: the device
  *
- * Dropped and counted like a CALLSTATE when the ring is full; nothing when
+ * Such a record takes only the first half of the ring (rounded up): past
+ * it, or with the ring full, it is dropped and counted like a CALLSTATE,
+ * so a provider adding and removing devices never takes the room of a
+ * file's call records.  A LINE_REMOVE whose device's LINE_CREATE is the
+ * last record queued and still unread cancels it instead.  Nothing when
  * the queue is closed (the file is being released, or its line was
  * force-closed).  Takes q->lock, and wakes the readers.
  */
@@ -318,9 +366,19 @@ void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id)
 	};
 
 	spin_lock(&q->lock);
-	if (!q->closed) {
-		ev.time_ns = ktapi_evq_stamp_locked(q, ktime_get_ns());
-		ktapi_evq_offer_locked(q, &ev);
+	if (q->closed ||
+	    (type == KTAPI_EV_LINE_REMOVE &&
+	     ktapi_evq_cancel_create_locked(q, device_id))) {
+		spin_unlock(&q->lock);
+		return;
+	}
+	ev.time_ns = ktapi_evq_stamp_locked(q, ktime_get_ns());
+	if (q->count < q->len - q->len / 2) {
+		ktapi_evq_add_locked(q, &ev);
+	} else {
+		q->dropped++;
+		ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
+		trace_ktapi_event_drop(type, 0, q->dropped);
 	}
 	spin_unlock(&q->lock);
 	ktapi_evq_wake(q);
@@ -518,6 +576,7 @@ void ktapi_reply_queue_locked(struct ktapi_file *f, struct ktapi_reply *r,
 	r->time_ns = ktapi_evq_stamp_locked(q, now);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+	ktapi_evq_overflow_first_locked(q);
 	if (q->count < q->len) {
 		ktapi_reply_event(&ev, r);
 		ktapi_evq_put_locked(q, &ev);
@@ -584,6 +643,8 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		head = q->head;
 		n = q->count;
 		hup = q->hup;
+		/* Not to be taken back while copied: see push_device. */
+		q->reading = n;
 		spin_unlock(&q->lock);
 		if (!n) {
 			if (done)
@@ -616,12 +677,12 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 			ret = -EFAULT;
 			n -= DIV_ROUND_UP(left, sz);
 		}
-		if (n) {
-			spin_lock(&q->lock);
+		spin_lock(&q->lock);
+		if (n)
 			ktapi_evq_pop_locked(q, n);
-			spin_unlock(&q->lock);
-			done += n;
-		}
+		q->reading = 0;
+		spin_unlock(&q->lock);
+		done += n;
 		if (left)
 			break;
 	}

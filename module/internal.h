@@ -265,6 +265,13 @@ struct ktapi_line_dev {
 	/* Being removed: no LINE_OPEN any more.  lock; READ_ONCE without. */
 	bool removed;
 	/*
+	 * Provider devices: files detached from it whose handles are being
+	 * voided (release, a forced close), counted under lock when they
+	 * start; the removal waits for none to be left (close_wait).
+	 */
+	atomic_t voiding;
+	wait_queue_head_t close_wait;
+	/*
 	 * Provider devices only (loopback ones are not counted): the
 	 * registry's reference until ktapi_line_dev_remove(), one per file
 	 * that LINE_OPENed it (until the file is freed), one per leg on it
@@ -308,6 +315,8 @@ struct ktapi_evq {
 	/* lock: ktapi_reply.node of REPLY records waiting for room */
 	struct list_head replies;
 	u32 wait_seq;			/* lock: the next waiting record's */
+	/* lock: head records the reader copies without the lock */
+	u32 reading;
 	u32 ring_replies;		/* lock: REPLY records in the ring */
 	/*
 	 * lock: async requests whose REPLY was not read yet (allocated, in
@@ -662,6 +671,7 @@ long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
 int ktapi_provider_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_provider_call_op(struct ktapi_ucmd *ucmd);
 void ktapi_provider_closecall(struct ktapi_leg *c);
+void ktapi_provider_owner_gone(struct ktapi_leg *c);
 int ktapi_provider_ioctl_register(struct ktapi_ucmd *ucmd);
 int ktapi_provider_ioctl_add_line(struct ktapi_ucmd *ucmd);
 int ktapi_provider_ioctl_remove_line(struct ktapi_ucmd *ucmd);

@@ -107,6 +107,27 @@ static void ktapi_line_dev_init(struct ktapi_line_dev *line, u32 kind,
 	INIT_LIST_HEAD(&line->owners);
 	INIT_LIST_HEAD(&line->monitors);
 	refcount_set(&line->ref, 1);
+	atomic_set(&line->voiding, 0);
+	init_waitqueue_head(&line->close_wait);
+}
+
+/*
+ * A file of @line starts voiding its handles (release or a forced close):
+ * a provider device's removal waits for it to end.  Under line->lock, so
+ * that a removal which does not find the file in line->files counts it.
+ */
+static void ktapi_line_voiding_begin(struct ktapi_line_dev *line)
+{
+	lockdep_assert_held(&line->lock);
+	if (ktapi_line_is_provider(line))
+		atomic_inc(&line->voiding);
+}
+
+static void ktapi_line_voiding_end(struct ktapi_line_dev *line)
+{
+	if (ktapi_line_is_provider(line) &&
+	    atomic_dec_and_test(&line->voiding))
+		wake_up_all(&line->close_wait);
 }
 
 /*
@@ -305,10 +326,20 @@ struct ktapi_file *ktapi_line_owner(struct ktapi_line_dev *line)
 int ktapi_ioctl_get_devcaps(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_devcaps *dc = ucmd->arg;
+	struct ktapi_devcaps __user *udc = ucmd->ubuffer;
 	struct ktapi_line_dev *line = ktapi_line_get(dc->device_id);
 
-	if (!line)
+	if (!line) {
+		/*
+		 * ENODEV still gives the count (only that field; every size
+		 * from VER0 on has it), so that a program finds the devices
+		 * with lines=0 or device 0 removed without probing ids.
+		 */
+		if (put_user(READ_ONCE(ktapi_next_device_id),
+			     &udc->num_devices))
+			return -EFAULT;
 		return -ENODEV;
+	}
 	dc->num_devices = READ_ONCE(ktapi_next_device_id);
 	memcpy(dc->address, line->address, sizeof(dc->address));
 	/*
@@ -446,10 +477,12 @@ static void ktapi_line_force_close(struct ktapi_line_dev *line, bool remove)
 			return;
 		}
 		ktapi_line_detach(victim, true);
+		ktapi_line_voiding_begin(line);
 		refcount_inc(&victim->ref);
 		spin_unlock(&line->lock);
 
 		ktapi_file_void_handles(victim);
+		ktapi_line_voiding_end(line);
 		ktapi_file_put(victim);
 		cond_resched();
 	}
@@ -478,10 +511,12 @@ int ktapi_ioctl_close_line_device(struct ktapi_ucmd *ucmd)
  * @line: a device of ktapi_line_dev_add(), removed once
  *
  * Every line open on it is force-closed as by CLOSE_LINE_DEVICE (LINE_CLOSE,
- * handles void); a LINE_OPEN that comes meanwhile fails with ENODEV.  Then
- * its id is ENODEV for every command, for good, and every open file is sent
- * a LINE_REMOVE.  The reference of ktapi_line_dev_add() is put: the caller
- * must not touch @line after this.  May sleep.
+ * handles void); a LINE_OPEN that comes meanwhile fails with ENODEV; a
+ * file being released or force-closed meanwhile is waited for until its
+ * handles are void.  Then its id is ENODEV for every command, for good,
+ * and every open file is sent a LINE_REMOVE.  The reference of
+ * ktapi_line_dev_add() is put: the caller must not touch @line after this.
+ * May sleep.
  */
 void ktapi_line_dev_remove(struct ktapi_line_dev *line)
 {
@@ -490,6 +525,15 @@ void ktapi_line_dev_remove(struct ktapi_line_dev *line)
 	if (WARN_ON_ONCE(!ktapi_line_is_provider(line)))
 		return;
 	ktapi_line_force_close(line, true);
+	/*
+	 * A file released (or force-closed) meanwhile left line->files
+	 * before the walk above but may still be voiding its handles: wait
+	 * for it, so that every CLOSECALL of the device's legs is queued when
+	 * this returns.  Bounded: voiding is the kernel's own work, with no
+	 * lock of the caller's and nothing from userspace to wait for.  A
+	 * fatal signal ends the wait (a killed provider reads nothing more).
+	 */
+	wait_event_killable(line->close_wait, !atomic_read(&line->voiding));
 	xa_erase(&ktapi_devices, id);
 	ktapi_stat_dec(KTAPI_STAT_DEVICES);
 	ktapi_files_push_device(KTAPI_EV_LINE_REMOVE, id);
@@ -509,8 +553,11 @@ void ktapi_line_close(struct ktapi_file *f)
 	/* A forced close may have detached it already. */
 	if (f->state == KTAPI_FILE_OPEN)
 		ktapi_line_detach(f, false);
+	/* Counted even then: it may void a handle the forced close missed. */
+	ktapi_line_voiding_begin(line);
 	spin_unlock(&line->lock);
 	ktapi_file_void_handles(f);
+	ktapi_line_voiding_end(line);
 }
 
 static void ktapi_file_free_srcu(struct rcu_head *rcu)

@@ -33,7 +33,10 @@
  * preallocated CLOSECALL record (struct ktapi_pclose), which is queued
  * exactly once, when the leg's last handle goes (ktapi_provider_closecall(),
  * from call.c, under the leg's pair lock), or at once when the leg was
- * never published but its MAKECALL was read.  CLOSECALLs never count
+ * never published but its MAKECALL was read.  Beside it lives the leg's
+ * DROP notice (request_id 0), queued at most once when the leg's sole
+ * owner closes its line while monitors remain (ktapi_provider_owner_gone()),
+ * always before the CLOSECALL.  CLOSECALLs and notices never count
  * against a limit and never fail.  prov->legs maps the call ids the
  * provider may name in CALLSTATE to their legs (RCU lookups).
  *
@@ -118,10 +121,11 @@ MODULE_PARM_DESC(provider_timeout_ms,
 /* Provider ids: unique while the module is loaded (2^32 providers). */
 static atomic_t ktapi_provider_last_id = ATOMIC_INIT(0);
 
-/* What waits in a provider's queue: a request or a CLOSECALL. */
+/* What waits in a provider's queue: a request, a CLOSECALL, a DROP notice. */
 enum ktapi_pmsg_kind {
 	KTAPI_PMSG_REQUEST,
 	KTAPI_PMSG_CLOSECALL,
+	KTAPI_PMSG_DROP,
 };
 
 struct ktapi_pmsg {
@@ -179,14 +183,22 @@ struct ktapi_preq {
 	struct completion done;			/* sync: it ended */
 };
 
-/* The CLOSECALL record of one leg, made with the leg. */
+/*
+ * The CLOSECALL record of one leg, made with the leg, and its DROP notice
+ * (the sole owner closed its line while monitors remain): both
+ * preallocated, so neither can be lost or refused.  The notice is always
+ * queued before the CLOSECALL, and the single reader frees the struct
+ * with the CLOSECALL, so the notice never outlives it.
+ */
 struct ktapi_pclose {
 	struct ktapi_pmsg msg;
+	struct ktapi_pmsg drop;			/* the DROP notice */
 	struct ktapi_provider *prov;		/* a reference */
 	u32 call_id;
 	u32 device_id;
 	u32 state;				/* the leg's last state */
 	bool told;	/* prov->lock: the provider knows the call id */
+	bool drop_sent;	/* prov->lock: the DROP notice was queued once */
 	bool inbound;				/* counted in nr_inbound */
 };
 
@@ -198,6 +210,11 @@ static struct ktapi_preq *ktapi_preq_of(struct ktapi_pmsg *m)
 static struct ktapi_pclose *ktapi_pclose_of(struct ktapi_pmsg *m)
 {
 	return container_of(m, struct ktapi_pclose, msg);
+}
+
+static struct ktapi_pclose *ktapi_pdrop_of(struct ktapi_pmsg *m)
+{
+	return container_of(m, struct ktapi_pclose, drop);
 }
 
 static void ktapi_provider_free_srcu(struct rcu_head *rcu)
@@ -275,6 +292,8 @@ static int ktapi_pleg_init(struct ktapi_provider *prov, struct ktapi_leg *c,
 		return -ENOMEM;
 	pc->msg.kind = KTAPI_PMSG_CLOSECALL;
 	INIT_LIST_HEAD(&pc->msg.node);
+	pc->drop.kind = KTAPI_PMSG_DROP;
+	INIT_LIST_HEAD(&pc->drop.node);
 	pc->call_id = c->call_id;
 	pc->device_id = c->line->id;
 	pc->inbound = inbound;
@@ -321,6 +340,8 @@ static void ktapi_pleg_close_locked(struct ktapi_leg *c)
 	spin_lock(&prov->lock);
 	if (pc->inbound)
 		prov->nr_inbound--;
+	/* An unread DROP notice: the CLOSECALL (not IDLE) says the same. */
+	list_del_init(&pc->drop.node);
 	if (pc->told && !prov->dead) {
 		list_add_tail(&pc->msg.node, &prov->queue);
 		queued = true;
@@ -345,6 +366,38 @@ static void ktapi_pleg_close_locked(struct ktapi_leg *c)
 void ktapi_provider_closecall(struct ktapi_leg *c)
 {
 	ktapi_pleg_close_locked(c);
+}
+
+/**
+ * ktapi_provider_owner_gone - the sole OWNER of a provider's leg closed its
+ *	line while MONITOR handles to the leg remain
+ * @c: the leg, not IDLE, on a provider's device, under its pair lock
+ *
+ * Called by ktapi_handle_remove() (line close, forced close).  Queue the
+ * leg's DROP notice (request_id 0, no REPLY): the provider ends the call,
+ * as the loopback switch drops such a leg at once.  At most once per leg,
+ * only for a published leg whose call id the provider knows, never after
+ * its CLOSECALL, not while the device is being removed (that removes
+ * every handle: the CLOSECALL follows at once), not to a dead provider.
+ */
+void ktapi_provider_owner_gone(struct ktapi_leg *c)
+{
+	struct ktapi_pleg *pl = ktapi_pleg(c);
+	struct ktapi_pclose *pc = pl->close;
+	struct ktapi_provider *prov;
+
+	lockdep_assert_held(c->lock);
+	if (!pl->ready || pl->closed || !pc || READ_ONCE(c->line->removed))
+		return;
+	prov = pc->prov;
+	spin_lock(&prov->lock);
+	if (pc->told && !pc->drop_sent && !prov->dead) {
+		pc->drop_sent = true;
+		list_add_tail(&pc->drop.node, &prov->queue);
+		/* Under prov->lock, as for a CLOSECALL. */
+		ktapi_wake(prov);
+	}
+	spin_unlock(&prov->lock);
 }
 
 /* Free a leg that was never published, with its CLOSECALL as due. */
@@ -596,7 +649,29 @@ static int ktapi_preq_wait(struct ktapi_preq *req)
 		spin_unlock(&prov->lock);
 		if (mine)
 			ktapi_preq_finish(req, left ? -EINTR : -ETIMEDOUT);
-		/* Ended by us, or being ended by another: briefly. */
+		/*
+		 * Ended by us, or being ended by another.  Uninterruptible
+		 * (the other one still uses @req, which we free), and
+		 * bounded: a synchronous request is never in prov->async, so
+		 * only two others can have taken it, and each took it under
+		 * prov->lock and then calls ktapi_preq_finish() on it with no
+		 * lock held and nothing in between that waits:
+		 *
+		 *  - a REPLY (ktapi_provider_ioctl_reply()), in the
+		 *    provider's ioctl: once in the kernel it runs to the end
+		 *    (a signal or SIGSTOP acts only on return to userspace);
+		 *  - the provider's release, which ends every request it
+		 *    took, one after the other: at most max_requests
+		 *    (KTAPI_PROVIDER_REQUESTS_MAX) finishes before ours.
+		 *
+		 * ktapi_preq_finish() itself waits for no one: a MAKECALL
+		 * answered 0 reserves the monitors' handles (allocations,
+		 * which may reclaim but do not wait for this task) and
+		 * publishes under the pair lock and evq.locks (spinlocks,
+		 * O(monitors)); else it frees the leg.  Then complete().  It
+		 * takes no lock this task holds here (none), and nothing it
+		 * waits for is done by userspace.
+		 */
 		wait_for_completion(&req->done);
 	}
 	ret = req->result;
@@ -1193,18 +1268,26 @@ static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
 		}
 		return;
 	}
-	pc = ktapi_pclose_of(m);
 	memset(rec, 0, sizeof(*rec));
-	rec->type = KTAPI_PREQ_CLOSECALL;
+	if (m->kind == KTAPI_PMSG_DROP) {
+		/* request_id 0: a notice, no REPLY; state 0. */
+		pc = ktapi_pdrop_of(m);
+		rec->type = KTAPI_PREQ_DROP;
+	} else {
+		pc = ktapi_pclose_of(m);
+		rec->type = KTAPI_PREQ_CLOSECALL;
+		rec->state = pc->state;
+	}
 	rec->device_id = pc->device_id;
 	rec->call_id = pc->call_id;
-	rec->state = pc->state;
 	list_del_init(&m->node);
 }
 
 /*
  * A record that could not be copied goes back to the head of the queue: a
- * CLOSECALL (@pc) as it was, a request (@id) if it has not ended meanwhile.
+ * CLOSECALL or DROP notice (@notice) as it was (a notice is put back
+ * before its leg's CLOSECALL, which can only be behind it), a request
+ * (@id) if it has not ended meanwhile.
  * A MAKECALL's leg (@told, from ktapi_pmsg_record_locked()) is not told
  * any more: if the request ended meanwhile and queued its CLOSECALL, that
  * record is taken off the queue and returned, for the caller to free
@@ -1213,15 +1296,16 @@ static void ktapi_pmsg_record_locked(struct ktapi_provider *prov,
  * Under prov->lock.
  */
 static struct ktapi_pclose *
-ktapi_pmsg_unread_locked(struct ktapi_provider *prov, struct ktapi_pclose *pc,
-			 u64 id, struct ktapi_pclose *told)
+ktapi_pmsg_unread_locked(struct ktapi_provider *prov,
+			 struct ktapi_pmsg *notice, u64 id,
+			 struct ktapi_pclose *told)
 {
 	struct ktapi_preq *req;
 	struct ktapi_pmsg *m;
 
 	lockdep_assert_held(&prov->lock);
-	if (pc) {
-		list_add(&pc->msg.node, &prov->queue);
+	if (notice) {
+		list_add(&notice->node, &prov->queue);
 		return NULL;
 	}
 	if (told) {
@@ -1250,8 +1334,8 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 	const size_t sz = sizeof(struct ktapi_provider_request);
 	struct ktapi_provider_request rec;
 	size_t max = count / sz, done = 0;
-	struct ktapi_pclose *pc, *told;
-	struct ktapi_pmsg *m;
+	struct ktapi_pmsg *m, *notice;
+	struct ktapi_pclose *told;
 	int ret = 0;
 
 	if (!ktapi_registered(prov))
@@ -1283,14 +1367,13 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 				return ret;
 			continue;
 		}
-		pc = m->kind == KTAPI_PMSG_CLOSECALL ?
-			ktapi_pclose_of(m) : NULL;
+		notice = m->kind != KTAPI_PMSG_REQUEST ? m : NULL;
 		ktapi_pmsg_record_locked(prov, m, &rec, &told);
 		spin_unlock(&prov->lock);
 
 		if (copy_to_user(buf + done * sz, &rec, sz)) {
 			spin_lock(&prov->lock);
-			told = ktapi_pmsg_unread_locked(prov, pc,
+			told = ktapi_pmsg_unread_locked(prov, notice,
 							rec.request_id, told);
 			spin_unlock(&prov->lock);
 			if (told)
@@ -1298,8 +1381,9 @@ static ssize_t ktapi_provider_read(struct file *filp, char __user *buf,
 			ret = -EFAULT;
 			break;
 		}
-		if (pc)
-			ktapi_pclose_free(pc);
+		/* A DROP notice lives in its CLOSECALL's struct: not freed. */
+		if (notice && notice->kind == KTAPI_PMSG_CLOSECALL)
+			ktapi_pclose_free(ktapi_pclose_of(notice));
 		done++;
 	}
 	mutex_unlock(&prov->read_mutex);
@@ -1360,10 +1444,18 @@ static int ktapi_provider_release(struct inode *inode, struct file *filp)
 	prov->dead = true;
 	for (i = 0; i < ARRAY_SIZE(lists); i++) {
 		list_for_each_entry_safe(m, tmp, lists[i], node) {
-			if (m->kind == KTAPI_PMSG_REQUEST)
+			if (m->kind == KTAPI_PMSG_REQUEST) {
 				ktapi_preq_take_locked(prov, ktapi_preq_of(m));
-			else
+			} else {
 				list_del_init(&m->node);
+				/*
+				 * A DROP notice is part of its leg's CLOSECALL
+				 * record, which the leg frees (it finds the
+				 * provider dead) or is queued: drop it here.
+				 */
+				if (m->kind == KTAPI_PMSG_DROP)
+					continue;
+			}
 			list_add_tail(&m->node, &ended);
 		}
 	}

@@ -291,8 +291,8 @@ TEST_F(prov, line_create_remove_to_many_files)
 		EXPECT_NO_EV(fds[i]);
 		close(fds[i]);
 	}
-	EXPECT_DEV_EV(self->fd, EV_LCREATE, dev);
-	EXPECT_DEV_EV(self->fd, EV_LREMOVE, dev);
+	/* Unread, its LINE_CREATE was the last record: both went. */
+	EXPECT_NO_EV(self->fd);
 }
 
 /*
@@ -360,10 +360,7 @@ TEST_F(prov, ids_never_reused)
 	EXPECT_ERRNO(ENODEV, kt_devcaps(self->fd, b, &caps));
 	ASSERT_OK(kt_devcaps(self->fd, c, &caps));
 	EXPECT_EQ(c + 1, caps.num_devices);
-	EXPECT_DEV_EV(self->fd, EV_LCREATE, a);
-	EXPECT_DEV_EV(self->fd, EV_LREMOVE, a);
-	EXPECT_DEV_EV(self->fd, EV_LCREATE, b);
-	EXPECT_DEV_EV(self->fd, EV_LREMOVE, b);
+	/* a and b came and went unread: their records cancelled out. */
 	EXPECT_DEV_EV(self->fd, EV_LCREATE, c);
 	EXPECT_NO_EV(self->fd);
 }
@@ -435,9 +432,10 @@ TEST_F(prov, line_create_dropped_counted_in_overflow)
 			 len);
 	for (i = 0; i < len + extra; i++)
 		dev[i] = PROV_LINE(self->pfd, "400");
-	for (i = 0; i < len; i++)
+	/* Device records take at most the first half of the ring. */
+	for (i = 0; i < len - len / 2; i++)
 		EXPECT_DEV_EV(self->fd, EV_LCREATE, dev[i]);
-	EXPECT_EV(self->fd, EV_OVF, 0, 0, 0, extra, 0);
+	EXPECT_EV(self->fd, EV_OVF, 0, 0, 0, len / 2 + extra, 0);
 	EXPECT_NO_EV(self->fd);
 }
 
@@ -515,6 +513,182 @@ TEST_F(prov, line_open_racing_remove)
 		ASSERT_LE(0, kt_drain(self->fd));
 	}
 	free(o);
+}
+
+/*
+ * A provider adding and removing devices in a loop: a LINE_REMOVE takes
+ * back its device's unread LINE_CREATE when that is the last record, so a
+ * plain add/remove loop fills no ring; any other pattern fills at most the
+ * first half of a ring with device records, then they are dropped and
+ * counted, and the file's call records still find room after them.
+ */
+#define CHURN	10000
+
+TEST_F_TIMEOUT(prov, churn_bounded, 300)
+{
+	unsigned long len = self->p.event_queue_len, half = len - len / 2;
+	struct ktapi_event *evs;
+	__u32 keep, d1, d2, cid, h = 0;
+	unsigned long i, devrecs = 0, ovf = 0, dropped = 0;
+	int owner, n, j, seen_new = -1, seen_cs = -1;
+
+	if (len < 4)
+		SKIP_NOW("event_queue_len=%lu: needs room for call records", len);
+	keep = PROV_LINE(self->pfd, "600");
+	owner = LINE(keep, P_OWN);
+	EXPECT_DEV_EV(self->fd, EV_LCREATE, keep);
+	EXPECT_NO_EV(self->fd, owner);
+
+	/* A device that comes and goes unseen: nothing left in any ring. */
+	for (i = 0; i < CHURN; i++) {
+		d1 = PROV_LINE(self->pfd, "601");
+		ASSERT_OK(kt_prov_remove_line(self->pfd, d1));
+	}
+	EXPECT_NO_EV(self->fd, owner);
+
+	/* Interleaved: at most half of a ring, the rest counted. */
+	for (i = 0; i < CHURN; i++) {
+		d1 = PROV_LINE(self->pfd, "602");
+		d2 = PROV_LINE(self->pfd, "603");
+		ASSERT_OK(kt_prov_remove_line(self->pfd, d1));
+		ASSERT_OK(kt_prov_remove_line(self->pfd, d2));
+	}
+	/* The owner's call records are not lost. */
+	ASSERT_OK(kt_prov_newcall(self->pfd, keep, "555", "600", &cid));
+	evs = calloc(len + 1, sizeof(*evs));
+	ASSERT_TRUE(evs != NULL);
+	n = kt_drain_evs(owner, evs, len + 1);
+	ASSERT_LT(0, n);
+	for (j = 0; j < n; j++) {
+		switch (evs[j].type) {
+		case EV_LCREATE:
+		case EV_LREMOVE:
+			devrecs++;
+			EXPECT_EQ(0, ovf) TH_LOG("device record after OVERFLOW");
+			break;
+		case EV_OVF:
+			ovf++;
+			dropped += evs[j].dropped;
+			break;
+		case EV_NEW:
+			seen_new = j;
+			h = evs[j].handle;
+			EXPECT_EQ(cid, evs[j].call_id);
+			break;
+		case EV_CS:
+			seen_cs = j;
+			EXPECT_EQ(h, evs[j].handle);
+			EXPECT_EQ(S_OFFERING, evs[j].state);
+			break;
+		default:
+			TH_LOG("unexpected %s", ev_type_name(evs[j].type));
+			_metadata->passed = 0;
+		}
+	}
+	TH_LOG("ring %lu: %lu device records, %lu OVERFLOW (%lu dropped), %d records",
+	       len, devrecs, ovf, dropped, n);
+	/*
+	 * Every record was delivered or counted, but for one LINE_CREATE and
+	 * its LINE_REMOVE when the half filled up just before that
+	 * LINE_REMOVE: it took the LINE_CREATE back, and the room it left
+	 * got the OVERFLOW of what was dropped up to then.
+	 */
+	EXPECT_GE(half, devrecs);
+	EXPECT_LE(half - 1, devrecs);
+	EXPECT_LE(1, ovf);
+	EXPECT_GE(2, ovf);
+	EXPECT_TRUE(4 * CHURN - devrecs - dropped == 2 * (ovf - 1)) {
+		TH_LOG("%lu records neither delivered nor counted",
+		       4 * CHURN - devrecs - dropped);
+	}
+	EXPECT_LT(0, seen_new);
+	EXPECT_EQ(seen_new + 1, seen_cs);
+	EXPECT_EQ(n - 1, seen_cs);
+	/* The file without a line: the same bound (device records, OVERFLOWs). */
+	n = kt_drain_evs(self->fd, evs, len + 1);
+	EXPECT_LE((int)half + 1, n);
+	EXPECT_GE((int)half + 2, n);
+	free(evs);
+	close(owner);
+}
+
+/*
+ * GET_DEVCAPS of an id that is not live is ENODEV and still writes
+ * num_devices, that field only (every size from VER0 on): with lines=0,
+ * or device 0 removed, any id gives the count.  Unwritable: EFAULT.
+ */
+static int devcaps_raw(int fd, __u32 size, __u32 dev, struct ktapi_devcaps *c)
+{
+	memset(c, 0xa5, sizeof(*c));
+	c->size = size;
+	c->flags = 0;
+	c->device_id = dev;
+	return kt_err(ioctl(fd, KTAPI_IOC_GET_DEVCAPS, c));
+}
+
+/* Every byte of @c but num_devices is what devcaps_raw() put there. */
+static bool devcaps_untouched(const struct ktapi_devcaps *c, __u32 size,
+			      __u32 dev)
+{
+	const unsigned char *a = (const void *)c, *b;
+	struct ktapi_devcaps want;
+	size_t i;
+
+	memset(&want, 0xa5, sizeof(want));
+	want.size = size;
+	want.flags = 0;
+	want.device_id = dev;
+	b = (const void *)&want;
+	for (i = 0; i < sizeof(want); i++) {
+		if (i >= offsetof(struct ktapi_devcaps, num_devices) &&
+		    i < offsetof(struct ktapi_devcaps, num_devices) + 4)
+			continue;
+		if (a[i] != b[i])
+			return false;
+	}
+	return true;
+}
+
+TEST_F(prov, devcaps_enodev_writes_num_devices)
+{
+	const __u32 sizes[] = { KTAPI_DEVCAPS_SIZE_VER0, sizeof(struct ktapi_devcaps) };
+	struct ktapi_devcaps c, *ro;
+	__u32 dev, n, ids[4];
+	unsigned int i, j;
+
+	dev = PROV_LINE(self->pfd, "880");
+	ASSERT_OK(kt_prov_remove_line(self->pfd, dev));
+	n = dev + 1;		/* the last id given: nobody else adds here */
+	ids[0] = dev;		/* removed */
+	ids[1] = n;		/* never given */
+	ids[2] = 0xffffffff;
+	ids[3] = 0;		/* lines=0: none; else live (checked below) */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (j = 0; j < ARRAY_SIZE(ids); j++) {
+			int err = devcaps_raw(self->fd, sizes[i], ids[j], &c);
+
+			if (j == 3 && self->p.lines) {
+				EXPECT_EQ(0, err);
+				EXPECT_EQ(n, c.num_devices);
+				continue;
+			}
+			EXPECT_EQ(ENODEV, err) TH_LOG("size %u id %u", sizes[i], ids[j]);
+			EXPECT_EQ(n, c.num_devices) TH_LOG("size %u id %u", sizes[i], ids[j]);
+			EXPECT_TRUE(devcaps_untouched(&c, sizes[i], ids[j]))
+				TH_LOG("size %u id %u: another byte written", sizes[i], ids[j]);
+		}
+	}
+	/* Its only output cannot be written: EFAULT. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_TRUE(ro != MAP_FAILED);
+	ro->size = sizeof(*ro);
+	ro->device_id = dev;
+	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+	EXPECT_EQ(EFAULT, kt_err(ioctl(self->fd, KTAPI_IOC_GET_DEVCAPS, ro)));
+	EXPECT_EQ(0, ro->num_devices);
+	munmap(ro, 4096);
+	EXPECT_NO_EV(self->fd);
 }
 
 TEST_HARNESS_MAIN

@@ -621,8 +621,8 @@ TEST_F(life, provider_killed)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(ECONNABORTED, sync_join(&r));
 	EXPECT_EV(fd, EV_CLOSE, 0, 0, 0, 0, 0);
-	EXPECT_LCREATE(self->other, dev);
-	EXPECT_LREMOVE(self->other, dev);
+	/* Came and went unread: its LINE_REMOVE took its LINE_CREATE back. */
+	EXPECT_NO_EV(self->other);
 	EXPECT_ERRNO(ENODEV, kt_line_open(self->other, dev, P_OWN, API_CUR));
 	close(fd);
 	close(pipefd[0]);
@@ -809,6 +809,277 @@ TEST_F(life, line_events_every_file)
 	for (i = 3; i < nf; i++)
 		close(fds[i]);
 	close(closed);
+}
+
+/* ------------------------------------------------------------------ */
+/* The DROP notice: the sole owner closed its line, monitors remain.    */
+
+/*
+ * The next request of @pfd is a DROP notice of a leg on @dev (request_id
+ * 0, state 0, no addresses): its call id, which is one of @cids[0..n).
+ */
+static __u32 __drop_notice(struct __test_metadata *_metadata, int line,
+			   int pfd, __u32 dev, const __u32 *cids, int n)
+{
+	struct ktapi_provider_request req, zero;
+	int err = kt_prov_read(pfd, &req, EV_WAIT_MS), i;
+	bool known = false;
+
+	ASSERT_EQ(0, err) {
+		TH_LOG("line %d: no DROP notice (%s)", line, kt_errname(err));
+	}
+	for (i = 0; i < n; i++)
+		known = known || req.call_id == cids[i];
+	memset(&zero, 0, sizeof(zero));
+	EXPECT_TRUE(req.type == KTAPI_PREQ_DROP && req.request_id == 0 &&
+		    req.device_id == dev && known && req.state == 0 &&
+		    !memcmp(req.dest_address, zero.dest_address,
+			    sizeof(zero.dest_address)) &&
+		    !memcmp(req.caller_address, zero.caller_address,
+			    sizeof(zero.caller_address))) {
+		TH_LOG("line %d: expected DROP rid=0 dev=%u, got %s rid=%llu dev=%u call=%u state=%s",
+		       line, dev, preq_name(req.type),
+		       (unsigned long long)req.request_id, req.device_id,
+		       req.call_id, state_name(req.state));
+	}
+	return req.call_id;
+}
+#define DROP_NOTICE(pfd, dev, cids, n)					\
+	__drop_notice(_metadata, __LINE__, pfd, dev, cids, n)
+
+/* The provider ends @cid as ktapictl provide does: DISCONNECTED, IDLE. */
+static void __prov_end(struct __test_metadata *_metadata, int pfd, int mon,
+		       __u32 hm, __u32 cid)
+{
+	ASSERT_OK(kt_prov_callstate(pfd, cid, S_DISC, M_NORMAL));
+	ASSERT_OK(kt_prov_callstate(pfd, cid, S_IDLE, 0));
+	EXPECT_CS(mon, hm, cid, S_DISC, M_NORMAL, P_MON);
+	EXPECT_CS(mon, hm, cid, S_IDLE, 0, P_MON);
+}
+#define PROV_END(hm, cid)	__prov_end(_metadata, self->pfd, self->mon, hm, cid)
+
+TEST_F(life, owner_close_drop_notice)
+{
+	__u32 h, hm, cid, ho, hmo, cido, cids[2], got[2];
+	struct ktapi_call_info ci;
+	int i;
+
+	CALL_IN(&h, &hm, &cid);
+	CALL_OUT(&ho, &hmo, &cido);
+	cids[0] = cid;
+	cids[1] = cido;
+	close_fd(&self->app);
+	/* One notice per leg, in the order the handles went. */
+	for (i = 0; i < 2; i++)
+		got[i] = DROP_NOTICE(self->pfd, self->dev, cids, 2);
+	EXPECT_NE(got[0], got[1]);
+	EXPECT_NO_REQ(self->pfd);
+	/* No REPLY is expected: one to request id 0 is ENOENT. */
+	EXPECT_ERRNO(ENOENT, kt_prov_reply(self->pfd, 0, 0));
+	/* Nothing changed before the provider reports. */
+	GET_INFO(self->mon, hm, &ci);
+	EXPECT_EQ(S_OFFERING, ci.state);
+	EXPECT_EQ(0, ci.num_owners);
+	EXPECT_EQ(1, ci.num_monitors);
+	EXPECT_NO_EV(self->mon);
+	PROV_END(hm, cid);
+	PROV_END(hmo, cido);
+	/* The CLOSECALL still comes, once, when the monitor's handles go. */
+	EXPECT_NO_REQ(self->pfd);
+	EXPECT_OK(kt_dealloc(self->mon, hm));
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_IDLE);
+	EXPECT_NO_REQ(self->pfd);
+	close_fd(&self->mon);
+	EXPECT_CLOSECALL(self->pfd, self->dev, cido, S_IDLE);
+	EXPECT_NO_REQ(self->pfd);
+	EXPECT_ERRNO(ENOENT, kt_prov_callstate(self->pfd, cid, S_IDLE, 0));
+}
+
+/* The notice not read yet when the last handle goes: never after CLOSECALL. */
+TEST_F(life, owner_close_then_monitor_close)
+{
+	struct ktapi_provider_request req;
+	__u32 h, hm, cid;
+	int err;
+
+	CALL_IN(&h, &hm, &cid);
+	close_fd(&self->app);
+	close_fd(&self->mon);
+	/* At most the notice, then exactly one CLOSECALL, nothing after. */
+	err = kt_prov_read(self->pfd, &req, EV_WAIT_MS);
+	ASSERT_EQ(0, err);
+	if (req.type == KTAPI_PREQ_DROP) {
+		EXPECT_EQ(0, req.request_id);
+		EXPECT_EQ(cid, req.call_id);
+		EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_OFFERING);
+	} else {
+		EXPECT_EQ(KTAPI_PREQ_CLOSECALL, req.type);
+		EXPECT_EQ(cid, req.call_id);
+		EXPECT_EQ(S_OFFERING, req.state);
+	}
+	EXPECT_NO_REQ(self->pfd);
+}
+
+/* A leg that is IDLE when its owner closes its line gets no notice. */
+TEST_F(life, owner_close_idle_no_drop)
+{
+	__u32 h, hm, cid;
+
+	CALL_IN(&h, &hm, &cid);
+	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_DISC, M_NORMAL));
+	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_IDLE, 0));
+	kt_drain(self->app);
+	kt_drain(self->mon);
+	close_fd(&self->app);
+	EXPECT_NO_REQ(self->pfd);
+	EXPECT_OK(kt_dealloc(self->mon, hm));
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_IDLE);
+	EXPECT_NO_REQ(self->pfd);
+}
+
+/* DEALLOCATE_CALL of the owner's handle sends none, IDLE or not. */
+TEST_F(life, owner_dealloc_no_drop)
+{
+	__u32 h, hm, cid, ho, hmo, cido;
+
+	CALL_IN(&h, &hm, &cid);
+	CALL_OUT(&ho, &hmo, &cido);
+	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_DISC, M_NORMAL));
+	ASSERT_OK(kt_prov_callstate(self->pfd, cid, S_IDLE, 0));
+	EXPECT_OK(kt_dealloc(self->app, h));
+	EXPECT_OK(kt_dealloc(self->app, ho));	/* RINGBACK: goes on */
+	EXPECT_NO_REQ(self->pfd);
+	/* Closing the line now voids no owner handle: still nothing. */
+	close_fd(&self->app);
+	EXPECT_NO_REQ(self->pfd);
+	close_fd(&self->mon);
+	EXPECT_PREQ(NULL, self->pfd, KTAPI_PREQ_CLOSECALL, self->dev, ANY);
+	EXPECT_PREQ(NULL, self->pfd, KTAPI_PREQ_CLOSECALL, self->dev, ANY);
+	EXPECT_NO_REQ(self->pfd);
+}
+
+/* An outgoing leg whose MAKECALL is pending has no handle: no notice. */
+TEST_F(life, owner_close_makecall_pending)
+{
+	struct ktapi_provider_request req;
+	__u32 h, cid, rid;
+
+	ASSERT_OK(kt_make_call_async(self->app, "140", &h, &cid, &rid));
+	EXPECT_MAKECALL(&req, self->pfd, self->dev, cid, "140");
+	close_fd(&self->app);
+	EXPECT_NO_REQ(self->pfd);
+	/* The REPLY finds the caller gone: the leg goes, CLOSECALL only. */
+	EXPECT_OK(kt_prov_reply(self->pfd, req.request_id, 0));
+	EXPECT_PREQ(NULL, self->pfd, KTAPI_PREQ_CLOSECALL, self->dev, cid);
+	EXPECT_NO_REQ(self->pfd);
+	EXPECT_NO_EV(self->mon);
+}
+
+/* The provider's death with a notice unread frees it (kmemleak, stats). */
+TEST_F(life, owner_close_provider_dies)
+{
+	struct ktapi_call_info ci;
+	__u32 h, hm, cid;
+
+	struct ktapi_event ev;
+	bool closed = false;
+
+	CALL_IN(&h, &hm, &cid);
+	close_fd(&self->app);
+	close_fd(&self->pfd);
+	/* Its devices go (LINE_REMOVE of dev2 may come first). */
+	while (!closed && !kt_read_event(self->mon, &ev, EV_WAIT_MS))
+		closed = ev.type == EV_CLOSE;
+	EXPECT_TRUE(closed);
+	EXPECT_ERRNO(EBADFD, kt_info(self->mon, hm, &ci));
+}
+
+/* REMOVE_LINE voids every handle: CLOSECALLs only, no notice. */
+TEST_F(life, remove_line_no_drop)
+{
+	__u32 h, hm, cid;
+
+	CALL_IN(&h, &hm, &cid);
+	ASSERT_OK(kt_prov_remove_line(self->pfd, self->dev));
+	EXPECT_CLOSECALL(self->pfd, self->dev, cid, S_OFFERING);
+	EXPECT_NO_REQ(self->pfd);
+}
+
+/* ------------------------------------------------------------------ */
+/* REMOVE_LINE against the release of a file with handles on the device. */
+
+#define RACE_CALLS	4000
+#define RACE_ROUNDS	12
+
+struct closer {
+	int fd;
+	int go;
+};
+
+static void *closer_thread(void *arg)
+{
+	struct closer *c = arg;
+
+	while (!__atomic_load_n(&c->go, __ATOMIC_SEQ_CST))
+		;
+	close(c->fd);
+	return NULL;
+}
+
+/* The CLOSECALLs of @pfd that can be read at once; -1 on anything else. */
+static int closecalls_now(int pfd)
+{
+	struct ktapi_provider_request req[64];
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	int n = 0, i;
+	ssize_t got;
+
+	while (poll(&p, 1, 0) == 1) {
+		got = read(pfd, req, sizeof(req));
+		if (got <= 0 || got % (ssize_t)sizeof(req[0]))
+			return -1;
+		for (i = 0; i < (int)(got / (ssize_t)sizeof(req[0])); i++)
+			if (req[i].type != KTAPI_PREQ_CLOSECALL)
+				return -1;
+		n += got / (ssize_t)sizeof(req[0]);
+	}
+	return n;
+}
+
+/*
+ * A file releasing its handles on a device while REMOVE_LINE removes it:
+ * REMOVE_LINE returns only once they are void, so every CLOSECALL can be
+ * read at once after it, whichever of the two came first.
+ */
+TEST_F_TIMEOUT(life, remove_line_waits_for_release, 300)
+{
+	long long max = kt_param("max_handles");
+	int round, i, n, calls = RACE_CALLS;
+	struct closer c;
+	pthread_t t;
+	__u32 dev, cid;
+
+	/* The owner's handle space holds them all (the small-limits pass). */
+	if (max > 0 && max < calls)
+		calls = max;
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		dev = PROV_LINE(self->pfd, "7290");
+		c.fd = LINE(dev, P_OWN);
+		c.go = 0;
+		for (i = 0; i < calls; i++)
+			ASSERT_OK(kt_prov_newcall(self->pfd, dev, "555", "7290",
+						  &cid));
+		ASSERT_EQ(0, pthread_create(&t, NULL, closer_thread, &c));
+		__atomic_store_n(&c.go, 1, __ATOMIC_SEQ_CST);
+		/* From "REMOVE_LINE first" to "release well under way". */
+		usleep(round * 200);
+		ASSERT_OK(kt_prov_remove_line(self->pfd, dev));
+		n = closecalls_now(self->pfd);
+		pthread_join(t, NULL);
+		EXPECT_EQ(calls, n) TH_LOG("round %d", round);
+		EXPECT_NO_REQ(self->pfd);
+	}
+	kt_drain(self->other);
 }
 
 KT_TESTS_IN_ORDER()

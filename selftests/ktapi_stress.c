@@ -1192,7 +1192,10 @@ static void prov_request(struct prov *p, const struct ktapi_provider_request *q,
 
 	if (!prov_own_dev(p, q->device_id) ||
 	    q->type < KTAPI_PREQ_MAKECALL || q->type > KTAPI_PREQ_CLOSECALL ||
-	    !q->call_id || (q->type == KTAPI_PREQ_CLOSECALL) != !q->request_id ||
+	    !q->call_id ||
+	    (q->type == KTAPI_PREQ_CLOSECALL && q->request_id) ||
+	    ((q->type == KTAPI_PREQ_MAKECALL || q->type == KTAPI_PREQ_ANSWER) &&
+	     !q->request_id) ||
 	    q->dest_address[KTAPI_ADDRESS_MAX - 1] ||
 	    q->caller_address[KTAPI_ADDRESS_MAX - 1]) {
 		violation(&g.ev_violations,
@@ -1215,6 +1218,24 @@ static void prov_request(struct prov *p, const struct ktapi_provider_request *q,
 		if (l)
 			l->closed = true;
 		return;
+	case KTAPI_PREQ_DROP:
+		if (q->request_id)
+			goto request;
+		/* A DROP notice: the owner closed its line; no REPLY. */
+		l = pleg_find(p, q->call_id);
+		if (!l || l->closed || !l->state || q->state)
+			violation(&g.ev_violations,
+				  "provider: DROP notice of call %u %s", q->call_id,
+				  !l ? "never given" : l->closed ? "after CLOSECALL" :
+				  !l->state ? "not published" : "with a state");
+		else if (l->state != KTAPI_CALLSTATE_IDLE) {
+			e = kt_prov_callstate(p->fd, l->call_id,
+					      KTAPI_CALLSTATE_IDLE, 0);
+			check(OP_P_CALLSTATE, -1, l->call_id, e, 2, 0, ENOENT);
+			if (!e)
+				l->state = KTAPI_CALLSTATE_IDLE;
+		}
+		return;
 	case KTAPI_PREQ_MAKECALL:
 		if (q->state || !q->dest_address[0] || !q->caller_address[0])
 			violation(&g.ev_violations,
@@ -1224,6 +1245,7 @@ static void prov_request(struct prov *p, const struct ktapi_provider_request *q,
 		l = pleg_add(p, q->call_id, false);
 		break;
 	default:
+request:
 		l = pleg_find(p, q->call_id);
 		if (!l || l->closed || !l->state)
 			violation(&g.ev_violations,

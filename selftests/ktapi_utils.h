@@ -1019,6 +1019,7 @@ struct kt_prov_loop {
 	int stop;
 	/* out */
 	unsigned int makecalls, answers, drops, closecalls, errors;
+	unsigned int notices;	/* DROP notices (request_id 0) */
 	int last_error;
 	__u32 closed[KT_PROV_LOG];
 	struct ktapi_provider_request last;
@@ -1063,6 +1064,15 @@ static inline void kt_prov_handle(struct kt_prov_loop *pl,
 		state = pl->states ? KTAPI_CALLSTATE_CONNECTED : 0;
 		break;
 	case KTAPI_PREQ_DROP:
+		if (!req->request_id) {
+			/* A DROP notice: no REPLY; the leg ends (ENOENT: gone). */
+			err = pl->states && !pl->never ?
+			      kt_prov_callstate(pl->fd, req->call_id,
+						KTAPI_CALLSTATE_IDLE, 0) : 0;
+			kt_prov_check(pl, err == ENOENT ? 0 : err);
+			kt_prov_count(&pl->notices);
+			return;
+		}
 		counter = &pl->drops;
 		state = pl->states ? KTAPI_CALLSTATE_IDLE : 0;
 		break;

@@ -607,6 +607,11 @@ static int count_devices(int fd, uint32_t *n)
 
 	if (err != -ENODEV)
 		goto out;
+	/* ENODEV still says num_devices (0 from a kernel before 0.2). */
+	if (caps.num_devices) {
+		*n = caps.num_devices;
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/%s/devices",
 		 env && *env ? env : "/sys", STATS_REL);
 	if (read_line_file(path, val, sizeof(val)) == 0 && !strcmp(val, "0")) {
@@ -1292,6 +1297,16 @@ static void provide_request(struct provide *p,
 	}
 	if (p->o->never_reply)
 		return;
+	if (r->type == KTAPI_PREQ_DROP && !r->request_id) {
+		/* A DROP notice: the owner closed its line; no REPLY. */
+		c = pcall_find(p, r->call_id);
+		if (c)
+			c->connect_at = c->hang_at = 0;
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_DISCONNECTED,
+			      KTAPI_DISCONNECTMODE_NORMAL);
+		provide_state(p, r->call_id, KTAPI_CALLSTATE_IDLE, 0);
+		return;
+	}
 	switch (r->type) {
 	case KTAPI_PREQ_MAKECALL:
 		provide_makecall(p, r);

@@ -49,8 +49,13 @@ KTAPI_EXPORT int ktapi_get_devcaps(int fd, uint32_t device_id,
 	arg.size = sizeof(arg);
 	arg.device_id = device_id;
 	ret = ktapi_ioctl(fd, KTAPI_IOC_GET_DEVCAPS, &arg);
-	if (ret == 0)
+	if (ret == 0) {
 		*caps = arg;
+	} else if (ret == -ENODEV) {
+		/* The kernel still gave the count (0 from one before 0.2). */
+		memset(caps, 0, sizeof(*caps));
+		caps->num_devices = arg.num_devices;
+	}
 	return ret;
 }
 

@@ -67,10 +67,12 @@ int ktapi_open(int flags);
  * @fd: a ktapi descriptor, with or without an open line
  * @device_id: the line device, 0 .. num_devices - 1
  * @caps: out: the whole struct as returned by the kernel (num_devices,
- *	address, kind, provider_id, name, provider_name); written only on
- *	success.  A kernel older than the providers writes only the fields
- *	up to address: kind is then 0 (read it as KTAPI_DEVICE_LOOPBACK)
- *	and the names are empty
+ *	address, kind, provider_id, name, provider_name) on success; on
+ *	-ENODEV only num_devices, the count of device ids given so far, and
+ *	every other field 0 (a kernel before 0.2 leaves num_devices 0 too);
+ *	else not written.  A kernel older than the providers writes only the
+ *	fields up to address: kind is then 0 (read it as
+ *	KTAPI_DEVICE_LOOPBACK) and the names are empty
  *
  * Return: 0, or -ENODEV (LINEERR_BADDEVICEID) when @device_id is out of
  * range or names a removed device, -EFAULT when @caps is NULL, -EBADF/-ENOTTY for a descriptor that is
@@ -346,7 +348,9 @@ int ktapi_provider_remove_line(int fd, uint32_t device_id);
  *
  * Waits and reads exactly as ktapi_read_events() does, whole struct
  * ktapi_provider_request records: MAKECALL, ANSWER and DROP (answer each
- * with ktapi_provider_reply()) and CLOSECALL (no reply).
+ * with ktapi_provider_reply()), and CLOSECALL and the DROP notice (a DROP
+ * whose request_id is 0: the leg's owner closed its line, end the call),
+ * which take no reply.
  *
  * Return: the number of records read (1..@max), 0 when none arrived
  * within @timeout_ms, or -errno as ktapi_read_events() (-EBADFD before
@@ -358,7 +362,8 @@ int ktapi_provider_read_requests(int fd, struct ktapi_provider_request *reqs,
 /**
  * ktapi_provider_reply() - KTAPI_PROVIDER_IOC_REPLY: answer a request
  * @fd: a registered provider descriptor
- * @request_id: the request_id of a MAKECALL, ANSWER or DROP read from @fd
+ * @request_id: the request_id (never 0) of a MAKECALL, ANSWER or DROP
+ *	read from @fd
  * @result: 0, or one of -EINVAL, -EBUSY, -ENOMEM, -EAGAIN, -EIO,
  *	-EOPNOTSUPP (positive values are taken as their negative): what the
  *	application's request returns

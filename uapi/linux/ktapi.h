@@ -67,8 +67,9 @@
  *    command defines them, every other byte as it was read (size, flags,
  *    input fields; reserved fields are 0).  The other commands write
  *    nothing;
- *  - on error, the output fields are undefined: they may have been written
- *    in part (GET_CALL_INFO writes its result straight into the struct,
+ *  - on error, the output fields are undefined (but GET_DEVCAPS's
+ *    num_devices on ENODEV, see struct ktapi_devcaps): they may have been
+ *    written in part (GET_CALL_INFO writes its result straight into the struct,
  *    and a fault midway leaves it half written; MAKE_CALL, and ANSWER and
  *    DROP with KTAPI_REQ_ASYNC, write their result before they start).
  *    Other bytes are not changed;
@@ -172,7 +173,8 @@
  *
  * Closing the file (its release) is lineClose: every handle of the file
  * is void, and each leg that is not IDLE and whose sole owner was this
- * file is dropped (a leg on a provider's device: see "Providers").
+ * file is dropped (a leg on a provider's device: its provider is told to
+ * end it, see "Providers").
  */
 
 /**
@@ -250,7 +252,15 @@
  * a full ring, in the same line as the waiting APPNEWCALLs (kept in the
  * request, so this cannot fail), and while it waits, CALLSTATE records are
  * dropped.  LINE_CREATE and LINE_REMOVE records are dropped and counted
- * like CALLSTATE records: after an OVERFLOW, GET_DEVCAPS tells what exists.
+ * like CALLSTATE records, and take at most the first half of the ring
+ * (rounded up): one that comes while the ring holds that many records of
+ * any type is dropped and counted, so devices coming and going never take
+ * the room of a file's call records.  After an OVERFLOW, GET_DEVCAPS
+ * tells what exists.  A LINE_REMOVE whose device's LINE_CREATE is the
+ * last record in the ring and not read yet takes that LINE_CREATE back:
+ * the file reads neither (a device that came and went unseen), and
+ * neither counts as dropped.  So a provider adding and removing devices
+ * in a loop fills no file's ring.
  *
  * LINE_CREATE and LINE_REMOVE (see "Providers") are queued to every open
  * file of /dev/ktapi whose line was not force-closed, with or without
@@ -466,11 +476,29 @@
  *
  * The module never changes a provider leg's state itself.  When the last
  * handle of a leg that is not IDLE goes, its CLOSECALL (state not IDLE)
- * tells the provider to end the call.  Known gap, to be closed: when the
- * sole OWNER of such a leg closes its line while MONITOR handles to it
- * remain, the provider is not told yet; the call stays up until the
- * monitors' handles go too (then CLOSECALL), where a loopback leg would
- * be dropped at once.
+ * tells the provider to end the call.  When the sole OWNER handle of a
+ * leg that is not IDLE goes by line close (release of the owner's file,
+ * or CLOSE_LINE_DEVICE) while MONITOR handles to it remain, where the
+ * loopback switch drops the leg at once, the provider reads a *DROP
+ * notice*: a KTAPI_PREQ_DROP record with request_id 0, which takes no
+ * REPLY (a REPLY to request id 0 is ENOENT, as for any unknown id).  The
+ * provider ends the call and reports it as for a DROP request
+ * (DISCONNECTED, IDLE), which the monitors read; the CLOSECALL still
+ * comes when their handles go.  The notice is preallocated with the leg
+ * like its CLOSECALL, so it is never lost or refused, and:
+ *
+ *  - it is sent at most once per leg, never for a leg that is IDLE when
+ *    its owner's handle goes, never after the leg's CLOSECALL (it is
+ *    read before it; when the last handle goes before the provider read
+ *    the notice, the notice may be taken back, the CLOSECALL saying the
+ *    same), never to a dead provider;
+ *  - DEALLOCATE_CALL of the owner's handle sends none (with api_version
+ *    2.0 or later the leg goes on with its monitors, as on the loopback
+ *    switch), nor does the removal of the device (REMOVE_LINE, the
+ *    provider's death), which voids every handle: the CLOSECALL follows;
+ *  - an outgoing leg whose MAKECALL is not answered 0 yet has no handle
+ *    that could go (the caller's is ENOENT until then), so it gets no
+ *    notice; once published it is like any other leg.
  */
 
 /**
@@ -604,7 +632,11 @@
  * @device_id: in: the line device; ENODEV if >= num_devices or removed
  * @num_devices: out: one more than the highest device id given so far
  *	(the loopback devices, then every device a provider added, removed
- *	ones included): device ids below it that are not removed are valid
+ *	ones included): device ids below it that are not removed are valid.
+ *	Also written when GET_DEVCAPS fails with ENODEV (an id that is not
+ *	live, removed or >= num_devices): then this is the only field
+ *	written, every other byte is unchanged, so any id (0 with lines=0,
+ *	say) gives the count.  Unwritable: EFAULT instead of ENODEV
  * @address: out: the device's dialable address, NUL-terminated
  * @kind: out: KTAPI_DEVICE_LOOPBACK or KTAPI_DEVICE_PROVIDER
  * @provider_id: out: KTAPI_DEVICE_PROVIDER: the provider's id (its
@@ -924,7 +956,12 @@ struct ktapi_provider_line {
  * @reserved: must be 0
  *
  * Force-closes every line open on it, then LINE_REMOVE to every file
- * (see "Providers"); done when the ioctl returns.
+ * (see "Providers"); done when the ioctl returns.  That includes the
+ * handles of a line being closed (released, or force-closed by
+ * CLOSE_LINE_DEVICE) at the same time: REMOVE_LINE waits until they are
+ * void too, so the CLOSECALL of every leg of the device is queued before
+ * it returns, and none is read after a later request.  The wait is on the
+ * module's own work, never on userspace; only a fatal signal ends it.
  */
 struct ktapi_provider_remove_line {
 	__u32 size;
@@ -940,7 +977,8 @@ struct ktapi_provider_remove_line {
  * struct ktapi_provider_request - one record read() from a provider's file
  * @type: KTAPI_PREQ_
  * @device_id: the line device of the leg
- * @request_id: MAKECALL, ANSWER, DROP: to quote in the REPLY; CLOSECALL: 0
+ * @request_id: MAKECALL, ANSWER, DROP: to quote in the REPLY; CLOSECALL
+ *	and a DROP notice (see "Providers"): 0, no REPLY
  * @call_id: the leg's call id
  * @state: CLOSECALL: the leg's last state (not IDLE: end the call on the
  *	network); else 0

@@ -818,8 +818,10 @@ TEST_F(dev, devcaps_bad_device_is_enodev)
 	/* The first id never given (removed ones are ENODEV too). */
 	EXPECT_EQ(-ENODEV, ktapi_get_devcaps(self->fd, self->ndev, &caps));
 	EXPECT_EQ(-ENODEV, ktapi_get_devcaps(self->fd, UINT32_MAX, &caps));
-	/* Untouched on failure. */
-	EXPECT_EQ(U(0x5a5a5a5a), caps.num_devices);
+	/* On ENODEV only the count, the rest zeroed. */
+	EXPECT_EQ(self->ndev, caps.num_devices);
+	EXPECT_EQ(U(0), caps.device_id);
+	EXPECT_EQ('\0', caps.address[0]);
 }
 
 TEST_F(dev, line_open_succeeds)
