@@ -134,12 +134,33 @@ void sipd_sip_end(struct sipd_call *c, unsigned int refuse)
 	sipd_sip_free(c);
 }
 
+/*
+ * A re-INVITE in a dialog (libre calls this only for those).  libre keeps
+ * each 200 OK it sends, with a copy of the request, until its ACK comes
+ * (up to 32 s): a peer sending re-INVITEs without ACKs would grow our
+ * memory at will.  At most SIPD_REINVITES per SIPD_REINVITE_WINDOW_MS per
+ * call are answered; past that libre refuses with 488.
+ */
+#define SIPD_REINVITES			4
+#define SIPD_REINVITE_WINDOW_MS		32000
+
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct sipd_call *c = arg;
+	uint64_t now = tmr_jiffies();
 
 	(void)msg;
+	if (now - c->reinvite_window >= SIPD_REINVITE_WINDOW_MS) {
+		c->reinvite_window = now;
+		c->reinvites = 0;
+	}
+	if (++c->reinvites > SIPD_REINVITES) {
+		sipd_log_limited("call %u: re-INVITE refused 488 (more than %u in %u s)",
+				 (unsigned int)c->call_id, SIPD_REINVITES,
+				 SIPD_REINVITE_WINDOW_MS / 1000);
+		return EPROTO;
+	}
 	*descp = sdp_body(c->d);
 	return *descp ? 0 : ENOMEM;
 }

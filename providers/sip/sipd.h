@@ -76,6 +76,8 @@ struct sipd_call {
 	char from[KTAPI_ADDRESS_MAX];
 	char to[KTAPI_ADDRESS_MAX];
 	void *tmr;			/* struct tmr (sip.c), answer timeout */
+	uint64_t reinvite_window;	/* ms (tmr_jiffies()) it began */
+	unsigned int reinvites;		/* re-INVITEs answered in it */
 };
 
 /* Counters (stats.c); "calls" and "dialogs" are live counts. */
