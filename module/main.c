@@ -59,7 +59,8 @@ static_assert(offsetof(struct ktapi_devcaps, kind) == 80);
 static_assert(offsetof(struct ktapi_devcaps, provider_id) == 84);
 static_assert(offsetof(struct ktapi_devcaps, name) == 88);
 static_assert(offsetof(struct ktapi_devcaps, provider_name) == 152);
-static_assert(sizeof(struct ktapi_line_open) == 24);
+static_assert(sizeof(struct ktapi_line_open) == 88);
+static_assert(offsetof(struct ktapi_line_open, app_name) == 24);
 static_assert(sizeof(struct ktapi_make_call) == 88);
 static_assert(offsetof(struct ktapi_make_call, dest_address) == 8);
 static_assert(offsetof(struct ktapi_make_call, handle) == 72);
@@ -70,7 +71,8 @@ static_assert(sizeof(struct ktapi_call_op) == 24);
 static_assert(offsetof(struct ktapi_call_op, request_id) == 16);
 static_assert(offsetof(struct ktapi_call_op, reserved2) == 20);
 static_assert(sizeof(struct ktapi_close_line_device) == 16);
-static_assert(sizeof(struct ktapi_call_info) == 200);
+static_assert(sizeof(struct ktapi_call_info) == 264);
+static_assert(offsetof(struct ktapi_call_info, app_name) == 200);
 static_assert(offsetof(struct ktapi_call_info, num_monitors) == 52);
 static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56);
 static_assert(offsetof(struct ktapi_call_info, state_time_ns) == 64);
@@ -80,6 +82,7 @@ static_assert(sizeof(struct ktapi_event) == 40);
 static_assert(offsetof(struct ktapi_event, dropped) == 24);
 static_assert(offsetof(struct ktapi_event, request_id) == 24);
 static_assert(offsetof(struct ktapi_event, device_id) == 24);
+static_assert(offsetof(struct ktapi_event, info_state) == 24);
 static_assert(offsetof(struct ktapi_event, reserved) == 28);
 static_assert(offsetof(struct ktapi_event, result) == 28);
 static_assert(offsetof(struct ktapi_event, time_ns) == 32);
@@ -255,12 +258,16 @@ static_assert(offsetofend(struct ktapi_make_call, reserved) ==
 static_assert(offsetofend(struct ktapi_call_op, reserved2) ==
 	      KTAPI_CALL_OP_SIZE_VER1);
 static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER1);
-static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER0);
+static_assert(offsetofend(struct ktapi_line_open, app_name) ==
+	      KTAPI_LINE_OPEN_SIZE_VER1);
+static_assert(offsetofend(struct ktapi_call_info, app_name) ==
+	      KTAPI_CALL_INFO_SIZE_VER1);
+static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER1);
 static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER1);
 static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1);
 static_assert(sizeof(struct ktapi_close_line_device) ==
 	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
-static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER0);
+static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER1);
 
 /*
  * The provider's structs are all their first version (no implicit padding,

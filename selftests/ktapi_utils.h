@@ -126,14 +126,15 @@
  */
 _Static_assert(sizeof(struct ktapi_devcaps) == KTAPI_DEVCAPS_SIZE_VER1, "devcaps size");
 _Static_assert(offsetof(struct ktapi_devcaps, kind) == KTAPI_DEVCAPS_SIZE_VER0, "devcaps");
-_Static_assert(sizeof(struct ktapi_line_open) == 24, "line_open size");
+_Static_assert(sizeof(struct ktapi_line_open) == KTAPI_LINE_OPEN_SIZE_VER1, "line_open size");
 _Static_assert(sizeof(struct ktapi_make_call) == KTAPI_MAKE_CALL_SIZE_VER1, "make_call size");
 _Static_assert(offsetof(struct ktapi_make_call, handle) == 72, "make_call");
 _Static_assert(offsetof(struct ktapi_make_call, request_id) == KTAPI_MAKE_CALL_SIZE_VER0, "make_call");
 _Static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1, "call_op size");
 _Static_assert(offsetof(struct ktapi_call_op, request_id) == KTAPI_CALL_OP_SIZE_VER0, "call_op");
 _Static_assert(sizeof(struct ktapi_close_line_device) == 16, "close size");
-_Static_assert(sizeof(struct ktapi_call_info) == 200, "call_info size");
+_Static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER1, "call_info size");
+_Static_assert(offsetof(struct ktapi_call_info, app_name) == KTAPI_CALL_INFO_SIZE_VER0, "info");
 _Static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56, "info");
 _Static_assert(offsetof(struct ktapi_call_info, caller_address) == 72, "info");
 _Static_assert(offsetof(struct ktapi_call_info, called_address) == 136, "info");

@@ -48,8 +48,10 @@
  * earlier version did; KTAPI_<STRUCT>_SIZE_VER0, next to each struct, is
  * its first published size, and KTAPI_<STRUCT>_SIZE_VER1 the size after
  * its first growth (struct ktapi_devcaps, ktapi_make_call and
- * ktapi_call_op grew with the providers).  A program sets size to the sizeof of the
- * struct it was built with.  The kernel reads size first, then:
+ * ktapi_call_op grew with the providers; struct ktapi_line_open and
+ * ktapi_call_info with the application name of the libtapi issue).  A
+ * program sets size to the sizeof of the struct it was built with.  The
+ * kernel reads size first, then:
  *
  *  - size < KTAPI_<STRUCT>_SIZE_VER0 is -EINVAL; size > PAGE_SIZE is
  *    -E2BIG;
@@ -58,11 +60,12 @@
  *  - a larger size (a program newer than the kernel) is accepted only when
  *    every byte past the kernel's sizeof is zero, else -E2BIG; those bytes
  *    are never written;
- *  - unknown flags bits (the only flag is KTAPI_REQ_ASYNC, of MAKE_CALL,
- *    ANSWER and DROP: see "Requests") and non-zero reserved fields are
- *    -EINVAL;
+ *  - unknown flags bits (the only flags are KTAPI_REQ_ASYNC, of MAKE_CALL,
+ *    ANSWER and DROP: see "Requests", and KTAPI_LINE_OPEN_CALLINFO, of
+ *    LINE_OPEN) and non-zero reserved fields are -EINVAL;
  *  - on success, the commands with output (GET_DEVCAPS, MAKE_CALL,
- *    GET_CALL_INFO, and ANSWER and DROP with KTAPI_REQ_ASYNC) write the
+ *    GET_CALL_INFO, GET_NEW_CALLS, and ANSWER and DROP with
+ *    KTAPI_REQ_ASYNC) write the
  *    struct back, min(size, sizeof) bytes: the output fields as the
  *    command defines them, every other byte as it was read (size, flags,
  *    input fields; reserved fields are 0).  The other commands write
@@ -220,7 +223,10 @@
  * holding a handle to it; a leg's first state counts as a change.  A file
  * given a handle it did not ask for (every handle except MAKE_CALL's own
  * result) reads an APPNEWCALL record for it first, then its CALLSTATE
- * records.
+ * records.  A file opened with KTAPI_LINE_OPEN_CALLINFO also reads
+ * CALLINFO records (LINE_CALLINFO: a leg's number of owners or monitors
+ * changed, see "Call privilege and new calls"); they are dropped and
+ * counted like CALLSTATE records.
  *
  * The queue holds event_queue_len records (module parameter).  When it is
  * full:
@@ -285,6 +291,57 @@
  *
  * A line that was not force-closed never reports EPOLLHUP, and its read()
  * never returns 0.
+ */
+
+/**
+ * DOC: Call privilege and new calls
+ *
+ * These serve TAPI's lineSetCallPrivilege, lineGetNewCalls, LINE_CALLINFO
+ * and LINECALLINFO's dwAppName (the libtapi issue); they work on a line
+ * opened with any privileges, on loopback and provider devices alike (a
+ * provider is not told: privileges are the kernel's business).
+ *
+ * KTAPI_IOC_SET_CALL_PRIVILEGE turns one handle of this file into an
+ * OWNER or a MONITOR handle of its leg.  MONITOR to OWNER is always
+ * allowed (TAPI: any application that asks for ownership gets it; there
+ * may be several owners).  OWNER to MONITOR is -EBUSY when this handle is
+ * the leg's last OWNER handle and the leg is neither IDLE nor OFFERING: an
+ * active call keeps an owner (drop it first).  The last owner of an
+ * OFFERING leg may step back: the leg goes on OFFERING with no owner
+ * until a handle takes ownership or the caller gives up (no one can
+ * ANSWER it meanwhile).  Asking for the privilege the handle has is 0 and
+ * changes nothing.  The CALLSTATE records queued after the change carry
+ * the new privilege.
+ *
+ * KTAPI_IOC_GET_NEW_CALLS gives this file a MONITOR handle to each leg of
+ * its line device that is not IDLE and that it holds no handle for (TAPI's
+ * lineGetNewCalls; a line opened after a call began is not told of it
+ * otherwise).  No APPNEWCALL announces these handles: their numbers are
+ * the ioctl's result; the leg's next state change reaches them as
+ * CALLSTATE records.  At most max_handles handles are made, in no
+ * particular order; out_remaining tells how many more legs qualified,
+ * so a second GET_NEW_CALLS gets them.  A leg that is being made or ended
+ * while GET_NEW_CALLS runs may or may not be counted.
+ *
+ * A leg's number of OWNER and MONITOR handles (GET_CALL_INFO's
+ * num_owners, num_monitors) changes when a handle is given (an incoming
+ * call, GET_NEW_CALLS), is voided (DEALLOCATE_CALL, line close) or
+ * changes privilege.  Then every other file that holds a handle to the
+ * leg and opened its line with KTAPI_LINE_OPEN_CALLINFO reads a
+ * KTAPI_EV_CALLINFO record whose info_state is the OR of
+ * KTAPI_CALLINFOSTATE_NUMOWNERINCR, _NUMOWNERDECR and _NUMMONITORS, as
+ * TAPI's LINE_CALLINFO.  As TAPI does, the file whose handle changed
+ * reads none, the handles given together when a leg is created cause
+ * none (their APPNEWCALL and first CALLSTATE tell), and an IDLE leg sends
+ * none.  A file holds at most one unread CALLINFO record per handle: a
+ * change while one is queued ORs its bits into it.
+ *
+ * An application may name itself at LINE_OPEN (app_name: TAPI's friendly
+ * application name of lineInitializeEx).  A leg takes the name of the
+ * line that made it (OUTBOUND) or that first answered it (INTERNAL,
+ * INBOUND), and keeps it for its life, after that line closed too;
+ * GET_CALL_INFO reports it in app_name (empty when that line gave no
+ * name, and for an incoming leg nobody answered yet).
  */
 
 /**
@@ -615,6 +672,12 @@
 #define KTAPI_EV_REPLY				5	/* LINE_REPLY */
 #define KTAPI_EV_LINE_CREATE			6	/* LINE_CREATE */
 #define KTAPI_EV_LINE_REMOVE			7	/* LINE_REMOVE */
+#define KTAPI_EV_CALLINFO			8	/* LINE_CALLINFO */
+
+/* LINECALLINFOSTATE_: struct ktapi_event.info_state of a CALLINFO record */
+#define KTAPI_CALLINFOSTATE_NUMOWNERINCR	0x00000800
+#define KTAPI_CALLINFOSTATE_NUMOWNERDECR	0x00001000
+#define KTAPI_CALLINFOSTATE_NUMMONITORS		0x00002000
 
 /* Request flags (struct ktapi_make_call and ktapi_call_op .flags) */
 #define KTAPI_REQ_ASYNC				0x00000001
@@ -624,6 +687,15 @@
 #define KTAPI_DEVICE_PROVIDER			2
 #define KTAPI_NAME_MAX				64
 #define KTAPI_PROVIDER_NAME_MAX			32
+
+/* LINE_OPEN flags (struct ktapi_line_open.flags) */
+#define KTAPI_LINE_OPEN_CALLINFO		0x00000001
+
+/* struct ktapi_line_open.app_name, ktapi_call_info.app_name */
+#define KTAPI_APP_NAME_MAX			64
+
+/* The most handles one KTAPI_IOC_GET_NEW_CALLS makes */
+#define KTAPI_NEW_CALLS_MAX			4096
 
 /**
  * struct ktapi_devcaps - KTAPI_IOC_GET_DEVCAPS
@@ -670,12 +742,16 @@ struct ktapi_devcaps {
 /**
  * struct ktapi_line_open - KTAPI_IOC_LINE_OPEN
  * @size: sizeof(struct ktapi_line_open): see "General ioctl format"
- * @flags: must be 0
+ * @flags: 0 or KTAPI_LINE_OPEN_CALLINFO (this file reads CALLINFO
+ *	records, see "Call privilege and new calls"); other bits EINVAL
  * @device_id: the line device; ENODEV if >= num_devices
  * @privileges: KTAPI_PRIVILEGE_NONE, or a non-empty OR of MONITOR and
  *	OWNER; anything else is EINVAL
  * @api_version: KTAPI_API_VERSION_MIN..MAX, else EPROTONOSUPPORT
  * @reserved: must be 0
+ * @app_name: the application's name, NUL-terminated, 0..63 bytes, none
+ *	below 0x20 nor 0x7f (UTF-8 is passed through unchecked), else
+ *	EINVAL; empty (all zero, or a size of VER0) gives no name
  *
  * Once per file: a second LINE_OPEN, also after a forced close, is EBUSY.
  */
@@ -686,9 +762,12 @@ struct ktapi_line_open {
 	__u32 privileges;
 	__u32 api_version;
 	__u32 reserved;
+	/* Since 0.3 (libtapi issue): */
+	char app_name[KTAPI_APP_NAME_MAX];
 };
 
 #define KTAPI_LINE_OPEN_SIZE_VER0	24	/* first published size */
+#define KTAPI_LINE_OPEN_SIZE_VER1	88	/* app_name */
 #define KTAPI_IOC_LINE_OPEN		_IO(KTAPI_IOC_TYPE, 0x01)
 
 /**
@@ -801,6 +880,9 @@ struct ktapi_close_line_device {
  * @caller_address: address of the calling line device (an INBOUND leg:
  *	the caller's address its provider reported)
  * @called_address: the dialled address
+ * @app_name: the name given at LINE_OPEN by the line that made or first
+ *	answered the leg (see "Call privilege and new calls"), NUL-padded;
+ *	empty if none
  */
 struct ktapi_call_info {
 	__u32 size;
@@ -821,23 +903,79 @@ struct ktapi_call_info {
 	__aligned_u64 state_time_ns;
 	char caller_address[KTAPI_ADDRESS_MAX];
 	char called_address[KTAPI_ADDRESS_MAX];
+	/* Since 0.3 (libtapi issue): */
+	char app_name[KTAPI_APP_NAME_MAX];
 };
 
 #define KTAPI_CALL_INFO_SIZE_VER0	200	/* first published size */
+#define KTAPI_CALL_INFO_SIZE_VER1	264	/* app_name */
 #define KTAPI_IOC_GET_CALL_INFO		_IO(KTAPI_IOC_TYPE, 0x05)
+
+/**
+ * struct ktapi_call_privilege - KTAPI_IOC_SET_CALL_PRIVILEGE
+ * @size: sizeof(struct ktapi_call_privilege): see "General ioctl format"
+ * @flags: must be 0
+ * @handle: the call handle (ENOENT as for every handle)
+ * @privilege: exactly KTAPI_PRIVILEGE_MONITOR or KTAPI_PRIVILEGE_OWNER,
+ *	else EINVAL (TAPI: LINEERR_INVALCALLPRIVILEGE)
+ *
+ * See "Call privilege and new calls": EBUSY (LINEERR_INVALCALLSTATE) when
+ * the last owner of a leg that is neither IDLE nor OFFERING asks for
+ * MONITOR.  Writes nothing back.
+ */
+struct ktapi_call_privilege {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 privilege;
+};
+
+#define KTAPI_CALL_PRIVILEGE_SIZE_VER0	16	/* first published size */
+#define KTAPI_IOC_SET_CALL_PRIVILEGE	_IO(KTAPI_IOC_TYPE, 0x08)
+
+/**
+ * struct ktapi_new_calls - KTAPI_IOC_GET_NEW_CALLS
+ * @size: sizeof(struct ktapi_new_calls): see "General ioctl format"
+ * @flags: must be 0
+ * @handles: in: user address of an array of max_handles __u32, where the
+ *	new handles are written (unused when max_handles is 0)
+ * @max_handles: in: 0..KTAPI_NEW_CALLS_MAX (else EINVAL); 0 only counts
+ * @out_count: out: how many handles were made, in handles[0..out_count)
+ * @out_remaining: out: how many more legs qualified (see "Call privilege
+ *	and new calls")
+ * @reserved: must be 0
+ *
+ * ENOSPC when a handle was to be made and the file's handle space is
+ * full, EFAULT when the handles array cannot be written: then no handle
+ * is made.  ENOMEM: nothing is made.
+ */
+struct ktapi_new_calls {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 handles;
+	__u32 max_handles;
+	__u32 out_count;
+	__u32 out_remaining;
+	__u32 reserved;
+};
+
+#define KTAPI_NEW_CALLS_SIZE_VER0	32	/* first published size */
+#define KTAPI_IOC_GET_NEW_CALLS		_IO(KTAPI_IOC_TYPE, 0x09)
 
 /**
  * struct ktapi_event - one record read() from the file
  * @type: KTAPI_EV_
- * @handle: APPNEWCALL, CALLSTATE: the handle in this file; REPLY: the
+ * @handle: APPNEWCALL, CALLSTATE, CALLINFO: the handle in this file; REPLY: the
  *	handle the request was made on (MAKE_CALL: the handle it returned,
  *	void when @result is an error)
- * @call_id: APPNEWCALL, CALLSTATE, REPLY: the leg's call id
+ * @call_id: APPNEWCALL, CALLSTATE, CALLINFO, REPLY: the leg's call id
  * @state: APPNEWCALL: state when the handle was given; CALLSTATE: new state
  * @state_mode: CALLSTATE: the disconnect mode when DISCONNECTED, else 0
  * @privilege: APPNEWCALL, CALLSTATE: the handle's privilege
  * @dropped: OVERFLOW: number of records dropped since the last OVERFLOW
  * @request_id: REPLY: the request id the request returned (same word as
+ *	@dropped)
+ * @info_state: CALLINFO: OR of KTAPI_CALLINFOSTATE_ (same word as
  *	@dropped)
  * @device_id: LINE_CREATE, LINE_REMOVE: the line device (same word as
  *	@dropped)
@@ -863,6 +1001,7 @@ struct ktapi_event {
 		__u32 dropped;
 		__u32 request_id;
 		__u32 device_id;
+		__u32 info_state;
 	};
 	__extension__ union {
 		__u32 reserved;
