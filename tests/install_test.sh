@@ -63,7 +63,7 @@ int main(void)
 	       ktapi_module_load(NULL, NULL) == -EINVAL ? "EINVAL" : "?");
 	printf("devcaps(NULL) %s\n",
 	       ktapi_get_devcaps(-1, 0, NULL) == -EFAULT ? "EFAULT" : "?");
-	return sizeof(struct ktapi_call_info) == 200 ? 0 : 1;
+	return sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER1 ? 0 : 1;
 }
 EOF
 cat >"$T/expected-output" <<'EOF'
