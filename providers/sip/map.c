@@ -112,21 +112,40 @@ int sipd_user_decode(char *dst, size_t size, const char *src, size_t len)
 	return 0;
 }
 
-/* An address to a URI user part: '#' as "%23". Return 0, or -1. */
+/*
+ * RFC 3261 25.1: user = 1*( unreserved / escaped / user-unreserved ),
+ * unreserved = alphanum / mark.  Every other byte is escaped.
+ */
+static bool user_char(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z') ||
+	       (ch && strchr("-_.!~*'()" "&=+$,;?/", ch));
+}
+
+/*
+ * @src as a SIP URI user part: every byte that RFC 3261's user-unreserved
+ * and unreserved sets do not hold ('#' of an address included, and '%'
+ * itself) as "%XX".  Return 0, or -1 when it does not fit in @size.
+ */
 int sipd_user_encode(char *dst, size_t size, const char *src)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	size_t n = 0;
 
 	for (; *src; src++) {
-		const char *s = *src == '#' ? "%23" : NULL;
-		size_t k = s ? 3 : 1;
+		unsigned char ch = (unsigned char)*src;
+		size_t k = user_char(ch) ? 1 : 3;
 
 		if (n + k >= size)
 			return -1;
-		if (s)
-			memcpy(dst + n, s, 3);
-		else
-			dst[n] = *src;
+		if (k == 1) {
+			dst[n] = (char)ch;
+		} else {
+			dst[n] = '%';
+			dst[n + 1] = hex[ch >> 4];
+			dst[n + 2] = hex[ch & 15];
+		}
 		n += k;
 	}
 	if (!size)

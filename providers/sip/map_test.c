@@ -5,6 +5,7 @@
  * disconnect mode, the address rule, and the user part's escapes.
  * Needs no device (kselftest harness; run by "make check-host").
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -102,6 +103,55 @@ TEST(user_part_escapes)
 	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), "*1#2+"));
 	EXPECT_STREQ("*1%232+", out);
 	EXPECT_EQ(-1, sipd_user_encode(out, 4, "1#"));
+}
+
+/* RFC 3261 25.1's user: unreserved and user-unreserved as they are. */
+TEST(user_part_keeps_what_rfc3261_allows)
+{
+	static const char ok[] = "azAZ09-_.!~*'()&=+$,;?/";
+	char out[64];
+
+	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), ok));
+	EXPECT_STREQ(ok, out);
+}
+
+/* Every other byte is %XX: '#' of an address, '%' itself, '@', ':'... */
+TEST(user_part_escapes_the_rest)
+{
+	char in[2] = "", out[8], want[8];
+	unsigned int ch, escaped = 0;
+
+	for (ch = 1; ch < 256; ch++) {
+		in[0] = (char)ch;
+		ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), in));
+		if (strlen(out) == 1) {
+			EXPECT_EQ(in[0], out[0]);
+			continue;
+		}
+		escaped++;
+		snprintf(want, sizeof(want), "%%%02X", ch);
+		EXPECT_STREQ(want, out);
+		/* And back. */
+		ASSERT_EQ(0, sipd_user_decode(out, sizeof(out), want, 3));
+		EXPECT_EQ(in[0], out[0]);
+	}
+	/* 255 bytes less 62 alphanumerics, 9 marks, 8 user-unreserved. */
+	EXPECT_EQ(255u - 62u - 9u - 8u, escaped);
+	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), "#"));
+	EXPECT_STREQ("%23", out);
+	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), "%"));
+	EXPECT_STREQ("%25", out);
+}
+
+/* The longest address fits the buffers of the URIs built from it. */
+TEST(user_part_of_the_longest_address_fits)
+{
+	char a[KTAPI_ADDRESS_MAX], out[3 * KTAPI_ADDRESS_MAX];
+
+	memset(a, '#', sizeof(a) - 1);
+	a[sizeof(a) - 1] = '\0';
+	ASSERT_EQ(0, sipd_user_encode(out, sizeof(out), a));
+	EXPECT_EQ(3 * (sizeof(a) - 1), strlen(out));
 }
 
 TEST_HARNESS_MAIN

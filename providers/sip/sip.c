@@ -397,7 +397,7 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	err = timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,
-				     "Ringing", l->number, "application/sdp",
+				     "Ringing", l->user, "application/sdp",
 				     NULL, NULL, NULL, false, offer_handler,
 				     answer_handler, estab_handler, NULL, NULL,
 				     close_handler, c, NULL);

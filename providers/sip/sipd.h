@@ -55,6 +55,7 @@ struct sipd_opts {
 /* One line device the daemon serves. */
 struct sipd_line {
 	char number[KTAPI_ADDRESS_MAX];
+	char user[3 * KTAPI_ADDRESS_MAX];	/* number as a URI user part */
 	uint32_t device_id;
 	unsigned int live;		/* calls not IDLE (the --max-calls bound) */
 };
