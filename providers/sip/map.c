@@ -44,6 +44,31 @@ uint32_t sipd_final_mode(unsigned int scode)
 	}
 }
 
+/*
+ * The state an outgoing leg in @state goes to on provisional response
+ * @scode, or 0 for none: 100 PROCEEDING, 180 and 183 RINGBACK, and never
+ * backwards: PROCEEDING only from DIALING, RINGBACK only from DIALING or
+ * PROCEEDING; any other provisional response (181, 182, ...) and any
+ * provisional response after RINGBACK change nothing.
+ */
+uint32_t sipd_progress_state(uint32_t state, unsigned int scode)
+{
+	uint32_t to;
+
+	if (scode == 100)
+		to = KTAPI_CALLSTATE_PROCEEDING;
+	else if (scode == 180 || scode == 183)
+		to = KTAPI_CALLSTATE_RINGBACK;
+	else
+		return 0;
+	if (state == KTAPI_CALLSTATE_DIALING)
+		return to;
+	if (state == KTAPI_CALLSTATE_PROCEEDING &&
+	    to == KTAPI_CALLSTATE_RINGBACK)
+		return to;
+	return 0;
+}
+
 const char *sipd_mode_name(uint32_t mode)
 {
 	switch (mode) {

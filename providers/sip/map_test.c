@@ -154,4 +154,49 @@ TEST(user_part_of_the_longest_address_fits)
 	EXPECT_EQ(3 * (sizeof(a) - 1), strlen(out));
 }
 
+/* Provisional responses move an outgoing leg forwards only. */
+TEST(progress_never_goes_backwards)
+{
+	const uint32_t D = KTAPI_CALLSTATE_DIALING,
+		       P = KTAPI_CALLSTATE_PROCEEDING,
+		       R = KTAPI_CALLSTATE_RINGBACK;
+	static const struct {
+		uint32_t state;
+		unsigned int scode;
+		uint32_t to;
+	} rows[] = {
+		{ KTAPI_CALLSTATE_DIALING, 100, KTAPI_CALLSTATE_PROCEEDING },
+		{ KTAPI_CALLSTATE_DIALING, 180, KTAPI_CALLSTATE_RINGBACK },
+		{ KTAPI_CALLSTATE_DIALING, 183, KTAPI_CALLSTATE_RINGBACK },
+		{ KTAPI_CALLSTATE_PROCEEDING, 180, KTAPI_CALLSTATE_RINGBACK },
+		{ KTAPI_CALLSTATE_PROCEEDING, 183, KTAPI_CALLSTATE_RINGBACK },
+		{ KTAPI_CALLSTATE_PROCEEDING, 100, 0 },
+		{ KTAPI_CALLSTATE_RINGBACK, 100, 0 },
+		{ KTAPI_CALLSTATE_RINGBACK, 180, 0 },
+		{ KTAPI_CALLSTATE_RINGBACK, 183, 0 },
+		{ KTAPI_CALLSTATE_CONNECTED, 100, 0 },
+		{ KTAPI_CALLSTATE_CONNECTED, 180, 0 },
+		{ KTAPI_CALLSTATE_DISCONNECTED, 180, 0 },
+		{ KTAPI_CALLSTATE_IDLE, 100, 0 },
+	};
+	unsigned int scode;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		EXPECT_EQ(rows[i].to, sipd_progress_state(rows[i].state,
+							  rows[i].scode)) {
+			TH_LOG("%s on %u", sipd_state_name(rows[i].state),
+			       rows[i].scode);
+		}
+	}
+	/* 101..199 but 180 and 183: nothing, in any state. */
+	for (scode = 101; scode < 200; scode++) {
+		if (scode == 180 || scode == 183)
+			continue;
+		EXPECT_EQ(0u, sipd_progress_state(D, scode));
+		EXPECT_EQ(0u, sipd_progress_state(P, scode));
+		EXPECT_EQ(0u, sipd_progress_state(R, scode));
+	}
+}
+
 TEST_HARNESS_MAIN

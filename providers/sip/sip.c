@@ -175,15 +175,16 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 static void progress_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipd_call *c = arg;
+	uint32_t to = sipd_progress_state(c->state, msg->scode);
 	char why[8];
 
+	if (!to) {
+		sipd_debug("call %u: %u ignored in %s", c->call_id,
+			   msg->scode, sipd_state_name(c->state));
+		return;
+	}
 	snprintf(why, sizeof(why), "%u", msg->scode);
-	if (msg->scode == 100)
-		sipd_call_state(c, KTAPI_CALLSTATE_PROCEEDING, 0, why);
-	else if (msg->scode == 180 || msg->scode == 183)
-		sipd_call_state(c, KTAPI_CALLSTATE_RINGBACK, 0, why);
-	else
-		sipd_debug("call %u: %u ignored", c->call_id, msg->scode);
+	sipd_call_state(c, to, 0, why);
 }
 
 static void estab_handler(const struct sip_msg *msg, void *arg)

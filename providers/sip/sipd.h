@@ -114,6 +114,7 @@ void sipd_opts_print(const struct sipd_opts *o, FILE *f);
 /* map.c: the mapping and the address rule */
 bool sipd_address_valid(const char *a);
 uint32_t sipd_final_mode(unsigned int scode);
+uint32_t sipd_progress_state(uint32_t state, unsigned int scode);
 const char *sipd_mode_name(uint32_t mode);
 const char *sipd_state_name(uint32_t state);
 int sipd_user_decode(char *dst, size_t size, const char *src, size_t len);

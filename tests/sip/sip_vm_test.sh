@@ -350,7 +350,8 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	refuse 404 "Not Found" BADADDRESS
 	refuse 480 "Temporarily Unavailable" UNAVAIL
 	refuse 603 Decline REJECT
-	scenario out noanswer "no answer (--answer-timeout 3: CANCEL)" 1 \
+	# 100 and 183 after the 180: still RINGBACK (states never go backwards).
+	scenario out noanswer "no answer (100, 180, 100, 183; --answer-timeout 3: CANCEL)" 1 \
 		"${ring}RINGBACK DISCONNECTED/NOANSWER IDLE$" -sf "$S/uas_noanswer.xml"
 	scenario out bye "BYE from the callee after 200" 0 \
 		"${ring}RINGBACK CONNECTED DISCONNECTED/NORMAL IDLE$" -sf "$S/uas_bye.xml"
