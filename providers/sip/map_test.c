@@ -199,4 +199,98 @@ TEST(progress_never_goes_backwards)
 	}
 }
 
+static int reject(char *out, size_t size, const char *offer)
+{
+	return sipd_sdp_reject(out, size, offer, strlen(offer));
+}
+
+/* RFC 3264 6: each offered stream, in order, port 0, its formats. */
+TEST(sdp_answer_rejects_every_stream)
+{
+	char out[SIPD_SDP_MEDIA_BYTES];
+
+	ASSERT_EQ(2, reject(out, sizeof(out),
+			    "v=0\r\no=- 1 1 IN IP4 10.0.0.2\r\ns=-\r\n"
+			    "c=IN IP4 10.0.0.2\r\nt=0 0\r\n"
+			    "m=audio 6000 RTP/AVP 0 8 101\r\n"
+			    "a=rtpmap:0 PCMU/8000\r\n"
+			    "m=video 6002/2 RTP/AVP 96\r\n"
+			    "a=sendrecv\r\n"));
+	EXPECT_STREQ("m=audio 0 RTP/AVP 0 8 101\r\nm=video 0 RTP/AVP 96\r\n",
+		     out);
+	/* Bare LF line ends, and an offer without m= lines. */
+	ASSERT_EQ(1, reject(out, sizeof(out), "v=0\nm=image 9 udptl t38"));
+	EXPECT_STREQ("m=image 0 udptl t38\r\n", out);
+	ASSERT_EQ(0, reject(out, sizeof(out), "v=0\r\ns=-\r\n"));
+	EXPECT_STREQ("", out);
+	ASSERT_EQ(0, sipd_sdp_reject(out, sizeof(out), "", 0));
+	EXPECT_STREQ("", out);
+	/* Only len bytes are read. */
+	ASSERT_EQ(1, sipd_sdp_reject(out, sizeof(out),
+				     "m=audio 1 RTP/AVP 0\r\nm=video 2 RTP/AVP 9", 21));
+	EXPECT_STREQ("m=audio 0 RTP/AVP 0\r\n", out);
+}
+
+TEST(sdp_malformed_m_lines_are_refused)
+{
+	static const char *const bad[] = {
+		"m=audio 6000 RTP/AVP\r\n",		/* no format */
+		"m=audio 6000\r\n",
+		"m=audio\r\n",
+		"m=\r\n",
+		"m=audio x RTP/AVP 0\r\n",		/* port */
+		"m=audio 6000/ RTP/AVP 0\r\n",
+		"m=audio 60/0x RTP/AVP 0\r\n",
+		"m=audio /2 RTP/AVP 0\r\n",
+		"m=audio  6000 RTP/AVP 0\r\n",		/* two spaces */
+		"m=audio 6000 RTP/AVP 0 \r\n",		/* trailing space */
+		"m=audio 6000 RTP/AVP 0\t8\r\n",	/* a tab */
+		"m=audio 6000 RTP/AVP \x80\r\n",	/* not ASCII */
+	};
+	char out[SIPD_SDP_MEDIA_BYTES];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-1, reject(out, sizeof(out), bad[i])) {
+			TH_LOG("%s", bad[i]);
+		}
+	}
+}
+
+TEST(sdp_answer_is_bounded)
+{
+	char offer[4096] = "", out[SIPD_SDP_MEDIA_BYTES], small[23];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < SIPD_SDP_MEDIA_MAX; i++)
+		n += snprintf(offer + n, sizeof(offer) - n,
+			      "m=audio %d RTP/AVP 0\r\n", 1000 + i);
+	EXPECT_EQ(SIPD_SDP_MEDIA_MAX, reject(out, sizeof(out), offer));
+	snprintf(offer + n, sizeof(offer) - n, "m=audio 1 RTP/AVP 0\r\n");
+	EXPECT_EQ(-1, reject(out, sizeof(out), offer));
+	/* Too long for the buffer (23 bytes and the NUL): refused, never cut. */
+	EXPECT_EQ(-1, reject(small, sizeof(small), "m=audio 6000 RTP/AVP 0 8\r\n"));
+	EXPECT_EQ(1, reject(small, 22, "m=audio 6000 RTP/AVP 0\r\n"));
+	EXPECT_EQ(-1, reject(small, 21, "m=audio 6000 RTP/AVP 0\r\n"));
+}
+
+TEST(sdp_description)
+{
+	char out[SIPD_SDP_MAX];
+	int n;
+
+	n = sipd_sdp_build(out, sizeof(out), 42, 7, "10.0.0.1", "");
+	ASSERT_LT(0, n);
+	EXPECT_EQ((size_t)n, strlen(out));
+	EXPECT_STREQ("v=0\r\no=ktapi-sipd 42 7 IN IP4 10.0.0.1\r\n"
+		     "s=ktapi-sipd\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n", out);
+	n = sipd_sdp_build(out, sizeof(out), 42, 8, "10.0.0.1",
+			   "m=audio 0 RTP/AVP 0\r\n");
+	ASSERT_LT(0, n);
+	EXPECT_NE(NULL, strstr(out, " 42 8 IN IP4"));
+	EXPECT_NE(NULL, strstr(out, "t=0 0\r\nm=audio 0 RTP/AVP 0\r\n"));
+	EXPECT_EQ(-1, sipd_sdp_build(out, 40, 42, 8, "10.0.0.1", ""));
+}
+
 TEST_HARNESS_MAIN

@@ -28,8 +28,10 @@
  * (terminated, its handlers detached by libre) until the leg's DROP or
  * CLOSECALL, so "dialogs" counts the sessions held.
  *
- * SDP: offers and answers carry a session description with no media (no
- * m= line); any SDP the peer offers is accepted and ignored.
+ * SDP (sdp.c): no media.  Our offers have no m= line; our answer to an
+ * offer rejects every stream it offers (port 0, RFC 3264 6), an offer we
+ * cannot read is refused 488, a body that is no SDP 415.  One o= session
+ * id per call; its version grows only when our description changes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +50,6 @@ struct sipd_sip {
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_req, *lsnr_resp;	/* what sipsess leaves */
 	struct dnsc *dnsc;
-	uint64_t sdp_version;
 };
 
 /* A peer's string for a log line: printable ASCII, at most 63 bytes. */
@@ -66,26 +67,53 @@ static void clean(char *dst, size_t size, const struct pl *pl)
 	dst[n] = '\0';
 }
 
-static struct mbuf *sdp_body(struct sipd *d)
+/* Our session description for @c: its o= line and its m= lines. */
+static struct mbuf *sdp_body(const struct sipd_call *c)
 {
-	struct mbuf *mb = mbuf_alloc(256);
-	uint64_t v = ++d->sip->sdp_version;
+	struct mbuf *mb = mbuf_alloc(SIPD_SDP_MAX);
+	int n;
 
 	if (!mb)
 		return NULL;
-	if (mbuf_printf(mb,
-			"v=0\r\n"
-			"o=" SIPD_NAME " %llu %llu IN IP4 %s\r\n"
-			"s=" SIPD_NAME "\r\n"
-			"c=IN IP4 %s\r\n"
-			"t=0 0\r\n",
-			(unsigned long long)v, (unsigned long long)v,
-			d->o.listen_ip, d->o.listen_ip)) {
+	n = sipd_sdp_build((char *)mb->buf, mb->size, c->sdp_id,
+			   c->sdp_version, c->d->o.listen_ip,
+			   c->media ? c->media : "");
+	if (n < 0) {
 		mem_deref(mb);
 		return NULL;
 	}
+	mb->end = (size_t)n;
 	mb->pos = 0;
 	return mb;
+}
+
+/*
+ * The m= lines answering the offer in @msg's body into @media (sdp.c:
+ * every stream rejected); "" when it has no body.  Return 0, or the SIP
+ * status to refuse it with: 415 for a body that is no SDP, 488 for an
+ * SDP the daemon does not take.
+ */
+static unsigned int offer_answer(char media[SIPD_SDP_MEDIA_BYTES],
+				 const struct sip_msg *msg)
+{
+	size_t len = mbuf_get_left(msg->mb);
+
+	media[0] = '\0';
+	if (!len)
+		return 0;
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
+		return 415;
+	if (sipd_sdp_reject(media, SIPD_SDP_MEDIA_BYTES,
+			    (const char *)mbuf_buf(msg->mb), len) < 0)
+		return 488;
+	return 0;
+}
+
+/* A new call's o= line: a random session id, version 1. */
+static void sdp_start(struct sipd_call *c)
+{
+	c->sdp_id = rand_u64() >> 1;	/* fits any reader's int64 */
+	c->sdp_version = 1;
 }
 
 static void dialogs(struct sipd *d, int delta)
@@ -149,8 +177,8 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 {
 	struct sipd_call *c = arg;
 	uint64_t now = tmr_jiffies();
+	char media[SIPD_SDP_MEDIA_BYTES];
 
-	(void)msg;
 	if (now - c->reinvite_window >= SIPD_REINVITE_WINDOW_MS) {
 		c->reinvite_window = now;
 		c->reinvites = 0;
@@ -161,7 +189,26 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 				 SIPD_REINVITE_WINDOW_MS / 1000);
 		return EPROTO;
 	}
-	*descp = sdp_body(c->d);
+	/*
+	 * An offer: every stream rejected; the version grows only when our
+	 * description changes.  None: our last description again (an offer
+	 * keeps the m= lines of the last one, RFC 3264 8), the same version.
+	 */
+	if (offer_answer(media, msg)) {
+		sipd_log_limited("call %u: re-INVITE refused 488 (offer not taken)",
+				 (unsigned int)c->call_id);
+		return EPROTO;
+	}
+	if (mbuf_get_left(msg->mb) && strcmp(media, c->media ? c->media : "")) {
+		char *m = media[0] ? strdup(media) : NULL;
+
+		if (media[0] && !m)
+			return ENOMEM;
+		free(c->media);
+		c->media = m;
+		c->sdp_version++;
+	}
+	*descp = sdp_body(c);
 	return *descp ? 0 : ENOMEM;
 }
 
@@ -268,7 +315,8 @@ int sipd_sip_invite(struct sipd_call *c)
 		 d->o.peer_port);
 	snprintf(from_uri, sizeof(from_uri), "sip:%s@%s:%u", from,
 		 d->o.listen_ip, d->o.listen_port);
-	sdp = sdp_body(d);
+	sdp_start(c);
+	sdp = sdp_body(c);
 	if (!sdp)
 		return -ENOMEM;
 	err = timer_start(c);
@@ -295,7 +343,7 @@ int sipd_sip_invite(struct sipd_call *c)
 /* ANSWER: 200 OK with our SDP.  Return 0 or -errno. */
 int sipd_sip_answer(struct sipd_call *c)
 {
-	struct mbuf *sdp = sdp_body(c->d);
+	struct mbuf *sdp = sdp_body(c);
 	int err;
 
 	if (!sdp)
@@ -324,8 +372,10 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	struct sipd *d = arg;
 	char from[KTAPI_ADDRESS_MAX], to[KTAPI_ADDRESS_MAX], dev[16];
 	char lfrom[KTAPI_ADDRESS_MAX], lto[KTAPI_ADDRESS_MAX];
+	char media[SIPD_SDP_MEDIA_BYTES];
 	struct sipd_line *l;
 	struct sipd_call *c;
+	unsigned int scode;
 	uint32_t call_id;
 	bool unknown;
 	int err;
@@ -355,6 +405,24 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	l = sipd_line_by_number(d, to);
 	if (!l) {
 		refuse(d, msg, "-", from, to, 404, "Not Found", "no such line");
+		return;
+	}
+	/* The answer to its offer, before anything is kept. */
+	scode = offer_answer(media, msg);
+	if (scode == 415) {
+		d->st.refused++;
+		sipd_stats_changed(d);
+		(void)sip_replyf(d->sip->sip, msg, 415,
+				 "Unsupported Media Type",
+				 "Accept: application/sdp\r\n"
+				 "Content-Length: 0\r\n\r\n");
+		sipd_log_limited("call - dev - in %s->%s: refused 415 (body not SDP)",
+				 from, to);
+		return;
+	}
+	if (scode) {
+		refuse(d, msg, "-", from, to, 488, "Not Acceptable Here",
+		       "offer not taken");
 		return;
 	}
 	snprintf(dev, sizeof(dev), "%u", l->device_id);
@@ -390,12 +458,14 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
+	sdp_start(c);
+	c->media = media[0] ? strdup(media) : NULL;
 	if (unknown)
 		sipd_call_log(c, "INVITE NEWCALL OFFERING, caller unknown (%s)",
 			      lfrom);
 	else
 		sipd_call_log(c, "INVITE NEWCALL OFFERING");
-	err = timer_start(c);
+	err = media[0] && !c->media ? ENOMEM : timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,
 				     "Ringing", l->user, "application/sdp",

@@ -79,6 +79,8 @@ struct sipd_call {
 	void *tmr;			/* struct tmr (sip.c), answer timeout */
 	uint64_t reinvite_window;	/* ms (tmr_jiffies()) it began */
 	unsigned int reinvites;		/* re-INVITEs answered in it */
+	uint64_t sdp_id, sdp_version;	/* our o= line, one id per call */
+	char *media;			/* our m= lines (sdp.c), NULL none */
 };
 
 /* Counters (stats.c); "calls" and "dialogs" are live counts. */
@@ -119,6 +121,14 @@ const char *sipd_mode_name(uint32_t mode);
 const char *sipd_state_name(uint32_t state);
 int sipd_user_decode(char *dst, size_t size, const char *src, size_t len);
 int sipd_user_encode(char *dst, size_t size, const char *src);
+
+/* sdp.c */
+#define SIPD_SDP_MEDIA_MAX	16	/* m= lines of an offer we answer */
+#define SIPD_SDP_MAX		2048	/* bytes of a description we send */
+#define SIPD_SDP_MEDIA_BYTES	(SIPD_SDP_MAX - 256)	/* of its m= lines */
+int sipd_sdp_reject(char *dst, size_t size, const char *offer, size_t len);
+int sipd_sdp_build(char *dst, size_t size, uint64_t id, uint64_t version,
+		   const char *ip, const char *media);
 
 /* call.c */
 struct sipd_call *sipd_call_new(struct sipd *d, struct sipd_line *line,

@@ -21,7 +21,9 @@
 #      this script: uas_refuse.xml (486, 404, 480, 603), uas_noanswer.xml
 #      (NOANSWER at the answer timeout: CANCEL), uas_bye.xml (BYE from the
 #      callee after 200) and uac_cancel.xml (the caller's CANCEL: OFFERING,
-#      then DISCONNECTED NORMAL).  Each is checked against ktapi-sipd(8)'s
+#      then DISCONNECTED NORMAL) and uac_sdp.xml (an offer of audio: the
+#      answer rejects it, port 0; two re-INVITEs).  Each is checked against
+#      ktapi-sipd(8)'s
 #      mapping: the states and disconnect mode "ktapictl --json" printed,
 #      its exit status, and sipp's (0: every message it expected came);
 #      then daemon C holds no dialog;
@@ -360,6 +362,11 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 		-sf "$S/uac_cancel.xml" -key caller 5001
 	has "$W/cancel.json" "sipp CANCEL from the caller: caller 5001, called 4001" \
 		'"caller":"5001","called":"4001"'
+	# RFC 3264 6: the answer rejects each offered stream (port 0); the
+	# scenario's own checks (ereg check_it) fail sipp otherwise.
+	scenario in sdp "offer of audio: answered m=audio 0, re-INVITEs" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		-sf "$S/uac_sdp.xml" -key caller 5002
 else
 	fail "sipp scenarios" "sipp: '${sipp:-not found}', device of 4001: '${DEV_C:-none}'"
 fi
