@@ -5,8 +5,10 @@
  * the legs' states (ktapi-sipd(8), MAPPING):
  *
  *   outgoing  INVITE sent DIALING (prov.c); 100 PROCEEDING; 180, 183
- *             RINGBACK; 2xx CONNECTED (libre sends the ACK); a final
- *             response >= 300 DISCONNECTED with sipd_final_mode(); no
+ *             RINGBACK (never backwards: sipd_progress_state()); 2xx
+ *             CONNECTED (libre sends the ACK); a 3xx DISCONNECTED/UNKNOWN,
+ *             not followed (trace_handler()); a final response >= 400
+ *             DISCONNECTED with sipd_final_mode(); no
  *             final answer within --answer-timeout (or no response at
  *             all: libre's timer B) CANCEL and DISCONNECTED/NOANSWER;
  *             BYE from the peer DISCONNECTED/NORMAL
@@ -271,6 +273,79 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (c->state != KTAPI_CALLSTATE_IDLE)
 		sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED, mode, why);
+}
+
+/*
+ * No redirects: one static peer (ktapi-sipd(8), MAPPING).  libre 1.1.0's
+ * sipsess follows a 3xx to an INVITE by itself, with a new INVITE to the
+ * first Contact (src/sipsess/connect.c), and cannot be told not to (the
+ * redirect handler came with libre 2.0).  The trace hook sees every
+ * message received before libre handles it: when it is a 3xx to the
+ * INVITE of an outgoing call not yet CONNECTED (its Call-ID, our From
+ * tag), the session is released there.  libre then ACKs the 3xx and,
+ * the session being terminated, sends nothing more; the leg goes
+ * DISCONNECTED/UNKNOWN.  Released while a provisional response had come,
+ * the session also sends a CANCEL, which crosses the 3xx (RFC 3261 9.2:
+ * the peer answers it 200, to no effect).
+ */
+static struct sipd_call *redirected_call(struct sipd *d,
+					 const struct sip_msg *msg)
+{
+	struct sipd_call *c;
+
+	if (msg->req || msg->scode < 300 || msg->scode > 399 ||
+	    pl_strcmp(&msg->cseq.met, "INVITE"))
+		return NULL;
+	for (c = d->calls; c; c = c->next) {
+		const struct sip_dialog *dlg;
+
+		if (!c->out || !c->sess || c->ended ||
+		    c->state == KTAPI_CALLSTATE_CONNECTED)
+			continue;
+		/* Before the 2xx the dialog's only INVITE is the first one. */
+		dlg = sipsess_dialog(c->sess);
+		if (sip_dialog_cmp_half(dlg, msg))
+			return c;
+	}
+	return NULL;
+}
+
+static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
+			  const struct sa *dst, const uint8_t *pkt, size_t len,
+			  void *arg)
+{
+	static const char prefix[] = "SIP/2.0 3";
+	struct sipd *d = arg;
+	struct sip_msg *msg;
+	struct sipd_call *c;
+	struct mbuf *mb;
+	char why[40];
+
+	(void)tp;
+	(void)src;
+	(void)dst;
+	if (tx || len < sizeof(prefix) || memcmp(pkt, prefix, sizeof(prefix) - 1))
+		return;
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	if (mbuf_write_mem(mb, pkt, len) == 0) {
+		mb->pos = 0;
+		if (sip_msg_decode(&msg, mb) == 0) {
+			c = redirected_call(d, msg);
+			if (c) {
+				snprintf(why, sizeof(why),
+					 "%u (redirect not followed)",
+					 msg->scode);
+				sipd_sip_free(c);
+				sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED,
+						KTAPI_DISCONNECTMODE_UNKNOWN,
+						why);
+			}
+			mem_deref(msg);
+		}
+	}
+	mem_deref(mb);
 }
 
 /* --answer-timeout: no final answer (outgoing) or no ANSWER (incoming). */
@@ -566,11 +641,12 @@ int sipd_sip_start(struct sipd *d)
 		sipd_log("DNS client: %s", strerror(err));
 		return -err;
 	}
-	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, NULL);
+	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, d);
 	if (err) {
 		sipd_log("SIP stack: %s", strerror(err));
 		return -err;
 	}
+	sip_set_trace_handler(s->sip, trace_handler);	/* arg: sip_alloc's */
 	sa_set_str(&laddr, d->o.listen_ip, d->o.listen_port);
 	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
 	if (err) {

@@ -18,7 +18,8 @@
 #   4. sipp (Debian sip-tester) in "b" as the independent peer of daemon C:
 #      its built-in uac calling 4001 (answered by "ktapictl answer"), its
 #      built-in uas answering "ktapictl call", and the scenarios next to
-#      this script: uas_refuse.xml (486, 404, 480, 603), uas_noanswer.xml
+#      this script: uas_refuse.xml (486, 404, 480, 603), uas_redirect.xml
+#      and uas_redirect_trying.xml (302, not followed), uas_noanswer.xml
 #      (NOANSWER at the answer timeout: CANCEL), uas_bye.xml (BYE from the
 #      callee after 200) and uac_cancel.xml (the caller's CANCEL: OFFERING,
 #      then DISCONNECTED NORMAL) and uac_sdp.xml (an offer of audio: the
@@ -352,6 +353,14 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	refuse 404 "Not Found" BADADDRESS
 	refuse 480 "Temporarily Unavailable" UNAVAIL
 	refuse 603 Decline REJECT
+	# 3xx: no redirect is followed (one static peer); a second INVITE
+	# would fail sipp (an unexpected message).
+	scenario out redirect "302 at once: not followed" 1 \
+		'^DIALING DISCONNECTED/UNKNOWN IDLE$' -sf "$S/uas_redirect.xml"
+	scenario out redirect100 "100, then 302: not followed (our CANCEL crosses it)" 1 \
+		'^DIALING PROCEEDING DISCONNECTED/UNKNOWN IDLE$' -sf "$S/uas_redirect_trying.xml"
+	has "$W/sipd-c.log" "sipp 302: sipd-c logs the redirect it did not follow" \
+		'out 4001->9001: 302 \(redirect not followed\) DISCONNECTED UNKNOWN'
 	# 100 and 183 after the 180: still RINGBACK (states never go backwards).
 	scenario out noanswer "no answer (100, 180, 100, 183; --answer-timeout 3: CANCEL)" 1 \
 		"${ring}RINGBACK DISCONNECTED/NOANSWER IDLE$" -sf "$S/uas_noanswer.xml"
