@@ -86,6 +86,8 @@ void sipd_call_free(struct sipd_call *c)
 	d->st.calls--;
 	sipd_stats_changed(d);
 	free(c->media);
+	free(c->callid);
+	free(c->ftag);
 	free(c);
 }
 

@@ -173,6 +173,8 @@ void sipd_sip_end(struct sipd_call *c, unsigned int refuse)
  */
 #define SIPD_REINVITES			4
 #define SIPD_REINVITE_WINDOW_MS		32000
+/* Each with the 6 retransmissions of timer A in 32 s (RFC 3261 17.1.1.2). */
+#define SIPD_REINVITE_MSGS		(SIPD_REINVITES * 7)
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
@@ -184,8 +186,20 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	if (now - c->reinvite_window >= SIPD_REINVITE_WINDOW_MS) {
 		c->reinvite_window = now;
 		c->reinvites = 0;
+		c->reinvite_msgs = 0;
 	}
-	if (++c->reinvites > SIPD_REINVITES) {
+	/*
+	 * libre keeps no server transaction for a re-INVITE: a
+	 * retransmission (the same CSeq) comes here again.  It is answered
+	 * as the first time and does not count as a re-INVITE, but each
+	 * answer is kept too: at most SIPD_REINVITE_MSGS in all.
+	 */
+	if (msg->cseq.num != c->reinvite_cseq || !c->reinvite_cseq)
+		c->reinvites++;
+	c->reinvite_msgs++;
+	c->reinvite_cseq = msg->cseq.num;
+	if (c->reinvites > SIPD_REINVITES ||
+	    c->reinvite_msgs > SIPD_REINVITE_MSGS) {
 		sipd_log_limited("call %u: re-INVITE refused 488 (more than %u in %u s)",
 				 (unsigned int)c->call_id, SIPD_REINVITES,
 				 SIPD_REINVITE_WINDOW_MS / 1000);
@@ -442,6 +456,35 @@ static void refuse(struct sipd *d, const struct sip_msg *msg,
 			 to, scode, why);
 }
 
+/* A malloc()ed copy of @pl, NULL without memory. */
+static char *dup_pl(const struct pl *pl)
+{
+	char *p = malloc(pl->l + 1);
+
+	if (p) {
+		memcpy(p, pl->p, pl->l);
+		p[pl->l] = '\0';
+	}
+	return p;
+}
+
+/*
+ * An INVITE outside a dialog with the Call-ID and From tag of a call we
+ * hold: a retransmission that outlived its transaction (an INVITE's ends
+ * with its 2xx), a request that came twice another way, or a peer's
+ * mischief.  Never a new call: 482 Loop Detected (RFC 3261 8.2.2.2).
+ */
+static bool duplicate(const struct sipd *d, const struct sip_msg *msg)
+{
+	const struct sipd_call *c;
+
+	for (c = d->calls; c; c = c->next)
+		if (c->callid && !pl_strcmp(&msg->callid, c->callid) &&
+		    !pl_strcmp(&msg->from.tag, c->ftag))
+			return true;
+	return false;
+}
+
 static void connect_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipd *d = arg;
@@ -462,6 +505,11 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	if (d->stopping) {
 		refuse(d, msg, "-", lfrom, lto, 503, "Service Unavailable",
 		       "stopping");
+		return;
+	}
+	if (duplicate(d, msg)) {
+		refuse(d, msg, "-", lfrom, lto, 482, "Loop Detected",
+		       "the Call-ID of a call held");
 		return;
 	}
 	/* 484 is about the request URI (RFC 3261 21.4.22): the called one. */
@@ -535,12 +583,15 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
 	sdp_start(c);
 	c->media = media[0] ? strdup(media) : NULL;
+	c->callid = dup_pl(&msg->callid);
+	c->ftag = dup_pl(&msg->from.tag);
 	if (unknown)
 		sipd_call_log(c, "INVITE NEWCALL OFFERING, caller unknown (%s)",
 			      lfrom);
 	else
 		sipd_call_log(c, "INVITE NEWCALL OFFERING");
-	err = media[0] && !c->media ? ENOMEM : timer_start(c);
+	err = (media[0] && !c->media) || !c->callid || !c->ftag ? ENOMEM :
+	      timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,
 				     "Ringing", l->user, "application/sdp",

@@ -79,8 +79,11 @@ struct sipd_call {
 	void *tmr;			/* struct tmr (sip.c), answer timeout */
 	uint64_t reinvite_window;	/* ms (tmr_jiffies()) it began */
 	unsigned int reinvites;		/* re-INVITEs answered in it */
+	unsigned int reinvite_msgs;	/* the same, retransmissions too */
+	uint32_t reinvite_cseq;		/* the last one's, 0 none */
 	uint64_t sdp_id, sdp_version;	/* our o= line, one id per call */
 	char *media;			/* our m= lines (sdp.c), NULL none */
+	char *callid, *ftag;		/* in: the INVITE's Call-ID, From tag */
 };
 
 /* Counters (stats.c); "calls" and "dialogs" are live counts. */
@@ -98,6 +101,9 @@ struct sipd {
 	struct sipd_stats st;
 	struct sipd_sip *sip;		/* sip.c's state */
 	bool stopping;
+	bool stats_dirty;		/* stats.c: FILE to be written */
+	void *stats_tmr;		/* struct tmr, this loop pass */
+	uint64_t stats_written;		/* ms (tmr_jiffies()), 0 never */
 };
 
 /* log.c */
@@ -158,6 +164,7 @@ void sipd_sip_free(struct sipd_call *c);
 
 /* stats.c */
 void sipd_stats_changed(struct sipd *d);
+void sipd_stats_flush(struct sipd *d);
 void sipd_stats_log(const struct sipd *d);
 
 #endif /* KTAPI_SIPD_H */

@@ -23,7 +23,9 @@
 #      (NOANSWER at the answer timeout: CANCEL), uas_bye.xml (BYE from the
 #      callee after 200) and uac_cancel.xml (the caller's CANCEL: OFFERING,
 #      then DISCONNECTED NORMAL) and uac_sdp.xml (an offer of audio: the
-#      answer rejects it, port 0; two re-INVITEs).  Each is checked against
+#      answer rejects it, port 0; two re-INVITEs), uac_dup.xml (the INVITE
+#      again once connected: 482) and uac_reinvite.xml (a fifth re-INVITE
+#      in 32 s: 488, the call goes on).  Each is checked against
 #      ktapi-sipd(8)'s
 #      mapping: the states and disconnect mode "ktapictl --json" printed,
 #      its exit status, and sipp's (0: every message it expected came);
@@ -275,7 +277,10 @@ sipp_result() {
 	fi
 }
 
-SIPP_OPTS="-m 1 -nostdin -timeout 30s -timeout_error -trace_err"
+# sipp gives up after SIPP_TIMEOUT seconds (a scenario that waits longer
+# sets it around its call).
+SIPP_TIMEOUT=30
+SIPP_OPTS="-m 1 -nostdin -timeout_error -trace_err"
 
 # scenario out|in TAG DESC WANT-APP-RC APP-REGEX [KTAPICTL-OPTS... --]
 #          SIPP-ARGS...: one sipp scenario with daemon C, then sipp_result.
@@ -297,7 +302,7 @@ scenario() {
 	esac
 	if [ "$_dir" = out ]; then
 		# shellcheck disable=SC2086 # lists of options
-		in_b "$sipp" "$@" -i "$IP_B" -p "$SIPP_PORT" $SIPP_OPTS \
+		in_b "$sipp" "$@" -i "$IP_B" -p "$SIPP_PORT" -timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
 			>"$W/$_tag.sipp" 2>&1 &
 		_sp=$!
 		wait_for 5 sipp_bound
@@ -315,7 +320,8 @@ scenario() {
 		_ap=$!
 		wait_for 5 lines_open_above "$_open"
 		# shellcheck disable=SC2086
-		in_b "$sipp" "$@" "$IP_A:5070" -s 4001 -i "$IP_B" -p 5090 $SIPP_OPTS \
+		in_b "$sipp" "$@" "$IP_A:5070" -s 4001 -i "$IP_B" -p 5090 \
+			-timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
 			>"$W/$_tag.sipp" 2>&1
 		sipp_rc=$?
 		# A call that never came: do not sit out answer's --timeout.
@@ -376,6 +382,22 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	scenario in sdp "offer of audio: answered m=audio 0, re-INVITEs" 0 \
 		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
 		-sf "$S/uac_sdp.xml" -key caller 5002
+	# The INVITE again 34 s into the call, past libre's transaction
+	# (which absorbs it, or answers 482 to a merged one, for 32 s after
+	# the 200): ktapi-sipd's own 482, still one call.
+	SIPP_TIMEOUT=70
+	scenario in dup "the INVITE again 34 s later, past its transaction: 482, one call" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		--timeout 80 -- -sf "$S/uac_dup.xml" -key caller 5003
+	SIPP_TIMEOUT=30
+	has "$W/sipd-c.log" "sipp INVITE again: sipd-c refused it 482" \
+		'in 5003->4001: refused 482 '
+	# Five re-INVITEs in 32 s: the fifth gets 488, the call goes on.
+	scenario in reinvite "five re-INVITEs: 4 answered, the fifth 488, call goes on" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		-sf "$S/uac_reinvite.xml" -key caller 5004
+	has "$W/sipd-c.log" "sipp re-INVITEs: sipd-c logs the refused fifth" \
+		're-INVITE refused 488 \(more than 4 in 32 s\)'
 else
 	fail "sipp scenarios" "sipp: '${sipp:-not found}', device of 4001: '${DEV_C:-none}'"
 fi
