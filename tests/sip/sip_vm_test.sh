@@ -64,14 +64,6 @@ rm -rf "$W"
 mkdir -p "$W"
 cd "$W" || exit 2
 
-find_prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
-}
-
 # wait_for SECS CMD...: run CMD every 0.1 s until it succeeds, SECS at most.
 wait_for() {
 	_n=$(($1 * 10))
