@@ -470,9 +470,11 @@ static char *dup_pl(const struct pl *pl)
 
 /*
  * An INVITE outside a dialog with the Call-ID and From tag of a call we
- * hold: a retransmission that outlived its transaction (an INVITE's ends
- * with its 2xx), a request that came twice another way, or a peer's
- * mischief.  Never a new call: 482 Loop Detected (RFC 3261 8.2.2.2).
+ * hold: a retransmission that outlived its transaction (libre keeps an
+ * INVITE's 32 s after the final response, answering the same request
+ * again and a merged one 482 itself), a request that came twice another
+ * way, or a peer's mischief.  Never a new call: 482 Loop Detected, as
+ * libre does within the transaction (RFC 3261 8.2.2.2).
  */
 static bool duplicate(const struct sipd *d, const struct sip_msg *msg)
 {
