@@ -24,8 +24,9 @@
 #      callee after 200) and uac_cancel.xml (the caller's CANCEL: OFFERING,
 #      then DISCONNECTED NORMAL) and uac_sdp.xml (an offer of audio: the
 #      answer rejects it, port 0; two re-INVITEs), uac_dup.xml (the INVITE
-#      again once connected: 482) and uac_reinvite.xml (a fifth re-INVITE
-#      in 32 s: 488, the call goes on).  Each is checked against
+#      again once connected: 482), uac_reinvite.xml (a fifth re-INVITE in
+#      32 s: 488, the call goes on) and uac_badsdp.xml (offers refused 488
+#      and 415, no call).  Each is checked against
 #      ktapi-sipd(8)'s
 #      mapping: the states and disconnect mode "ktapictl --json" printed,
 #      its exit status, and sipp's (0: every message it expected came);
@@ -390,6 +391,24 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 		-sf "$S/uac_reinvite.xml" -key caller 5004
 	has "$W/sipd-c.log" "sipp re-INVITEs: sipd-c logs the refused fifth" \
 		're-INVITE refused 488 \(more than 4 in 32 s\)'
+	# Offers it does not take, refused before any call exists (no
+	# application): 488 for a malformed m= line, 415 for a body that is
+	# no SDP.
+	# shellcheck disable=SC2086 # a list of options
+	in_b "$sipp" -sf "$S/uac_badsdp.xml" -key caller 5005 "$IP_A:5070" -s 4001 \
+		-i "$IP_B" -p 5090 -timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
+		>"$W/badsdp.sipp" 2>&1
+	sipp_rc=$?
+	if [ "$sipp_rc" = 0 ]; then
+		pass "sipp offers not taken: 488 and 415 (sipp exit 0)"
+	else
+		fail "sipp offers not taken: sipp exit $sipp_rc"
+		show "$W/badsdp.sipp"
+	fi
+	has "$W/sipd-c.log" "sipp offers not taken: sipd-c refused the bad m= line 488" \
+		'in 5005->4001: refused 488 \(offer not taken\)'
+	has "$W/sipd-c.log" "sipp offers not taken: sipd-c refused the text/plain body 415" \
+		'in 5005->4001: refused 415 \(body not SDP\)'
 else
 	fail "sipp scenarios" "sipp: '${sipp:-not found}', device of 4001: '${DEV_C:-none}'"
 fi
