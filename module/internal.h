@@ -709,6 +709,9 @@ static inline const char *ktapi_leg_app_name(const struct ktapi_leg *c)
 	return n ? n->name : ktapi_app_name_none.name;
 }
 
+/* newcalls.c: GET_NEW_CALLS */
+int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd);
+
 /* provider.c: /dev/ktapi-provider and the requests to providers */
 extern const struct file_operations ktapi_provider_fops;
 long ktapi_provider_ioctl(struct file *filp, unsigned int cmd,
