@@ -31,7 +31,9 @@
  * (EFAULT): each failure so far gives back the reservations, and nothing
  * was made.  A second walk publishes the reserved handles, without
  * APPNEWCALL (the numbers are the result), each under its leg's pair lock;
- * legs found beyond the reservations are out_remaining.  When that walk
+ * legs found beyond the reservations are out_remaining, and the other
+ * holders of each leg given a handle that asked for them read a CALLINFO
+ * record (KTAPI_CALLINFOSTATE_NUMMONITORS).  When that walk
  * found fewer legs (one ended meanwhile) or more, the array and the struct
  * are written again; those pages were just written, so that only fails if
  * another thread unmapped them meanwhile: then the handles made are voided
@@ -119,11 +121,8 @@ static void ktapi_new_calls_visit(struct ktapi_new_calls_walk *w,
 		goto out;
 	}
 	w->published[w->nr_published++] = mine->id;
-	/*
-	 * K2: the other holders' CALLINFO (KTAPI_CALLINFOSTATE_NUMMONITORS)
-	 * goes here, ktapi_callinfo_notify(c, w->f, ...), once t-kpriv is
-	 * merged.
-	 */
+	/* The other holders that asked: this file reads none. */
+	ktapi_callinfo_notify(c, w->f, KTAPI_CALLINFOSTATE_NUMMONITORS);
 out:
 	spin_unlock(c->lock);
 }

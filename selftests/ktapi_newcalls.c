@@ -361,6 +361,53 @@ TEST_F(call, several_holders_one_handle)
 	close(n);
 }
 
+/* ---- CALLINFO ------------------------------------------------------------ */
+
+/*
+ * The other holders that opened with KTAPI_LINE_OPEN_CALLINFO read a
+ * CALLINFO NUMMONITORS for the leg given a new handle.
+ */
+TEST_F(call, callinfo_nummonitors_to_other_holders)
+{
+	struct ktapi_event ev;
+	__u32 hc, hm, cid, h = 0;
+	int c, m, n;
+
+	/* A call made on device 0 by c, watched by m, both with CALLINFO. */
+	c = LINE_CI(0, P_OWN);
+	m = LINE_CI(0, P_MON);
+	ASSERT_OK(kt_make_call(c, self->addr_b, &hc, &cid));
+	EXPECT_NEW(&ev, m, cid, S_DIALING, P_MON);
+	hm = ev.handle;
+	kt_drain(c);
+	kt_drain(m);
+	n = LINE_CI(0, P_MON);
+	EXPECT_NEW_CALLS(n, &h, 1, 1, 0);
+	EXPECT_CI(c, hc, cid, CI_MON);
+	EXPECT_CI(m, hm, cid, CI_MON);
+	/* The file given the handle reads none. */
+	EXPECT_NO_EV(n, c, m);
+	close(n);
+	close(m);
+	close(c);
+}
+
+/* No CALLINFO to holders that did not ask for it, nor for max 0. */
+TEST_F(call, callinfo_only_when_asked_and_made)
+{
+	struct pair pr;
+	__u32 h = 0;
+	int n;
+
+	CALL_AB(&pr);
+	n = LINE_CI(1, P_MON);
+	/* b opened without the flag. */
+	EXPECT_NEW_CALLS(n, NULL, 0, 0, 1);
+	EXPECT_NEW_CALLS(n, &h, 1, 1, 0);
+	EXPECT_NO_EV(self->b, n);
+	close(n);
+}
+
 /* ---- Errors -------------------------------------------------------------- */
 
 /* A file without a line: EBADFD. */
