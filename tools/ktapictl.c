@@ -4,9 +4,11 @@
  *
  *   ktapictl [--json] devices
  *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC] [--callinfo]
+ *            [--app NAME]
  *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC] [--async]
+ *            [--app NAME]
  *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC] [--async]
- *            [--answer-after MS]
+ *            [--answer-after MS] [--app NAME]
  *   ktapictl [--json] provide ADDRESS [--name NAME] [--answer-after MS]
  *            [--busy | --reject | --never-reply] [--call-in FROM]
  *            [--hold SEC] [--count N] [--timeout SEC]
@@ -73,6 +75,8 @@ enum {
 
 static const char *prog = "ktapictl";
 static bool json;
+/* --app NAME: the application name of the line ktapictl opens, or NULL. */
+static const char *app_opt;
 
 /* ---------------------------------------------------------------------- */
 /* Messages and exit statuses                                             */
@@ -584,7 +588,7 @@ static int open_line(uint32_t device, uint32_t privileges, uint32_t flags,
 	memcpy(address, caps.address, KTAPI_ADDRESS_MAX);
 	address[KTAPI_ADDRESS_MAX - 1] = '\0';
 	err = ktapi_line_open_ex(fd, device, privileges, KTAPI_API_VERSION_2_2,
-				 flags, NULL);
+				 flags, app_opt);
 	if (err) {
 		err_msg("cannot open line device %" PRIu32 " as %s: %s", device,
 			ktapi_privilege_name(privileges), ERRTEXT(err));
@@ -1829,6 +1833,9 @@ static void usage(void)
 "  -a, --async             call, answer: asynchronous requests (REPLY records)\n"
 "      --callinfo          monitor: also print CALLINFO records (a call's\n"
 "                          number of owners or monitors changed)\n"
+"      --app NAME          monitor, call, answer: open the line with the\n"
+"                          application name NAME (the call info of the calls\n"
+"                          it makes or answers first reports it)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "Options of provide:\n"
@@ -1863,6 +1870,7 @@ enum {
 	OPT_ASYNC = 1 << 3, OPT_NAME = 1 << 4, OPT_ANSWER_AFTER = 1 << 5,
 	OPT_BUSY = 1 << 6, OPT_REJECT = 1 << 7, OPT_NEVER_REPLY = 1 << 8,
 	OPT_CALL_IN = 1 << 9, OPT_CALLINFO = 1 << 10,
+	OPT_APP = 1 << 11,
 };
 #define OPT_PROVIDE	(OPT_COUNT | OPT_TIMEOUT | OPT_HOLD | OPT_NAME | \
 			 OPT_ANSWER_AFTER | OPT_BUSY | OPT_REJECT | \
@@ -1870,7 +1878,7 @@ enum {
 
 /* Long options without a short one: values past the characters. */
 enum { LOPT_NAME = 256, LOPT_ANSWER_AFTER, LOPT_BUSY, LOPT_REJECT,
-       LOPT_NEVER_REPLY, LOPT_CALL_IN, LOPT_CALLINFO };
+       LOPT_NEVER_REPLY, LOPT_CALL_IN, LOPT_CALLINFO, LOPT_APP };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -1885,6 +1893,7 @@ static const struct option long_opts[] = {
 	{ "never-reply", no_argument, NULL, LOPT_NEVER_REPLY },
 	{ "call-in", required_argument, NULL, LOPT_CALL_IN },
 	{ "callinfo", no_argument, NULL, LOPT_CALLINFO },
+	{ "app", required_argument, NULL, LOPT_APP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -1915,6 +1924,19 @@ static bool parse_u32(const char *s, uint32_t *out)
 	if (errno || *end || v > UINT32_MAX)
 		return false;
 	*out = (uint32_t)v;
+	return true;
+}
+
+/* LINE_OPEN's rule for an application name (see ktapi(4)). */
+static bool valid_app_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (strlen(s) >= KTAPI_APP_NAME_MAX)
+		return false;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
 	return true;
 }
 
@@ -2009,6 +2031,13 @@ static int parse_opts(int argc, char **argv, bool stop_at_command,
 			o->callinfo = true;
 			*seen |= OPT_CALLINFO;
 			break;
+		case LOPT_APP:
+			if (!valid_app_name(optarg))
+				return usage_error("bad --app '%s' (at most %d bytes, no control characters)",
+						   optarg, KTAPI_APP_NAME_MAX - 1);
+			app_opt = optarg;
+			*seen |= OPT_APP;
+			break;
 		case 'h':
 			usage();
 			return EX_OK;
@@ -2035,9 +2064,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "devices", 0, 0, 0 },
-	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT | OPT_CALLINFO },
-	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
-	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_ANSWER_AFTER },
+	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT | OPT_CALLINFO | OPT_APP },
+	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_APP },
+	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_ANSWER_AFTER |
+			  OPT_APP },
 	{ "provide", 1, 1, OPT_PROVIDE },
 	{ "close", 1, 1, 0 },
 	{ "stats", 0, 0, 0 },
@@ -2049,6 +2079,7 @@ static const struct command commands[] = {
 static const char *const opt_names[] = {
 	"--count", "--timeout", "--hold", "--async", "--name", "--answer-after",
 	"--busy", "--reject", "--never-reply", "--call-in", "--callinfo",
+	"--app",
 };
 
 static int device_arg(const char *s, uint32_t *dev)
