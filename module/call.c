@@ -255,6 +255,7 @@ static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 				   ktapi_pleg_cache : ktapi_leg_cache;
 
 	/* GET_CALL_INFO read them until the grace period: now they may go. */
+	ktapi_app_name_put(rcu_dereference_protected(c->app_name, true));
 	ktapi_line_put(c->line);
 	ktapi_line_put(c->caller_line);
 	kmem_cache_free(cache, c);
@@ -300,7 +301,7 @@ void ktapi_reap(struct ktapi_reap *reap)
 }
 
 /* Start changing @c's GET_CALL_INFO fields.  Under the pair lock. */
-static void ktapi_leg_write_begin(struct ktapi_leg *c)
+void ktapi_leg_write_begin(struct ktapi_leg *c)
 {
 	lockdep_assert_held(c->lock);
 	/* Readers spin while the count is odd: keep the section short. */
@@ -308,7 +309,7 @@ static void ktapi_leg_write_begin(struct ktapi_leg *c)
 	write_seqcount_begin(&c->seq);
 }
 
-static void ktapi_leg_write_end(struct ktapi_leg *c)
+void ktapi_leg_write_end(struct ktapi_leg *c)
 {
 	write_seqcount_end(&c->seq);
 	preempt_enable();
@@ -645,7 +646,8 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * provider's device is never dropped here (its provider reports its
  * states): its provider gets a DROP notice where a loopback leg would be
  * dropped with handles left, and a CLOSECALL when the last one goes.
- * Under the pair lock.
+ * The other holders that asked for them get a CALLINFO record (after that
+ * drop: none for a leg gone IDLE).  Under the pair lock.
  */
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap)
@@ -653,6 +655,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	struct ktapi_leg *c = h->leg;
 	struct ktapi_file *f = h->file;
 	bool sole_owner, last;
+	u32 bits;
 
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
@@ -666,6 +669,8 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 		c->num_monitors--;
 	ktapi_leg_write_end(c);
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
+	bits = h->privilege == KTAPI_PRIVILEGE_OWNER ?
+	       KTAPI_CALLINFOSTATE_NUMOWNERDECR : KTAPI_CALLINFOSTATE_NUMMONITORS;
 	/* An APPNEWCALL that still waits for room goes before the handle. */
 	ktapi_evq_withdraw(h);
 	if (!h->embedded)
@@ -690,6 +695,9 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			c->peer = NULL;
 		}
 		ktapi_leg_kill(c, reap);
+	} else {
+		/* After the drop: a leg gone IDLE tells nothing more. */
+		ktapi_callinfo_notify(c, f, bits);
 	}
 }
 
@@ -783,6 +791,7 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 	do {
 		seq = read_seqcount_begin(&c->seq);
 		dead = READ_ONCE(h->dead);
+		*priv = READ_ONCE(h->privilege);
 		snap->state = c->state;
 		snap->state_mode = c->state_mode;
 		snap->states_seen = c->states_seen;
@@ -790,7 +799,6 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 		snap->num_monitors = c->num_monitors;
 		snap->state_time_ns = c->state_time_ns;
 	} while (read_seqcount_retry(&c->seq, seq));
-	*priv = h->privilege;
 	return dead ? NULL : c;
 }
 
@@ -829,6 +837,8 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	       sizeof(ci->caller_address));
 	memcpy(ci->called_address, c->called_address,
 	       sizeof(ci->called_address));
+	/* Every byte: a VER0 caller's struct ends before it (not copied). */
+	memcpy(ci->app_name, ktapi_leg_app_name(c), sizeof(ci->app_name));
 	rcu_read_unlock();
 	return 0;
 }
@@ -838,8 +848,9 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
  * @f: the file
  * @uci: the user's struct
  *
- * The common case: size is the kernel's, no flags, an open line and a
- * valid handle.  The result is written straight into the user's struct,
+ * The common case: size is the kernel's (or the first published one,
+ * KTAPI_CALL_INFO_SIZE_VER0, of programs built before app_name), no flags,
+ * an open line and a valid handle.  The result is written straight into the user's struct,
  * under RCU with page faults disabled.  Anything else (another size, a
  * fault, an error) is left to the full path of the dispatcher, which
  * checks everything in the documented order.
@@ -859,7 +870,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 {
 	struct ktapi_leg_snap snap;
 	u32 size, flags, handle, priv;
-	const char *caller;
+	const char *caller, *name;
 	struct ktapi_leg *c;
 	unsigned int i;
 
@@ -869,7 +880,8 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	unsafe_get_user(flags, &uci->flags, in_fault);
 	unsafe_get_user(handle, &uci->handle, in_fault);
 	user_read_access_end();
-	if (size != sizeof(*uci) || flags || !handle)
+	if ((size != sizeof(*uci) && size != KTAPI_CALL_INFO_SIZE_VER0) ||
+	    flags || !handle)
 		return -EAGAIN;
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -879,8 +891,10 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv);
 	if (!c)
 		goto out_again;
+	/* No call inside the user access section (objtool): before it. */
+	name = ktapi_leg_app_name(c);
 	pagefault_disable();
-	if (!user_write_access_begin(uci, sizeof(*uci)))
+	if (!user_write_access_begin(uci, size))
 		goto out_pf;
 	unsafe_put_user(c->call_id, &uci->call_id, out_fault);
 	unsafe_put_user(READ_ONCE(c->related_call_id), &uci->related_call_id,
@@ -910,6 +924,13 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 		unsafe_put_user(((const u64 *)c->called_address)[i],
 				(u64 __user *)uci->called_address + i,
 				out_fault);
+	}
+	if (size == sizeof(*uci)) {
+		static_assert(KTAPI_APP_NAME_MAX % sizeof(u64) == 0);
+		for (i = 0; i < KTAPI_APP_NAME_MAX / sizeof(u64); i++)
+			unsafe_put_user(((const u64 *)name)[i],
+					(u64 __user *)uci->app_name + i,
+					out_fault);
 	}
 	user_write_access_end();
 	pagefault_enable();

@@ -95,6 +95,14 @@
  * sections of 64, each under its own pair lock only, with cond_resched()
  * between.
  *
+ * A leg's count change (ktapi_callinfo_notify(), callinfo.c) walks its
+ * holders under its pair lock, as a state change does, taking each
+ * holder's evq.lock alone: a CALLINFO record goes into the ring or into
+ * the handle's unread one (ktapi_handle_ci_slot(), under evq.lock), or is
+ * counted as dropped; O(1) per holder, nothing allocated.
+ * SET_CALL_PRIVILEGE writes a handle's privilege under its pair lock and
+ * its file's evq.lock (which a waiting APPNEWCALL is read under).
+ *
  * MAKE_CALL walks only the files that get a handle (line->owners for the
  * owner, line->monitors), with cond_resched() between monitors.  It then
  * publishes to every monitor of both devices in one hold of the new call's
@@ -355,6 +363,10 @@ struct ktapi_file {
 	struct ktapi_line_dev *line;
 	u32 privileges;
 	u32 api_version;
+	/* LINE_OPEN's app_name, a reference (appname.c); NULL for none. */
+	struct ktapi_app_name *app_name;
+	/* KTAPI_LINE_OPEN_CALLINFO: CALLINFO records are queued to it. */
+	bool callinfo;
 	struct list_head line_node;	/* in line->files while OPEN */
 	struct list_head owner_node;	/* in line->owners while OPEN */
 	struct list_head monitor_node;	/* in line->monitors while OPEN */
@@ -397,7 +409,12 @@ struct ktapi_handle {
 		struct rcu_head rcu;		/* once removed */
 	};
 	u32 id;
-	u16 privilege;			/* constant once published */
+	/*
+	 * OWNER or MONITOR: set at publish; changed (SET_CALL_PRIVILEGE)
+	 * under the pair lock and file->evq.lock, in a leg->seq write
+	 * section, so it is read under either lock or in a read section.
+	 */
+	u16 privilege;
 	bool embedded;			/* ktapi_leg.own */
 	bool dead;			/* removed; written in a leg->seq section */
 };
@@ -417,7 +434,9 @@ struct ktapi_given_handle {
 	 */
 	struct list_head ann_node;
 	u64 ann_time_ns;		/* the record's time_ns */
-	u32 ann_state;			/* and state */
+	u16 ann_state;			/* and state (KTAPI_CALLSTATE_ fit) */
+	/* See ktapi_handle_ci_slot(): h.file->evq.lock. */
+	u16 ci_slot;
 	u32 ann_seq;			/* its place among the waiting records */
 };
 
@@ -461,8 +480,9 @@ struct ktapi_leg {
 	 * Written under the pair lock, with preemption disabled (see
 	 * ktapi_leg_write_begin()), read by GET_CALL_INFO in a read section:
 	 * state, state_mode, states_seen, state_time_ns, num_owners,
-	 * num_monitors and each handle's dead.  A plain seqcount, so that a
-	 * reader never takes the pair lock, not even on PREEMPT_RT.
+	 * num_monitors and each handle's dead and privilege.  A plain
+	 * seqcount, so that a reader never takes the pair lock, not even on
+	 * PREEMPT_RT.
 	 */
 	seqcount_t seq;
 	u32 state;
@@ -482,15 +502,30 @@ struct ktapi_leg {
 	 * so a reader never sees the id of a call that does not exist.
 	 */
 	u32 related_call_id;
-	u32 origin;
+	/*
+	 * The application's name for GET_CALL_INFO (appname.c), holding a
+	 * reference: an OUTBOUND leg's maker's, set before it is published;
+	 * an incoming leg's NULL until its first ANSWER sets it, once
+	 * (rcu_assign_pointer(), pair lock); read under RCU.
+	 */
+	struct ktapi_app_name __rcu *app_name;
 	u64 create_time_ns;
 	struct ktapi_line_dev *line;		/* where this leg lives */
 	struct ktapi_line_dev *caller_line;	/* the calling device */
 	struct ktapi_id_block *id_block;	/* where call_id comes from */
 	/* Pair lock. */
 	struct ktapi_leg *peer;
-	u32 pair_legs;				/* OUTBOUND leg: legs alive */
-	/* Next to pair_legs: no padding, 18 idle calls per slab page. */
+	u8 pair_legs;				/* OUTBOUND leg: legs alive */
+	u8 origin;		/* KTAPI_CALLORIGIN_*; constant once published */
+	/*
+	 * ktapi_handle_ci_slot() of own, in what was padding: own's file's
+	 * evq.lock.
+	 */
+	u16 own_ci_slot;
+	/*
+	 * Next to pair_legs, origin and own_ci_slot: no padding, 224 bytes
+	 * (pahole), 18 idle calls per slab page.
+	 */
 	spinlock_t pair_lock;			/* OUTBOUND leg: see lock */
 	union {
 		struct list_head holders;	/* ktapi_handle.call_node */
@@ -500,6 +535,25 @@ struct ktapi_leg {
 	/* MAKE_CALL's OWNER handle to an OUTBOUND leg (unused otherwise). */
 	struct ktapi_handle own;
 };
+
+/**
+ * ktapi_handle_ci_slot - where @h's unread CALLINFO record may be
+ * @h: a published handle
+ *
+ * The ring slot of the last CALLINFO record queued for @h (callinfo.c),
+ * which is the handle's unread one only while that slot still holds an
+ * unread CALLINFO record of this handle id and call id: a record never
+ * moves in the ring, so checking the slot is O(1), and nothing needs
+ * clearing when the record is read.  For an embedded handle it lives in
+ * the leg (a hole there), for a given one in ktapi_given_handle, so that
+ * neither struct grows.  Read and written under @h->file->evq.lock.
+ */
+static inline u16 *ktapi_handle_ci_slot(struct ktapi_handle *h)
+{
+	if (h->embedded)
+		return &h->leg->own_ci_slot;
+	return &ktapi_given(h)->ci_slot;
+}
 
 /*
  * A leg on a provider's device (provider.c): the leg, and what the module
@@ -588,6 +642,8 @@ void ktapi_evq_wake(struct ktapi_evq *q);
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns);
 void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id);
+void ktapi_evq_callinfo_locked(struct ktapi_evq *q, struct ktapi_handle *h,
+			       u32 bits, u64 time_ns);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);
 struct ktapi_reply *ktapi_reply_alloc(struct ktapi_file *f);
@@ -607,6 +663,8 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 				  struct ktapi_line_dev *caller_line,
 				  const char *called_address, u32 origin);
 void ktapi_leg_free(struct ktapi_leg *c);
+void ktapi_leg_write_begin(struct ktapi_leg *c);
+void ktapi_leg_write_end(struct ktapi_leg *c);
 void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now);
 void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
 			    u64 now);
@@ -663,6 +721,42 @@ int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
 int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer);
+
+/*
+ * appname.c: the application's name of LINE_OPEN, shared by the file and
+ * the legs that took it (see there).
+ */
+struct ktapi_app_name {
+	refcount_t ref;
+	/* NUL-padded: every byte is copied out as is. */
+	char name[KTAPI_APP_NAME_MAX] __aligned(8);
+};
+
+int ktapi_app_name_check(const char *name);
+struct ktapi_app_name *ktapi_app_name_new(struct ktapi_file *f,
+					  const char *name, unsigned int len);
+struct ktapi_app_name *ktapi_app_name_get(struct ktapi_app_name *n);
+void ktapi_app_name_put(struct ktapi_app_name *n);
+void ktapi_leg_init_app_name(struct ktapi_leg *c, struct ktapi_file *f);
+void ktapi_leg_take_app_name(struct ktapi_leg *c, struct ktapi_file *f);
+extern struct ktapi_app_name ktapi_app_name_none;
+
+/**
+ * ktapi_leg_app_name - the name GET_CALL_INFO reports for @c
+ * @c: the leg
+ *
+ * Under rcu_read_lock().  Return: KTAPI_APP_NAME_MAX bytes, 8-byte
+ * aligned, NUL-padded: zeroes when the leg has no name.
+ */
+static inline const char *ktapi_leg_app_name(const struct ktapi_leg *c)
+{
+	const struct ktapi_app_name *n = rcu_dereference(c->app_name);
+
+	return n ? n->name : ktapi_app_name_none.name;
+}
+
+/* newcalls.c: GET_NEW_CALLS */
+int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd);
 
 /* provider.c: /dev/ktapi-provider and the requests to providers */
 extern const struct file_operations ktapi_provider_fops;
@@ -723,5 +817,12 @@ static inline void ktapi_line_put(struct ktapi_line_dev *line)
 	if (unlikely(ktapi_line_is_provider(line)))
 		__ktapi_line_put(line);
 }
+
+/* callinfo.c: CALLINFO records */
+void ktapi_callinfo_notify(struct ktapi_leg *leg, struct ktapi_file *cause,
+			   u32 bits);
+
+/* privilege.c: SET_CALL_PRIVILEGE */
+int ktapi_ioctl_set_call_privilege(struct ktapi_ucmd *ucmd);
 
 #endif /* _KTAPI_INTERNAL_H */

@@ -78,6 +78,10 @@ static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56);
 static_assert(offsetof(struct ktapi_call_info, state_time_ns) == 64);
 static_assert(offsetof(struct ktapi_call_info, caller_address) == 72);
 static_assert(offsetof(struct ktapi_call_info, called_address) == 136);
+static_assert(sizeof(struct ktapi_new_calls) == 32);
+static_assert(offsetof(struct ktapi_new_calls, handles) == 8);
+static_assert(offsetof(struct ktapi_new_calls, out_remaining) == 24);
+static_assert(sizeof(struct ktapi_new_calls) == KTAPI_NEW_CALLS_SIZE_VER0);
 static_assert(sizeof(struct ktapi_event) == 40);
 static_assert(offsetof(struct ktapi_event, dropped) == 24);
 static_assert(offsetof(struct ktapi_event, request_id) == 24);
@@ -226,12 +230,14 @@ union ktapi_ucmd_buffer {
 	struct ktapi_call_op call_op;
 	struct ktapi_close_line_device close_line_device;
 	struct ktapi_call_info call_info;
+	struct ktapi_call_privilege call_privilege;
 	struct ktapi_provider_register provider_register;
 	struct ktapi_provider_line provider_line;
 	struct ktapi_provider_remove_line provider_remove_line;
 	struct ktapi_provider_reply provider_reply;
 	struct ktapi_provider_newcall provider_newcall;
 	struct ktapi_provider_callstate provider_callstate;
+	struct ktapi_new_calls new_calls;
 };
 
 /*
@@ -268,6 +274,8 @@ static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1);
 static_assert(sizeof(struct ktapi_close_line_device) ==
 	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
 static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER1);
+static_assert(sizeof(struct ktapi_call_privilege) ==
+	      KTAPI_CALL_PRIVILEGE_SIZE_VER0);
 
 /*
  * The provider's structs are all their first version (no implicit padding,
@@ -296,7 +304,7 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 	      KTAPI_PROVIDER_CALLSTATE_SIZE_VER0);
 
 /* Rows of a table: every table has as many, unused ones are NULL. */
-#define KTAPI_IOCTL_ROWS	8
+#define KTAPI_IOCTL_ROWS	10
 
 /*
  * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE) in a table whose
@@ -338,9 +346,9 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
 		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
-	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
-		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
-		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_ROW(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
+			ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
+			KTAPI_OUT_NONE, KTAPI_LINE_OPEN_CALLINFO, 0),
 	KTAPI_IOCTL_REQ(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
 			ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
 			KTAPI_OUT_HANDLER, KTAPI_MAKE_CALL_ASYNC_SIZE),
@@ -361,6 +369,13 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 		       ktapi_ioctl_close_line_device, ktapi_close_line_device,
 		       KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0,
 		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_SET_CALL_PRIVILEGE,
+		       ktapi_ioctl_set_call_privilege, ktapi_call_privilege,
+		       KTAPI_CALL_PRIVILEGE_SIZE_VER0, KTAPI_OUT_NONE),
+	/* Writes the array and the struct before it makes anything. */
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_NEW_CALLS, ktapi_ioctl_get_new_calls,
+		       ktapi_new_calls, KTAPI_NEW_CALLS_SIZE_VER0,
+		       KTAPI_OUT_HANDLER),
 };
 
 /* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */
@@ -479,6 +494,10 @@ ktapi_ucmd_dispatch(const struct ktapi_ioctl_op *ops, unsigned int nr,
 		return ktapi_ucmd_run(&ops[6], filp, cmd, uarg);
 	case 7:
 		return ktapi_ucmd_run(&ops[7], filp, cmd, uarg);
+	case 8:
+		return ktapi_ucmd_run(&ops[8], filp, cmd, uarg);
+	case 9:
+		return ktapi_ucmd_run(&ops[9], filp, cmd, uarg);
 	}
 	return -ENOTTY;
 }

@@ -59,19 +59,6 @@ KTAPI_EXPORT int ktapi_get_devcaps(int fd, uint32_t device_id,
 	return ret;
 }
 
-KTAPI_EXPORT int ktapi_line_open(int fd, uint32_t device_id,
-				 uint32_t privileges, uint32_t api_version)
-{
-	struct ktapi_line_open arg;
-
-	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
-	arg.device_id = device_id;
-	arg.privileges = privileges;
-	arg.api_version = api_version;
-	return ktapi_ioctl(fd, KTAPI_IOC_LINE_OPEN, &arg);
-}
-
 /*
  * Copy the C string @src into the char array @dst of @size bytes (zeroed
  * by the caller).  NULL is the empty string when @null_ok, else -EFAULT.
@@ -88,6 +75,32 @@ static int copy_string(char *dst, size_t size, const char *src, int null_ok)
 		return -EINVAL;
 	memcpy(dst, src, len);
 	return 0;
+}
+
+KTAPI_EXPORT int ktapi_line_open_ex(int fd, uint32_t device_id,
+				    uint32_t privileges, uint32_t api_version,
+				    uint32_t flags, const char *app_name)
+{
+	struct ktapi_line_open arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.flags = flags;
+	arg.device_id = device_id;
+	arg.privileges = privileges;
+	arg.api_version = api_version;
+	ret = copy_string(arg.app_name, sizeof(arg.app_name), app_name, 1);
+	if (ret)
+		return ret;
+	return ktapi_ioctl(fd, KTAPI_IOC_LINE_OPEN, &arg);
+}
+
+KTAPI_EXPORT int ktapi_line_open(int fd, uint32_t device_id,
+				 uint32_t privileges, uint32_t api_version)
+{
+	return ktapi_line_open_ex(fd, device_id, privileges, api_version, 0,
+				  NULL);
 }
 
 /* MAKE_CALL with @flags; returns 0 or the request id (ASYNC), or -errno. */
@@ -168,8 +181,13 @@ KTAPI_EXPORT int ktapi_deallocate_call(int fd, uint32_t handle)
 	return ktapi_call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, 0, handle);
 }
 
-KTAPI_EXPORT int ktapi_get_call_info(int fd, uint32_t handle,
-				     struct ktapi_call_info *info)
+/*
+ * GET_CALL_INFO with a struct of @size bytes: the kernel and the copy into
+ * @info stop there, so a caller's struct of that size is never overrun.
+ */
+static int ktapi_get_call_info_sized(int fd, uint32_t handle,
+				     struct ktapi_call_info *info,
+				     uint32_t size)
 {
 	struct ktapi_call_info arg;
 	int ret;
@@ -177,12 +195,52 @@ KTAPI_EXPORT int ktapi_get_call_info(int fd, uint32_t handle,
 	if (!info)
 		return -EFAULT;
 	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
+	arg.size = size;
 	arg.handle = handle;
 	ret = ktapi_ioctl(fd, KTAPI_IOC_GET_CALL_INFO, &arg);
 	if (ret == 0)
-		*info = arg;
+		memcpy(info, &arg, size);
 	return ret;
+}
+
+/*
+ * ktapi_get_call_info has two versions (struct ktapi_call_info grew in
+ * 0.3, with app_name): programs built before link to LIBKTAPI_0.1's,
+ * which passes and writes the 200 bytes of their struct
+ * (KTAPI_CALL_INFO_SIZE_VER0); programs built now to the default,
+ * LIBKTAPI_0.3's, which passes today's sizeof.  The static library has
+ * the default only (a static program is built against today's header).
+ */
+int ktapi_get_call_info_v0_1(int fd, uint32_t handle,
+			     struct ktapi_call_info *info);
+int ktapi_get_call_info_v0_3(int fd, uint32_t handle,
+			     struct ktapi_call_info *info);
+
+KTAPI_EXPORT int ktapi_get_call_info_v0_1(int fd, uint32_t handle,
+					  struct ktapi_call_info *info)
+{
+	return ktapi_get_call_info_sized(fd, handle, info,
+					 KTAPI_CALL_INFO_SIZE_VER0);
+}
+__asm__(".symver ktapi_get_call_info_v0_1, ktapi_get_call_info@LIBKTAPI_0.1");
+
+KTAPI_EXPORT int ktapi_get_call_info_v0_3(int fd, uint32_t handle,
+					  struct ktapi_call_info *info)
+{
+	return ktapi_get_call_info_sized(fd, handle, info, sizeof(*info));
+}
+__asm__(".symver ktapi_get_call_info_v0_3, ktapi_get_call_info@@LIBKTAPI_0.3");
+
+KTAPI_EXPORT int ktapi_set_call_privilege(int fd, uint32_t handle,
+					  uint32_t privilege)
+{
+	struct ktapi_call_privilege arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.handle = handle;
+	arg.privilege = privilege;
+	return ktapi_ioctl(fd, KTAPI_IOC_SET_CALL_PRIVILEGE, &arg);
 }
 
 KTAPI_EXPORT int ktapi_close_line_device(int fd, uint32_t device_id)
@@ -193,6 +251,27 @@ KTAPI_EXPORT int ktapi_close_line_device(int fd, uint32_t device_id)
 	arg.size = sizeof(arg);
 	arg.device_id = device_id;
 	return ktapi_ioctl(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, &arg);
+}
+
+KTAPI_EXPORT int ktapi_get_new_calls(int fd, uint32_t *handles, uint32_t max,
+				     uint32_t *count, uint32_t *remaining)
+{
+	struct ktapi_new_calls arg;
+	int ret;
+
+	if (!count || (max && !handles))
+		return -EFAULT;
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.handles = (uint64_t)(uintptr_t)handles;
+	arg.max_handles = max;
+	ret = ktapi_ioctl(fd, KTAPI_IOC_GET_NEW_CALLS, &arg);
+	if (ret == 0) {
+		*count = arg.out_count;
+		if (remaining)
+			*remaining = arg.out_remaining;
+	}
+	return ret;
 }
 
 static int64_t monotonic_ns(void)

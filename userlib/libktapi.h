@@ -210,8 +210,12 @@ int ktapi_deallocate_call(int fd, uint32_t handle);
  * @fd: a ktapi descriptor with an open line
  * @handle: a handle of this file
  * @info: out: the whole struct as returned by the kernel (state,
- *	states_seen, origin, num_owners, addresses, ...); written only on
- *	success
+ *	states_seen, origin, num_owners, addresses, app_name, ...); written
+ *	only on success
+ *
+ * Programs built against libktapi before 0.3 (whose struct ends before
+ * app_name) call the LIBKTAPI_0.1 version of this symbol, which writes
+ * only the first KTAPI_CALL_INFO_SIZE_VER0 bytes of @info.
  *
  * Return: 0, or -ENOENT, -EFAULT when @info is NULL, -EBADFD without an
  * open line, other -errno.
@@ -541,6 +545,63 @@ const char *ktapi_disconnectmode_name(uint32_t mode);
  * string.
  */
 const char *ktapi_error_name(int err);
+
+/* Since LIBKTAPI_0.3 (the libtapi issue). */
+
+/**
+ * ktapi_line_open_ex() - KTAPI_IOC_LINE_OPEN with flags and a name
+ * @fd, @device_id, @privileges, @api_version: as ktapi_line_open()
+ * @flags: 0 or KTAPI_LINE_OPEN_CALLINFO (the file reads KTAPI_EV_CALLINFO
+ *	records when a leg's number of owners or monitors changes)
+ * @app_name: the application's name, reported in the call info of the
+ *	legs this line makes or answers first; NULL or "" for none
+ *
+ * ktapi_line_open() is this with 0 and NULL.
+ *
+ * Return: as ktapi_line_open(); -EINVAL also for unknown @flags, and for
+ * an @app_name longer than KTAPI_APP_NAME_MAX - 1 (63) bytes (checked here,
+ * before the kernel is asked) or with a byte below 0x20 or 0x7f.
+ */
+int ktapi_line_open_ex(int fd, uint32_t device_id, uint32_t privileges,
+		       uint32_t api_version, uint32_t flags,
+		       const char *app_name);
+
+/**
+ * ktapi_set_call_privilege() - KTAPI_IOC_SET_CALL_PRIVILEGE
+ * @fd: a ktapi descriptor with an open line
+ * @handle: one of its call handles
+ * @privilege: KTAPI_PRIVILEGE_MONITOR or KTAPI_PRIVILEGE_OWNER, exactly
+ *
+ * TAPI's lineSetCallPrivilege: MONITOR to OWNER always works; OWNER to
+ * MONITOR too, but for the last owner of a leg that is neither IDLE nor
+ * OFFERING.  The privilege the handle has already is a no-op.  The other
+ * files that hold the leg and asked for them read a KTAPI_EV_CALLINFO.
+ *
+ * Return: 0, or -EINVAL (@privilege; LINEERR_INVALCALLPRIVILEGE), -ENOENT
+ * (LINEERR_INVALCALLHANDLE), -EBUSY (the last owner of an active leg;
+ * LINEERR_INVALCALLSTATE), -EBADFD (LINEERR_INVALLINEHANDLE), other -errno.
+ */
+int ktapi_set_call_privilege(int fd, uint32_t handle, uint32_t privilege);
+
+/**
+ * ktapi_get_new_calls() - KTAPI_IOC_GET_NEW_CALLS: TAPI's lineGetNewCalls
+ * @fd: a ktapi descriptor with an open line
+ * @handles: out: room for @max handles (may be NULL when @max is 0)
+ * @max: 0..KTAPI_NEW_CALLS_MAX; 0 only counts
+ * @count: out: how many MONITOR handles were made, in handles[0..*count)
+ * @remaining: out (may be NULL): how many more legs qualified
+ *
+ * A MONITOR handle for each leg of the line's device that is not IDLE and
+ * that this file holds no handle for; no APPNEWCALL announces them, their
+ * CALLSTATE records follow.  See <linux/ktapi.h>, "DOC: Call privilege
+ * and new calls".  On error nothing is made and *count is not written.
+ *
+ * Return: 0, or -EFAULT (@count NULL, @handles NULL with @max > 0, or
+ * @handles not writable), -EINVAL (@max too large), -ENOSPC (the file's
+ * handle space is full), -EBADFD without an open line, other -errno.
+ */
+int ktapi_get_new_calls(int fd, uint32_t *handles, uint32_t max,
+			uint32_t *count, uint32_t *remaining);
 
 #ifdef __cplusplus
 }

@@ -311,7 +311,15 @@
  * until a handle takes ownership or the caller gives up (no one can
  * ANSWER it meanwhile).  Asking for the privilege the handle has is 0 and
  * changes nothing.  The CALLSTATE records queued after the change carry
- * the new privilege.
+ * the new privilege (an APPNEWCALL still waiting behind a full queue
+ * carries the privilege its handle has when it enters the queue).  The
+ * checks, in this order: an open line (EBADFD), the privilege (EINVAL),
+ * the handle (ENOENT), then EBUSY.  Any line may take ownership, whatever
+ * the privileges and api_version it was opened with (TAPI lets any
+ * application own a call it has a handle to).  Nothing else depends on an
+ * owner: a line closed by a former owner is a monitor's (the leg is not
+ * dropped, a provider gets no DROP notice), and api 1.x's DEALLOCATE_CALL
+ * rule is about the sole owner the leg has now.
  *
  * KTAPI_IOC_GET_NEW_CALLS gives this file a MONITOR handle to each leg of
  * its line device that is not IDLE and that it holds no handle for (TAPI's
@@ -334,14 +342,20 @@
  * reads none, the handles given together when a leg is created cause
  * none (their APPNEWCALL and first CALLSTATE tell), and an IDLE leg sends
  * none.  A file holds at most one unread CALLINFO record per handle: a
- * change while one is queued ORs its bits into it.
+ * change while one is queued ORs its bits into it (the record keeps its
+ * place in the queue and its time_ns; a record a read() is copying at
+ * that moment counts as read).
  *
  * An application may name itself at LINE_OPEN (app_name: TAPI's friendly
  * application name of lineInitializeEx).  A leg takes the name of the
  * line that made it (OUTBOUND) or that first answered it (INTERNAL,
  * INBOUND), and keeps it for its life, after that line closed too;
  * GET_CALL_INFO reports it in app_name (empty when that line gave no
- * name, and for an incoming leg nobody answered yet).
+ * name, and for an incoming leg nobody answered yet).  "First answered":
+ * the first ANSWER that succeeded on the loopback switch; on a provider's
+ * device the first ANSWER its provider replied 0 to, if the line that
+ * asked still holds its handle then.  A leg answered by a line that gave
+ * no name stays unnamed.
  */
 
 /**
@@ -751,7 +765,9 @@ struct ktapi_devcaps {
  * @reserved: must be 0
  * @app_name: the application's name, NUL-terminated, 0..63 bytes, none
  *	below 0x20 nor 0x7f (UTF-8 is passed through unchecked), else
- *	EINVAL; empty (all zero, or a size of VER0) gives no name
+ *	EINVAL (no NUL in the 64 bytes is EINVAL too; the bytes after the
+ *	NUL are ignored); empty (a NUL first, or a size of VER0) gives no
+ *	name
  *
  * Once per file: a second LINE_OPEN, also after a forced close, is EBUSY.
  */
