@@ -49,8 +49,8 @@ static void show_info(HCALL c)
 	if (!r && ci->dwNeededSize > ci->dwTotalSize) {
 		DWORD n = ci->dwNeededSize;
 
-		ci = realloc(ci, n);
-		memset(ci, 0, n);
+		free(ci);
+		ci = calloc(1, n);
 		ci->dwTotalSize = n;
 		r = lineGetCallInfo(c, ci);
 	}
@@ -99,8 +99,8 @@ int main(void)
 	if (!r && dc->dwNeededSize > dc->dwTotalSize) {
 		DWORD n = dc->dwNeededSize;
 
-		dc = realloc(dc, n);
-		memset(dc, 0, n);
+		free(dc);
+		dc = calloc(1, n);
 		dc->dwTotalSize = n;
 		r = lineGetDevCaps(app, 1, v1, 0, dc);
 	}
