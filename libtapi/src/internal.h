@@ -136,6 +136,7 @@ struct lt_msg {
 	HLINE line;		/* for purging at lineClose (0: none) */
 	LPHCALL out;		/* LINE_REPLY of lineMakeCall: written at delivery */
 	HCALL out_value;
+	int close;		/* LINE_CLOSE: its delivery frees the line */
 };
 
 struct lt_req {
@@ -167,6 +168,7 @@ struct lt_line {
 	uint32_t api_version;
 	uint32_t privileges;
 	DWORD_PTR instance;	/* dwCallbackInstance */
+	int dead;		/* force-closed: its LINE_CLOSE is queued */
 	struct lt_map calls;	/* ktapi handle -> struct lt_call */
 	struct lt_req *reqs;
 };
