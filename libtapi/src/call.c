@@ -262,7 +262,7 @@ LT_EXPORT LONG WINAPI lineGetNewCalls(HLINE hLine, DWORD dwAddressID,
 		if (!kh || !hc)
 			goto out;
 	}
-	ret = lt_get_new_calls(l->fd, kh, room, &count, &rem);
+	ret = ktapi_get_new_calls(l->fd, kh, room, &count, &rem);
 	err = lt_lineerr(ret, LT_ERR_PARAM);
 	if (err)
 		goto out;
