@@ -15,7 +15,8 @@
 #                              tests/man_test.sh, tests/install_test.sh,
 #                              tests/dkms_test.sh, tests/modinfo_test.sh,
 #                              tests/sipd_conf_test.sh, ktapi-sipd's map_test,
-#                              libtapi's check-header.sh; TAP in
+#                              libtapi's check-header.sh, symbols.sh,
+#                              unit_test and unavail.sh; TAP in
 #                              $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
@@ -92,6 +93,7 @@ USERLIB_VARS = O=$(O)/userlib PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \
 _ktapi_install_mk_goal := $(.DEFAULT_GOAL)
 
 .PHONY: tools install uninstall install-module install-lib install-tools \
+	install-libtapi uninstall-libtapi \
 	install-man install-udev uninstall-module uninstall-lib \
 	uninstall-tools uninstall-man uninstall-udev install-dkms \
 	install-sipd uninstall-sipd \
@@ -106,9 +108,9 @@ clean-tools:
 	rm -rf $(O)/host
 
 install: install-module install-lib install-tools install-man install-udev \
-	install-sipd
+	install-sipd install-libtapi
 uninstall: uninstall-module uninstall-lib uninstall-tools uninstall-man \
-	uninstall-udev uninstall-sipd
+	uninstall-udev uninstall-sipd uninstall-libtapi
 
 # --- the module --------------------------------------------------------------
 
@@ -144,6 +146,25 @@ endif
 uninstall-lib:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(LIBKTAPI_FILES))
 	rm -f $(DESTDIR)$(INCLUDEDIR)/libktapi.h $(DESTDIR)$(INCLUDEDIR)/linux/ktapi.h
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+# --- libtapi, its headers (INCLUDEDIR/ktapi/tapi) and pkg-config file -------
+
+LIBTAPI_VARS = O=$(O)/libtapi LIBO=$(O)/userlib KTOOLS=$(KTOOLS) \
+	PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	DESTDIR=$(DESTDIR)
+
+install-libtapi: libtapi
+	rm -f $(O)/libtapi/libtapi.pc
+	$(MAKE) -C libtapi $(LIBTAPI_VARS) install
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+uninstall-libtapi:
+	$(MAKE) -C libtapi $(LIBTAPI_VARS) uninstall
 ifeq ($(DESTDIR),)
 	-$(LDCONFIG)
 endif
@@ -202,7 +223,8 @@ endif
 # --- man pages ------------------------------------------------------------------
 
 # The pages' .TH says "ktapi @VERSION@": installed with VERSION in its place.
-MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8
+MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8 \
+	man/libtapi.3
 
 install-man:
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -220,6 +242,7 @@ install-man:
 uninstall-man:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ktapictl.1 \
 		$(DESTDIR)$(MANDIR)/man3/libktapi.3 \
+		$(DESTDIR)$(MANDIR)/man3/libtapi.3 \
 		$(DESTDIR)$(MANDIR)/man4/ktapi.4 \
 		$(DESTDIR)$(MANDIR)/man8/ktapi-sipd.8 \
 		$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(LIBKTAPI_FUNCS))
@@ -290,9 +313,11 @@ HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
 	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
-	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap
+	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap \
+	$(HOST_TAPDIR)/tapi-symbols.tap $(HOST_TAPDIR)/tapi-unit.tap \
+	$(HOST_TAPDIR)/tapi-unavail.tap
 
-check-host: tools providers
+check-host: tools providers libtapi
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
@@ -300,7 +325,10 @@ check-host: tools providers
 		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
 		"sipd_conf tests/sipd_conf_test.sh $(O)/providers/ktapi-sipd" \
 		"sipd_map $(O)/providers/map_test" \
-		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header"; do \
+		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header" \
+		"tapi-symbols libtapi/tests/symbols.sh $(O)/libtapi/libtapi.so.1 libtapi/include/tapi.h" \
+		"tapi-unit $(O)/libtapi/unit_test" \
+		"tapi-unavail libtapi/tests/unavail.sh man/libtapi.3"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \
