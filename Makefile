@@ -60,7 +60,7 @@ VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
-.PHONY: all module userlib selftests siptests kernel-tools deps demo check vm-demo bench bench-xarray \
+.PHONY: all module userlib selftests siptests tapitests kernel-tools deps demo check vm-demo bench bench-xarray \
 	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel providers
@@ -90,6 +90,25 @@ selftests: kernel-tools userlib
 # second one of each kernel in scripts/vm-check.sh.
 siptests: kernel-tools
 	$(MAKE) -C tests/sip O=$(O)/sip KTOOLS=$(KTOOLS)
+
+# make tapitests: the TAPI programs of libtapi/tests/vm (and make demo's
+# examples/tapi-demo.c), built as a user builds a TAPI program: libktapi
+# and libtapi installed into a staging root ($(TAPI_STAGE), "make install
+# DESTDIR="), then each program with "pkg-config --cflags --libs libtapi"
+# on that stage.  Output in $(O)/tapitests/bin and lib; the first VM boot
+# of make check runs them (libtapi/tests/vm/tapi_vm_test.sh).
+TAPITESTS_O := $(O)/tapitests
+TAPI_STAGE := $(TAPITESTS_O)/stage
+STAGE_VARS = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	DESTDIR=$(TAPI_STAGE)
+
+tapitests: kernel-tools userlib
+	rm -rf $(TAPI_STAGE)
+	$(MAKE) -C userlib O=$(O)/userlib $(STAGE_VARS) install
+	$(MAKE) -C libtapi O=$(O)/libtapi LIBO=$(O)/userlib KTOOLS=$(KTOOLS) \
+		$(STAGE_VARS) install
+	$(MAKE) -C libtapi/tests/vm O=$(TAPITESTS_O) STAGE=$(TAPI_STAGE) \
+		LIBDIR=$(LIBDIR) KTOOLS=$(KTOOLS)
 
 # ktapi-sipd, the SIP provider (providers/sip/, needs libre-dev).
 providers: kernel-tools userlib
@@ -261,7 +280,7 @@ clean:
 	-@[ ! -f userlib/Makefile ] || $(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS) clean
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
 	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
-	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(O)/sip $(VMDIR) $(O)/kbuild $(O)/ko \
+	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(O)/sip $(TAPITESTS_O) $(VMDIR) $(O)/kbuild $(O)/ko \
 		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
 	-@rmdir $(O) 2>/dev/null || :
 
@@ -279,6 +298,8 @@ help:
 	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
 	@echo '  siptests       the SIP tests'"'"' program (tests/sip) in $$(O)/sip'
+	@echo '  tapitests      the TAPI test programs (libtapi/tests/vm) in $$(O)/tapitests,'
+	@echo '                 built with pkg-config against a staged make install'
 	@echo '  kernel-tools   kselftest headers, checkpatch from the 6.1 source tarball'
 	@echo '  deps           install missing Debian packages and the 6.12 backports'
 	@echo '                 kernel (as root; else prints the commands)'
