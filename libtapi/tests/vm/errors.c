@@ -55,9 +55,58 @@ static HLINE open_line(HLINEAPP app, DWORD dev, DWORD ver, DWORD priv)
 }
 
 /*
- * Reads app's messages for up to ms until one with this id (and, unless
- * 0, this hDevice and dwParam1) comes; 1 and *out filled when it did.
- * The others are dropped.
+ * The messages read but not yet asked for, of every application of the
+ * test: the messages of two lines of one application come in no fixed
+ * order between the lines (a LINE_APPNEWCALL on one may come before the
+ * LINE_REPLY on the other), so a wait for one keeps the others.
+ */
+#define BACKLOG 64
+static struct {
+	HLINEAPP app;
+	LINEMESSAGE m;
+} backlog[BACKLOG];
+static int nbacklog;
+
+static int matches(const LINEMESSAGE *m, DWORD id, DWORD dev, DWORD_PTR p1)
+{
+	return m->dwMessageID == id && (!dev || m->hDevice == dev) &&
+		(!p1 || m->dwParam1 == p1);
+}
+
+/* The first kept message of app that matches, removed; 1 if found. */
+static int from_backlog(HLINEAPP app, DWORD id, DWORD dev, DWORD_PTR p1,
+			LINEMESSAGE *out)
+{
+	int i;
+
+	for (i = 0; i < nbacklog; i++) {
+		if (backlog[i].app != app || !matches(&backlog[i].m, id, dev, p1))
+			continue;
+		if (out)
+			*out = backlog[i].m;
+		memmove(&backlog[i], &backlog[i + 1],
+			(nbacklog - i - 1) * sizeof(backlog[0]));
+		nbacklog--;
+		return 1;
+	}
+	return 0;
+}
+
+static void keep(HLINEAPP app, const LINEMESSAGE *m)
+{
+	if (nbacklog == BACKLOG) {
+		memmove(&backlog[0], &backlog[1], (BACKLOG - 1) * sizeof(backlog[0]));
+		nbacklog--;
+	}
+	backlog[nbacklog].app = app;
+	backlog[nbacklog].m = *m;
+	nbacklog++;
+}
+
+/*
+ * Waits up to ms for a message of app with this id (and, unless 0, this
+ * hDevice and dwParam1), kept or new; 1 and *out filled when one came.
+ * The others read meanwhile are kept.
  */
 static int wait_msg(HLINEAPP app, DWORD id, DWORD dev, DWORD_PTR p1,
 		    LINEMESSAGE *out, DWORD ms)
@@ -65,27 +114,32 @@ static int wait_msg(HLINEAPP app, DWORD id, DWORD dev, DWORD_PTR p1,
 	LINEMESSAGE m;
 	DWORD waited = 0;
 
+	if (from_backlog(app, id, dev, p1, out))
+		return 1;
 	while (waited < ms) {
 		if (lineGetMessage(app, &m, 100)) {
 			waited += 100;
 			continue;
 		}
-		if (m.dwMessageID == id && (!dev || m.hDevice == dev) &&
-		    (!p1 || m.dwParam1 == p1)) {
+		if (matches(&m, id, dev, p1)) {
 			if (out)
 				*out = m;
 			return 1;
 		}
+		keep(app, &m);
 	}
 	return 0;
 }
 
-/* How many messages with this id come within ms (all are read). */
+/* How many messages with this id app has, kept or coming within ms
+ * (all are read and dropped). */
 static int count_msgs(HLINEAPP app, DWORD id, DWORD ms)
 {
 	LINEMESSAGE m;
 	int n = 0;
 
+	while (from_backlog(app, id, 0, 0, NULL))
+		n++;
 	while (!lineGetMessage(app, &m, ms)) {
 		if (m.dwMessageID == id)
 			n++;
@@ -712,16 +766,33 @@ TEST_F(call, info_variable_parts)
 	free(ci);
 }
 
-TEST_F(call, notowner)
+/* A monitor of the called line, open before the call: its handle is
+ * announced, and it may not answer or drop. */
+TEST_F(app, notowner)
 {
-	HCALL h;
+	HLINEAPP mon_app = init_app("tapi-errors-monitor", NULL);
+	HLINE out = open_line(self->app, 0, V22, LINECALLPRIVILEGE_NONE);
+	HLINE in = open_line(self->app, 1, V22, LINECALLPRIVILEGE_OWNER);
+	HLINE mon = open_line(mon_app, 1, V22, LINECALLPRIVILEGE_MONITOR);
+	LINEMESSAGE m;
+	HCALL call = 0, h;
 
-	ASSERT_TRUE(open_monitor(self));
-	h = new_call(self);
-	ASSERT_NE(0, h);
+	ASSERT_NE(0, mon_app);
+	ASSERT_NE(0, out);
+	ASSERT_NE(0, in);
+	ASSERT_NE(0, mon);
+	ASSERT_GT(lineMakeCall(out, &call, "1001", 0, NULL), 0);
+	ASSERT_TRUE(wait_msg(mon_app, LINE_APPNEWCALL, mon, 0, &m, 5000));
+	EXPECT_EQ(LINECALLPRIVILEGE_MONITOR, m.dwParam3);
+	h = (HCALL)m.dwParam2;
+	ASSERT_TRUE(wait_msg(mon_app, LINE_CALLSTATE, h, LINECALLSTATE_OFFERING,
+			     &m, 5000));
+	EXPECT_EQ(LINECALLPRIVILEGE_MONITOR, m.dwParam3);
 	EXPECT_EQ(LINECALLPRIVILEGE_MONITOR, call_privilege(h));
 	EXPECT_EQ(LINEERR_NOTOWNER, lineAnswer(h, NULL, 0));
 	EXPECT_EQ(LINEERR_NOTOWNER, lineDrop(h, NULL, 0));
+	EXPECT_EQ(LINECALLSTATE_OFFERING, call_state(h));
+	EXPECT_EQ(0, lineShutdown(mon_app));
 }
 
 TEST_F(call, invalcallstate)
@@ -758,7 +829,7 @@ TEST_F(call, setprivilege_invalid)
 TEST_F(call, setprivilege_sole_owner_connected)
 {
 	ASSERT_TRUE(answer(self));
-	EXPECT_EQ(LINEERR_INVALCALLSTATE,
+	ASSERT_EQ(LINEERR_INVALCALLSTATE,
 		  lineSetCallPrivilege(self->hin, LINECALLPRIVILEGE_MONITOR));
 	EXPECT_EQ(LINECALLPRIVILEGE_OWNER, call_privilege(self->hin));
 	/* Asking for what it has is 0. */
@@ -770,7 +841,7 @@ TEST_F(call, setprivilege_last_owner_offering)
 {
 	DWORD owners = 9, monitors = 9;
 
-	EXPECT_EQ(0, lineSetCallPrivilege(self->hin, LINECALLPRIVILEGE_MONITOR));
+	ASSERT_EQ(0, lineSetCallPrivilege(self->hin, LINECALLPRIVILEGE_MONITOR));
 	EXPECT_EQ(LINECALLPRIVILEGE_MONITOR, call_privilege(self->hin));
 	ASSERT_EQ(0, call_counts(self->hin, &owners, &monitors));
 	EXPECT_EQ(0, owners);

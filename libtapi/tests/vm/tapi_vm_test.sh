@@ -119,7 +119,8 @@ ordered() {
 # nofail DESC FILE: the program printed no "FAIL:" line.
 nofail() {
 	if grep -q ': FAIL: ' "$2"; then
-		fail "$1" "$(grep ': FAIL: ' "$2" | head -5)"
+		fail "$1"
+		grep ': FAIL: ' "$2" | head -5 | sed 's/^/# /'
 	else
 		pass "$1"
 	fi
