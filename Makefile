@@ -60,12 +60,12 @@ VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
-.PHONY: all module userlib selftests siptests tapitests kernel-tools deps demo check vm-demo bench bench-xarray \
+.PHONY: all module userlib libtapi selftests siptests tapitests kernel-tools deps demo check vm-demo bench bench-xarray \
 	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel providers
 
-all: kernel-tools module userlib selftests tools providers siptests
+all: kernel-tools module userlib selftests tools providers siptests libtapi
 
 kernel-tools:
 	@$(CURDIR)/scripts/kernel-tools.sh $(KTOOLS)
@@ -82,6 +82,10 @@ module: check-kdir
 
 userlib: kernel-tools
 	$(MAKE) -C userlib O=$(O)/userlib KTOOLS=$(KTOOLS)
+
+# libtapi.so.1, TAPI 2.2's line API over libktapi (libtapi/).
+libtapi: kernel-tools userlib
+	$(MAKE) -C libtapi O=$(O)/libtapi LIBO=$(O)/userlib KTOOLS=$(KTOOLS)
 
 selftests: kernel-tools userlib
 	$(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS)
@@ -291,9 +295,11 @@ distclean: clean
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  builds kernel-tools, module, userlib, selftests, tools, providers'
+	@echo '  all (default)  builds kernel-tools, module, userlib, selftests, tools, providers,'
+	@echo '                 siptests, libtapi'
 	@echo '  module         module/ktapi.ko against KDIR'
 	@echo '  userlib        libktapi, ktapi-demo and the libktapi tests in $$(O)/userlib'
+	@echo '  libtapi        libtapi.so.1 (TAPI 2.2 line API) and its host tests in $$(O)/libtapi'
 	@echo '  tools          ktapictl in $$(O)/tools'
 	@echo '  providers      ktapi-sipd, the SIP provider, in $$(O)/providers'
 	@echo '  selftests      kselftest programs in $$(O)/selftests'
@@ -320,7 +326,8 @@ help:
 	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR (one check of lint)'
 	@echo '  checkpatch     checkpatch --strict on module/ and the uapi header (one check of lint)'
 	@echo '  check-host     the host tests: install, DKMS, man pages, modinfo, ktapictl,'
-	@echo '                 and libtapi/include (tapi.h, windows.h) against mingw-w64'
+	@echo '                 libtapi/include (tapi.h, windows.h) against mingw-w64, and'
+	@echo '                 libtapi'"'"'s (exported names, unit tests, man page list)'
 	@echo '  install, uninstall, install-dkms, uninstall-dkms   see install.mk'
 	@echo '  clean          remove build outputs (not the debug kernel)'
 	@echo '  distclean      clean, and remove the debug kernel'

@@ -15,7 +15,8 @@
 #                              tests/man_test.sh, tests/install_test.sh,
 #                              tests/dkms_test.sh, tests/modinfo_test.sh,
 #                              tests/sipd_conf_test.sh, ktapi-sipd's map_test,
-#                              libtapi's check-header.sh; TAP in
+#                              libtapi's check-header.sh, symbols.sh and
+#                              unit_test; TAP in
 #                              $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
@@ -91,6 +92,7 @@ USERLIB_VARS = O=$(O)/userlib PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \
 _ktapi_install_mk_goal := $(.DEFAULT_GOAL)
 
 .PHONY: tools install uninstall install-module install-lib install-tools \
+	install-libtapi uninstall-libtapi \
 	install-man install-udev uninstall-module uninstall-lib \
 	uninstall-tools uninstall-man uninstall-udev install-dkms \
 	install-sipd uninstall-sipd \
@@ -105,9 +107,9 @@ clean-tools:
 	rm -rf $(O)/host
 
 install: install-module install-lib install-tools install-man install-udev \
-	install-sipd
+	install-sipd install-libtapi
 uninstall: uninstall-module uninstall-lib uninstall-tools uninstall-man \
-	uninstall-udev uninstall-sipd
+	uninstall-udev uninstall-sipd uninstall-libtapi
 
 # --- the module --------------------------------------------------------------
 
@@ -143,6 +145,25 @@ endif
 uninstall-lib:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(LIBKTAPI_FILES))
 	rm -f $(DESTDIR)$(INCLUDEDIR)/libktapi.h $(DESTDIR)$(INCLUDEDIR)/linux/ktapi.h
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+# --- libtapi, its headers (INCLUDEDIR/ktapi/tapi) and pkg-config file -------
+
+LIBTAPI_VARS = O=$(O)/libtapi LIBO=$(O)/userlib KTOOLS=$(KTOOLS) \
+	PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	DESTDIR=$(DESTDIR)
+
+install-libtapi: libtapi
+	rm -f $(O)/libtapi/libtapi.pc
+	$(MAKE) -C libtapi $(LIBTAPI_VARS) install
+ifeq ($(DESTDIR),)
+	-$(LDCONFIG)
+endif
+
+uninstall-libtapi:
+	$(MAKE) -C libtapi $(LIBTAPI_VARS) uninstall
 ifeq ($(DESTDIR),)
 	-$(LDCONFIG)
 endif
@@ -289,9 +310,10 @@ HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
 	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
-	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap
+	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap \
+	$(HOST_TAPDIR)/tapi-symbols.tap $(HOST_TAPDIR)/tapi-unit.tap
 
-check-host: tools providers
+check-host: tools providers libtapi
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
 	for t in "ktapictl tests/ktapictl_test.sh $(TOOLS_O)/ktapictl" \
 		"man tests/man_test.sh" "install tests/install_test.sh" \
@@ -299,7 +321,9 @@ check-host: tools providers
 		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
 		"sipd_conf tests/sipd_conf_test.sh $(O)/providers/ktapi-sipd" \
 		"sipd_map $(O)/providers/map_test" \
-		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header"; do \
+		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header" \
+		"tapi-symbols libtapi/tests/symbols.sh $(O)/libtapi/libtapi.so.1 libtapi/include/tapi.h" \
+		"tapi-unit $(O)/libtapi/unit_test"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \

@@ -9,7 +9,9 @@
 #
 # Each time: exactly the expected files are installed (module for the
 # kernel it was built for, library with soname links, pkg-config file with
-# the right prefix, headers, ktapictl without RUNPATH, man pages and their
+# the right prefix, headers, libtapi (its links, libtapi.pc, every header
+# of libtapi/include in INCLUDEDIR/ktapi/tapi, a TAPI program built through
+# pkg-config), ktapictl without RUNPATH, man pages and their
 # link pages, udev rule, sysusers file, ktapi-sipd without RUNPATH, its
 # example configuration and systemd unit); an example program is compiled and
 # linked against the installed files through pkg-config (PKG_CONFIG_PATH,
@@ -37,6 +39,10 @@ version=$VERSION
 # libktapi's version is VERSION, the soname's number its first component.
 lib_version=$VERSION
 lib_major=$(cat "$TOP/userlib/SOVERSION")
+# libtapi: libtapi.so -> .so.1 -> .so.1.VERSION, its headers (every one of
+# libtapi/include) in INCLUDEDIR/ktapi/tapi.
+tapi_major=$(cat "$TOP/libtapi/SOVERSION")
+tapi_headers=$(cd "$TOP/libtapi/include" && ls -- *.h)
 multiarch=$($CC -print-multiarch 2>/dev/null)
 [ -n "$multiarch" ] || multiarch=x86_64-linux-gnu
 
@@ -64,6 +70,20 @@ int main(void)
 	printf("devcaps(NULL) %s\n",
 	       ktapi_get_devcaps(-1, 0, NULL) == -EFAULT ? "EFAULT" : "?");
 	return sizeof(struct ktapi_call_info) == 200 ? 0 : 1;
+}
+EOF
+# A TAPI program as Windows code writes it, built through libtapi.pc:
+# without an hLineApp every function is LINEERR_UNINITIALIZED.
+cat >"$T/tapi-example.c" <<'EOF'
+#include <windows.h>
+#include <tapi.h>
+#include <stdio.h>
+
+int main(void)
+{
+	printf("%lx %lx\n", (unsigned long)(DWORD)lineShutdown(1),
+	       (unsigned long)(DWORD)lineDrop(1, NULL, 0));
+	return TAPI_CURRENT_VERSION == 0x00020002 ? 0 : 1;
 }
 EOF
 cat >"$T/expected-output" <<'EOF'
@@ -152,6 +172,13 @@ run_round() {
 		echo "${prefix#/}/lib/systemd/system/ktapi-sipd.service"
 		echo "etc/ktapi/sipd.conf"
 		echo "${mandir#/}/man8/ktapi-sipd.8"
+		for f in libtapi.so libtapi.so.$tapi_major \
+			libtapi.so.$tapi_major.$version pkgconfig/libtapi.pc; do
+			echo "${libdir#/}/$f"
+		done
+		for f in $tapi_headers; do
+			echo "${prefix#/}/include/ktapi/tapi/$f"
+		done
 	} | LC_ALL=C sort >"$T/$r.want"
 	files "$D" >"$T/$r.got"
 	if cmp -s "$T/$r.want" "$T/$r.got"; then
@@ -364,6 +391,36 @@ run_round() {
 		fi
 	else
 		skip "$r: the example as C++" "no $CXX"
+	fi
+
+	# libtapi through its pkg-config file: the private header folder.
+	# libktapi.so.0, which libtapi.so needs, is not in the linker's
+	# default path in a DESTDIR: -rpath-link.
+	tcflags=$($PKG_CONFIG --cflags libtapi 2>&1)
+	tlibs=$($PKG_CONFIG --libs libtapi 2>&1)
+	# shellcheck disable=SC2086
+	if $CC $tcflags -M "$T/tapi-example.c" >"$T/$r.tdeps" 2>&1 &&
+		grep -q "$D$prefix/include/ktapi/tapi/windows.h" "$T/$r.tdeps" &&
+		grep -q "$D$prefix/include/ktapi/tapi/tapi.h" "$T/$r.tdeps"; then
+		pass "$r: pkg-config --cflags libtapi ($tcflags) finds the installed windows.h and tapi.h"
+	else
+		fail "$r: pkg-config --cflags libtapi: '$tcflags':"
+		show "$T/$r.tdeps"
+	fi
+	if [ "$(readlink "$L/libtapi.so")" = "libtapi.so.$tapi_major" ] &&
+		[ "$(readlink "$L/libtapi.so.$tapi_major")" = "libtapi.so.$tapi_major.$version" ]; then
+		pass "$r: libtapi.so -> .so.$tapi_major -> .so.$tapi_major.$version"
+	else
+		fail "$r: bad libtapi links"
+	fi
+	# shellcheck disable=SC2086
+	if $CC -std=c99 -Wall -Wextra -Werror $tcflags -o "$exe.tapi" \
+		"$T/tapi-example.c" $tlibs -Wl,-rpath-link,"$L" >"$T/$r.tapi" 2>&1 &&
+		[ "$(LD_LIBRARY_PATH=$L "$exe.tapi")" = "80000050 80000050" ]; then
+		pass "$r: a TAPI program builds with pkg-config libtapi and runs (LINEERR_UNINITIALIZED)"
+	else
+		fail "$r: the TAPI program:"
+		show "$T/$r.tapi"
 	fi
 	unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_ALLOW_SYSTEM_CFLAGS \
 		PKG_CONFIG_ALLOW_SYSTEM_LIBS
