@@ -155,7 +155,7 @@ dialer: LINE_CALLSTATE hCall 0x[0-9a-f]+ CONNECTED
 dialer: lineDrop: request [1-9]
 dialer: LINE_REPLY request [1-9][0-9]* result 0$
 dialer: LINE_CALLSTATE hCall 0x[0-9a-f]+ IDLE
-dialer: lineGetCallInfo after IDLE: .* origin OUTBOUND caller 1000 called 1001 app tapi-dialer owners 1 
+dialer: lineGetCallInfo after IDLE: .* origin OUTBOUND caller 1000 called 1001 app [^ ]+ owners 1 
 dialer: lineGetCallStatus after IDLE: 0 state IDLE privilege OWNER
 dialer: lineDeallocateCall: 0$
 dialer: lineClose: 0$
@@ -171,7 +171,7 @@ answerer: LINE_CALLSTATE hCall 0x[0-9a-f]+ CONNECTED
 answerer: LINE_CALLSTATE hCall 0x[0-9a-f]+ DISCONNECTED
 answerer: lineDrop: request [1-9]
 answerer: LINE_CALLSTATE hCall 0x[0-9a-f]+ IDLE
-answerer: lineGetCallInfo after IDLE: .* origin INTERNAL caller 1000 called 1001 app tapi-answerer 
+answerer: lineGetCallInfo after IDLE: .* origin INTERNAL caller 1000 called 1001 app [^ ]+ 
 answerer: lineDeallocateCall: 0$
 answerer: lineClose: 0$
 answerer: lineShutdown: 0$
@@ -222,6 +222,12 @@ one_call() {
 		"$ANSWERER_SEQ"
 	nofail "dialer$what: no broken expectation" "$T/dialer$sfx.txt"
 	nofail "answerer$what: no broken expectation" "$T/answerer$sfx.txt"
+	# LINECALLINFO's dwAppName: the line that made the call, the line
+	# that answered it (lineInitializeEx's friendly name).
+	ordered "dialer$what: its call's application is tapi-dialer" \
+		"$T/dialer$sfx.txt" 'dialer: lineGetCallInfo after IDLE: .* app tapi-dialer '
+	ordered "answerer$what: its call's application is tapi-answerer" \
+		"$T/answerer$sfx.txt" 'answerer: lineGetCallInfo after IDLE: .* app tapi-answerer '
 }
 one_call ""
 one_call _cxx
@@ -245,8 +251,10 @@ if need tapi_logger tapi_answerer tapi_dialer; then
 		'logger: LINE_CALLSTATE hCall 0x[0-9a-f]+ OFFERING .* privilege MONITOR' \
 		'logger: LINE_CALLSTATE hCall 0x[0-9a-f]+ CONNECTED' \
 		'logger: LINE_CALLSTATE hCall 0x[0-9a-f]+ IDLE' \
-		'logger: log: .* device 1 origin INTERNAL caller 1000 called 1001 app tapi-answerer ' \
+		'logger: log: .* device 1 origin INTERNAL caller 1000 called 1001 app [^ ]+ ' \
 		'logger: lineDeallocateCall: 0$' 'logger: done$'
+	ordered "logger: the call's application is tapi-answerer (who answered it)" \
+		"$T/logger.txt" 'logger: log: .* app tapi-answerer '
 	nofail "logger: no broken expectation" "$T/logger.txt"
 fi
 
@@ -269,7 +277,7 @@ if need tapi_logger tapi_answerer tapi_dialer; then
 		'logger: lineGetNewCalls: hCall 0x[0-9a-f]+ CONNECTED privilege MONITOR' \
 		'logger: ready' 'logger: LINE_CALLSTATE hCall 0x[0-9a-f]+ DISCONNECTED' \
 		'logger: LINE_CALLSTATE hCall 0x[0-9a-f]+ IDLE' \
-		'logger: log: .* origin INTERNAL caller 1000 called 1001 app tapi-answerer ' \
+		'logger: log: .* origin INTERNAL caller 1000 called 1001 app [^ ]+ ' \
 		'logger: done$'
 	if grep -q 'LINE_APPNEWCALL' "$T/logger4.txt"; then
 		fail "logger: a call of lineGetNewCalls was announced by LINE_APPNEWCALL"
