@@ -300,7 +300,7 @@ void ktapi_reap(struct ktapi_reap *reap)
 }
 
 /* Start changing @c's GET_CALL_INFO fields.  Under the pair lock. */
-static void ktapi_leg_write_begin(struct ktapi_leg *c)
+void ktapi_leg_write_begin(struct ktapi_leg *c)
 {
 	lockdep_assert_held(c->lock);
 	/* Readers spin while the count is odd: keep the section short. */
@@ -308,7 +308,7 @@ static void ktapi_leg_write_begin(struct ktapi_leg *c)
 	write_seqcount_begin(&c->seq);
 }
 
-static void ktapi_leg_write_end(struct ktapi_leg *c)
+void ktapi_leg_write_end(struct ktapi_leg *c)
 {
 	write_seqcount_end(&c->seq);
 	preempt_enable();
@@ -645,7 +645,8 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * provider's device is never dropped here (its provider reports its
  * states): its provider gets a DROP notice where a loopback leg would be
  * dropped with handles left, and a CLOSECALL when the last one goes.
- * Under the pair lock.
+ * The other holders that asked for them get a CALLINFO record (after that
+ * drop: none for a leg gone IDLE).  Under the pair lock.
  */
 void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			 struct ktapi_reap *reap)
@@ -653,6 +654,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	struct ktapi_leg *c = h->leg;
 	struct ktapi_file *f = h->file;
 	bool sole_owner, last;
+	u32 bits;
 
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
@@ -666,6 +668,8 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 		c->num_monitors--;
 	ktapi_leg_write_end(c);
 	sole_owner = h->privilege == KTAPI_PRIVILEGE_OWNER && !c->num_owners;
+	bits = h->privilege == KTAPI_PRIVILEGE_OWNER ?
+	       KTAPI_CALLINFOSTATE_NUMOWNERDECR : KTAPI_CALLINFOSTATE_NUMMONITORS;
 	/* An APPNEWCALL that still waits for room goes before the handle. */
 	ktapi_evq_withdraw(h);
 	if (!h->embedded)
@@ -690,6 +694,9 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 			c->peer = NULL;
 		}
 		ktapi_leg_kill(c, reap);
+	} else {
+		/* After the drop: a leg gone IDLE tells nothing more. */
+		ktapi_callinfo_notify(c, f, bits);
 	}
 }
 
@@ -783,6 +790,7 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 	do {
 		seq = read_seqcount_begin(&c->seq);
 		dead = READ_ONCE(h->dead);
+		*priv = READ_ONCE(h->privilege);
 		snap->state = c->state;
 		snap->state_mode = c->state_mode;
 		snap->states_seen = c->states_seen;
@@ -790,7 +798,6 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 		snap->num_monitors = c->num_monitors;
 		snap->state_time_ns = c->state_time_ns;
 	} while (read_seqcount_retry(&c->seq, seq));
-	*priv = h->privilege;
 	return dead ? NULL : c;
 }
 

@@ -13,7 +13,8 @@
  *    two lists are one line: each waiting record takes the next
  *    evq->wait_seq, and the lower one goes first;
  *  - a CALLSTATE record is counted in evq->dropped (GET_CALL_INFO still
- *    has the state), owed as one KTAPI_EV_OVERFLOW record;
+ *    has the state), owed as one KTAPI_EV_OVERFLOW record; a CALLINFO
+ *    record too (GET_CALL_INFO has the counts);
  *  - the LINE_CLOSE of a forced close is a sticky state (hup,
  *    close_pending, close_time_ns).
  *
@@ -31,6 +32,12 @@
  * LINE_CLOSE, which is queued last (the queue is closed with it).  The
  * events of one call are queued under its pair lock, so each handle gets
  * them in the order the call made them.
+ *
+ * CALLINFO records are merged: a handle's unread one, still in the ring
+ * and not being copied by a reader, takes the bits of the next one
+ * instead of a new record (ktapi_evq_callinfo_locked()).  The handle
+ * keeps the ring slot of its last one, which the merge checks, so
+ * finding it is O(1) and reading it clears nothing.
  *
  * After a forced close poll() reports EPOLLHUP; once the LINE_CLOSE was
  * read (the ring is empty and hup set) read() returns 0, end of file.
@@ -125,9 +132,12 @@ void ktapi_evq_free(struct ktapi_evq *q)
 	mutex_destroy(&q->read_mutex);
 }
 
-/* Put @ev at the tail of the ring, which has room.  Under q->lock. */
-static void ktapi_evq_put_locked(struct ktapi_evq *q,
-				 const struct ktapi_event *ev)
+/*
+ * Put @ev at the tail of the ring, which has room.  Return: its slot.
+ * Under q->lock.
+ */
+static u32 ktapi_evq_put_locked(struct ktapi_evq *q,
+				const struct ktapi_event *ev)
 {
 	u32 tail = q->head + q->count;
 
@@ -136,15 +146,16 @@ static void ktapi_evq_put_locked(struct ktapi_evq *q,
 		tail -= q->len;
 	q->ring[tail] = *ev;
 	WRITE_ONCE(q->count, q->count + 1);
+	return tail;
 }
 
 /* A new record into the ring, which has room.  Under q->lock. */
-static void ktapi_evq_add_locked(struct ktapi_evq *q,
-				 const struct ktapi_event *ev)
+static u32 ktapi_evq_add_locked(struct ktapi_evq *q,
+				const struct ktapi_event *ev)
 {
-	ktapi_evq_put_locked(q, ev);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_QUEUED);
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_TOTAL);
+	return ktapi_evq_put_locked(q, ev);
 }
 
 /* The record of REPLY @r, as queued at @time_ns. */
@@ -238,22 +249,22 @@ static void ktapi_evq_overflow_first_locked(struct ktapi_evq *q)
 }
 
 /*
- * A record that may be dropped (CALLSTATE): into
+ * A record that may be dropped (CALLSTATE, CALLINFO): into
  * the ring when it has room (then nothing waits behind it), else counted
- * for the next OVERFLOW.  Under q->lock.
+ * for the next OVERFLOW.  Return: its slot in the ring, or -1 when it was
+ * dropped.  Under q->lock.
  */
-static void ktapi_evq_offer_locked(struct ktapi_evq *q,
-				   const struct ktapi_event *ev)
+static int ktapi_evq_offer_locked(struct ktapi_evq *q,
+				  const struct ktapi_event *ev)
 {
 	lockdep_assert_held(&q->lock);
 	ktapi_evq_overflow_first_locked(q);
-	if (q->count < q->len) {
-		ktapi_evq_add_locked(q, ev);
-		return;
-	}
+	if (q->count < q->len)
+		return ktapi_evq_add_locked(q, ev);
 	q->dropped++;
 	ktapi_stat_inc(KTAPI_STAT_EVENTS_DROPPED);
 	trace_ktapi_event_drop(ev->type, ev->handle, q->dropped);
+	return -1;
 }
 
 /* A file's times never go back: the time to stamp a record queued now. */
@@ -306,6 +317,7 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 		struct ktapi_given_handle *g = ktapi_given(h);
 
 		lockdep_assert_held(h->leg->lock);
+		static_assert(KTAPI_CALLSTATE_UNKNOWN <= U16_MAX);
 		g->ann_time_ns = ev.time_ns;
 		g->ann_state = state;
 		g->ann_seq = q->wait_seq++;
@@ -315,6 +327,75 @@ void ktapi_evq_queue_locked(struct ktapi_evq *q, u32 type,
 	} else {
 		ktapi_evq_offer_locked(q, &ev);
 	}
+}
+
+/* The slots of the ring are u16 (ktapi_handle_ci_slot()). */
+static_assert(KTAPI_EVQ_LEN_MAX - 1 <= U16_MAX);
+
+/*
+ * Whether ring slot @slot holds a record not read yet that no reader is
+ * copying (the first q->reading records are copied without the lock), so
+ * that it may still be changed.  Under q->lock.
+ */
+static bool ktapi_evq_slot_unread_locked(struct ktapi_evq *q, u32 slot)
+{
+	u32 off;
+
+	lockdep_assert_held(&q->lock);
+	if (slot >= q->len)
+		return false;
+	off = slot >= q->head ? slot - q->head : slot + q->len - q->head;
+	return off >= q->reading && off < q->count;
+}
+
+/**
+ * ktapi_evq_callinfo_locked - queue or merge a CALLINFO record of a handle
+ * @q: the queue of @h's file
+ * @h: the handle, under its pair lock
+ * @bits: OR of KTAPI_CALLINFOSTATE_
+ * @time_ns: when the counts changed (ktime_get_ns())
+ *
+ * A file holds at most one unread CALLINFO record per handle: when the
+ * ring slot of @h's last one (ktapi_handle_ci_slot()) still holds it,
+ * unread and not being copied, @bits are ORed into it (its time_ns stays,
+ * so times never go back).  Else a new record is queued as a CALLSTATE
+ * is, dropped and counted when the ring is full, and its slot kept in @h.
+ * Nothing on a closed queue.  The caller wakes the readers after the
+ * unlock (ktapi_evq_wake()).  Under q->lock.
+ */
+void ktapi_evq_callinfo_locked(struct ktapi_evq *q, struct ktapi_handle *h,
+			       u32 bits, u64 time_ns)
+{
+	u16 *slot = ktapi_handle_ci_slot(h);
+	struct ktapi_event ev = {
+		.type = KTAPI_EV_CALLINFO,
+		.handle = h->id,
+		.call_id = h->leg->call_id,
+		.info_state = bits,
+	};
+	struct ktapi_event *old;
+	int queued;
+
+	lockdep_assert_held(&q->lock);
+	lockdep_assert_held(h->leg->lock);
+	if (q->closed)
+		return;
+	if (ktapi_evq_slot_unread_locked(q, *slot)) {
+		old = &q->ring[*slot];
+		/*
+		 * Only this handle's last CALLINFO can be there: records never
+		 * move, and a handle id names one live handle of the file.
+		 */
+		if (old->type == KTAPI_EV_CALLINFO && old->handle == ev.handle &&
+		    old->call_id == ev.call_id) {
+			old->info_state |= bits;
+			return;
+		}
+	}
+	ev.time_ns = ktapi_evq_stamp_locked(q, time_ns);
+	queued = ktapi_evq_offer_locked(q, &ev);
+	if (queued >= 0)
+		*slot = queued;
 }
 
 /*

@@ -95,6 +95,14 @@
  * sections of 64, each under its own pair lock only, with cond_resched()
  * between.
  *
+ * A leg's count change (ktapi_callinfo_notify(), callinfo.c) walks its
+ * holders under its pair lock, as a state change does, taking each
+ * holder's evq.lock alone: a CALLINFO record goes into the ring or into
+ * the handle's unread one (ktapi_handle_ci_slot(), under evq.lock), or is
+ * counted as dropped; O(1) per holder, nothing allocated.
+ * SET_CALL_PRIVILEGE writes a handle's privilege under its pair lock and
+ * its file's evq.lock (which a waiting APPNEWCALL is read under).
+ *
  * MAKE_CALL walks only the files that get a handle (line->owners for the
  * owner, line->monitors), with cond_resched() between monitors.  It then
  * publishes to every monitor of both devices in one hold of the new call's
@@ -355,6 +363,8 @@ struct ktapi_file {
 	struct ktapi_line_dev *line;
 	u32 privileges;
 	u32 api_version;
+	/* KTAPI_LINE_OPEN_CALLINFO: CALLINFO records are queued to it. */
+	bool callinfo;
 	struct list_head line_node;	/* in line->files while OPEN */
 	struct list_head owner_node;	/* in line->owners while OPEN */
 	struct list_head monitor_node;	/* in line->monitors while OPEN */
@@ -397,7 +407,12 @@ struct ktapi_handle {
 		struct rcu_head rcu;		/* once removed */
 	};
 	u32 id;
-	u16 privilege;			/* constant once published */
+	/*
+	 * OWNER or MONITOR: set at publish; changed (SET_CALL_PRIVILEGE)
+	 * under the pair lock and file->evq.lock, in a leg->seq write
+	 * section, so it is read under either lock or in a read section.
+	 */
+	u16 privilege;
 	bool embedded;			/* ktapi_leg.own */
 	bool dead;			/* removed; written in a leg->seq section */
 };
@@ -417,7 +432,9 @@ struct ktapi_given_handle {
 	 */
 	struct list_head ann_node;
 	u64 ann_time_ns;		/* the record's time_ns */
-	u32 ann_state;			/* and state */
+	u16 ann_state;			/* and state (KTAPI_CALLSTATE_ fit) */
+	/* See ktapi_handle_ci_slot(): h.file->evq.lock. */
+	u16 ci_slot;
 	u32 ann_seq;			/* its place among the waiting records */
 };
 
@@ -461,8 +478,9 @@ struct ktapi_leg {
 	 * Written under the pair lock, with preemption disabled (see
 	 * ktapi_leg_write_begin()), read by GET_CALL_INFO in a read section:
 	 * state, state_mode, states_seen, state_time_ns, num_owners,
-	 * num_monitors and each handle's dead.  A plain seqcount, so that a
-	 * reader never takes the pair lock, not even on PREEMPT_RT.
+	 * num_monitors and each handle's dead and privilege.  A plain
+	 * seqcount, so that a reader never takes the pair lock, not even on
+	 * PREEMPT_RT.
 	 */
 	seqcount_t seq;
 	u32 state;
@@ -483,6 +501,11 @@ struct ktapi_leg {
 	 */
 	u32 related_call_id;
 	u32 origin;
+	/*
+	 * ktapi_handle_ci_slot() of own, in what was padding: own's file's
+	 * evq.lock.
+	 */
+	u16 own_ci_slot;
 	u64 create_time_ns;
 	struct ktapi_line_dev *line;		/* where this leg lives */
 	struct ktapi_line_dev *caller_line;	/* the calling device */
@@ -500,6 +523,25 @@ struct ktapi_leg {
 	/* MAKE_CALL's OWNER handle to an OUTBOUND leg (unused otherwise). */
 	struct ktapi_handle own;
 };
+
+/**
+ * ktapi_handle_ci_slot - where @h's unread CALLINFO record may be
+ * @h: a published handle
+ *
+ * The ring slot of the last CALLINFO record queued for @h (callinfo.c),
+ * which is the handle's unread one only while that slot still holds an
+ * unread CALLINFO record of this handle id and call id: a record never
+ * moves in the ring, so checking the slot is O(1), and nothing needs
+ * clearing when the record is read.  For an embedded handle it lives in
+ * the leg (a hole there), for a given one in ktapi_given_handle, so that
+ * neither struct grows.  Read and written under @h->file->evq.lock.
+ */
+static inline u16 *ktapi_handle_ci_slot(struct ktapi_handle *h)
+{
+	if (h->embedded)
+		return &h->leg->own_ci_slot;
+	return &ktapi_given(h)->ci_slot;
+}
 
 /*
  * A leg on a provider's device (provider.c): the leg, and what the module
@@ -588,6 +630,8 @@ void ktapi_evq_wake(struct ktapi_evq *q);
 void ktapi_evq_push(struct ktapi_evq *q, u32 type, struct ktapi_handle *h,
 		    u32 state, u32 state_mode, u64 time_ns);
 void ktapi_evq_push_device(struct ktapi_evq *q, u32 type, u32 device_id);
+void ktapi_evq_callinfo_locked(struct ktapi_evq *q, struct ktapi_handle *h,
+			       u32 bits, u64 time_ns);
 ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 		       bool nonblock);
 struct ktapi_reply *ktapi_reply_alloc(struct ktapi_file *f);
@@ -607,6 +651,8 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 				  struct ktapi_line_dev *caller_line,
 				  const char *called_address, u32 origin);
 void ktapi_leg_free(struct ktapi_leg *c);
+void ktapi_leg_write_begin(struct ktapi_leg *c);
+void ktapi_leg_write_end(struct ktapi_leg *c);
 void ktapi_leg_init_state(struct ktapi_leg *c, u32 state, u64 now);
 void ktapi_leg_set_state_at(struct ktapi_leg *c, u32 state, u32 mode,
 			    u64 now);
@@ -723,5 +769,9 @@ static inline void ktapi_line_put(struct ktapi_line_dev *line)
 	if (unlikely(ktapi_line_is_provider(line)))
 		__ktapi_line_put(line);
 }
+
+/* callinfo.c: CALLINFO records */
+void ktapi_callinfo_notify(struct ktapi_leg *leg, struct ktapi_file *cause,
+			   u32 bits);
 
 #endif /* _KTAPI_INTERNAL_H */

@@ -399,6 +399,7 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 		f->line = line;
 		f->privileges = lo->privileges;
 		f->api_version = lo->api_version;
+		f->callinfo = lo->flags & KTAPI_LINE_OPEN_CALLINFO;
 		/* Publish the fields above to lockless readers of f->state. */
 		smp_store_release(&f->state, KTAPI_FILE_OPEN);
 		f->open_seq = ++line->open_seq;

@@ -296,7 +296,7 @@ static_assert(sizeof(struct ktapi_provider_callstate) ==
 	      KTAPI_PROVIDER_CALLSTATE_SIZE_VER0);
 
 /* Rows of a table: every table has as many, unused ones are NULL. */
-#define KTAPI_IOCTL_ROWS	8
+#define KTAPI_IOCTL_ROWS	10
 
 /*
  * The row of command @_ioctl (an _IO() of KTAPI_IOC_TYPE) in a table whose
@@ -338,9 +338,9 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_DEVCAPS, ktapi_ioctl_get_devcaps,
 		       ktapi_devcaps, KTAPI_DEVCAPS_SIZE_VER0,
 		       KTAPI_OUT_AFTER),
-	KTAPI_IOCTL_OP(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
-		       ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
-		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_ROW(KTAPI_IOC_LINE_OPEN, ktapi_ioctl_line_open,
+			ktapi_line_open, KTAPI_LINE_OPEN_SIZE_VER0,
+			KTAPI_OUT_NONE, KTAPI_LINE_OPEN_CALLINFO, 0),
 	KTAPI_IOCTL_REQ(KTAPI_IOC_MAKE_CALL, ktapi_ioctl_make_call,
 			ktapi_make_call, KTAPI_MAKE_CALL_SIZE_VER0,
 			KTAPI_OUT_HANDLER, KTAPI_MAKE_CALL_ASYNC_SIZE),
@@ -479,6 +479,10 @@ ktapi_ucmd_dispatch(const struct ktapi_ioctl_op *ops, unsigned int nr,
 		return ktapi_ucmd_run(&ops[6], filp, cmd, uarg);
 	case 7:
 		return ktapi_ucmd_run(&ops[7], filp, cmd, uarg);
+	case 8:
+		return ktapi_ucmd_run(&ops[8], filp, cmd, uarg);
+	case 9:
+		return ktapi_ucmd_run(&ops[9], filp, cmd, uarg);
 	}
 	return -ENOTTY;
 }

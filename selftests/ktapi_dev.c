@@ -215,7 +215,8 @@ TEST_F(dev, line_open_twice_flags_reserved_einval)
 	};
 
 	ASSERT_OK(kt_line_open(self->fd, 0, P_OWN, API_CUR));
-	lo.flags = 1;
+	/* 1 is KTAPI_LINE_OPEN_CALLINFO, which LINE_OPEN takes. */
+	lo.flags = 2;
 	EXPECT_ERRNO(EINVAL, kt_err(ioctl(self->fd, KTAPI_IOC_LINE_OPEN, &lo)));
 	lo.flags = 0;
 	lo.reserved = 1;
@@ -278,7 +279,7 @@ TEST_F(dev, arg_checks_before_line_state)
 static void check_enotty(struct __test_metadata *_metadata, int fd)
 {
 	static const unsigned long cmds[] = {
-		_IO(KTAPI_IOC_TYPE, 0x08), _IO(KTAPI_IOC_TYPE, 0x7f),
+		_IO(KTAPI_IOC_TYPE, 0x0a), _IO(KTAPI_IOC_TYPE, 0x7f),
 		_IO(KTAPI_IOC_TYPE, 0xff), _IO(KTAPI_IOC_TYPE + 1, 0x00),
 		_IOWR(KTAPI_IOC_TYPE, 0x00, struct ktapi_devcaps),
 		_IOR(KTAPI_IOC_TYPE, 0x05, struct ktapi_call_info),

@@ -751,8 +751,9 @@ TEST_F_TIMEOUT(hostile, unknown_commands, 600)
 		const char *name;
 		unsigned long cmd;
 	} cmds[] = {
-		{ "_IO(T, 8)", _IO(T, 8) },
-		{ "_IO(T, 9)", _IO(T, 9) },
+		/* 8 and 9 are SET_CALL_PRIVILEGE and GET_NEW_CALLS. */
+		{ "_IO(T, 10)", _IO(T, 10) },
+		{ "_IO(T, 11)", _IO(T, 11) },
 		{ "_IO(T, 0x7f)", _IO(T, 0x7f) },
 		{ "_IO(T, 0xff)", _IO(T, 0xff) },
 		{ "_IOWR(T, 0, devcaps)", _IOWR(T, 0, struct ktapi_devcaps) },

@@ -52,7 +52,7 @@ FIXTURE_VARIANT(ioarg) {
 	size_t size;
 	size_t ver0;		/* KTAPI_<STRUCT>_SIZE_VER0 */
 	size_t reserved_off;	/* 0: the struct has no reserved field */
-	__u32 flags_ok;		/* the flags it takes: KTAPI_REQ_ASYNC or 0 */
+	__u32 flags_ok;		/* the flags it takes (KTAPI_REQ_ASYNC, ...) or 0 */
 };
 
 #define KT_OFFSETOFEND(t, m)	(offsetof(t, m) + sizeof(((t *)0)->m))
@@ -86,7 +86,7 @@ _Static_assert(KTAPI_CALL_INFO_SIZE_VER0 ==
 
 #define IOC_GET_DEVCAPS		IOC(K_DEVCAPS, KTAPI_IOC_GET_DEVCAPS, ktapi_devcaps, DEVCAPS)
 #define IOC_LINE_OPEN		IOC_RSV(K_LINE_OPEN, KTAPI_IOC_LINE_OPEN, ktapi_line_open, \
-					LINE_OPEN)
+					LINE_OPEN), .flags_ok = KTAPI_LINE_OPEN_CALLINFO
 #define IOC_MAKE_CALL		IOC(K_MAKE_CALL, KTAPI_IOC_MAKE_CALL, ktapi_make_call, MAKE_CALL), \
 				.flags_ok = KTAPI_REQ_ASYNC
 #define IOC_ANSWER		IOC_RSV(K_ANSWER, KTAPI_IOC_ANSWER, ktapi_call_op, CALL_OP), \

@@ -103,6 +103,11 @@
 #define EV_REPLY	KTAPI_EV_REPLY
 #define EV_LCREATE	KTAPI_EV_LINE_CREATE
 #define EV_LREMOVE	KTAPI_EV_LINE_REMOVE
+#define EV_CI		KTAPI_EV_CALLINFO
+
+#define CI_OWNINC	KTAPI_CALLINFOSTATE_NUMOWNERINCR
+#define CI_OWNDEC	KTAPI_CALLINFOSTATE_NUMOWNERDECR
+#define CI_MON		KTAPI_CALLINFOSTATE_NUMMONITORS
 
 #define S_PROCEEDING	KTAPI_CALLSTATE_PROCEEDING
 #define S_BUSY		KTAPI_CALLSTATE_BUSY
@@ -534,6 +539,33 @@ static inline int kt_line_open(int fd, __u32 dev, __u32 privileges, __u32 api)
 	};
 
 	return kt_err(ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo));
+}
+
+/* LINE_OPEN with @flags (KTAPI_LINE_OPEN_CALLINFO). */
+static inline int kt_line_open_flags(int fd, __u32 dev, __u32 privileges,
+				     __u32 api, __u32 flags)
+{
+	struct ktapi_line_open lo = {
+		.size = sizeof(lo),
+		.flags = flags,
+		.device_id = dev,
+		.privileges = privileges,
+		.api_version = api,
+	};
+
+	return kt_err(ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo));
+}
+
+/* SET_CALL_PRIVILEGE: 0 or errno. */
+static inline int kt_set_priv(int fd, __u32 handle, __u32 privilege)
+{
+	struct ktapi_call_privilege cp = {
+		.size = sizeof(cp),
+		.handle = handle,
+		.privilege = privilege,
+	};
+
+	return kt_err(ioctl(fd, KTAPI_IOC_SET_CALL_PRIVILEGE, &cp));
 }
 
 /* open() + LINE_OPEN (api 2.2): the fd, or -1 with errno. */
@@ -1224,6 +1256,7 @@ static inline const char *ev_type_name(__u32 type)
 	case EV_REPLY:	return "REPLY";
 	case EV_LCREATE: return "LINE_CREATE";
 	case EV_LREMOVE: return "LINE_REMOVE";
+	case EV_CI:	return "CALLINFO";
 	default:	return "?";
 	}
 }
@@ -1357,9 +1390,10 @@ static inline void __kt_expect_calls_handles(struct __test_metadata *_metadata,
 #define EXPECT_CALLS_HANDLES(s0, s1, calls, handles)			\
 	__kt_expect_calls_handles(_metadata, s0, s1, calls, handles, __LINE__)
 
-/* open() + LINE_OPEN, asserting success. */
-static inline int __kt_line(struct __test_metadata *_metadata, __u32 dev,
-			    __u32 privileges, __u32 api, int line)
+/* open() + LINE_OPEN with @flags, asserting success. */
+static inline int __kt_line_flags(struct __test_metadata *_metadata,
+				  __u32 dev, __u32 privileges, __u32 api,
+				  __u32 flags, int line)
 {
 	int fd = kt_open();
 	int err = errno;
@@ -1367,15 +1401,24 @@ static inline int __kt_line(struct __test_metadata *_metadata, __u32 dev,
 	ASSERT_LE(0, fd) {
 		TH_LOG("line %d: open %s: %s", line, KTAPI_DEV, strerror(err));
 	}
-	err = kt_line_open(fd, dev, privileges, api);
+	err = kt_line_open_flags(fd, dev, privileges, api, flags);
 	ASSERT_EQ(0, err) {
-		TH_LOG("line %d: LINE_OPEN(dev %u, priv %#x, api %#x): %s",
-		       line, dev, privileges, api, strerror(err));
+		TH_LOG("line %d: LINE_OPEN(dev %u, priv %#x, api %#x, flags %#x): %s",
+		       line, dev, privileges, api, flags, strerror(err));
 	}
 	return fd;
 }
-#define LINE(dev, priv)		__kt_line(_metadata, dev, priv, API_CUR, __LINE__)
-#define LINE_API(dev, priv, api) __kt_line(_metadata, dev, priv, api, __LINE__)
+#define LINE(dev, priv)		\
+	__kt_line_flags(_metadata, dev, priv, API_CUR, 0, __LINE__)
+#define LINE_API(dev, priv, api) \
+	__kt_line_flags(_metadata, dev, priv, api, 0, __LINE__)
+/* A line that reads CALLINFO records (KTAPI_LINE_OPEN_CALLINFO). */
+#define LINE_CI(dev, priv)	\
+	__kt_line_flags(_metadata, dev, priv, API_CUR,			\
+			KTAPI_LINE_OPEN_CALLINFO, __LINE__)
+#define LINE_CI_API(dev, priv, api) \
+	__kt_line_flags(_metadata, dev, priv, api,			\
+			KTAPI_LINE_OPEN_CALLINFO, __LINE__)
 
 static inline int __kt_fd(struct __test_metadata *_metadata, int line)
 {
@@ -1494,6 +1537,13 @@ static inline void __kt_expect_event(struct __test_metadata *_metadata,
 		ok = ok && !ev.handle && !ev.call_id && !ev.state &&
 		     !ev.state_mode && !ev.privilege && ev.device_id == mode;
 		break;
+	case EV_CI:
+		/* @mode is info_state. */
+		ok = ok && (handle ? ev.handle == handle : ev.handle != 0) &&
+		     (call_id ? ev.call_id == call_id : ev.call_id != 0) &&
+		     !ev.state && !ev.state_mode && !ev.privilege &&
+		     ev.info_state == mode;
+		break;
 	case EV_REPLY:
 		/* EXPECT_REPLY() checks these. */
 		ok = false;
@@ -1519,6 +1569,9 @@ static inline void __kt_expect_event(struct __test_metadata *_metadata,
 	EXPECT_EV(fd, EV_CS, h, cid, state, mode, priv)
 #define EXPECT_NEW(out, fd, cid, state, priv)				\
 	EXPECT_EV_OUT(out, fd, EV_NEW, ANY, cid, state, 0, priv)
+/* A CALLINFO record of @h (call @cid) whose info_state is @bits. */
+#define EXPECT_CI(fd, h, cid, bits)					\
+	EXPECT_EV(fd, EV_CI, h, cid, 0, bits, 0)
 
 /*
  * Nothing (more) may be queued on any of the @n files @fds: poll() times
@@ -1948,18 +2001,29 @@ FIXTURE(call) {
 	char addr_b[KTAPI_ADDRESS_MAX];
 };
 
+/*
+ * Read the parameters into @p; skip unless there are 2 line devices and
+ * room for the call fixture's events and handles.
+ */
+static inline void __kt_require_call(struct __test_metadata *_metadata,
+				     struct ktapi_params *p)
+{
+	KT_REQUIRE(p);
+	if (p->lines < 2)
+		SKIP_NOW("needs 2 line devices, lines=%lu", p->lines);
+	/* Most tests queue a few events, or hold a few handles, at once. */
+	if (p->event_queue_len < CALL_MIN_QUEUE)
+		SKIP_NOW("needs event_queue_len >= %d, have %lu", CALL_MIN_QUEUE,
+			 p->event_queue_len);
+	if (p->max_handles < CALL_MIN_HANDLES)
+		SKIP_NOW("needs max_handles >= %d, have %lu", CALL_MIN_HANDLES,
+			 p->max_handles);
+}
+#define KT_REQUIRE_CALL(p)	__kt_require_call(_metadata, p)
+
 FIXTURE_SETUP(call)
 {
-	KT_REQUIRE(&self->p);
-	if (self->p.lines < 2)
-		SKIP_NOW("needs 2 line devices, lines=%lu", self->p.lines);
-	/* Most tests queue a few events, or hold a few handles, at once. */
-	if (self->p.event_queue_len < CALL_MIN_QUEUE)
-		SKIP_NOW("needs event_queue_len >= %d, have %lu", CALL_MIN_QUEUE,
-			 self->p.event_queue_len);
-	if (self->p.max_handles < CALL_MIN_HANDLES)
-		SKIP_NOW("needs max_handles >= %d, have %lu", CALL_MIN_HANDLES,
-			 self->p.max_handles);
+	KT_REQUIRE_CALL(&self->p);
 	self->a = LINE(0, P_OWN);
 	self->b = LINE(1, P_OWN);
 	DEV_ADDR(self->a, 0, self->addr_a);

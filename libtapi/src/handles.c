@@ -25,10 +25,13 @@ void *lt_map_get(const struct lt_map *m, uint32_t key)
 	return NULL;
 }
 
-static int lt_map_grow(struct lt_map *m)
+#define LT_MAP_MIN 16
+
+/* Rehashes @m into @n buckets (a power of two). */
+static int lt_map_resize(struct lt_map *m, uint32_t n)
 {
-	uint32_t n = m->nbuckets ? m->nbuckets * 2 : 16, i;
 	struct lt_map_ent **b = calloc(n, sizeof(*b));
+	uint32_t i;
 
 	if (!b)
 		return -ENOMEM;
@@ -54,7 +57,10 @@ int lt_map_put(struct lt_map *m, uint32_t key, void *ptr)
 
 	if (lt_map_get(m, key))
 		return -EEXIST;
-	if (m->count >= m->nbuckets && lt_map_grow(m) && !m->nbuckets)
+	/* A full map doubles; without memory it only gets slower. */
+	if (m->count >= m->nbuckets &&
+	    lt_map_resize(m, m->nbuckets ? m->nbuckets * 2 : LT_MAP_MIN) &&
+	    !m->nbuckets)
 		return -ENOMEM;
 	e = malloc(sizeof(*e));
 	if (!e)
@@ -82,6 +88,9 @@ void *lt_map_del(struct lt_map *m, uint32_t key)
 		ptr = e->ptr;
 		free(e);
 		m->count--;
+		/* A map a quarter full halves: what a burst grew goes back. */
+		if (m->nbuckets > LT_MAP_MIN && m->count < m->nbuckets / 4)
+			lt_map_resize(m, m->nbuckets / 2);
 		return ptr;
 	}
 	return NULL;

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktapi kselftests: CALLINFO records (LINE_CALLINFO), of files that opened
+ * their line with KTAPI_LINE_OPEN_CALLINFO: see "Call privilege and new
+ * calls" in the uapi header.  Built 64-bit and -m32; the conventions of
+ * all of them: ktapi_utils.h.
+ */
+#define _GNU_SOURCE
+
+#include "ktapi_utils.h"
+
+/*
+ * a (device 0, OWNER) calls b (device 1, OWNER).  Device 1 is also watched
+ * by m and m2 (MONITOR, with CALLINFO) and n (MONITOR, without), opened
+ * after b: each holds a MONITOR handle to b's OFFERING leg and has read
+ * its APPNEWCALL and CALLSTATE.
+ */
+FIXTURE(ci) {
+	struct ktapi_params p;
+	int a, b, m, m2, n;
+	char addr_b[KTAPI_ADDRESS_MAX];
+	struct pair pr;
+	__u32 hm, hm2, hn;
+};
+
+static __u32 watch(struct __test_metadata *_metadata, int fd, __u32 cid)
+{
+	struct ktapi_event ev;
+
+	EXPECT_NEW(&ev, fd, cid, S_OFFERING, P_MON);
+	EXPECT_CS(fd, ev.handle, cid, S_OFFERING, 0, P_MON);
+	return ev.handle;
+}
+
+FIXTURE_SETUP(ci)
+{
+	KT_REQUIRE_CALL(&self->p);
+	self->a = LINE(0, P_OWN);
+	self->b = LINE(1, P_OWN);
+	self->m = LINE_CI(1, P_MON);
+	self->m2 = LINE_CI(1, P_MON);
+	self->n = LINE(1, P_MON);
+	DEV_ADDR(self->a, 1, self->addr_b);
+	__call_ab(_metadata, self->a, self->b, self->addr_b, &self->pr);
+	self->hm = watch(_metadata, self->m, self->pr.cb);
+	self->hm2 = watch(_metadata, self->m2, self->pr.cb);
+	self->hn = watch(_metadata, self->n, self->pr.cb);
+}
+
+FIXTURE_TEARDOWN(ci)
+{
+	close_fd(&self->n);
+	close_fd(&self->m2);
+	close_fd(&self->m);
+	close_fd(&self->b);
+	close_fd(&self->a);
+}
+
+#define CB	(self->pr.cb)
+
+/* The handles given when a leg is made cause no CALLINFO. */
+TEST_F(ci, new_leg_sends_none)
+{
+	EXPECT_NO_EV(self->m, self->m2, self->n, self->b, self->a);
+}
+
+/* LINE_OPEN takes KTAPI_LINE_OPEN_CALLINFO, and no other flag. */
+TEST(line_open_flags)
+{
+	int fd = FD();
+
+	EXPECT_ERRNO(EINVAL, kt_line_open_flags(fd, 0, P_MON, API_CUR, 2));
+	EXPECT_ERRNO(EINVAL, kt_line_open_flags(fd, 0, P_MON, API_CUR,
+						KTAPI_LINE_OPEN_CALLINFO | 2));
+	EXPECT_OK(kt_line_open_flags(fd, 0, P_MON, API_CUR,
+				     KTAPI_LINE_OPEN_CALLINFO));
+	close(fd);
+}
+
+/* A MONITOR handle deallocated: NUMMONITORS to the others that asked. */
+TEST_F(ci, dealloc_monitor_numonitors)
+{
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_MON);
+	EXPECT_NO_EV(self->m, self->m2, self->n, self->b, self->a);
+}
+
+/* The OWNER handle deallocated (api 2.2, OFFERING): NUMOWNERDECR. */
+TEST_F(ci, dealloc_owner_numownerdecr)
+{
+	struct ktapi_call_info ci;
+
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_OWNDEC);
+	GET_INFO(self->m, self->hm, &ci);
+	EXPECT_EQ(0, ci.num_owners);
+	EXPECT_EQ(3, ci.num_monitors);
+	EXPECT_EQ(S_OFFERING, ci.state);
+	EXPECT_NO_EV(self->m, self->m2, self->n, self->b, self->a);
+}
+
+/* The file whose handle changed reads none, though it asked for them. */
+TEST_F(ci, cause_reads_none)
+{
+	ASSERT_OK(kt_dealloc(self->m2, self->hm2));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	EXPECT_NO_EV(self->m2);
+}
+
+/* A file that did not ask (flags 0, as every older program) reads none. */
+TEST_F(ci, without_flag_none)
+{
+	ASSERT_OK(kt_dealloc(self->m2, self->hm2));
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON | CI_OWNDEC);
+	EXPECT_NO_EV(self->n);
+}
+
+/* A MONITOR line closed: its handle is voided, the others are told. */
+TEST_F(ci, line_close_numonitors)
+{
+	close_fd(&self->n);
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_MON);
+	EXPECT_NO_EV(self->m, self->m2, self->b);
+}
+
+/*
+ * The sole owner closes its line: the leg is dropped (IDLE) before the
+ * count would be told, and an IDLE leg sends none.
+ */
+TEST_F(ci, owner_close_idle_none)
+{
+	close_fd(&self->b);
+	EXPECT_CS(self->m, self->hm, CB, S_IDLE, 0, P_MON);
+	EXPECT_NO_EV(self->m);
+}
+
+/* Nothing for a leg that is IDLE. */
+TEST_F(ci, idle_leg_none)
+{
+	ASSERT_OK(kt_drop(self->b, self->pr.hb));
+	EXPECT_CS(self->m, self->hm, CB, S_IDLE, 0, P_MON);
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_NO_EV(self->m);
+}
+
+/* A DISCONNECTED leg is not IDLE: its counts are told. */
+TEST_F(ci, disconnected_leg_tells)
+{
+	ASSERT_OK(kt_drop(self->a, self->pr.ha));
+	EXPECT_CS(self->m, self->hm, CB, S_DISC, M_NORMAL, P_MON);
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	EXPECT_NO_EV(self->m);
+}
+
+/* Two changes before a read: one record. */
+TEST_F(ci, merge_same_bits)
+{
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	ASSERT_OK(kt_dealloc(self->m2, self->hm2));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	EXPECT_NO_EV(self->m);
+}
+
+/* Two different changes before a read: one record with both bits. */
+TEST_F(ci, merge_or_bits)
+{
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON | CI_OWNDEC);
+	EXPECT_NO_EV(self->m);
+}
+
+/*
+ * The unread record takes the later bits even with other records queued
+ * after it: it keeps its place (and time), nothing is added.
+ */
+TEST_F(ci, merge_behind_other_records)
+{
+	struct ktapi_event ci, cs;
+
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	ASSERT_OK(kt_drop(self->a, self->pr.ha));
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_EV_OUT(&ci, self->m, EV_CI, self->hm, CB, 0,
+		      CI_MON | CI_OWNDEC, 0);
+	EXPECT_EV_OUT(&cs, self->m, EV_CS, self->hm, CB, S_DISC, M_NORMAL,
+		      P_MON);
+	EXPECT_LE(ci.time_ns, cs.time_ns);
+	EXPECT_NO_EV(self->m);
+}
+
+/* Once read, the next change is a new record. */
+TEST_F(ci, new_record_after_read)
+{
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC);
+	EXPECT_NO_EV(self->m);
+}
+
+/* Calls of @fd to no device, filling its queue with @calls * 2 records. */
+static void fill(struct __test_metadata *_metadata, int fd,
+		 unsigned long calls)
+{
+	unsigned long i;
+	__u32 h;
+
+	for (i = 0; i < calls; i++) {
+		ASSERT_OK(kt_make_call(fd, "999", &h, NULL));
+		ASSERT_OK(kt_dealloc(fd, h));
+	}
+}
+
+/* Read @n records of @fd, none of them a CALLINFO. */
+static void read_no_ci(struct __test_metadata *_metadata, int fd,
+		       unsigned long n)
+{
+	struct ktapi_event ev;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		ASSERT_OK(kt_read_event(fd, &ev, EV_WAIT_MS));
+		ASSERT_NE(EV_CI, ev.type) TH_LOG("record %lu", i);
+	}
+}
+
+/* A full queue drops the CALLINFO record and counts it, as a CALLSTATE. */
+TEST_F_TIMEOUT(ci, queue_full_dropped_counted, 600)
+{
+	unsigned long q = self->p.event_queue_len, k = (q + 1) / 2;
+
+	fill(_metadata, self->m, k);
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	read_no_ci(_metadata, self->m, q);
+	EXPECT_EV(self->m, EV_OVF, 0, 0, 0, 2 * k - q + 1, 0);
+	EXPECT_NO_EV(self->m);
+}
+
+/* A full queue still merges into the unread record: nothing dropped. */
+TEST_F_TIMEOUT(ci, queue_full_merges, 600)
+{
+	unsigned long q = self->p.event_queue_len, k = (q - 1) / 2;
+
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	/* The CALLINFO, then 2k records: full when q is odd, else one free. */
+	fill(_metadata, self->m, k);
+	if (q % 2 == 0) {
+		/* Its DIALING fills the ring, its DISCONNECTED is dropped. */
+		ASSERT_OK(kt_make_call(self->m, "999", NULL, NULL));
+	}
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON | CI_OWNDEC);
+	read_no_ci(_metadata, self->m, q - 1);
+	if (q % 2 == 0)
+		EXPECT_EV(self->m, EV_OVF, 0, 0, 0, 1, 0);
+	EXPECT_NO_EV(self->m);
+}
+
+/*
+ * CLOSE_LINE_DEVICE closes the lines one after the other, oldest first:
+ * a MONITOR line closed first is told to the lines closed after it, while
+ * the leg is not IDLE yet.
+ */
+TEST(forced_close_tells_later_lines)
+{
+	struct ktapi_params p;
+	int a, b, m, n;
+	char addr_b[KTAPI_ADDRESS_MAX];
+	struct pair pr;
+	__u32 hm;
+
+	REQUIRE_ROOT();
+	KT_REQUIRE_CALL(&p);
+	a = LINE(0, P_OWN);
+	n = LINE(1, P_MON);
+	b = LINE(1, P_OWN);
+	m = LINE_CI(1, P_MON);
+	DEV_ADDR(a, 1, addr_b);
+	__call_ab(_metadata, a, b, addr_b, &pr);
+	watch(_metadata, n, pr.cb);
+	hm = watch(_metadata, m, pr.cb);
+	ASSERT_OK(kt_close_dev(a, 1));
+	EXPECT_CI(m, hm, pr.cb, CI_MON);
+	EXPECT_CS(m, hm, pr.cb, S_IDLE, 0, P_MON);
+	EXPECT_EV(m, EV_CLOSE, 0, 0, 0, 0, 0);
+	close(m);
+	close(b);
+	close(n);
+	close(a);
+}
+
+TEST_HARNESS_MAIN
