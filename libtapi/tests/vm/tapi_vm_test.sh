@@ -41,6 +41,12 @@ done
 . "$tap"
 
 T=$(mktemp -d /tmp/tapi-test.XXXXXX) || exit 1
+t0=$(date +%s)
+
+# section NAME: a comment with the seconds since the start.
+section() {
+	echo "# tapi_vm_test: $(($(date +%s) - t0)) s: $1"
+}
 
 # prog NAME: the program's path, "" when missing.
 prog() {
@@ -194,7 +200,8 @@ if [ -z "$K" ]; then
 	fail "ktapictl is missing"
 	finish
 fi
-if "$K" load ktapi && [ -c /dev/ktapi ]; then
+# A provider's unanswered request fails after 1.5 s (errors' LINE_REPLY).
+if "$K" load ktapi provider_timeout_ms=1500 && [ -c /dev/ktapi ]; then
 	pass "ktapictl load ktapi"
 else
 	fail "ktapictl load ktapi"
@@ -202,6 +209,8 @@ else
 fi
 
 # --- 2. dialer <-> answerer ------------------------------------------------------
+
+section "dialer and answerer"
 
 # one_call SUFFIX: answerer$SUFFIX on device 1, dialer$SUFFIX from device 0.
 one_call() {
@@ -234,6 +243,8 @@ one_call _cxx
 
 # --- 3. the logger -----------------------------------------------------------
 
+section "the logger"
+
 if need tapi_logger tapi_answerer tapi_dialer; then
 	"$(prog tapi_logger)" 1 1 30 >"$T/logger.txt" 2>&1 &
 	lpid=$!
@@ -260,16 +271,18 @@ fi
 
 # --- 4. lineGetNewCalls ----------------------------------------------------------
 
+section "lineGetNewCalls"
+
 if need tapi_logger tapi_answerer tapi_dialer; then
 	"$(prog tapi_answerer)" 1 1 30 >"$T/answerer4.txt" 2>&1 &
 	apid=$!
 	wait_for "$T/answerer4.txt" '^answerer: ready$' || fail "answerer: not ready in 10 s"
-	# Held 4 s: the logger opens its line meanwhile.
-	"$(prog tapi_dialer)" 0 1001 4000 30 >"$T/dialer4.txt" 2>&1 &
+	# Held 3 s: the logger opens its line meanwhile.
+	"$(prog tapi_dialer)" 0 1001 3000 30 >"$T/dialer4.txt" 2>&1 &
 	dpid=$!
 	wait_for "$T/dialer4.txt" 'CONNECTED' || fail "dialer: not CONNECTED in 10 s"
 	run "logger opened during a call: logs it and exits" "$T/logger4.txt" \
-		"$(prog tapi_logger)" 1 1 30
+		"$(prog tapi_logger)" 1 1 10
 	status "dialer: the held call" $dpid "$T/dialer4.txt"
 	status "answerer: the held call" $apid "$T/answerer4.txt"
 	seq_check "logger: lineGetNewCalls gives the CONNECTED call as MONITOR, logged after IDLE" \
@@ -293,6 +306,8 @@ fi
 
 # --- 5. eventmode ----------------------------------------------------------------
 
+section "eventmode"
+
 for sfx in "" _cxx; do
 	what=${sfx:+ (C++)}
 	need "tapi_eventmode$sfx" || continue
@@ -309,6 +324,8 @@ done
 
 # --- 6. leak -------------------------------------------------------------------
 
+section "leak"
+
 if need tapi_leak tapi_leak_cxx; then
 	for m in getmessage event hidden init; do
 		for c in close noclose; do
@@ -322,9 +339,11 @@ fi
 
 # --- 7. errors -------------------------------------------------------------------
 
+section "errors"
+
 if need tapi_errors; then
 	# A provider that never replies: lineMakeCall's LINE_REPLY carries
-	# the error (the module's provider_timeout_ms, 5 s).
+	# the error (the module's provider_timeout_ms).
 	"$K" provide 5999 --never-reply --timeout 120 >"$T/nrprov.txt" 2>&1 &
 	nrpid=$!
 	if wait_for "$T/nrprov.txt" 'provide +device=[0-9]+ '; then
@@ -348,6 +367,8 @@ if need tapi_errors; then
 fi
 
 # --- 8. a userspace provider ---------------------------------------------------
+
+section "a userspace provider"
 
 if need tapi_dialer; then
 	"$K" provide 5000 --count 1 --timeout 60 >"$T/prov.txt" 2>&1 &
@@ -378,6 +399,8 @@ if need tapi_dialer; then
 fi
 
 # --- 9. nothing left ------------------------------------------------------------
+
+section "nothing left"
 
 wait_lines 0 || :
 bad=
