@@ -15,8 +15,8 @@
 #                              tests/man_test.sh, tests/install_test.sh,
 #                              tests/dkms_test.sh, tests/modinfo_test.sh,
 #                              tests/sipd_conf_test.sh, ktapi-sipd's map_test,
-#                              libtapi's check-header.sh, symbols.sh and
-#                              unit_test; TAP in
+#                              libtapi's check-header.sh, symbols.sh,
+#                              unit_test and unavail.sh; TAP in
 #                              $(O)/host/*.tap
 #
 # Variables (make install VAR=value; the defaults follow the GNU and FHS
@@ -222,7 +222,8 @@ endif
 # --- man pages ------------------------------------------------------------------
 
 # The pages' .TH says "ktapi @VERSION@": installed with VERSION in its place.
-MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8
+MAN_PAGES := man/ktapictl.1 man/libktapi.3 man/ktapi.4 man/ktapi-sipd.8 \
+	man/libtapi.3
 
 install-man:
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
@@ -240,6 +241,7 @@ install-man:
 uninstall-man:
 	rm -f $(DESTDIR)$(MANDIR)/man1/ktapictl.1 \
 		$(DESTDIR)$(MANDIR)/man3/libktapi.3 \
+		$(DESTDIR)$(MANDIR)/man3/libtapi.3 \
 		$(DESTDIR)$(MANDIR)/man4/ktapi.4 \
 		$(DESTDIR)$(MANDIR)/man8/ktapi-sipd.8 \
 		$(patsubst %,$(DESTDIR)$(MANDIR)/man3/%.3,$(LIBKTAPI_FUNCS))
@@ -311,7 +313,8 @@ HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
 	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
 	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap \
-	$(HOST_TAPDIR)/tapi-symbols.tap $(HOST_TAPDIR)/tapi-unit.tap
+	$(HOST_TAPDIR)/tapi-symbols.tap $(HOST_TAPDIR)/tapi-unit.tap \
+	$(HOST_TAPDIR)/tapi-unavail.tap
 
 check-host: tools providers libtapi
 	@mkdir -p $(HOST_TAPDIR); rm -f $(HOST_TAPS); rc=0; \
@@ -323,7 +326,8 @@ check-host: tools providers libtapi
 		"sipd_map $(O)/providers/map_test" \
 		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header" \
 		"tapi-symbols libtapi/tests/symbols.sh $(O)/libtapi/libtapi.so.1 libtapi/include/tapi.h" \
-		"tapi-unit $(O)/libtapi/unit_test"; do \
+		"tapi-unit $(O)/libtapi/unit_test" \
+		"tapi-unavail libtapi/tests/unavail.sh man/libtapi.3"; do \
 		set -- $$t; name=$$1; shift; \
 		echo "== host test $$name: $$*"; \
 		"$$@" >$(HOST_TAPDIR)/$$name.tap 2>&1 || rc=1; \

@@ -255,6 +255,7 @@ static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 				   ktapi_pleg_cache : ktapi_leg_cache;
 
 	/* GET_CALL_INFO read them until the grace period: now they may go. */
+	ktapi_app_name_put(rcu_dereference_protected(c->app_name, true));
 	ktapi_line_put(c->line);
 	ktapi_line_put(c->caller_line);
 	kmem_cache_free(cache, c);
@@ -836,6 +837,8 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	       sizeof(ci->caller_address));
 	memcpy(ci->called_address, c->called_address,
 	       sizeof(ci->called_address));
+	/* Every byte: a VER0 caller's struct ends before it (not copied). */
+	memcpy(ci->app_name, ktapi_leg_app_name(c), sizeof(ci->app_name));
 	rcu_read_unlock();
 	return 0;
 }
@@ -845,8 +848,9 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
  * @f: the file
  * @uci: the user's struct
  *
- * The common case: size is the kernel's, no flags, an open line and a
- * valid handle.  The result is written straight into the user's struct,
+ * The common case: size is the kernel's (or the first published one,
+ * KTAPI_CALL_INFO_SIZE_VER0, of programs built before app_name), no flags,
+ * an open line and a valid handle.  The result is written straight into the user's struct,
  * under RCU with page faults disabled.  Anything else (another size, a
  * fault, an error) is left to the full path of the dispatcher, which
  * checks everything in the documented order.
@@ -866,7 +870,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 {
 	struct ktapi_leg_snap snap;
 	u32 size, flags, handle, priv;
-	const char *caller;
+	const char *caller, *name;
 	struct ktapi_leg *c;
 	unsigned int i;
 
@@ -876,7 +880,8 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	unsafe_get_user(flags, &uci->flags, in_fault);
 	unsafe_get_user(handle, &uci->handle, in_fault);
 	user_read_access_end();
-	if (size != sizeof(*uci) || flags || !handle)
+	if ((size != sizeof(*uci) && size != KTAPI_CALL_INFO_SIZE_VER0) ||
+	    flags || !handle)
 		return -EAGAIN;
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -886,8 +891,10 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv);
 	if (!c)
 		goto out_again;
+	/* No call inside the user access section (objtool): before it. */
+	name = ktapi_leg_app_name(c);
 	pagefault_disable();
-	if (!user_write_access_begin(uci, sizeof(*uci)))
+	if (!user_write_access_begin(uci, size))
 		goto out_pf;
 	unsafe_put_user(c->call_id, &uci->call_id, out_fault);
 	unsafe_put_user(READ_ONCE(c->related_call_id), &uci->related_call_id,
@@ -917,6 +924,13 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 		unsafe_put_user(((const u64 *)c->called_address)[i],
 				(u64 __user *)uci->called_address + i,
 				out_fault);
+	}
+	if (size == sizeof(*uci)) {
+		static_assert(KTAPI_APP_NAME_MAX % sizeof(u64) == 0);
+		for (i = 0; i < KTAPI_APP_NAME_MAX / sizeof(u64); i++)
+			unsafe_put_user(((const u64 *)name)[i],
+					(u64 __user *)uci->app_name + i,
+					out_fault);
 	}
 	user_write_access_end();
 	pagefault_enable();

@@ -363,6 +363,8 @@ struct ktapi_file {
 	struct ktapi_line_dev *line;
 	u32 privileges;
 	u32 api_version;
+	/* LINE_OPEN's app_name, a reference (appname.c); NULL for none. */
+	struct ktapi_app_name *app_name;
 	/* KTAPI_LINE_OPEN_CALLINFO: CALLINFO records are queued to it. */
 	bool callinfo;
 	struct list_head line_node;	/* in line->files while OPEN */
@@ -500,20 +502,30 @@ struct ktapi_leg {
 	 * so a reader never sees the id of a call that does not exist.
 	 */
 	u32 related_call_id;
-	u32 origin;
 	/*
-	 * ktapi_handle_ci_slot() of own, in what was padding: own's file's
-	 * evq.lock.
+	 * The application's name for GET_CALL_INFO (appname.c), holding a
+	 * reference: an OUTBOUND leg's maker's, set before it is published;
+	 * an incoming leg's NULL until its first ANSWER sets it, once
+	 * (rcu_assign_pointer(), pair lock); read under RCU.
 	 */
-	u16 own_ci_slot;
+	struct ktapi_app_name __rcu *app_name;
 	u64 create_time_ns;
 	struct ktapi_line_dev *line;		/* where this leg lives */
 	struct ktapi_line_dev *caller_line;	/* the calling device */
 	struct ktapi_id_block *id_block;	/* where call_id comes from */
 	/* Pair lock. */
 	struct ktapi_leg *peer;
-	u32 pair_legs;				/* OUTBOUND leg: legs alive */
-	/* Next to pair_legs: no padding, 18 idle calls per slab page. */
+	u8 pair_legs;				/* OUTBOUND leg: legs alive */
+	u8 origin;		/* KTAPI_CALLORIGIN_*; constant once published */
+	/*
+	 * ktapi_handle_ci_slot() of own, in what was padding: own's file's
+	 * evq.lock.
+	 */
+	u16 own_ci_slot;
+	/*
+	 * Next to pair_legs, origin and own_ci_slot: no padding, 224 bytes
+	 * (pahole), 18 idle calls per slab page.
+	 */
 	spinlock_t pair_lock;			/* OUTBOUND leg: see lock */
 	union {
 		struct list_head holders;	/* ktapi_handle.call_node */
@@ -709,6 +721,42 @@ int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
 int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer);
+
+/*
+ * appname.c: the application's name of LINE_OPEN, shared by the file and
+ * the legs that took it (see there).
+ */
+struct ktapi_app_name {
+	refcount_t ref;
+	/* NUL-padded: every byte is copied out as is. */
+	char name[KTAPI_APP_NAME_MAX] __aligned(8);
+};
+
+int ktapi_app_name_check(const char *name);
+struct ktapi_app_name *ktapi_app_name_new(struct ktapi_file *f,
+					  const char *name, unsigned int len);
+struct ktapi_app_name *ktapi_app_name_get(struct ktapi_app_name *n);
+void ktapi_app_name_put(struct ktapi_app_name *n);
+void ktapi_leg_init_app_name(struct ktapi_leg *c, struct ktapi_file *f);
+void ktapi_leg_take_app_name(struct ktapi_leg *c, struct ktapi_file *f);
+extern struct ktapi_app_name ktapi_app_name_none;
+
+/**
+ * ktapi_leg_app_name - the name GET_CALL_INFO reports for @c
+ * @c: the leg
+ *
+ * Under rcu_read_lock().  Return: KTAPI_APP_NAME_MAX bytes, 8-byte
+ * aligned, NUL-padded: zeroes when the leg has no name.
+ */
+static inline const char *ktapi_leg_app_name(const struct ktapi_leg *c)
+{
+	const struct ktapi_app_name *n = rcu_dereference(c->app_name);
+
+	return n ? n->name : ktapi_app_name_none.name;
+}
+
+/* newcalls.c: GET_NEW_CALLS */
+int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd);
 
 /* provider.c: /dev/ktapi-provider and the requests to providers */
 extern const struct file_operations ktapi_provider_fops;

@@ -367,11 +367,16 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_line_open *lo = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
+	struct ktapi_app_name *name;
 	struct ktapi_line_dev *line;
-	int ret = 0;
+	int ret = 0, name_len;
 
 	if (lo->reserved)
 		return -EINVAL;
+	/* A VER0 caller's app_name is zero-extended: no name. */
+	name_len = ktapi_app_name_check(lo->app_name);
+	if (name_len < 0)
+		return name_len;
 	if (READ_ONCE(f->state) != KTAPI_FILE_NEW)
 		return -EBUSY;
 	line = ktapi_line_get(lo->device_id);
@@ -384,6 +389,11 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 	if (lo->api_version < KTAPI_API_VERSION_MIN ||
 	    lo->api_version > KTAPI_API_VERSION_MAX) {
 		ret = -EPROTONOSUPPORT;
+		goto out;
+	}
+	name = ktapi_app_name_new(f, lo->app_name, name_len);
+	if (IS_ERR(name)) {
+		ret = PTR_ERR(name);
 		goto out;
 	}
 
@@ -399,6 +409,8 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 		f->line = line;
 		f->privileges = lo->privileges;
 		f->api_version = lo->api_version;
+		f->app_name = name;
+		name = NULL;
 		f->callinfo = lo->flags & KTAPI_LINE_OPEN_CALLINFO;
 		/* Publish the fields above to lockless readers of f->state. */
 		smp_store_release(&f->state, KTAPI_FILE_OPEN);
@@ -411,6 +423,8 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 	}
 	spin_unlock(&f->evq.lock);
 	spin_unlock(&line->lock);
+	/* Not taken: the LINE_OPEN failed. */
+	ktapi_app_name_put(name);
 	if (!ret) {
 		ktapi_stat_inc(KTAPI_STAT_LINES_OPEN);
 		trace_ktapi_line_open(line->id, lo->privileges,
@@ -571,6 +585,8 @@ static void ktapi_file_free_srcu(struct rcu_head *rcu)
 	/* The device of its LINE_OPEN outlives it. */
 	if (f->state != KTAPI_FILE_NEW)
 		ktapi_line_put(f->line);
+	/* Legs that took the name hold their own reference. */
+	ktapi_app_name_put(f->app_name);
 	ktapi_evq_free(&f->evq);
 	mem_cgroup_put(f->memcg);
 	kfree(f);

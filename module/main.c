@@ -78,6 +78,10 @@ static_assert(offsetof(struct ktapi_call_info, create_time_ns) == 56);
 static_assert(offsetof(struct ktapi_call_info, state_time_ns) == 64);
 static_assert(offsetof(struct ktapi_call_info, caller_address) == 72);
 static_assert(offsetof(struct ktapi_call_info, called_address) == 136);
+static_assert(sizeof(struct ktapi_new_calls) == 32);
+static_assert(offsetof(struct ktapi_new_calls, handles) == 8);
+static_assert(offsetof(struct ktapi_new_calls, out_remaining) == 24);
+static_assert(sizeof(struct ktapi_new_calls) == KTAPI_NEW_CALLS_SIZE_VER0);
 static_assert(sizeof(struct ktapi_event) == 40);
 static_assert(offsetof(struct ktapi_event, dropped) == 24);
 static_assert(offsetof(struct ktapi_event, request_id) == 24);
@@ -232,6 +236,7 @@ union ktapi_ucmd_buffer {
 	struct ktapi_provider_reply provider_reply;
 	struct ktapi_provider_newcall provider_newcall;
 	struct ktapi_provider_callstate provider_callstate;
+	struct ktapi_new_calls new_calls;
 };
 
 /*
@@ -361,6 +366,10 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 		       ktapi_ioctl_close_line_device, ktapi_close_line_device,
 		       KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0,
 		       KTAPI_OUT_NONE),
+	/* Writes the array and the struct before it makes anything. */
+	KTAPI_IOCTL_OP(KTAPI_IOC_GET_NEW_CALLS, ktapi_ioctl_get_new_calls,
+		       ktapi_new_calls, KTAPI_NEW_CALLS_SIZE_VER0,
+		       KTAPI_OUT_HANDLER),
 };
 
 /* The commands of /dev/ktapi-provider, from KTAPI_PROVIDER_IOC_BASE on. */

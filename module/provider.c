@@ -593,6 +593,26 @@ out:
 }
 
 /*
+ * An ANSWER its provider replied 0 to: the first one names the leg
+ * (appname.c), if the asker still holds the handle.  The call id tells a
+ * handle id given again to another call meanwhile.
+ */
+static void ktapi_preq_answered(struct ktapi_preq *req)
+{
+	struct ktapi_handle *h;
+
+	rcu_read_lock();
+	h = xa_load(&req->f->handles, req->handle);
+	if (h) {
+		spin_lock(h->leg->lock);
+		if (!h->dead && h->leg->call_id == req->rec.call_id)
+			ktapi_leg_take_app_name(h->leg, req->f);
+		spin_unlock(h->leg->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
  * The rest of ending a request, after ktapi_preq_take_locked() and
  * without a lock: MAKECALL's leg is published or freed, an async request's
  * REPLY record queued and the request freed, a sync waiter woken (it frees
@@ -613,6 +633,8 @@ static void ktapi_preq_finish(struct ktapi_preq *req, int result)
 			ktapi_handle_unreserve(&c->own);
 			ktapi_pleg_discard(c);
 		}
+	} else if (req->rec.type == KTAPI_PREQ_ANSWER && !result) {
+		ktapi_preq_answered(req);
 	}
 	if (req->async) {
 		/* Published: the REPLY record went first, with the leg. */
@@ -745,6 +767,7 @@ int ktapi_provider_make_call(struct ktapi_ucmd *ucmd)
 	}
 	memcpy(ktapi_pleg(c)->caller_address, line->address,
 	       sizeof(line->address));
+	ktapi_leg_init_app_name(c, f);
 	ret = ktapi_pleg_init(prov, c, false);
 	if (ret) {
 		ktapi_leg_free(c);

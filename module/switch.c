@@ -345,6 +345,7 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 		ret = -ENOMEM;
 		goto out_reply;
 	}
+	ktapi_leg_init_app_name(s.out, f);
 	s.caller = &s.out->own;
 	ret = ktapi_handle_reserve_id(s.caller, f);
 	if (ret) {
@@ -408,6 +409,19 @@ int ktapi_answer_locked(struct ktapi_leg *c)
 	if (c->peer && c->peer->state == KTAPI_CALLSTATE_RINGBACK)
 		ktapi_leg_set_state(c->peer, KTAPI_CALLSTATE_CONNECTED, 0);
 	return 0;
+}
+
+/*
+ * ANSWER on OWNER handle @h, under its pair lock: the first one to
+ * succeed names the leg (appname.c).
+ */
+static int ktapi_answer_handle_locked(struct ktapi_handle *h)
+{
+	int ret = ktapi_answer_locked(h->leg);
+
+	if (!ret)
+		ktapi_leg_take_app_name(h->leg, h->file);
+	return ret;
 }
 
 /* DROP of an OWNER handle's leg, under its pair lock. */
@@ -484,7 +498,8 @@ static int ktapi_call_op_async(struct ktapi_ucmd *ucmd)
 					 ktime_get_ns());
 		spin_unlock(&f->evq.lock);
 		r = NULL;
-		ret = answer ? ktapi_answer_locked(c) : ktapi_drop_locked(c);
+		ret = answer ? ktapi_answer_handle_locked(h) :
+			       ktapi_drop_locked(c);
 		WARN_ON_ONCE(ret);
 	}
 	spin_unlock(c->lock);
@@ -542,7 +557,7 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
 		ret = -EACCES;
 	else if (cmd == KTAPI_IOC_ANSWER)
-		ret = ktapi_answer_locked(h->leg);
+		ret = ktapi_answer_handle_locked(h);
 	else
 		ret = ktapi_drop_locked(h->leg);
 	spin_unlock(lock);

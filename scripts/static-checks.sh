@@ -9,7 +9,8 @@
 #   W=1 C=2      for each --kdir: the module from scratch with W=1 and sparse
 #                on every file (scripts/kbuild-module.sh --lint): no compiler
 #                or sparse message
-#   cppcheck     userlib/, selftests/, examples/, tools/, providers/ (warning, style,
+#   cppcheck     userlib/, selftests/, examples/, tools/, providers/,
+#                libtapi/src, libtapi/tests/unit and lib (warning, style,
 #                performance, portability; inline suppressions honoured;
 #                the kernel's kselftest headers are not checked)
 #   uapi C/C++   uapi/linux/ktapi.h alone in a C file (gcc -std=c99, 64 and
@@ -152,7 +153,8 @@ want kbuild && run_kbuild
 run_cppcheck() {
 	log=$out/cppcheck.log
 	dirs=
-	for d in userlib selftests examples tools providers; do
+	for d in userlib selftests examples tools providers libtapi/src \
+		libtapi/tests/unit libtapi/tests/lib; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
 	# variableScope is not checked: kernel style declares a function's
@@ -161,6 +163,7 @@ run_cppcheck() {
 	"$CPPCHECK" --quiet --enable=warning,style,performance,portability \
 		--error-exitcode=1 --inline-suppr -j "$(nproc 2>/dev/null || echo 1)" \
 		-I "$top/uapi" -I "$top/userlib" -I "$ktools" \
+		-I "$top/libtapi/src" -I "$top/libtapi/include" \
 		--suppress=missingIncludeSystem "--suppress=*:$ktools/*" \
 		--suppress=variableScope \
 		--template='{file}:{line}:{column}: {severity}: {message} [{id}]' \

@@ -852,6 +852,8 @@ static void ioarg_expect_out(struct __test_metadata *_metadata,
 		strcpy(w->caller_address, "1000");
 		memset(w->called_address, 0, KTAPI_ADDRESS_MAX);
 		strcpy(w->called_address, "999");
+		/* The fixture's line gave no name: every byte 0. */
+		memset(w->app_name, 0, KTAPI_APP_NAME_MAX);
 		break;
 	default:
 		break;	/* nothing is written */

@@ -162,6 +162,7 @@ run_round() {
 		done
 		echo "${mandir#/}/man1/ktapictl.1"
 		echo "${mandir#/}/man3/libktapi.3"
+		echo "${mandir#/}/man3/libtapi.3"
 		echo "${mandir#/}/man4/ktapi.4"
 		for f in $funcs; do
 			echo "${mandir#/}/man3/$f.3"

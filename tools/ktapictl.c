@@ -247,13 +247,24 @@ static void text_time(int64_t ns)
 	       (ns % NSEC_PER_SEC) / 1000);
 }
 
+/* The leg's application name of @info, NUL-terminated in @buf. */
+static const char *app_name(const struct ktapi_call_info *info,
+			    char buf[KTAPI_APP_NAME_MAX + 1])
+{
+	memcpy(buf, info->app_name, KTAPI_APP_NAME_MAX);
+	buf[KTAPI_APP_NAME_MAX] = '\0';
+	return buf;
+}
+
 /*
  * One event.  @info, when not NULL, is the call info read right after an
- * APPNEWCALL: its origin and addresses are shown too.
+ * APPNEWCALL: its origin, addresses and application name (if the leg has
+ * one) are shown too.
  */
 static void print_event(uint32_t device, const struct ktapi_event *ev,
 			const struct ktapi_call_info *info)
 {
+	char app[KTAPI_APP_NAME_MAX + 1];
 	const char *type = NAME(ktapi_event_name, ev->type);
 	bool call_event = ev->type == KTAPI_EV_APPNEWCALL ||
 			  ev->type == KTAPI_EV_CALLSTATE;
@@ -293,6 +304,9 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 			json_u64("related_call_id", info->related_call_id);
 			json_str("caller", info->caller_address);
 			json_str("called", info->called_address);
+			/* Only a named leg has the key (see man/ktapictl.1). */
+			if (info->app_name[0])
+				json_str("app_name", app_name(info, app));
 		}
 		json_end();
 		return;
@@ -326,6 +340,11 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 		printf(" origin=%s caller=%s called=%s",
 		       NAME(ktapi_origin_name, info->origin),
 		       info->caller_address, info->called_address);
+	if (info && info->app_name[0]) {
+		/* Quoted as in JSON: a name may hold spaces and quotes. */
+		fputs(" app=", stdout);
+		json_string(app_name(info, app));
+	}
 	putchar('\n');
 }
 

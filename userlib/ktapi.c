@@ -168,8 +168,13 @@ KTAPI_EXPORT int ktapi_deallocate_call(int fd, uint32_t handle)
 	return ktapi_call_op(fd, KTAPI_IOC_DEALLOCATE_CALL, 0, handle);
 }
 
-KTAPI_EXPORT int ktapi_get_call_info(int fd, uint32_t handle,
-				     struct ktapi_call_info *info)
+/*
+ * GET_CALL_INFO with a struct of @size bytes: the kernel and the copy into
+ * @info stop there, so a caller's struct of that size is never overrun.
+ */
+static int ktapi_get_call_info_sized(int fd, uint32_t handle,
+				     struct ktapi_call_info *info,
+				     uint32_t size)
 {
 	struct ktapi_call_info arg;
 	int ret;
@@ -177,13 +182,41 @@ KTAPI_EXPORT int ktapi_get_call_info(int fd, uint32_t handle,
 	if (!info)
 		return -EFAULT;
 	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
+	arg.size = size;
 	arg.handle = handle;
 	ret = ktapi_ioctl(fd, KTAPI_IOC_GET_CALL_INFO, &arg);
 	if (ret == 0)
-		*info = arg;
+		memcpy(info, &arg, size);
 	return ret;
 }
+
+/*
+ * ktapi_get_call_info has two versions (struct ktapi_call_info grew in
+ * 0.3, with app_name): programs built before link to LIBKTAPI_0.1's,
+ * which passes and writes the 200 bytes of their struct
+ * (KTAPI_CALL_INFO_SIZE_VER0); programs built now to the default,
+ * LIBKTAPI_0.3's, which passes today's sizeof.  The static library has
+ * the default only (a static program is built against today's header).
+ */
+int ktapi_get_call_info_v0_1(int fd, uint32_t handle,
+			     struct ktapi_call_info *info);
+int ktapi_get_call_info_v0_3(int fd, uint32_t handle,
+			     struct ktapi_call_info *info);
+
+KTAPI_EXPORT int ktapi_get_call_info_v0_1(int fd, uint32_t handle,
+					  struct ktapi_call_info *info)
+{
+	return ktapi_get_call_info_sized(fd, handle, info,
+					 KTAPI_CALL_INFO_SIZE_VER0);
+}
+__asm__(".symver ktapi_get_call_info_v0_1, ktapi_get_call_info@LIBKTAPI_0.1");
+
+KTAPI_EXPORT int ktapi_get_call_info_v0_3(int fd, uint32_t handle,
+					  struct ktapi_call_info *info)
+{
+	return ktapi_get_call_info_sized(fd, handle, info, sizeof(*info));
+}
+__asm__(".symver ktapi_get_call_info_v0_3, ktapi_get_call_info@@LIBKTAPI_0.3");
 
 KTAPI_EXPORT int ktapi_close_line_device(int fd, uint32_t device_id)
 {
@@ -193,6 +226,27 @@ KTAPI_EXPORT int ktapi_close_line_device(int fd, uint32_t device_id)
 	arg.size = sizeof(arg);
 	arg.device_id = device_id;
 	return ktapi_ioctl(fd, KTAPI_IOC_CLOSE_LINE_DEVICE, &arg);
+}
+
+KTAPI_EXPORT int ktapi_get_new_calls(int fd, uint32_t *handles, uint32_t max,
+				     uint32_t *count, uint32_t *remaining)
+{
+	struct ktapi_new_calls arg;
+	int ret;
+
+	if (!count || (max && !handles))
+		return -EFAULT;
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.handles = (uint64_t)(uintptr_t)handles;
+	arg.max_handles = max;
+	ret = ktapi_ioctl(fd, KTAPI_IOC_GET_NEW_CALLS, &arg);
+	if (ret == 0) {
+		*count = arg.out_count;
+		if (remaining)
+			*remaining = arg.out_remaining;
+	}
+	return ret;
 }
 
 static int64_t monotonic_ns(void)

@@ -210,8 +210,12 @@ int ktapi_deallocate_call(int fd, uint32_t handle);
  * @fd: a ktapi descriptor with an open line
  * @handle: a handle of this file
  * @info: out: the whole struct as returned by the kernel (state,
- *	states_seen, origin, num_owners, addresses, ...); written only on
- *	success
+ *	states_seen, origin, num_owners, addresses, app_name, ...); written
+ *	only on success
+ *
+ * Programs built against libktapi before 0.3 (whose struct ends before
+ * app_name) call the LIBKTAPI_0.1 version of this symbol, which writes
+ * only the first KTAPI_CALL_INFO_SIZE_VER0 bytes of @info.
  *
  * Return: 0, or -ENOENT, -EFAULT when @info is NULL, -EBADFD without an
  * open line, other -errno.
@@ -541,6 +545,26 @@ const char *ktapi_disconnectmode_name(uint32_t mode);
  * string.
  */
 const char *ktapi_error_name(int err);
+
+/**
+ * ktapi_get_new_calls() - KTAPI_IOC_GET_NEW_CALLS: TAPI's lineGetNewCalls
+ * @fd: a ktapi descriptor with an open line
+ * @handles: out: room for @max handles (may be NULL when @max is 0)
+ * @max: 0..KTAPI_NEW_CALLS_MAX; 0 only counts
+ * @count: out: how many MONITOR handles were made, in handles[0..*count)
+ * @remaining: out (may be NULL): how many more legs qualified
+ *
+ * A MONITOR handle for each leg of the line's device that is not IDLE and
+ * that this file holds no handle for; no APPNEWCALL announces them, their
+ * CALLSTATE records follow.  See <linux/ktapi.h>, "DOC: Call privilege
+ * and new calls".  On error nothing is made and *count is not written.
+ *
+ * Return: 0, or -EFAULT (@count NULL, @handles NULL with @max > 0, or
+ * @handles not writable), -EINVAL (@max too large), -ENOSPC (the file's
+ * handle space is full), -EBADFD without an open line, other -errno.
+ */
+int ktapi_get_new_calls(int fd, uint32_t *handles, uint32_t max,
+			uint32_t *count, uint32_t *remaining);
 
 #ifdef __cplusplus
 }

@@ -154,7 +154,6 @@ struct lt_call {
 	uint32_t state;		/* last LINE_CALLSTATE's state (0: none yet) */
 	uint32_t mode;
 	int announced;		/* its first LINE_CALLSTATE was queued */
-	int dup_first;		/* APPNEWCALL made the first CALLSTATE already */
 };
 
 struct lt_app;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -310,6 +311,8 @@ void lt_line_free(struct lt_line *l, int purge)
 	if (purge)
 		lt_msg_purge(a, l->h, 0);
 	lt_handle_del(l->h);
+	/* Out of the pump's set before the number can be reused. */
+	epoll_ctl(a->ep_fd, EPOLL_CTL_DEL, l->fd, NULL);
 	close(l->fd);
 	free(l);
 }

@@ -7,12 +7,11 @@
  *                  hLine, dwParam1 address 0, dwParam2 the new hCall,
  *                  dwParam3 its privilege), always immediately followed
  *                  by the handle's first LINE_CALLSTATE (the state the
- *                  record gives, dwParam3 the privilege); the kernel's
- *                  CALLSTATE record of that same state is then not
- *                  repeated
+ *                  record gives, dwParam3 the privilege)
  *   CALLSTATE   -> LINE_CALLSTATE (hDevice the hCall, dwParam1 the state,
  *                  dwParam2 the mode, dwParam3 the privilege in the first
- *                  message of a handle, else 0)
+ *                  message of a handle, else 0); a state and mode already
+ *                  reported are not repeated, nothing comes after IDLE
  *   CALLINFO    -> LINE_CALLINFO (dwParam1 the LINECALLINFOSTATE_ bits),
  *                  never after the handle's LINE_CALLSTATE IDLE
  *   REPLY       -> LINE_REPLY (dwParam1 the request id lineMakeCall,
@@ -23,7 +22,9 @@
  *                  hCalls are void from then on
  *   LINE_CREATE, LINE_REMOVE (the control file's) -> LINE_CREATE,
  *                  LINE_REMOVE (dwParam1 the device id)
- *   OVERFLOW    -> nothing (lineGetCallStatus tells the current state)
+ *   OVERFLOW    -> once the queued records are read, a LINE_CALLSTATE
+ *                  for each call whose state is not the one last
+ *                  reported (GET_CALL_INFO): no program misses an IDLE
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -114,6 +115,19 @@ void lt_msg_purge(struct lt_app *a, HLINE line, HCALL call)
 	lt_msg_emptied(a);
 }
 
+/* Queues @c's LINE_CALLSTATE for @state, @mode (the privilege if first). */
+static void lt_callstate(struct lt_line *l, struct lt_call *c, uint32_t state,
+			 uint32_t mode, uint32_t privilege)
+{
+	DWORD priv = c->announced ? 0 : privilege;
+
+	c->announced = 1;
+	c->state = state;
+	c->mode = mode;
+	lt_msg_push(l->app, l->h, c->h, LINE_CALLSTATE, l->instance,
+		    state, mode, priv);
+}
+
 static void lt_on_appnewcall(struct lt_line *l, const struct ktapi_event *ev)
 {
 	struct lt_call *c = lt_call_new(l, ev->handle);
@@ -126,32 +140,53 @@ static void lt_on_appnewcall(struct lt_line *l, const struct ktapi_event *ev)
 	if (l->api_version >= 0x00020000)
 		lt_msg_push(l->app, l->h, l->h, LINE_APPNEWCALL, l->instance,
 			    0, c->h, ev->privilege);
-	lt_msg_push(l->app, l->h, c->h, LINE_CALLSTATE, l->instance,
-		    ev->state, 0, ev->privilege);
-	c->announced = 1;
-	c->dup_first = 1;
-	c->state = ev->state;
-	c->mode = 0;
+	lt_callstate(l, c, ev->state, 0, ev->privilege);
 }
 
 static void lt_on_callstate(struct lt_line *l, const struct ktapi_event *ev)
 {
 	struct lt_call *c = lt_map_get(&l->calls, ev->handle);
-	DWORD priv;
 
 	if (!c)
 		return;
-	if (c->dup_first) {
-		c->dup_first = 0;
-		if (ev->state == c->state && ev->state_mode == c->mode)
-			return;
+	/*
+	 * A state already reported is not reported again: the first
+	 * CALLSTATE after an APPNEWCALL (which made it), or one a resync
+	 * after an OVERFLOW told already; and IDLE is the last state.
+	 */
+	if (c->announced && (c->state == LINECALLSTATE_IDLE ||
+			     (ev->state == c->state && ev->state_mode == c->mode)))
+		return;
+	lt_callstate(l, c, ev->state, ev->state_mode, ev->privilege);
+}
+
+/*
+ * After an OVERFLOW (the kernel dropped CALLSTATE records): every call
+ * of @l whose state is not the one last reported gets a LINE_CALLSTATE
+ * of its current state, so that no program misses an IDLE.
+ */
+static void lt_resync(struct lt_line *l)
+{
+	struct ktapi_call_info ki;
+	uint32_t i;
+
+	for (i = 0; i < l->calls.nbuckets; i++) {
+		struct lt_map_ent *e;
+
+		for (e = l->calls.b[i]; e; e = e->next) {
+			struct lt_call *c = e->ptr;
+
+			if (c->announced && c->state == LINECALLSTATE_IDLE)
+				continue;
+			if (ktapi_get_call_info(l->fd, c->khandle, &ki))
+				continue;
+			if (c->announced && ki.state == c->state &&
+			    ki.state_mode == c->mode)
+				continue;
+			lt_callstate(l, c, ki.state, ki.state_mode,
+				     ki.privilege);
+		}
 	}
-	priv = c->announced ? 0 : ev->privilege;
-	c->announced = 1;
-	c->state = ev->state;
-	c->mode = ev->state_mode;
-	lt_msg_push(l->app, l->h, c->h, LINE_CALLSTATE, l->instance,
-		    ev->state, ev->state_mode, priv);
 }
 
 static void lt_on_callinfo(struct lt_line *l, const struct ktapi_event *ev)
@@ -202,12 +237,12 @@ static void lt_on_reply(struct lt_line *l, const struct ktapi_event *ev)
 void lt_read_line(struct lt_line *l)
 {
 	struct ktapi_event evs[LT_READ_BATCH];
-	int n, i, round;
+	int n, i, round, overflow = 0;
 
 	for (round = 0; round < LT_READ_ROUNDS; round++) {
 		n = ktapi_read_events(l->fd, evs, LT_READ_BATCH, 0);
 		if (n <= 0)
-			return;
+			break;
 		for (i = 0; i < n; i++) {
 			switch (evs[i].type) {
 			case KTAPI_EV_APPNEWCALL:
@@ -228,13 +263,19 @@ void lt_read_line(struct lt_line *l)
 					    l->instance, 0, 0, 0);
 				lt_line_free(l, 0);
 				return;
+			case KTAPI_EV_OVERFLOW:
+				overflow = 1;
+				break;
 			default:
-				/* OVERFLOW; LINE_CREATE and LINE_REMOVE
-				 * come from the control file */
+				/* LINE_CREATE and LINE_REMOVE come from
+				 * the control file */
 				break;
 			}
 		}
 	}
+	/* Once what was queued is read: the states now are newer. */
+	if (overflow)
+		lt_resync(l);
 }
 
 /* Under lt_lock: the control file's LINE_CREATE and LINE_REMOVE. */

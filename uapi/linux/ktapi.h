@@ -341,7 +341,11 @@
  * line that made it (OUTBOUND) or that first answered it (INTERNAL,
  * INBOUND), and keeps it for its life, after that line closed too;
  * GET_CALL_INFO reports it in app_name (empty when that line gave no
- * name, and for an incoming leg nobody answered yet).
+ * name, and for an incoming leg nobody answered yet).  "First answered":
+ * the first ANSWER that succeeded on the loopback switch; on a provider's
+ * device the first ANSWER its provider replied 0 to, if the line that
+ * asked still holds its handle then.  A leg answered by a line that gave
+ * no name stays unnamed.
  */
 
 /**
@@ -751,7 +755,9 @@ struct ktapi_devcaps {
  * @reserved: must be 0
  * @app_name: the application's name, NUL-terminated, 0..63 bytes, none
  *	below 0x20 nor 0x7f (UTF-8 is passed through unchecked), else
- *	EINVAL; empty (all zero, or a size of VER0) gives no name
+ *	EINVAL (no NUL in the 64 bytes is EINVAL too; the bytes after the
+ *	NUL are ignored); empty (a NUL first, or a size of VER0) gives no
+ *	name
  *
  * Once per file: a second LINE_OPEN, also after a forced close, is EBUSY.
  */

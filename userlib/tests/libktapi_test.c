@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -1730,6 +1731,118 @@ TEST(provider_places_an_incoming_call)
 	close(pfd);
 }
 
+/*
+ * The LIBKTAPI_0.1 version of ktapi_get_call_info, as a program linked
+ * before 0.3 calls it (its struct ends at KTAPI_CALL_INFO_SIZE_VER0).
+ */
+int ktapi_get_call_info_0_1(int fd, uint32_t handle,
+			    struct ktapi_call_info *info);
+__asm__(".symver ktapi_get_call_info_0_1, ktapi_get_call_info@LIBKTAPI_0.1");
+
+/* A line of @dev named @name (raw LINE_OPEN: app_name). */
+static int open_named_line(struct __test_metadata *_metadata, uint32_t dev,
+			   const char *name)
+{
+	struct ktapi_line_open lo;
+	int fd = ktapi_open(0);
+
+	ASSERT_LE(0, fd) TH_LOG("ktapi_open: %s", strerror(-fd));
+	memset(&lo, 0, sizeof(lo));
+	lo.size = sizeof(lo);
+	lo.device_id = dev;
+	lo.privileges = KTAPI_PRIVILEGE_OWNER;
+	lo.api_version = KTAPI_API_VERSION_2_2;
+	strcpy(lo.app_name, name);
+	ASSERT_EQ(0, ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo))
+		TH_LOG("LINE_OPEN: %s", strerror(errno));
+	return fd;
+}
+
+/* The 0.1 symbol writes the 200 bytes of an old program's struct, no more. */
+TEST(get_call_info_0_1_writes_200_bytes)
+{
+	struct ktapi_call_info ci;
+	const unsigned char *p = (const unsigned char *)&ci;
+	uint32_t h = 0;
+	size_t i;
+	int fd = open_named_line(_metadata, 0, "Old program");
+
+	ASSERT_EQ(0, ktapi_make_call(fd, "999", &h, NULL));
+	memset(&ci, 0xa5, sizeof(ci));
+	ASSERT_EQ(0, ktapi_get_call_info_0_1(fd, h, &ci));
+	EXPECT_EQ(h, ci.handle);
+	EXPECT_EQ(U(KTAPI_CALL_INFO_SIZE_VER0), ci.size);
+	EXPECT_STREQ("999", ci.called_address);
+	for (i = KTAPI_CALL_INFO_SIZE_VER0; i < sizeof(ci); i++)
+		EXPECT_EQ(0xa5, p[i]) TH_LOG("byte %zu written", i);
+	close(fd);
+}
+
+/* The default (0.3) symbol gives the whole struct, app_name included. */
+TEST(get_call_info_default_has_app_name)
+{
+	struct ktapi_call_info ci;
+	uint32_t h = 0;
+	size_t i;
+	int fd = open_named_line(_metadata, 0, "New program");
+
+	ASSERT_EQ(0, ktapi_make_call(fd, "999", &h, NULL));
+	memset(&ci, 0xa5, sizeof(ci));
+	ASSERT_EQ(0, ktapi_get_call_info(fd, h, &ci));
+	EXPECT_EQ(U(sizeof(ci)), ci.size);
+	EXPECT_STREQ("New program", ci.app_name);
+	for (i = strlen("New program"); i < sizeof(ci.app_name); i++)
+		EXPECT_EQ(0, ci.app_name[i]) TH_LOG("app_name[%zu]", i);
+	close(fd);
+}
+
+/* A line opened after a call began gets a MONITOR handle to its leg. */
+TEST_F(call, get_new_calls_gives_monitor_handle)
+{
+	struct ktapi_call_info ci;
+	uint32_t h[4] = { 0 }, count = 99, remaining = 99;
+	int n;
+
+	place_call(_metadata, self);
+	n = open_line(_metadata, 1, KTAPI_PRIVILEGE_NONE,
+		      KTAPI_API_VERSION_2_2);
+	ASSERT_EQ(0, ktapi_get_new_calls(n, h, 4, &count, &remaining));
+	EXPECT_EQ(U(1), count);
+	EXPECT_EQ(U(0), remaining);
+	ASSERT_EQ(0, ktapi_get_call_info(n, h[0], &ci));
+	EXPECT_EQ(self->cb, ci.call_id);
+	EXPECT_EQ(U(KTAPI_PRIVILEGE_MONITOR), ci.privilege);
+	expect_no_event(_metadata, n);
+	close(n);
+}
+
+/* max 0 counts; remaining may be NULL. */
+TEST_F(call, get_new_calls_max_zero_counts)
+{
+	uint32_t count = 99, remaining = 99;
+	int n;
+
+	place_call(_metadata, self);
+	n = open_line(_metadata, 1, KTAPI_PRIVILEGE_NONE,
+		      KTAPI_API_VERSION_2_2);
+	ASSERT_EQ(0, ktapi_get_new_calls(n, NULL, 0, &count, &remaining));
+	EXPECT_EQ(U(0), count);
+	EXPECT_EQ(U(1), remaining);
+	ASSERT_EQ(0, ktapi_get_new_calls(n, NULL, 0, &count, NULL));
+	EXPECT_EQ(U(0), count);
+	close(n);
+}
+
 #endif /* KTAPI_TEST_PURE_ONLY */
+
+/* The pointers ktapi_get_new_calls() needs: -EFAULT before the kernel. */
+TEST(get_new_calls_null_pointers_return_efault)
+{
+	uint32_t h, count;
+
+	EXPECT_EQ(-EFAULT, ktapi_get_new_calls(-1, &h, 1, NULL, NULL));
+	EXPECT_EQ(-EFAULT, ktapi_get_new_calls(-1, NULL, 1, &count, NULL));
+	EXPECT_EQ(-EBADF, ktapi_get_new_calls(-1, NULL, 0, &count, NULL));
+}
 
 TEST_HARNESS_MAIN

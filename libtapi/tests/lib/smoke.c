@@ -49,8 +49,8 @@ static void show_info(HCALL c)
 	if (!r && ci->dwNeededSize > ci->dwTotalSize) {
 		DWORD n = ci->dwNeededSize;
 
-		ci = realloc(ci, n);
-		memset(ci, 0, n);
+		free(ci);
+		ci = calloc(1, n);
 		ci->dwTotalSize = n;
 		r = lineGetCallInfo(c, ci);
 	}
@@ -99,8 +99,8 @@ int main(void)
 	if (!r && dc->dwNeededSize > dc->dwTotalSize) {
 		DWORD n = dc->dwNeededSize;
 
-		dc = realloc(dc, n);
-		memset(dc, 0, n);
+		free(dc);
+		dc = calloc(1, n);
 		dc->dwTotalSize = n;
 		r = lineGetDevCaps(app, 1, v1, 0, dc);
 	}
@@ -114,6 +114,18 @@ int main(void)
 		     LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
 	r |= lineOpen(app, 0, &l0, v0, 0, 10, LINECALLPRIVILEGE_NONE, 0, NULL);
 	printf("lineOpen %lx\n", (unsigned long)(DWORD)r);
+	{
+		struct { VARSTRING vs; DWORD id; } v;
+
+		memset(&v, 0, sizeof(v));
+		v.vs.dwTotalSize = sizeof(v);
+		r = lineGetID(l1, 0, 0, LINECALLSELECT_LINE, &v.vs, "tapi/line");
+		printf("lineGetID %lx format %lu size %lu id %lu; wave/in %lx\n",
+		       (unsigned long)(DWORD)r, (unsigned long)v.vs.dwStringFormat,
+		       (unsigned long)v.vs.dwStringSize, (unsigned long)v.id,
+		       (unsigned long)(DWORD)lineGetID(l1, 0, 0, LINECALLSELECT_LINE,
+						       &v.vs, "wave/in"));
+	}
 	req = lineMakeCall(l0, &out, "1001", 0, NULL);
 	printf("lineMakeCall %ld\n", (long)req);
 	for (i = 0; i < 30; i++) {

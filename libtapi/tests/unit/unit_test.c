@@ -133,6 +133,7 @@ TEST(varsize_parts_that_fit)
 	struct lt_vp vp;
 
 	memset(buf, 0, sizeof(buf));
+	memset(&s, 0, sizeof(s));
 	s.dwTotalSize = sizeof(buf);
 	memcpy(buf, &s, sizeof(DWORD));
 	ASSERT_EQ(0, lt_vp_begin(&vp, buf, sizeof(s), 0));
@@ -157,6 +158,7 @@ TEST(varsize_part_that_does_not_fit_is_left_out_whole)
 	struct lt_vp vp;
 
 	memset(buf, 0, sizeof(buf));
+	memset(&s, 0, sizeof(s));
 	s.dwTotalSize = sizeof(buf);
 	memcpy(buf, &s, sizeof(DWORD));
 	ASSERT_EQ(0, lt_vp_begin(&vp, buf, sizeof(s), 0));
@@ -180,6 +182,7 @@ TEST(varsize_needed_size_holds_everything)
 	struct tstruct s;
 	struct lt_vp vp;
 
+	memset(&s, 0, sizeof(s));
 	s.dwTotalSize = sizeof(small);
 	memcpy(small, &s, sizeof(DWORD));
 	ASSERT_EQ(0, lt_vp_begin(&vp, small, sizeof(s), 0));
@@ -206,6 +209,7 @@ TEST(varsize_field_of_a_later_version_is_not_written)
 	struct lt_vp vp;
 
 	memset(buf, 0xaa, sizeof(buf));
+	memset(&s, 0, sizeof(s));
 	s.dwTotalSize = sizeof(buf);
 	memcpy(buf, &s, sizeof(DWORD));
 	/* This "version" has no dwBSize, dwBOffset, dwLater. */
@@ -226,6 +230,7 @@ TEST(varsize_wide_strings_are_utf16)
 	WCHAR w[4];
 
 	memset(buf, 0, sizeof(buf));
+	memset(&s, 0, sizeof(s));
 	s.dwTotalSize = sizeof(buf);
 	memcpy(buf, &s, sizeof(DWORD));
 	ASSERT_EQ(0, lt_vp_begin(&vp, buf, sizeof(s), 1));
