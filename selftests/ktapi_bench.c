@@ -179,7 +179,7 @@ static const char *unit(void)
 
 struct figures {
 	double enotty, getppid, info, make_noline, make_owned, eventfd;
-	double fstat_raw, fstat_glibc;
+	double fstat_raw, fstat_glibc, eventfd_memcg;
 	double info_at[4], info_rand_at[4], make_at[4];
 	double read_one, release_big, bytes_per_call, slab_bytes_per_call;
 	double make_provider;	/* < 0: no /dev/ktapi-provider */
@@ -866,6 +866,19 @@ int main(int argc, char **argv)
 		fg.release_big = (double)(kt_now_ns() - t0);
 		report("release of a file holding the calls", big,
 		       fg.release_big, wall ? "ns total" : "insn total");
+	}
+	/*
+	 * In a memory cgroup other than the root, every accounted allocation
+	 * is also charged (obj_cgroup_charge()): the peer pays it too (its
+	 * struct file), so the ratio is the one a program in a container
+	 * (or a systemd slice) sees.  Information, not a goal.
+	 */
+	if (cgdir[0]) {
+		fg.eventfd_memcg = MEASURE(iters, close(eventfd(0, 0)));
+		report("peer: eventfd() + close(), in a memcg", 0,
+		       fg.eventfd_memcg, unit());
+		printf("BENCH: in a memcg: MAKE+DEALLOCATE at 1 live / eventfd()+close() %.3fx\n",
+		       fg.make_at[0] / fg.eventfd_memcg);
 	}
 	memcg_leave();
 
