@@ -179,7 +179,7 @@ static const char *unit(void)
 
 struct figures {
 	double enotty, getppid, info, make_noline, make_owned, eventfd;
-	double fstat_raw, fstat_glibc, eventfd_memcg;
+	double fstat_raw, fstat_glibc, eventfd_memcg, pipe_rt;
 	double info_at[4], info_rand_at[4], make_at[4];
 	double read_one, release_big, bytes_per_call, slab_bytes_per_call;
 	double make_provider;	/* < 0: no /dev/ktapi-provider */
@@ -309,6 +309,47 @@ static double bench_make_provider(unsigned long iters)
 		die("pthread_join");
 	close(fd);
 	close(pfd);
+	return per_op;
+}
+
+/*
+ * The scheduling floor of a provider round trip: one byte to a thread
+ * through a pipe and back (4 system calls, 2 wake-ups, 2 thread
+ * switches on one vCPU), what any in-VM provider pays per request at
+ * least, besides its own work.
+ */
+static void *echo_thread(void *arg)
+{
+	int *p = arg;
+	char c;
+
+	while (read(p[0], &c, 1) == 1)
+		if (write(p[3], &c, 1) != 1)
+			break;
+	return NULL;
+}
+
+static double bench_pipe_round_trip(unsigned long iters)
+{
+	int p[4];	/* to the thread: p[0] <- p[1]; back: p[2] <- p[3] */
+	pthread_t thr;
+	double per_op;
+	char c = 0;
+
+	if (pipe(p) || pipe(p + 2))
+		die("pipe");
+	errno = pthread_create(&thr, NULL, echo_thread, p);
+	if (errno)
+		die("pthread_create");
+	per_op = MEASURE(iters, {
+		if (write(p[1], &c, 1) != 1 || read(p[2], &c, 1) != 1)
+			die("pipe round trip");
+	});
+	close(p[1]);
+	pthread_join(thr, NULL);
+	close(p[0]);
+	close(p[2]);
+	close(p[3]);
 	return per_op;
 }
 
@@ -784,6 +825,8 @@ int main(int argc, char **argv)
 	       fg.fstat_glibc, unit());
 	fg.eventfd = MEASURE(iters, close(eventfd(0, 0)));
 	report("peer: eventfd() + close()", 0, fg.eventfd, unit());
+	fg.pipe_rt = bench_pipe_round_trip(iters);
+	report("peer: pipe round trip to a thread", 0, fg.pipe_rt, unit());
 
 	/* One live handle. */
 	h = make_call(a, NOLINE_ADDR);
@@ -794,9 +837,13 @@ int main(int argc, char **argv)
 	report("MAKE_CALL+DEALLOCATE, no line, +2 events", 1, fg.make_noline,
 	       unit());
 	fg.make_provider = bench_make_provider(iters);
-	if (fg.make_provider >= 0)
+	if (fg.make_provider >= 0) {
 		report("MAKE_CALL+DEALLOCATE via a provider (+1 ev)", 1,
 		       fg.make_provider, unit());
+		printf("BENCH: provider round trip over loopback: %.1f %s, %.2f pipe round trips to a thread\n",
+		       fg.make_provider - fg.make_noline, unit(),
+		       (fg.make_provider - fg.make_noline) / fg.pipe_rt);
+	}
 	else
 		printf("BENCH: %-44s %9s %12s\n",
 		       "MAKE_CALL+DEALLOCATE via a provider", "-",
