@@ -190,7 +190,6 @@ static const unsigned long live_points[4] = { 1, 1000, 65536, BIG_N };
 #define AT_1K	1
 #define AT_BIG	3
 
-
 /*
  * MAKE_CALL + DEALLOCATE_CALL of a call to an address of no line, events
  * included: each call queues 2 (CALLSTATE DIALING and DISCONNECTED), read
@@ -370,9 +369,9 @@ static double bench_make_owned(int a, int b, unsigned long iters)
 }
 
 /*
- * Make calls on fd until it holds n handles (idle calls: made, then
- * DROPped, so each is a DISCONNECTED leg with its handle), their handles
- * in hs[have..n-1].
+ * Make calls on fd until it holds n handles (idle calls: each made to no
+ * line, then DROPped to IDLE, with its handle), their handles in
+ * hs[have..n-1].
  */
 static void fill(int fd, uint32_t *hs, unsigned long have, unsigned long n)
 {
@@ -411,6 +410,7 @@ static double bench_info_random(int fd, const uint32_t *hs, unsigned long n,
 
 	for (i = 0; i < iters; i++)
 		seq[i] = hs[rnd() % n];
+	/* __i: MEASURE()'s own loop index. */
 	return MEASURE(iters, call_info(fd, seq[__i], &ci));
 }
 
