@@ -640,14 +640,19 @@ static void bench_concurrency(unsigned long iters, struct conc *c)
 /*
  * Another file's GET_CALL_INFO, in a loop on its own thread, while the
  * big file is released: the longest gap between two of its returns in a
- * baseline second before the close (phase 0) and during the close (1).
+ * second before the close with this thread sleeping (phase 0), in a
+ * second with it spinning in user space (1: both vCPUs busy, as during
+ * the close, so a host short of cores shows here too), and during the
+ * close (2).
  */
+#define STALL_PHASES	3
+
 struct stall {
 	int fd;
 	uint32_t h;
-	int phase;		/* 0, 1, then 2: stop */
-	uint64_t worst[2];
-	unsigned long ops[2];
+	int phase;		/* 0, 1, 2, then STALL_PHASES: stop */
+	uint64_t worst[STALL_PHASES];
+	unsigned long ops[STALL_PHASES];
 };
 
 static void *stall_thread(void *arg)
@@ -657,7 +662,8 @@ static void *stall_thread(void *arg)
 	uint64_t t0 = kt_now_ns(), t1;
 	int p;
 
-	while ((p = __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE)) < 2) {
+	while ((p = __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE)) <
+	       STALL_PHASES) {
 		call_info(s->fd, s->h, &ci);
 		t1 = kt_now_ns();
 		if (t1 - t0 > s->worst[p])
@@ -684,9 +690,13 @@ static double release_with_stall(int fd, struct stall *s)
 	kt_sleep_ms(1000);
 	__atomic_store_n(&s->phase, 1, __ATOMIC_RELEASE);
 	t0 = kt_now_ns();
+	while (kt_now_ns() - t0 < 1000000000ULL)
+		;
+	__atomic_store_n(&s->phase, 2, __ATOMIC_RELEASE);
+	t0 = kt_now_ns();
 	close(fd);
 	cost = (double)(kt_now_ns() - t0);
-	__atomic_store_n(&s->phase, 2, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->phase, STALL_PHASES, __ATOMIC_RELEASE);
 	pthread_join(tid, NULL);
 	close(s->fd);
 	return cost;
@@ -919,10 +929,12 @@ int main(int argc, char **argv)
 		fg.release_big = release_with_stall(fd, &st);
 		report("release of the file (another file's info on)", big,
 		       fg.release_big, wall ? "ns total" : "insn total");
-		report("  other file: worst info, 1 s before", st.ops[0],
+		report("  other file: worst info, 1 s idle before", st.ops[0],
 		       (double)st.worst[0], wall ? "ns" : "insn");
-		report("  other file: worst info, during", st.ops[1],
-		       (double)st.worst[1], wall ? "ns" : "insn");
+		report("  other file: worst info, 1 s spinning before",
+		       st.ops[1], (double)st.worst[1], wall ? "ns" : "insn");
+		report("  other file: worst info, during", st.ops[2],
+		       (double)st.worst[2], wall ? "ns" : "insn");
 	} else {
 		t0 = kt_now_ns();
 		close(fd);
@@ -968,12 +980,12 @@ int main(int argc, char **argv)
 		else
 			printf("BENCH-GOAL: MAKE+DEALLOCATE through a provider / loopback: not measured (no provider): NOT met\n");
 	} else if (nproc >= 2) {	/* wall time on 2 vCPUs */
-		double lim = st.worst[0] * 2.0 / 1e6;
+		double lim = st.worst[1] * 2.0 / 1e6;
 
 		snprintf(name, sizeof(name),
-			 "another file's worst GET_CALL_INFO during the release of %lu calls (limit: 10 ms or twice the worst of the second before)",
+			 "another file's worst GET_CALL_INFO during the release of %lu calls (limit: 10 ms or twice the worst of a second spinning before)",
 			 big);
-		goal(name, st.worst[1] / 1e6, lim > 10 ? lim : 10, " ms", 2);
+		goal(name, st.worst[2] / 1e6, lim > 10 ? lim : 10, " ms", 2);
 		goal("GET_CALL_INFO, 2 threads on 2 files: slowdown (limit: the ENOTTY floor's)",
 		     cc.sd_info_other, cc.sd_floor, "x", 2);
 		goal("MAKE+DEALLOCATE, 2 threads on 2 files: slowdown (limit: the ENOTTY floor's)",
