@@ -329,7 +329,10 @@
  * CALLSTATE records.  At most max_handles handles are made, in no
  * particular order; out_remaining tells how many more legs qualified,
  * so a second GET_NEW_CALLS gets them.  A leg that is being made or ended
- * while GET_NEW_CALLS runs may or may not be counted.
+ * while GET_NEW_CALLS runs, or one whose handles in other files are being
+ * given or voided meanwhile, may or may not be counted (the module keeps
+ * no list of a device's legs: it finds them through the handles of the
+ * device's files, each under its own call's lock).
  *
  * A leg's number of OWNER and MONITOR handles (GET_CALL_INFO's
  * num_owners, num_monitors) changes when a handle is given (an incoming
