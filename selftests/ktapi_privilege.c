@@ -325,6 +325,33 @@ TEST_F(priv, dealloc_follows_privilege)
 	EXPECT_COUNTS(self->m, self->hm, P_OWN, 1, 0);
 }
 
+/*
+ * An APPNEWCALL waiting behind a full queue carries the privilege its
+ * handle has when it enters the queue.  Handles are cyclic, so the waiting
+ * one's is the one after the last handle m made.
+ */
+TEST_F_TIMEOUT(priv, waiting_appnewcall_carries_new_privilege, 600)
+{
+	unsigned long q = self->p.event_queue_len, k = (q + 1) / 2, i;
+	struct ktapi_event ev;
+	__u32 h = 0, ha2, ca2;
+
+	/* m's queue full of its own calls' records, 2k - q of them dropped. */
+	/* m keeps the k handles (api 1.x: no DEALLOCATE of a sole owner's). */
+	if (self->p.max_handles < k + 2)
+		SKIP(return, "needs max_handles >= %lu", k + 2);
+	for (i = 0; i < k; i++)
+		ASSERT_OK(kt_make_call(self->m, "999", &h, NULL));
+	ASSERT_OK(kt_make_call(self->a, self->addr_b, &ha2, &ca2));
+	/* m's APPNEWCALL waits, its CALLSTATE OFFERING is dropped. */
+	ASSERT_OK(kt_set_priv(self->m, h + 1, P_OWN));
+	for (i = 0; i < q; i++)
+		ASSERT_OK(kt_read_event(self->m, &ev, EV_WAIT_MS));
+	EXPECT_EV_OUT(&ev, self->m, EV_NEW, h + 1, ANY, S_OFFERING, 0, P_OWN);
+	EXPECT_EV(self->m, EV_OVF, 0, 0, 0, 2 * k - q + 1, 0);
+	EXPECT_NO_EV(self->m);
+}
+
 /* ---------------------------------------------------------------------- */
 /* A provider's INBOUND leg: the provider is not told, its leg goes on.    */
 
