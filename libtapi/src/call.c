@@ -132,14 +132,11 @@ LT_EXPORT LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall,
 				    DWORD dwCountryCode,
 				    LPLINECALLPARAMS const lpCallParams)
 {
-	char *dest = NULL;
-	LONG err;
+	char *dest;
+	LONG err = lt_w2a(lpszDestAddress, &dest);
 
-	if (lpszDestAddress) {
-		dest = lt_utf16_to_utf8(lpszDestAddress);
-		if (!dest)
-			return LINEERR_NOMEM;
-	}
+	if (err)
+		return err;
 	err = lineMakeCallA(hLine, lphCall, dest, dwCountryCode, lpCallParams);
 	free(dest);
 	return err;

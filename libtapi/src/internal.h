@@ -123,6 +123,9 @@ size_t lt_utf16_len(const char *s);
 void lt_utf8_to_utf16(const char *s, WCHAR *out);
 /* @w (NUL-terminated UTF-16) as a malloc'ed UTF-8 string; NULL: no memory. */
 char *lt_utf16_to_utf8(const WCHAR *w);
+/* A W function's string argument as UTF-8 in *out (free it; NULL stays
+ * NULL): 0 or LINEERR_NOMEM. */
+LONG lt_w2a(LPCWSTR w, char **out);
 
 /* App name for LINE_OPEN: at most 63 bytes, cut at a UTF-8 boundary,
  * control bytes replaced by '?'.  @out has KTAPI_APP_NAME_MAX bytes. */
