@@ -22,9 +22,10 @@
 # Then scripts/tap-summary.sh over the --tap FILEs (the static checks, the
 # host tests) and the logs; its last line is "N passed, N failed".
 #
-#   O        the build directory: O/selftests, O/userlib and O/tools hold
-#            the programs the VM gets (vm-run.sh --bin), O/userlib the
-#            library (--lib); the SIP boot gets O/sip/sip_call,
+#   O        the build directory: O/selftests, O/userlib, O/tools and
+#            O/tapitests/bin hold the programs the VM gets (vm-run.sh
+#            --bin), O/userlib and O/tapitests/lib the libraries (--lib);
+#            the SIP boot gets O/sip/sip_call,
 #            O/providers/ktapi-sipd and sipp (each missing one is a failed
 #            test in the VM, not a skip)
 #   S        vm-run.sh --timeout (default 600)
@@ -59,17 +60,19 @@ done
 vmdir=$out/vm
 
 # What the VM gets: every program of O/selftests (the kselftests and
-# run_vm_tests.sh), libktapi's test, ktapictl and its VM test, the TAP
-# writer, the udev rule and udevadm; the library.
+# run_vm_tests.sh), libktapi's test, ktapictl and its VM test, the TAPI
+# programs of O/tapitests/bin (make tapitests: tapi_vm_test.sh and what it
+# runs), the TAP writer, the udev rule and udevadm; the libraries
+# (libktapi, and the installed libtapi of O/tapitests/lib).
 bins=
 for f in "$out"/selftests/* "$out/userlib/libktapi_test" "$out/tools/ktapictl" \
-	"$top/tools/ktapictl_vm_test.sh"; do
+	"$top/tools/ktapictl_vm_test.sh" "$out"/tapitests/bin/*; do
 	if [ -f "$f" ] && [ -x "$f" ]; then bins="$bins --bin $f"; fi
 done
 for f in "$s/tap.sh" "$top/udev/60-ktapi.rules" $(command -v udevadm); do
 	bins="$bins --bin $f"
 done
-for f in "$out"/userlib/libktapi.so*; do
+for f in "$out"/userlib/libktapi.so* "$out"/tapitests/lib/libtapi.so*; do
 	[ -e "$f" ] && bins="$bins --lib $f"
 done
 

@@ -20,6 +20,8 @@
 #   5b. load it with lines=0 (no loopback device), run ktapi_devices
 #      (and its 32-bit build) and repeat 4;
 #   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
+#   7. tapi_vm_test.sh (libtapi/tests/vm): TAPI programs built against the
+#      installed libtapi, which loads and unloads the module itself.
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
@@ -56,14 +58,6 @@ fi
 TAP_DEFER=1
 # shellcheck source=scripts/tap.sh
 . "$here/tap.sh"
-
-find_prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
-}
 
 # wait_gone PATH: up to 5 s for PATH to disappear
 wait_gone() {
@@ -319,5 +313,9 @@ fi
 # --- 6. ktapictl, which loads and unloads the module itself -----------------
 
 run_test ktapictl_vm_test.sh
+
+# --- 7. TAPI programs on libtapi (make tapitests), loading ktapi themselves --
+
+run_test tapi_vm_test.sh
 
 finish
