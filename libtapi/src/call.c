@@ -213,8 +213,9 @@ LT_EXPORT LONG WINAPI lineSetCallPrivilege(HCALL hCall,
 	    dwCallPrivilege != LINECALLPRIVILEGE_OWNER)
 		err = LINEERR_INVALCALLPRIVILEGE;
 	if (!err)
-		err = lt_lineerr(lt_set_call_privilege(c->line->fd, c->khandle,
-						       dwCallPrivilege),
+		err = lt_lineerr(ktapi_set_call_privilege(c->line->fd,
+							  c->khandle,
+							  dwCallPrivilege),
 				 LT_ERR_CALLPRIV);
 	pthread_mutex_unlock(&lt_lock);
 	return err;

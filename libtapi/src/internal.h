@@ -225,9 +225,4 @@ void lt_msg_purge(struct lt_app *a, HLINE line, HCALL call);
 void lt_read_line(struct lt_line *l);
 void lt_read_ctrl(struct lt_app *a);
 
-/* kcompat.c: two ioctls of issue 13 (libktapi 0.3's, until it has them) */
-int lt_line_open_ex(int fd, uint32_t device_id, uint32_t privileges,
-		    uint32_t api_version, uint32_t flags, const char *app_name);
-int lt_set_call_privilege(int fd, uint32_t handle, uint32_t privilege);
-
 #endif /* LIBTAPI_INTERNAL_H */
