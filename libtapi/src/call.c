@@ -132,14 +132,11 @@ LT_EXPORT LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall,
 				    DWORD dwCountryCode,
 				    LPLINECALLPARAMS const lpCallParams)
 {
-	char *dest = NULL;
-	LONG err;
+	char *dest;
+	LONG err = lt_w2a(lpszDestAddress, &dest);
 
-	if (lpszDestAddress) {
-		dest = lt_utf16_to_utf8(lpszDestAddress);
-		if (!dest)
-			return LINEERR_NOMEM;
-	}
+	if (err)
+		return err;
 	err = lineMakeCallA(hLine, lphCall, dest, dwCountryCode, lpCallParams);
 	free(dest);
 	return err;
@@ -216,8 +213,9 @@ LT_EXPORT LONG WINAPI lineSetCallPrivilege(HCALL hCall,
 	    dwCallPrivilege != LINECALLPRIVILEGE_OWNER)
 		err = LINEERR_INVALCALLPRIVILEGE;
 	if (!err)
-		err = lt_lineerr(lt_set_call_privilege(c->line->fd, c->khandle,
-						       dwCallPrivilege),
+		err = lt_lineerr(ktapi_set_call_privilege(c->line->fd,
+							  c->khandle,
+							  dwCallPrivilege),
 				 LT_ERR_CALLPRIV);
 	pthread_mutex_unlock(&lt_lock);
 	return err;

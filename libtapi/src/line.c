@@ -374,11 +374,11 @@ LT_EXPORT LONG WINAPI lineOpenA(HLINEAPP hLineApp, DWORD dwDeviceID,
 		goto out;
 	}
 	/* The privilege values of ktapi are TAPI's. */
-	ret = lt_line_open_ex(l->fd, dwDeviceID, dwPrivileges, dwAPIVersion,
-			      KTAPI_LINE_OPEN_CALLINFO, a->name);
+	ret = ktapi_line_open_ex(l->fd, dwDeviceID, dwPrivileges,
+				 dwAPIVersion, KTAPI_LINE_OPEN_CALLINFO, a->name);
 	if (ret == -EINVAL)	/* a kernel before issue 13: no CALLINFO */
-		ret = lt_line_open_ex(l->fd, dwDeviceID, dwPrivileges,
-				      dwAPIVersion, 0, a->name);
+		ret = ktapi_line_open_ex(l->fd, dwDeviceID, dwPrivileges,
+					 dwAPIVersion, 0, a->name);
 	if (ret) {
 		err = ret == -ENODEV ? lt_devcaps(a->ctrl_fd, dwDeviceID, &caps) :
 		      lt_lineerr(ret, LT_ERR_PRIVSELECT);
