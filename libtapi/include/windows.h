@@ -37,10 +37,19 @@
 #error "libtapi's <windows.h> has the ANSI API only: build without UNICODE"
 #endif
 
+/*
+ * The ISO C headers that Windows' <windows.h> (mingw-w64's too) brings in,
+ * which much Windows code relies on (calloc, free, va_list, isdigit, ...),
+ * and poll.h and stdint.h for the functions below.
+ */
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef __cplusplus

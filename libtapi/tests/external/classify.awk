@@ -11,7 +11,8 @@
 #     needs -v ourinc (our include folder), mingwinc, notbase
 #     (not-base.txt), where ("NAME FILE" of mingw-w64's definitions),
 #     missing (the names mingw-w64 declares and ours does not), hdr (how
-#     compile() found each header), win (the Windows build's diagnostics)
+#     compile() found each header), win (the Windows build's diagnostics),
+#     knownf (the names our headers declare)
 
 function normalize(f) {
 	sub(/^.*\.(ours|mingw)\.map\//, "MAP/", f)
@@ -166,6 +167,8 @@ BEGIN {
 		}
 		while ((getline l < missing) > 0)
 			miss[l] = 1
+		while ((getline l < knownf) > 0)
+			known[l] = 1
 		while ((getline l < win) > 0)
 			if (parse(l))
 				winline[normalize(E["file"]) ":" E["line"]] = 1
@@ -190,20 +193,60 @@ BEGIN {
 		print (base(E["file"]) == "tapi.h" ? "a" : "b"), "in:" base(E["file"]), where_
 		next
 	}
+	# Inside the C library's headers (glibc's, GCC's): the program has
+	# redefined one of its names, as MSVC's runtime has them.
+	if (E["file"] ~ /^\/usr\/(include|lib\/gcc)\//) {
+		print "c", "libc:" base(E["file"]), where_
+		next
+	}
 	if (pick("Q") || pick("L")) {
 		print bestc, best "@" base(def[best]), where_
+		if (bestc == "c" && E["msg"] ~ /unknown type name|does not name a type|not declared in this scope|undeclared|has not been declared/)
+			taint(best)
 		next
 	}
 	if ((normalize(E["file"]) ":" E["line"]) in winline) {
 		print "win64", "-", where_
 		next
 	}
-	print "x", "-", where_
+	# Decided at the end: a consequence of a class c error, or x.
+	nx++
+	xwhere[nx] = where_
+	xids[nx] = ""
+	for (n in Q)
+		xids[nx] = xids[nx] " " n
+	for (n in L)
+		xids[nx] = xids[nx] " " n
+}
+
+# A declaration with a type that libtapi does not have (class c) leaves
+# what it declares (variables, a function whose prototype it is) without a
+# type: errors that use them later are its consequences.  Taints the
+# program's names on the error's line.
+function taint(name,    s, t) {
+	s = source(E["file"], E["line"])
+	while (match(s, /[A-Za-z_][A-Za-z0-9_]*/)) {
+		t = substr(s, RSTART, RLENGTH)
+		s = substr(s, RSTART + RLENGTH)
+		if (!(t in miss) && !(t in known))
+			tainted[t] = name
+	}
 }
 
 END {
 	if (mode != "classify")
 		exit
+	for (i = 1; i <= nx; i++) {
+		k = split(xids[i], w, " ")
+		c = ""
+		for (j = 1; j <= k && c == ""; j++)
+			if (w[j] in tainted)
+				c = w[j]
+		if (c != "")
+			print "c", "after:" tainted[c] "(" c ")", xwhere[i]
+		else
+			print "x", "-", xwhere[i]
+	}
 	while ((getline l < hdr) > 0) {
 		split(l, w, " ")
 		h = w[2]
