@@ -163,7 +163,9 @@ compile() {
 		first=$LIBTAPI_CFLAGS
 	else
 		[ "$lang" = c ] && cc=$MINGW_CC || cc=$MINGW_CXX
-		first=
+		# GCC's Windows targets have -fms-extensions on (C++'s implicit
+		# int, as MSVC): the headers are compared, not the dialects.
+		first=-fno-ms-extensions
 	fi
 	[ "$lang" = c ] && fl=$CFLAGS_C || fl=$CFLAGS_CXX
 	n=0

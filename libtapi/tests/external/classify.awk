@@ -201,6 +201,8 @@ BEGIN {
 	}
 	if (pick("Q") || pick("L")) {
 		print bestc, best "@" base(def[best]), where_
+		if (bestc == "c")
+			cline[E["file"], E["line"]] = best
 		if (bestc == "c" && E["msg"] ~ /unknown type name|does not name a type|not declared in this scope|undeclared|has not been declared/)
 			taint(best)
 		next
@@ -213,6 +215,9 @@ BEGIN {
 	nx++
 	xwhere[nx] = where_
 	xids[nx] = ""
+	xfile[nx] = E["file"]
+	xline[nx] = E["line"]
+	xsyntax[nx] = E["msg"] ~ /^expected /
 	for (n in Q)
 		xids[nx] = xids[nx] " " n
 	for (n in L)
@@ -242,8 +247,17 @@ END {
 		for (j = 1; j <= k && c == ""; j++)
 			if (w[j] in tainted)
 				c = w[j]
-		if (c != "")
+		if (c != "") {
 			print "c", "after:" tainted[c] "(" c ")", xwhere[i]
+			continue
+		}
+		# A syntax error a few lines after a class c error (a declaration
+		# over several lines with a keyword or type that is not ours).
+		for (j = 1; j <= 10 && c == ""; j++)
+			if ((xfile[i], xline[i] - j) in cline)
+				c = cline[xfile[i], xline[i] - j]
+		if (xsyntax[i] && c != "")
+			print "c", "after:" c, xwhere[i]
 		else
 			print "x", "-", xwhere[i]
 	}
