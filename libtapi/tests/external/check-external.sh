@@ -358,5 +358,7 @@ if [ "$verbose" = 1 ] || [ "$total_bad" -gt 0 ] || [ "$nx" -gt 0 ]; then
 	awk '$2 == "a" || $2 == "b" || $2 == "x"' "$W/details.txt" | head -n 300
 fi
 echo
-echo "check-external: $total_bad errors of class a or b, $nx of class x (details: $W/details.txt)"
+where="set WORKDIR to keep the details"
+[ -n "${WORKDIR-}" ] && where="details: $W/details.txt"
+echo "check-external: $total_bad errors of class a or b, $nx of class x ($where)"
 [ "$total_bad" -eq 0 ]
