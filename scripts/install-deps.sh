@@ -25,7 +25,7 @@ PKGS="qemu-system-x86 busybox-static linux-image-amd64 linux-headers-amd64
 linux-source-6.1 kmod libkmod-dev build-essential gcc-multilib g++ pkg-config
 sparse cppcheck cpio xz-utils gzip perl dkms mandoc groff-base udev
 flex bison bc libelf-dev libssl-dev libre-dev sip-tester
-mingw-w64-common gcc-mingw-w64-x86-64 gcc-mingw-w64-i686"
+mingw-w64-common gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-x86-64-win32"
 
 BPO_SUITE=bookworm-backports
 BPO_LINE="deb http://deb.debian.org/debian $BPO_SUITE main"

@@ -11,7 +11,7 @@
  * Windows' layouts from different base types:
  *  - DWORD and LONG are 32-bit on LP64 Linux too (our <windows.h>): "long"
  *    is 64-bit there, so a LONG of mingw-w64's kind would double every
- *    field and every LINEERR_ value's width;
+ *    field;
  *  - the handles HLINEAPP, HLINE, HCALL (and HAGENT, HAGENTSESSION, ...) are
  *    32-bit DWORDs, as in mingw-w64, in the TAPI 2.2 SDK metadata and on the
  *    wire (MS-TRP): their values are ktapi's 32-bit handles (uapi ktapi.h),
@@ -566,104 +566,110 @@ typedef void (CALLBACK *LINECALLBACK)(DWORD hDevice, DWORD dwMessage, DWORD_PTR 
 #define LINEDISCONNECTMODE_DONOTDISTURB          0x00040000
 #define LINEDISCONNECTMODE_CANCELLED             0x00080000
 
-/* Errors: the negative LONG results of the line functions and LINE_REPLY's dwParam2 */
-#define LINEERR_ALLOCATED                        ((LONG)0x80000001)
-#define LINEERR_BADDEVICEID                      ((LONG)0x80000002)
-#define LINEERR_BEARERMODEUNAVAIL                ((LONG)0x80000003)
-#define LINEERR_CALLUNAVAIL                      ((LONG)0x80000005)
-#define LINEERR_COMPLETIONOVERRUN                ((LONG)0x80000006)
-#define LINEERR_CONFERENCEFULL                   ((LONG)0x80000007)
-#define LINEERR_DIALBILLING                      ((LONG)0x80000008)
-#define LINEERR_DIALDIALTONE                     ((LONG)0x80000009)
-#define LINEERR_DIALPROMPT                       ((LONG)0x8000000A)
-#define LINEERR_DIALQUIET                        ((LONG)0x8000000B)
-#define LINEERR_INCOMPATIBLEAPIVERSION           ((LONG)0x8000000C)
-#define LINEERR_INCOMPATIBLEEXTVERSION           ((LONG)0x8000000D)
-#define LINEERR_INIFILECORRUPT                   ((LONG)0x8000000E)
-#define LINEERR_INUSE                            ((LONG)0x8000000F)
-#define LINEERR_INVALADDRESS                     ((LONG)0x80000010)
-#define LINEERR_INVALADDRESSID                   ((LONG)0x80000011)
-#define LINEERR_INVALADDRESSMODE                 ((LONG)0x80000012)
-#define LINEERR_INVALADDRESSSTATE                ((LONG)0x80000013)
-#define LINEERR_INVALAPPHANDLE                   ((LONG)0x80000014)
-#define LINEERR_INVALAPPNAME                     ((LONG)0x80000015)
-#define LINEERR_INVALBEARERMODE                  ((LONG)0x80000016)
-#define LINEERR_INVALCALLCOMPLMODE               ((LONG)0x80000017)
-#define LINEERR_INVALCALLHANDLE                  ((LONG)0x80000018)
-#define LINEERR_INVALCALLPARAMS                  ((LONG)0x80000019)
-#define LINEERR_INVALCALLPRIVILEGE               ((LONG)0x8000001A)
-#define LINEERR_INVALCALLSELECT                  ((LONG)0x8000001B)
-#define LINEERR_INVALCALLSTATE                   ((LONG)0x8000001C)
-#define LINEERR_INVALCALLSTATELIST               ((LONG)0x8000001D)
-#define LINEERR_INVALCARD                        ((LONG)0x8000001E)
-#define LINEERR_INVALCOMPLETIONID                ((LONG)0x8000001F)
-#define LINEERR_INVALCONFCALLHANDLE              ((LONG)0x80000020)
-#define LINEERR_INVALCONSULTCALLHANDLE           ((LONG)0x80000021)
-#define LINEERR_INVALCOUNTRYCODE                 ((LONG)0x80000022)
-#define LINEERR_INVALDEVICECLASS                 ((LONG)0x80000023)
-#define LINEERR_INVALDEVICEHANDLE                ((LONG)0x80000024)
-#define LINEERR_INVALDIALPARAMS                  ((LONG)0x80000025)
-#define LINEERR_INVALDIGITLIST                   ((LONG)0x80000026)
-#define LINEERR_INVALDIGITMODE                   ((LONG)0x80000027)
-#define LINEERR_INVALDIGITS                      ((LONG)0x80000028)
-#define LINEERR_INVALEXTVERSION                  ((LONG)0x80000029)
-#define LINEERR_INVALGROUPID                     ((LONG)0x8000002A)
-#define LINEERR_INVALLINEHANDLE                  ((LONG)0x8000002B)
-#define LINEERR_INVALLINESTATE                   ((LONG)0x8000002C)
-#define LINEERR_INVALLOCATION                    ((LONG)0x8000002D)
-#define LINEERR_INVALMEDIALIST                   ((LONG)0x8000002E)
-#define LINEERR_INVALMEDIAMODE                   ((LONG)0x8000002F)
-#define LINEERR_INVALMESSAGEID                   ((LONG)0x80000030)
-#define LINEERR_INVALPARAM                       ((LONG)0x80000032)
-#define LINEERR_INVALPARKID                      ((LONG)0x80000033)
-#define LINEERR_INVALPARKMODE                    ((LONG)0x80000034)
-#define LINEERR_INVALPOINTER                     ((LONG)0x80000035)
-#define LINEERR_INVALPRIVSELECT                  ((LONG)0x80000036)
-#define LINEERR_INVALRATE                        ((LONG)0x80000037)
-#define LINEERR_INVALREQUESTMODE                 ((LONG)0x80000038)
-#define LINEERR_INVALTERMINALID                  ((LONG)0x80000039)
-#define LINEERR_INVALTERMINALMODE                ((LONG)0x8000003A)
-#define LINEERR_INVALTIMEOUT                     ((LONG)0x8000003B)
-#define LINEERR_INVALTONE                        ((LONG)0x8000003C)
-#define LINEERR_INVALTONELIST                    ((LONG)0x8000003D)
-#define LINEERR_INVALTONEMODE                    ((LONG)0x8000003E)
-#define LINEERR_INVALTRANSFERMODE                ((LONG)0x8000003F)
-#define LINEERR_LINEMAPPERFAILED                 ((LONG)0x80000040)
-#define LINEERR_NOCONFERENCE                     ((LONG)0x80000041)
-#define LINEERR_NODEVICE                         ((LONG)0x80000042)
-#define LINEERR_NODRIVER                         ((LONG)0x80000043)
-#define LINEERR_NOMEM                            ((LONG)0x80000044)
-#define LINEERR_NOREQUEST                        ((LONG)0x80000045)
-#define LINEERR_NOTOWNER                         ((LONG)0x80000046)
-#define LINEERR_NOTREGISTERED                    ((LONG)0x80000047)
-#define LINEERR_OPERATIONFAILED                  ((LONG)0x80000048)
-#define LINEERR_OPERATIONUNAVAIL                 ((LONG)0x80000049)
-#define LINEERR_RATEUNAVAIL                      ((LONG)0x8000004A)
-#define LINEERR_RESOURCEUNAVAIL                  ((LONG)0x8000004B)
-#define LINEERR_REQUESTOVERRUN                   ((LONG)0x8000004C)
-#define LINEERR_STRUCTURETOOSMALL                ((LONG)0x8000004D)
-#define LINEERR_TARGETNOTFOUND                   ((LONG)0x8000004E)
-#define LINEERR_TARGETSELF                       ((LONG)0x8000004F)
-#define LINEERR_UNINITIALIZED                    ((LONG)0x80000050)
-#define LINEERR_USERUSERINFOTOOBIG               ((LONG)0x80000051)
-#define LINEERR_REINIT                           ((LONG)0x80000052)
-#define LINEERR_ADDRESSBLOCKED                   ((LONG)0x80000053)
-#define LINEERR_BILLINGREJECTED                  ((LONG)0x80000054)
-#define LINEERR_INVALFEATURE                     ((LONG)0x80000055)
-#define LINEERR_NOMULTIPLEINSTANCE               ((LONG)0x80000056)
-#define LINEERR_INVALAGENTID                     ((LONG)0x80000057)
-#define LINEERR_INVALAGENTGROUP                  ((LONG)0x80000058)
-#define LINEERR_INVALPASSWORD                    ((LONG)0x80000059)
-#define LINEERR_INVALAGENTSTATE                  ((LONG)0x8000005A)
-#define LINEERR_INVALAGENTACTIVITY               ((LONG)0x8000005B)
-#define LINEERR_DIALVOICEDETECT                  ((LONG)0x8000005C)
-#define LINEERR_USERCANCELLED                    ((LONG)0x8000005D)
+/*
+ * Errors: the negative LONG results of the line functions and LINE_REPLY's
+ * dwParam2.  Plain hexadecimal constants, as in the SDK and mingw-w64: their
+ * type is unsigned int (DWORD's width), not LONG, so that a C++ "switch" on
+ * a DWORD (or a DWORD_PTR) with "case LINEERR_..." builds as on Windows; a
+ * LONG result compares equal to them all the same.
+ */
+#define LINEERR_ALLOCATED                        0x80000001
+#define LINEERR_BADDEVICEID                      0x80000002
+#define LINEERR_BEARERMODEUNAVAIL                0x80000003
+#define LINEERR_CALLUNAVAIL                      0x80000005
+#define LINEERR_COMPLETIONOVERRUN                0x80000006
+#define LINEERR_CONFERENCEFULL                   0x80000007
+#define LINEERR_DIALBILLING                      0x80000008
+#define LINEERR_DIALDIALTONE                     0x80000009
+#define LINEERR_DIALPROMPT                       0x8000000A
+#define LINEERR_DIALQUIET                        0x8000000B
+#define LINEERR_INCOMPATIBLEAPIVERSION           0x8000000C
+#define LINEERR_INCOMPATIBLEEXTVERSION           0x8000000D
+#define LINEERR_INIFILECORRUPT                   0x8000000E
+#define LINEERR_INUSE                            0x8000000F
+#define LINEERR_INVALADDRESS                     0x80000010
+#define LINEERR_INVALADDRESSID                   0x80000011
+#define LINEERR_INVALADDRESSMODE                 0x80000012
+#define LINEERR_INVALADDRESSSTATE                0x80000013
+#define LINEERR_INVALAPPHANDLE                   0x80000014
+#define LINEERR_INVALAPPNAME                     0x80000015
+#define LINEERR_INVALBEARERMODE                  0x80000016
+#define LINEERR_INVALCALLCOMPLMODE               0x80000017
+#define LINEERR_INVALCALLHANDLE                  0x80000018
+#define LINEERR_INVALCALLPARAMS                  0x80000019
+#define LINEERR_INVALCALLPRIVILEGE               0x8000001A
+#define LINEERR_INVALCALLSELECT                  0x8000001B
+#define LINEERR_INVALCALLSTATE                   0x8000001C
+#define LINEERR_INVALCALLSTATELIST               0x8000001D
+#define LINEERR_INVALCARD                        0x8000001E
+#define LINEERR_INVALCOMPLETIONID                0x8000001F
+#define LINEERR_INVALCONFCALLHANDLE              0x80000020
+#define LINEERR_INVALCONSULTCALLHANDLE           0x80000021
+#define LINEERR_INVALCOUNTRYCODE                 0x80000022
+#define LINEERR_INVALDEVICECLASS                 0x80000023
+#define LINEERR_INVALDEVICEHANDLE                0x80000024
+#define LINEERR_INVALDIALPARAMS                  0x80000025
+#define LINEERR_INVALDIGITLIST                   0x80000026
+#define LINEERR_INVALDIGITMODE                   0x80000027
+#define LINEERR_INVALDIGITS                      0x80000028
+#define LINEERR_INVALEXTVERSION                  0x80000029
+#define LINEERR_INVALGROUPID                     0x8000002A
+#define LINEERR_INVALLINEHANDLE                  0x8000002B
+#define LINEERR_INVALLINESTATE                   0x8000002C
+#define LINEERR_INVALLOCATION                    0x8000002D
+#define LINEERR_INVALMEDIALIST                   0x8000002E
+#define LINEERR_INVALMEDIAMODE                   0x8000002F
+#define LINEERR_INVALMESSAGEID                   0x80000030
+#define LINEERR_INVALPARAM                       0x80000032
+#define LINEERR_INVALPARKID                      0x80000033
+#define LINEERR_INVALPARKMODE                    0x80000034
+#define LINEERR_INVALPOINTER                     0x80000035
+#define LINEERR_INVALPRIVSELECT                  0x80000036
+#define LINEERR_INVALRATE                        0x80000037
+#define LINEERR_INVALREQUESTMODE                 0x80000038
+#define LINEERR_INVALTERMINALID                  0x80000039
+#define LINEERR_INVALTERMINALMODE                0x8000003A
+#define LINEERR_INVALTIMEOUT                     0x8000003B
+#define LINEERR_INVALTONE                        0x8000003C
+#define LINEERR_INVALTONELIST                    0x8000003D
+#define LINEERR_INVALTONEMODE                    0x8000003E
+#define LINEERR_INVALTRANSFERMODE                0x8000003F
+#define LINEERR_LINEMAPPERFAILED                 0x80000040
+#define LINEERR_NOCONFERENCE                     0x80000041
+#define LINEERR_NODEVICE                         0x80000042
+#define LINEERR_NODRIVER                         0x80000043
+#define LINEERR_NOMEM                            0x80000044
+#define LINEERR_NOREQUEST                        0x80000045
+#define LINEERR_NOTOWNER                         0x80000046
+#define LINEERR_NOTREGISTERED                    0x80000047
+#define LINEERR_OPERATIONFAILED                  0x80000048
+#define LINEERR_OPERATIONUNAVAIL                 0x80000049
+#define LINEERR_RATEUNAVAIL                      0x8000004A
+#define LINEERR_RESOURCEUNAVAIL                  0x8000004B
+#define LINEERR_REQUESTOVERRUN                   0x8000004C
+#define LINEERR_STRUCTURETOOSMALL                0x8000004D
+#define LINEERR_TARGETNOTFOUND                   0x8000004E
+#define LINEERR_TARGETSELF                       0x8000004F
+#define LINEERR_UNINITIALIZED                    0x80000050
+#define LINEERR_USERUSERINFOTOOBIG               0x80000051
+#define LINEERR_REINIT                           0x80000052
+#define LINEERR_ADDRESSBLOCKED                   0x80000053
+#define LINEERR_BILLINGREJECTED                  0x80000054
+#define LINEERR_INVALFEATURE                     0x80000055
+#define LINEERR_NOMULTIPLEINSTANCE               0x80000056
+#define LINEERR_INVALAGENTID                     0x80000057
+#define LINEERR_INVALAGENTGROUP                  0x80000058
+#define LINEERR_INVALPASSWORD                    0x80000059
+#define LINEERR_INVALAGENTSTATE                  0x8000005A
+#define LINEERR_INVALAGENTACTIVITY               0x8000005B
+#define LINEERR_DIALVOICEDETECT                  0x8000005C
+#define LINEERR_USERCANCELLED                    0x8000005D
 #if TAPI_CURRENT_VERSION >= 0x00030000
-#define LINEERR_INVALADDRESSTYPE                 ((LONG)0x8000005E)
+#define LINEERR_INVALADDRESSTYPE                 0x8000005E
 #endif
-#define LINEERR_INVALAGENTSESSIONSTATE           ((LONG)0x8000005F)
-#define LINEERR_DISCONNECTED                     ((LONG)0x80000060)
-#define LINEERR_SERVICE_NOT_RUNNING              ((LONG)0x80000061)
+#define LINEERR_INVALAGENTSESSIONSTATE           0x8000005F
+#define LINEERR_DISCONNECTED                     0x80000060
+#define LINEERR_SERVICE_NOT_RUNNING              0x80000061
 
 /* LINEDEVSTATUS.dwLineFeatures */
 #define LINEFEATURE_DEVSPECIFIC                  0x00000001

@@ -37,10 +37,19 @@
 #error "libtapi's <windows.h> has the ANSI API only: build without UNICODE"
 #endif
 
+/*
+ * The ISO C headers that Windows' <windows.h> (mingw-w64's too) brings in,
+ * which much Windows code relies on (calloc, free, va_list, isdigit, ...),
+ * and poll.h and stdint.h for the functions below.
+ */
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef __cplusplus
@@ -54,6 +63,11 @@ extern "C" {
 #define WINAPIV
 #define CONST const
 #define VOID void
+/* The 16-bit era's qualifiers, still in much Windows code. */
+#define FAR
+#define NEAR
+#define PASCAL
+#define CDECL
 #ifndef FALSE
 #define FALSE 0
 #endif
@@ -115,8 +129,63 @@ typedef WORD *LPWORD, *PWORD;
 typedef DWORD *LPDWORD, *PDWORD;
 typedef LONG *LPLONG, *PLONG;
 typedef BOOL *LPBOOL, *PBOOL;
-typedef INT *LPINT;
-typedef UINT *LPUINT;
+typedef INT *LPINT, *PINT;
+typedef UINT *LPUINT, *PUINT;
+typedef ULONG *PULONG;
+typedef USHORT *PUSHORT;
+typedef UCHAR *PUCHAR;
+typedef SHORT *PSHORT;
+typedef FLOAT *PFLOAT;
+typedef BOOLEAN *PBOOLEAN;
+typedef LONGLONG *PLONGLONG;
+typedef ULONGLONG *PULONGLONG;
+typedef ULONGLONG DWORDLONG, *PDWORDLONG;
+typedef DWORD64 *PDWORD64;
+typedef LONG_PTR *PLONG_PTR;
+typedef ULONG_PTR *PULONG_PTR;
+typedef DWORD_PTR *PDWORD_PTR;
+typedef INT_PTR *PINT_PTR;
+typedef UINT_PTR *PUINT_PTR;
+typedef SIZE_T *PSIZE_T;
+typedef LONG_PTR SSIZE_T, *PSSIZE_T;
+
+/* Sized integers (basetsd.h). */
+typedef signed char INT8, *PINT8;
+typedef signed short INT16, *PINT16;
+typedef signed int INT32, *PINT32;
+typedef signed long long INT64, *PINT64;
+typedef unsigned char UINT8, *PUINT8;
+typedef unsigned short UINT16, *PUINT16;
+typedef unsigned int UINT32, *PUINT32;
+typedef unsigned long long UINT64, *PUINT64;
+typedef signed int LONG32, *PLONG32;
+typedef unsigned int ULONG32, *PULONG32;
+typedef unsigned int DWORD32, *PDWORD32;
+typedef long long LONG64, *PLONG64;
+typedef unsigned long long ULONG64, *PULONG64;
+
+/* Characters and strings (winnt.h), ANSI. */
+typedef char CCHAR;
+typedef char *PSZ;
+typedef CHAR *PCHAR, *LPCH, *PCH, *NPSTR;
+typedef const CHAR *LPCCH, *PCCH;
+typedef WCHAR *PWCHAR, *LPWCH, *PWCH;
+typedef const WCHAR *LPCWCH, *PCWCH;
+typedef TCHAR *PTCHAR;
+typedef unsigned char TBYTE, *PTBYTE;
+typedef LPSTR PTSTR, LPTCH, PTCH;
+typedef LPCSTR PCTSTR;
+
+/* The limits of the base types (winnt.h's values and types). */
+#define MINCHAR 0x80
+#define MAXCHAR 0x7f
+#define MINSHORT 0x8000
+#define MAXSHORT 0x7fff
+#define MINLONG 0x80000000
+#define MAXLONG 0x7fffffff
+#define MAXBYTE 0xff
+#define MAXWORD 0xffff
+#define MAXDWORD 0xffffffff
 
 /* --- handles --- */
 typedef void *HANDLE;
@@ -185,7 +254,7 @@ typedef double DATE;
 #define INFINITE 0xFFFFFFFFu
 #define WAIT_OBJECT_0 0x00000000u
 #define WAIT_ABANDONED 0x00000080u
-#define WAIT_TIMEOUT 0x00000102u
+#define WAIT_TIMEOUT 258 /* winerror.h: 258L, a signed 32-bit LONG */
 #define WAIT_FAILED 0xFFFFFFFFu
 
 /* poll(2)'s timeout for a Windows one: INFINITE and beyond INT_MAX wait. */

@@ -63,7 +63,7 @@ cd "$T" || exit 1
 printf '#include <windows.h>\n#include <tapi.h>\n' >both.c
 printf '#include <windows.h>\n' >win.c
 # What our windows.h includes of the system's.
-for h in limits.h poll.h stddef.h stdint.h string.h; do
+for h in ctype.h errno.h limits.h poll.h stdarg.h stddef.h stdint.h stdlib.h string.h; do
 	echo "#include <$h>"
 done >sys.c
 

@@ -69,9 +69,12 @@ static unsigned long n_struct, n_field, n_type, n_const;
 	n_type++; \
 } while (0)
 
+/* A constant's value, and its type's size and kind (C++'s narrowing rules
+ * and the usual conversions depend on them). */
 #define CONSTANT(C) do { \
-	printf("_Static_assert((DWORD)(" #C ") == 0x%08xu, \"" #C "\");\n", \
-	       (unsigned int)(DWORD)(C)); \
+	printf("_Static_assert((DWORD)(" #C ") == 0x%08xu && sizeof(" #C ") == %zu" \
+	       " && KIND_OF(" #C ") == %d, \"" #C "\");\n", \
+	       (unsigned int)(DWORD)(C), sizeof(C), KIND_OF(C)); \
 	n_const++; \
 } while (0)
 
