@@ -203,8 +203,9 @@ static LONG lt_init(LPHLINEAPP lphLineApp, LINECALLBACK callback,
 	if (fd < 0) {
 		/* No module, no node: TAPI's "no driver"; no permission. */
 		err = fd == -ENOENT || fd == -ENXIO || fd == -ENODEV ?
-			LINEERR_NODRIVER : fd == -EACCES || fd == -EPERM ?
-			LINEERR_OPERATIONFAILED : lt_lineerr(fd, LT_ERR_PARAM);
+			(LONG)LINEERR_NODRIVER : fd == -EACCES || fd == -EPERM ?
+			(LONG)LINEERR_OPERATIONFAILED :
+			lt_lineerr(fd, LT_ERR_PARAM);
 		goto fail;
 	}
 	a->ctrl_fd = fd;

@@ -48,8 +48,13 @@ enum lt_errctx {
 
 LONG lt_lineerr(int err, enum lt_errctx ctx);
 int lt_errno(LONG lineerr);
-/* A LINEERR (a negative LONG) as LINE_REPLY's dwParam2: sign-extended. */
-#define LT_REPLY_PARAM(e) ((DWORD_PTR)(LONG_PTR)(LONG)(e))
+/*
+ * A LINEERR as LINE_REPLY's dwParam2: its 32-bit value, zero-extended, as
+ * tapi32 gives it on Win64 (the server's ASYNCEVENTMSG carries a DWORD),
+ * so that msg.dwParam2 == LINEERR_X (an unsigned int, as in the SDK) and
+ * (LONG)msg.dwParam2 < 0 both hold.
+ */
+#define LT_REPLY_PARAM(e) ((DWORD_PTR)(DWORD)(e))
 
 /* ---- handles.c: the process's HLINEAPP, HLINE and HCALL values ---- */
 

@@ -16,7 +16,7 @@
  *                  never after the handle's LINE_CALLSTATE IDLE
  *   REPLY       -> LINE_REPLY (dwParam1 the request id lineMakeCall,
  *                  lineAnswer or lineDrop returned, dwParam2 0 or the
- *                  LINEERR sign-extended); lineMakeCall's *lphCall is
+ *                  LINEERR's 32 bits, zero-extended); lineMakeCall's *lphCall is
  *                  written when this message is delivered
  *   LINE_CLOSE  -> LINE_CLOSE (hDevice the hLine); the hLine and its
  *                  hCalls are void once it is delivered

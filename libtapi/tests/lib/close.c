@@ -46,7 +46,7 @@ int main(void)
 	CHECK(WaitForSingleObject(p.Handles.hEvent, 2000) == WAIT_OBJECT_0,
 	      "(a) the event is readable: LINE_CLOSE queued");
 	CHECK(lineClose(l) == 0, "(a) lineClose before reading it: 0");
-	CHECK(lineGetMessage(app, &m, 0) == LINEERR_OPERATIONFAILED,
+	CHECK(lineGetMessage(app, &m, 0) == (LONG)LINEERR_OPERATIONFAILED,
 	      "(a) the LINE_CLOSE was taken back");
 
 	lineOpen(app, 1, &l, ver, 0, 7, LINECALLPRIVILEGE_OWNER,
@@ -56,7 +56,7 @@ int main(void)
 	      m.dwMessageID == LINE_CLOSE && m.hDevice == l &&
 	      m.dwCallbackInstance == 7,
 	      "(b) LINE_CLOSE, hDevice the hLine, the line's instance");
-	CHECK(lineClose(l) == LINEERR_INVALLINEHANDLE,
+	CHECK(lineClose(l) == (LONG)LINEERR_INVALLINEHANDLE,
 	      "(b) after it, lineClose is LINEERR_INVALLINEHANDLE");
 	CHECK(lineShutdown(app) == 0, "lineShutdown");
 	printf(bad ? "FAILED\n" : "PASSED\n");

@@ -45,12 +45,12 @@ int main(void)
 	dc.dwTotalSize = sizeof(dc);
 	r = lineGetDevCaps(app, created, ver, 0, &dc);
 	printf("%s: devcaps of the removed device: %lx\n",
-	       r == LINEERR_NODEVICE ? "ok" : "FAIL", (unsigned long)(DWORD)r);
-	bad |= r != LINEERR_NODEVICE;
+	       r == (LONG)LINEERR_NODEVICE ? "ok" : "FAIL", (unsigned long)(DWORD)r);
+	bad |= r != (LONG)LINEERR_NODEVICE;
 	r = lineGetDevCaps(app, created + 100, ver, 0, &dc);
 	printf("%s: devcaps of an id never given: %lx\n",
-	       r == LINEERR_BADDEVICEID ? "ok" : "FAIL", (unsigned long)(DWORD)r);
-	bad |= r != LINEERR_BADDEVICEID;
+	       r == (LONG)LINEERR_BADDEVICEID ? "ok" : "FAIL", (unsigned long)(DWORD)r);
+	bad |= r != (LONG)LINEERR_BADDEVICEID;
 	lineShutdown(app);
 	printf(bad ? "FAILED\n" : "PASSED\n");
 	return bad;

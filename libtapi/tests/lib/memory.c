@@ -149,7 +149,7 @@ static void callback_round(int shutdown_inside)
 	if (shutdown_inside) {
 		CHECK(cb_shutdown_rc == 0, "lineShutdown inside the callback returns 0");
 		Sleep(200);	/* the pump thread ends and frees the app */
-		CHECK(lineClose(l0) == LINEERR_UNINITIALIZED,
+		CHECK(lineClose(l0) == (LONG)LINEERR_UNINITIALIZED,
 		      "after it, the lines are gone (UNINITIALIZED)");
 	} else {
 		CHECK(lineShutdown(capp) == 0, "lineShutdown with the callback thread");

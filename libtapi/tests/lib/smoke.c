@@ -182,5 +182,5 @@ int main(void)
 	printf("after: lineShutdown %lx (UNINITIALIZED is 80000050)\n",
 	       (unsigned long)(DWORD)r);
 	/* The call went IDLE on both sides and both handles went. */
-	return !done || r != LINEERR_UNINITIALIZED;
+	return !done || r != (LONG)LINEERR_UNINITIALIZED;
 }

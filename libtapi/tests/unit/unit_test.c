@@ -48,19 +48,19 @@ TEST(errno_zero_is_success)
 
 TEST(errno_unknown_is_operationfailed)
 {
-	EXPECT_EQ(LINEERR_OPERATIONFAILED, lt_lineerr(-EPERM, LT_ERR_PARAM));
-	EXPECT_EQ(LINEERR_OPERATIONFAILED, lt_lineerr(-E2BIG, LT_ERR_PARAM));
+	EXPECT_EQ((LONG)LINEERR_OPERATIONFAILED, lt_lineerr(-EPERM, LT_ERR_PARAM));
+	EXPECT_EQ((LONG)LINEERR_OPERATIONFAILED, lt_lineerr(-E2BIG, LT_ERR_PARAM));
 }
 
 TEST(einval_by_context)
 {
-	EXPECT_EQ(LINEERR_INVALADDRESS, lt_lineerr(-EINVAL, LT_ERR_ADDRESS));
-	EXPECT_EQ(LINEERR_INVALPRIVSELECT,
+	EXPECT_EQ((LONG)LINEERR_INVALADDRESS, lt_lineerr(-EINVAL, LT_ERR_ADDRESS));
+	EXPECT_EQ((LONG)LINEERR_INVALPRIVSELECT,
 		  lt_lineerr(-EINVAL, LT_ERR_PRIVSELECT));
-	EXPECT_EQ(LINEERR_INVALCALLPRIVILEGE,
+	EXPECT_EQ((LONG)LINEERR_INVALCALLPRIVILEGE,
 		  lt_lineerr(-EINVAL, LT_ERR_CALLPRIV));
 	/* The context changes EINVAL only. */
-	EXPECT_EQ(LINEERR_NOTOWNER, lt_lineerr(-EACCES, LT_ERR_ADDRESS));
+	EXPECT_EQ((LONG)LINEERR_NOTOWNER, lt_lineerr(-EACCES, LT_ERR_ADDRESS));
 }
 
 TEST(lineerr_back_to_errno)
@@ -70,13 +70,15 @@ TEST(lineerr_back_to_errno)
 	EXPECT_EQ(0, lt_errno(LINEERR_REINIT));
 }
 
-TEST(reply_param_is_sign_extended)
+TEST(reply_param_is_the_dword)
 {
 	DWORD_PTR p = LT_REPLY_PARAM(LINEERR_INVALCALLSTATE);
 
 	EXPECT_EQ((DWORD_PTR)LINEERR_INVALCALLSTATE, p);
-	EXPECT_EQ(LINEERR_INVALCALLSTATE, (LONG)p);
-	EXPECT_TRUE((LONG_PTR)p < 0);
+	EXPECT_TRUE(p == LINEERR_INVALCALLSTATE);
+	EXPECT_EQ((LONG)LINEERR_INVALCALLSTATE, (LONG)p);
+	EXPECT_TRUE((LONG)p < 0);
+	EXPECT_EQ(0ull, (unsigned long long)p >> 32);
 	EXPECT_EQ((DWORD_PTR)0, LT_REPLY_PARAM(0));
 }
 
@@ -94,7 +96,7 @@ TEST(varsize_null_is_invalpointer)
 {
 	struct lt_vp vp;
 
-	EXPECT_EQ(LINEERR_INVALPOINTER, lt_vp_begin(&vp, NULL, 8, 0));
+	EXPECT_EQ((LONG)LINEERR_INVALPOINTER, lt_vp_begin(&vp, NULL, 8, 0));
 }
 
 TEST(varsize_below_fixed_is_structuretoosmall_and_untouched)
@@ -104,7 +106,7 @@ TEST(varsize_below_fixed_is_structuretoosmall_and_untouched)
 
 	memset(&s, 0xaa, sizeof(s));
 	s.dwTotalSize = sizeof(s) - 1;
-	EXPECT_EQ(LINEERR_STRUCTURETOOSMALL,
+	EXPECT_EQ((LONG)LINEERR_STRUCTURETOOSMALL,
 		  lt_vp_begin(&vp, &s, sizeof(s), 0));
 	EXPECT_EQ(0xaaaaaaaau, s.dwNeededSize);
 	EXPECT_EQ(0xaaaaaaaau, s.dwASize);
