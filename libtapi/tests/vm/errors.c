@@ -350,16 +350,16 @@ static void *shutdown_later(void *arg)
 /* A lineGetMessage blocked when lineShutdown comes returns at once. */
 TEST(getmessage_shutdown_meanwhile)
 {
-	HLINEAPP app = init_app("x", NULL), keep = init_app("keep", NULL);
+	HLINEAPP app = init_app("x", NULL), other = init_app("other", NULL);
 	LINEMESSAGE m;
 	pthread_t t;
 
 	ASSERT_NE(0, app);
-	ASSERT_NE(0, keep);
+	ASSERT_NE(0, other);
 	ASSERT_EQ(0, pthread_create(&t, NULL, shutdown_later, &app));
 	EXPECT_EQ(LINEERR_INVALAPPHANDLE, lineGetMessage(app, &m, 10000));
 	pthread_join(t, NULL);
-	EXPECT_EQ(0, lineShutdown(keep));
+	EXPECT_EQ(0, lineShutdown(other));
 }
 
 TEST(getmessage_errors)
