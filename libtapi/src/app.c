@@ -325,14 +325,11 @@ LT_EXPORT LONG WINAPI lineInitializeExW(LPHLINEAPP lphLineApp,
 					LPDWORD lpdwAPIVersion,
 					LPLINEINITIALIZEEXPARAMS lpParams)
 {
-	char *name = NULL;
-	LONG err;
+	char *name;
+	LONG err = lt_w2a(lpszFriendlyAppName, &name);
 
-	if (lpszFriendlyAppName) {
-		name = lt_utf16_to_utf8(lpszFriendlyAppName);
-		if (!name)
-			return LINEERR_NOMEM;
-	}
+	if (err)
+		return err;
 	err = lineInitializeExA(lphLineApp, hInstance, lpfnCallback, name,
 				lpdwNumDevs, lpdwAPIVersion, lpParams);
 	free(name);

@@ -132,14 +132,11 @@ LT_EXPORT LONG WINAPI lineMakeCallW(HLINE hLine, LPHCALL lphCall,
 				    DWORD dwCountryCode,
 				    LPLINECALLPARAMS const lpCallParams)
 {
-	char *dest = NULL;
-	LONG err;
+	char *dest;
+	LONG err = lt_w2a(lpszDestAddress, &dest);
 
-	if (lpszDestAddress) {
-		dest = lt_utf16_to_utf8(lpszDestAddress);
-		if (!dest)
-			return LINEERR_NOMEM;
-	}
+	if (err)
+		return err;
 	err = lineMakeCallA(hLine, lphCall, dest, dwCountryCode, lpCallParams);
 	free(dest);
 	return err;
@@ -262,7 +259,7 @@ LT_EXPORT LONG WINAPI lineGetNewCalls(HLINE hLine, DWORD dwAddressID,
 		if (!kh || !hc)
 			goto out;
 	}
-	ret = lt_get_new_calls(l->fd, kh, room, &count, &rem);
+	ret = ktapi_get_new_calls(l->fd, kh, room, &count, &rem);
 	err = lt_lineerr(ret, LT_ERR_PARAM);
 	if (err)
 		goto out;

@@ -73,14 +73,11 @@ LT_EXPORT LONG WINAPI lineGetIDW(HLINE hLine, DWORD dwAddressID, HCALL hCall,
 				 DWORD dwSelect, LPVARSTRING lpDeviceID,
 				 LPCWSTR lpszDeviceClass)
 {
-	char *cls = NULL;
-	LONG err;
+	char *cls;
+	LONG err = lt_w2a(lpszDeviceClass, &cls);
 
-	if (lpszDeviceClass) {
-		cls = lt_utf16_to_utf8(lpszDeviceClass);
-		if (!cls)
-			return LINEERR_NOMEM;
-	}
+	if (err)
+		return err;
 	err = lt_get_id(hLine, dwAddressID, hCall, dwSelect, lpDeviceID, cls);
 	free(cls);
 	return err;

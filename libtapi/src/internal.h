@@ -123,6 +123,9 @@ size_t lt_utf16_len(const char *s);
 void lt_utf8_to_utf16(const char *s, WCHAR *out);
 /* @w (NUL-terminated UTF-16) as a malloc'ed UTF-8 string; NULL: no memory. */
 char *lt_utf16_to_utf8(const WCHAR *w);
+/* A W function's string argument as UTF-8 in *out (free it; NULL stays
+ * NULL): 0 or LINEERR_NOMEM. */
+LONG lt_w2a(LPCWSTR w, char **out);
 
 /* App name for LINE_OPEN: at most 63 bytes, cut at a UTF-8 boundary,
  * control bytes replaced by '?'.  @out has KTAPI_APP_NAME_MAX bytes. */
@@ -136,6 +139,7 @@ struct lt_msg {
 	HLINE line;		/* for purging at lineClose (0: none) */
 	LPHCALL out;		/* LINE_REPLY of lineMakeCall: written at delivery */
 	HCALL out_value;
+	int close;		/* LINE_CLOSE: its delivery frees the line */
 };
 
 struct lt_req {
@@ -167,6 +171,7 @@ struct lt_line {
 	uint32_t api_version;
 	uint32_t privileges;
 	DWORD_PTR instance;	/* dwCallbackInstance */
+	int dead;		/* force-closed: its LINE_CLOSE is queued */
 	struct lt_map calls;	/* ktapi handle -> struct lt_call */
 	struct lt_req *reqs;
 };
@@ -220,11 +225,9 @@ void lt_msg_purge(struct lt_app *a, HLINE line, HCALL call);
 void lt_read_line(struct lt_line *l);
 void lt_read_ctrl(struct lt_app *a);
 
-/* kcompat.c: the ioctls of issue 13 (libktapi 0.3's, until it has them) */
+/* kcompat.c: two ioctls of issue 13 (libktapi 0.3's, until it has them) */
 int lt_line_open_ex(int fd, uint32_t device_id, uint32_t privileges,
 		    uint32_t api_version, uint32_t flags, const char *app_name);
 int lt_set_call_privilege(int fd, uint32_t handle, uint32_t privilege);
-int lt_get_new_calls(int fd, uint32_t *handles, uint32_t max,
-		     uint32_t *count, uint32_t *remaining);
 
 #endif /* LIBTAPI_INTERNAL_H */

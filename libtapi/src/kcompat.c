@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libtapi: the three ioctls of issue 13 that libktapi 0.3 wraps
- * (ktapi_line_open_ex, ktapi_set_call_privilege, ktapi_get_new_calls),
- * made here on <linux/ktapi.h> directly so that libtapi needs only
- * libktapi 0.2.  Same conventions: 0 or -errno.
+ * libtapi: two ioctls of issue 13 that libktapi 0.3 wraps as
+ * ktapi_line_open_ex and ktapi_set_call_privilege, made here on
+ * <linux/ktapi.h> directly until this tree's libktapi has them (then
+ * these two go).  Same conventions: 0 or -errno.  GET_NEW_CALLS is
+ * libktapi's ktapi_get_new_calls.
  */
 #include <errno.h>
 #include <string.h>
@@ -44,25 +45,4 @@ int lt_set_call_privilege(int fd, uint32_t handle, uint32_t privilege)
 	arg.handle = handle;
 	arg.privilege = privilege;
 	return lt_ioctl(fd, KTAPI_IOC_SET_CALL_PRIVILEGE, &arg);
-}
-
-int lt_get_new_calls(int fd, uint32_t *handles, uint32_t max,
-		     uint32_t *count, uint32_t *remaining)
-{
-	struct ktapi_new_calls arg;
-	int ret;
-
-	if (max && !handles)
-		return -EFAULT;
-	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
-	arg.handles = (uintptr_t)handles;
-	arg.max_handles = max;
-	ret = lt_ioctl(fd, KTAPI_IOC_GET_NEW_CALLS, &arg);
-	if (ret)
-		return ret;
-	*count = arg.out_count;
-	if (remaining)
-		*remaining = arg.out_remaining;
-	return 0;
 }

@@ -312,7 +312,8 @@ void lt_line_free(struct lt_line *l, int purge)
 		lt_msg_purge(a, l->h, 0);
 	lt_handle_del(l->h);
 	/* Out of the pump's set before the number can be reused. */
-	epoll_ctl(a->ep_fd, EPOLL_CTL_DEL, l->fd, NULL);
+	if (!l->dead)
+		epoll_ctl(a->ep_fd, EPOLL_CTL_DEL, l->fd, NULL);
 	close(l->fd);
 	free(l);
 }

@@ -19,7 +19,7 @@
  *                  LINEERR sign-extended); lineMakeCall's *lphCall is
  *                  written when this message is delivered
  *   LINE_CLOSE  -> LINE_CLOSE (hDevice the hLine); the hLine and its
- *                  hCalls are void from then on
+ *                  hCalls are void once it is delivered
  *   LINE_CREATE, LINE_REMOVE (the control file's) -> LINE_CREATE,
  *                  LINE_REMOVE (dwParam1 the device id)
  *   OVERFLOW    -> once the queued records are read, a LINE_CALLSTATE
@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +88,12 @@ struct lt_msg *lt_msg_pop(struct lt_app *a)
 	lt_msg_emptied(a);
 	if (m->out)
 		*m->out = m->out_value;
+	if (m->close) {
+		struct lt_line *l = lt_handle_get(m->m.hDevice, LT_LINE);
+
+		if (l)
+			lt_line_free(l, 0);
+	}
 	return m;
 }
 
@@ -229,6 +236,26 @@ static void lt_on_reply(struct lt_line *l, const struct ktapi_event *ev)
 	free(r);
 }
 
+/*
+ * The line was closed by force (LINE_CLOSE, the file's last record): it
+ * leaves the pump's set (its descriptor reports EPOLLHUP from now on),
+ * and its hLine and hCalls stay until the program gets the LINE_CLOSE
+ * (TAPI: they are void once the message is sent) or calls lineClose,
+ * which then succeeds and takes the message back.
+ */
+static void lt_on_line_close(struct lt_line *l)
+{
+	struct lt_msg *m;
+
+	l->dead = 1;
+	epoll_ctl(l->app->ep_fd, EPOLL_CTL_DEL, l->fd, NULL);
+	m = lt_msg_push(l->app, l->h, l->h, LINE_CLOSE, l->instance, 0, 0, 0);
+	if (m)
+		m->close = 1;
+	else
+		lt_line_free(l, 0);	/* no memory: void at once */
+}
+
 /* At most this many records per line and wakeup: the others wait. */
 #define LT_READ_BATCH 32
 #define LT_READ_ROUNDS 4
@@ -258,10 +285,7 @@ void lt_read_line(struct lt_line *l)
 				lt_on_reply(l, &evs[i]);
 				break;
 			case KTAPI_EV_LINE_CLOSE:
-				/* The last record of the file. */
-				lt_msg_push(l->app, 0, l->h, LINE_CLOSE,
-					    l->instance, 0, 0, 0);
-				lt_line_free(l, 0);
+				lt_on_line_close(l);
 				return;
 			case KTAPI_EV_OVERFLOW:
 				overflow = 1;

@@ -111,6 +111,15 @@ char *lt_utf16_to_utf8(const WCHAR *w)
 	return out;
 }
 
+LONG lt_w2a(LPCWSTR w, char **out)
+{
+	*out = NULL;
+	if (!w)
+		return 0;
+	*out = lt_utf16_to_utf8(w);
+	return *out ? 0 : LINEERR_NOMEM;
+}
+
 void lt_app_name(char *out, const char *name)
 {
 	size_t n = 0, i;

@@ -78,7 +78,7 @@ int main(void)
 	HCALL out = 0, in = 0;
 	LINEMESSAGE m;
 	LONG r, req;
-	int i;
+	int i, done = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.dwTotalSize = sizeof(p);
@@ -167,16 +167,20 @@ int main(void)
 		    m.dwParam1 == LINECALLSTATE_IDLE && m.hDevice == in) {
 			show_info(out);
 			show_info(in);
-			printf("dealloc %lx %lx\n",
-			       (unsigned long)(DWORD)lineDeallocateCall(out),
-			       (unsigned long)(DWORD)lineDeallocateCall(in));
+			r = lineDeallocateCall(out);
+			req = lineDeallocateCall(in);
+			printf("dealloc %lx %lx\n", (unsigned long)(DWORD)r,
+			       (unsigned long)(DWORD)req);
+			done = !r && !req;
 			break;
 		}
 	}
 	printf("lineClose %lx %lx\n", (unsigned long)(DWORD)lineClose(l0),
 	       (unsigned long)(DWORD)lineClose(l1));
 	printf("lineShutdown %lx\n", (unsigned long)(DWORD)lineShutdown(app));
+	r = lineShutdown(app);
 	printf("after: lineShutdown %lx (UNINITIALIZED is 80000050)\n",
-	       (unsigned long)(DWORD)lineShutdown(app));
-	return 0;
+	       (unsigned long)(DWORD)r);
+	/* The call went IDLE on both sides and both handles went. */
+	return !done || r != LINEERR_UNINITIALIZED;
 }
