@@ -82,7 +82,8 @@ LIBKTAPI_FILES := libktapi.a libktapi.so libktapi.so.$(LIBKTAPI_MAJOR) \
 	libktapi.so.$(LIBKTAPI_VERSION) pkgconfig/libktapi.pc
 
 # Every libktapi function gets a man3 link page to libktapi(3).
-LIBKTAPI_FUNCS := $(shell sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' $(CURDIR)/userlib/libktapi.map)
+# $(sort): a symbol with two versions is listed twice in the map.
+LIBKTAPI_FUNCS := $(sort $(shell sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' $(CURDIR)/userlib/libktapi.map))
 
 TOOLS_O := $(O)/tools
 USERLIB_VARS = O=$(O)/userlib PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \

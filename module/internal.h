@@ -822,4 +822,7 @@ static inline void ktapi_line_put(struct ktapi_line_dev *line)
 void ktapi_callinfo_notify(struct ktapi_leg *leg, struct ktapi_file *cause,
 			   u32 bits);
 
+/* privilege.c: SET_CALL_PRIVILEGE */
+int ktapi_ioctl_set_call_privilege(struct ktapi_ucmd *ucmd);
+
 #endif /* _KTAPI_INTERNAL_H */

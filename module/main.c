@@ -230,6 +230,7 @@ union ktapi_ucmd_buffer {
 	struct ktapi_call_op call_op;
 	struct ktapi_close_line_device close_line_device;
 	struct ktapi_call_info call_info;
+	struct ktapi_call_privilege call_privilege;
 	struct ktapi_provider_register provider_register;
 	struct ktapi_provider_line provider_line;
 	struct ktapi_provider_remove_line provider_remove_line;
@@ -273,6 +274,8 @@ static_assert(sizeof(struct ktapi_call_op) == KTAPI_CALL_OP_SIZE_VER1);
 static_assert(sizeof(struct ktapi_close_line_device) ==
 	      KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0);
 static_assert(sizeof(struct ktapi_call_info) == KTAPI_CALL_INFO_SIZE_VER1);
+static_assert(sizeof(struct ktapi_call_privilege) ==
+	      KTAPI_CALL_PRIVILEGE_SIZE_VER0);
 
 /*
  * The provider's structs are all their first version (no implicit padding,
@@ -366,6 +369,9 @@ static const struct ktapi_ioctl_op ktapi_ioctl_ops[KTAPI_IOCTL_ROWS] = {
 		       ktapi_ioctl_close_line_device, ktapi_close_line_device,
 		       KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0,
 		       KTAPI_OUT_NONE),
+	KTAPI_IOCTL_OP(KTAPI_IOC_SET_CALL_PRIVILEGE,
+		       ktapi_ioctl_set_call_privilege, ktapi_call_privilege,
+		       KTAPI_CALL_PRIVILEGE_SIZE_VER0, KTAPI_OUT_NONE),
 	/* Writes the array and the struct before it makes anything. */
 	KTAPI_IOCTL_OP(KTAPI_IOC_GET_NEW_CALLS, ktapi_ioctl_get_new_calls,
 		       ktapi_new_calls, KTAPI_NEW_CALLS_SIZE_VER0,

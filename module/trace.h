@@ -80,6 +80,12 @@ DEFINE_EVENT(ktapi_handle_class, ktapi_handle_free,
 	     TP_ARGS(device_id, handle, call_id, privilege)
 );
 
+/* SET_CALL_PRIVILEGE changed a handle's privilege to @privilege. */
+DEFINE_EVENT(ktapi_handle_class, ktapi_call_privilege,
+	     TP_PROTO(u32 device_id, u32 handle, u32 call_id, u32 privilege),
+	     TP_ARGS(device_id, handle, call_id, privilege)
+);
+
 TRACE_EVENT(ktapi_call_state,
 	    TP_PROTO(u32 call_id, u32 device_id, u32 old_state, u32 state,
 		     u32 mode),

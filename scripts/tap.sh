@@ -19,6 +19,10 @@
 #                             summary "# NAME: N passed, N failed, N skipped";
 #                             status 0 when nothing failed
 #   finish                    tap_report, then exit with its status
+#   find_prog NAME            the path of program NAME: $here/NAME when it
+#                             is executable there (here: the caller's
+#                             directory, where the test VM's programs are),
+#                             else NAME on PATH; nothing when neither
 #
 # Two ways to print, chosen before sourcing:
 #   - streaming (default): "TAP version 13" when sourced, each result as it
@@ -147,4 +151,12 @@ tap_report() {
 finish() {
 	tap_report
 	exit $?
+}
+
+find_prog() {
+	if [ -x "${here:-.}/$1" ]; then
+		echo "${here:-.}/$1"
+	else
+		command -v "$1" 2>/dev/null
+	fi
 }

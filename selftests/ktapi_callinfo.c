@@ -205,6 +205,82 @@ TEST_F(ci, new_record_after_read)
 	EXPECT_NO_EV(self->m);
 }
 
+/* SET_CALL_PRIVILEGE to OWNER: NUMOWNERINCR | NUMMONITORS to the others. */
+TEST_F(ci, privilege_to_owner_bits)
+{
+	ASSERT_OK(kt_set_priv(self->n, self->hn, P_OWN));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNINC | CI_MON);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_OWNINC | CI_MON);
+	EXPECT_NO_EV(self->m, self->m2, self->n, self->b, self->a);
+}
+
+/* SET_CALL_PRIVILEGE to MONITOR: NUMOWNERDECR | NUMMONITORS. */
+TEST_F(ci, privilege_to_monitor_bits)
+{
+	ASSERT_OK(kt_set_priv(self->b, self->pr.hb, P_MON));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC | CI_MON);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_OWNDEC | CI_MON);
+	EXPECT_NO_EV(self->m, self->m2, self->n, self->b, self->a);
+}
+
+/* The file that changed its handle's privilege reads none. */
+TEST_F(ci, privilege_cause_reads_none)
+{
+	ASSERT_OK(kt_set_priv(self->m2, self->hm2, P_OWN));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNINC | CI_MON);
+	EXPECT_NO_EV(self->m2);
+}
+
+/* Asking for the privilege the handle has changes nothing: no record. */
+TEST_F(ci, privilege_same_none)
+{
+	ASSERT_OK(kt_set_priv(self->b, self->pr.hb, P_OWN));
+	ASSERT_OK(kt_set_priv(self->n, self->hn, P_MON));
+	EXPECT_NO_EV(self->m, self->m2);
+}
+
+/* A refused change (EBUSY) sends none. */
+TEST_F(ci, privilege_refused_none)
+{
+	ASSERT_OK(kt_answer(self->b, self->pr.hb));
+	kt_drain(self->m);
+	kt_drain(self->m2);
+	EXPECT_ERRNO(EBUSY, kt_set_priv(self->b, self->pr.hb, P_MON));
+	EXPECT_NO_EV(self->m, self->m2);
+}
+
+/* Owner and back before a read: one record, every bit that moved. */
+TEST_F(ci, privilege_flips_merge)
+{
+	ASSERT_OK(kt_set_priv(self->n, self->hn, P_OWN));
+	ASSERT_OK(kt_set_priv(self->n, self->hn, P_MON));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNINC | CI_OWNDEC | CI_MON);
+	EXPECT_NO_EV(self->m);
+}
+
+/*
+ * The CALLINFO records of a leg whose last owner stepped back, and of the
+ * monitor that took ownership and answered.
+ */
+TEST_F(ci, offering_without_owner_then_answered)
+{
+	struct ktapi_call_info info;
+
+	ASSERT_OK(kt_set_priv(self->b, self->pr.hb, P_MON));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC | CI_MON);
+	EXPECT_CI(self->m2, self->hm2, CB, CI_OWNDEC | CI_MON);
+	GET_INFO(self->m, self->hm, &info);
+	EXPECT_EQ(0, info.num_owners);
+	EXPECT_EQ(S_OFFERING, info.state);
+	ASSERT_OK(kt_set_priv(self->m2, self->hm2, P_OWN));
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNINC | CI_MON);
+	ASSERT_OK(kt_answer(self->m2, self->hm2));
+	EXPECT_CS(self->m, self->hm, CB, S_CONNECTED, 0, P_MON);
+	EXPECT_CS(self->m2, self->hm2, CB, S_CONNECTED, 0, P_OWN);
+	EXPECT_CS(self->a, self->pr.ha, self->pr.ca, S_CONNECTED, 0, P_OWN);
+	EXPECT_NO_EV(self->m, self->m2);
+}
+
 /* Calls of @fd to no device, filling its queue with @calls * 2 records. */
 static void fill(struct __test_metadata *_metadata, int fd,
 		 unsigned long calls)

@@ -236,7 +236,7 @@ static bool has_id(const __u32 *cids, unsigned int n, __u32 cid)
 TEST_F(call, one_handle_per_leg)
 {
 	struct ktapi_call_info ci;
-	__u32 cb[3], h[8] = { 0 }, seen[3];
+	__u32 cb[3], h[8] = { 0 }, seen[3] = { 0 };
 	unsigned int i;
 	int n;
 
@@ -270,7 +270,7 @@ TEST_F(call, max_zero_only_counts)
 TEST_F(call, remaining_then_second_call)
 {
 	struct ktapi_call_info ci;
-	__u32 cb[3], h[3] = { 0 }, got[3];
+	__u32 cb[3], h[3] = { 0 }, got[3] = { 0 };
 	unsigned int i;
 	int n;
 

@@ -1397,6 +1397,7 @@ TEST(unknown_ioctls)
 		KTAPI_IOC_GET_DEVCAPS, KTAPI_IOC_LINE_OPEN, KTAPI_IOC_MAKE_CALL,
 		KTAPI_IOC_ANSWER, KTAPI_IOC_DROP, KTAPI_IOC_GET_CALL_INFO,
 		KTAPI_IOC_DEALLOCATE_CALL, KTAPI_IOC_CLOSE_LINE_DEVICE,
+		KTAPI_IOC_SET_CALL_PRIVILEGE, KTAPI_IOC_GET_NEW_CALLS,
 	};
 	static const unsigned long prov_cmds[] = {
 		KTAPI_PROVIDER_IOC_REGISTER, KTAPI_PROVIDER_IOC_ADD_LINE,
@@ -1404,7 +1405,7 @@ TEST(unknown_ioctls)
 		KTAPI_PROVIDER_IOC_NEWCALL, KTAPI_PROVIDER_IOC_CALLSTATE,
 	};
 	static const unsigned long other_cmds[] = {
-		_IO(T, 0x08), _IO(T, 0x1f), _IO(T, 0x26), _IO(T, 0x27),
+		_IO(T, 0x0a), _IO(T, 0x1f), _IO(T, 0x26), _IO(T, 0x27),
 		_IO(T, 0x7f), _IO(T, 0xff),
 		_IOWR(T, 0x20, struct ktapi_provider_register),
 		_IOW(T, 0x23, struct ktapi_provider_reply),

@@ -27,6 +27,10 @@
  * their devices, CLOSECALL exactly once per call id given, with the state
  * they reported last) and every REPLY, NEWCALL and CALLSTATE result.
  *
+ * Half the files open their line with KTAPI_LINE_OPEN_CALLINFO, and the
+ * workers turn handles OWNER and MONITOR (SET_CALL_PRIVILEGE) among the
+ * other operations: CALLINFO records are checked like the others.
+ *
  * Checked: every return value is in the set uapi/linux/ktapi.h allows for that
  * operation on well-formed input (never EFAULT, never EINVAL except for the
  * deliberately malformed cases, whose errno is exact); GET_CALL_INFO
@@ -70,7 +74,7 @@ enum op {
 	OP_READ_BLOCK, OP_READ_POLL, OP_FDINFO, OP_BULK_CALL, OP_BULK_CLOSE,
 	OP_BULK_RELEASE, OP_P_REGISTER, OP_P_ADD_LINE, OP_P_REMOVE_LINE,
 	OP_P_READ, OP_P_REPLY, OP_P_NEWCALL, OP_P_CALLSTATE, OP_P_CLOSE,
-	OP_MAKE_CALL_ASYNC, NOPS
+	OP_MAKE_CALL_ASYNC, OP_SET_PRIV, NOPS
 };
 
 static const char *const op_name[NOPS] = {
@@ -80,6 +84,7 @@ static const char *const op_name[NOPS] = {
 	"fdinfo", "bulk MAKE_CALL", "bulk CLOSE_LINE_DEV", "bulk release",
 	"P REGISTER", "P ADD_LINE", "P REMOVE_LINE", "P read", "P REPLY",
 	"P NEWCALL", "P CALLSTATE", "P close", "MAKE_CALL(ASYNC)",
+	"SET_CALL_PRIVILEGE",
 };
 
 /* The errnos we count; anything else lands in the last bucket. */
@@ -104,6 +109,8 @@ struct slot {
 	pthread_mutex_t rlock;		/* one reader; the tracker */
 	unsigned int tr_gen;
 	bool lenient;			/* events were lost: no first-state rule */
+	/* atomic: a SET_CALL_PRIVILEGE of this file succeeded (this gen) */
+	int flipped;
 	bool closed;			/* LINE_CLOSE seen: nothing may follow */
 	__u64 last_time;
 	struct track {
@@ -124,6 +131,8 @@ static struct {
 	struct slot slot[MAX_FILES];
 	unsigned long long count[NOPS][NERRS];
 	unsigned long long events, overflows, line_closes, appnewcalls;
+	unsigned long long callinfos;
+	int flips;			/* atomic: a SET_CALL_PRIVILEGE to OWNER */
 	unsigned long long violations, ev_violations, probe_violations;
 	pthread_mutex_t log_lock;
 	pthread_t reader_tid[MAX_READERS];
@@ -282,6 +291,8 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 	__u32 priv = privs[rndn(r, ARRAY_SIZE(privs))];
 	__u32 api = apis[rndn(r, ARRAY_SIZE(apis))];
 	bool open_line = initial || rndn(r, 10), prov = false;
+	/* Half the lines read CALLINFO records. */
+	__u32 flags = rndn(r, 2) ? KTAPI_LINE_OPEN_CALLINFO : 0;
 
 	fd = kt_open();
 	if (fd < 0)
@@ -291,7 +302,7 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 		int pdev = prov_pick_dev(r);
 
 		if (pdev >= 0) {
-			e = kt_line_open(fd, pdev, priv, api);
+			e = kt_line_open_flags(fd, pdev, priv, api, flags);
 			check(OP_LINE_OPEN, si, pdev, e, 3, 0, ENODEV, ENOMEM);
 			if (!e) {
 				dev = pdev;
@@ -300,7 +311,7 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 		}
 	}
 	if (open_line && !prov) {
-		e = kt_line_open(fd, dev, priv, api);
+		e = kt_line_open_flags(fd, dev, priv, api, flags);
 		if (e) {
 			violation(&g.violations, "LINE_OPEN of a new file: %s",
 				  kt_errname(e));
@@ -318,6 +329,7 @@ static int slot_reopen(__u64 *r, int si, bool initial)
 	s->priv = priv;
 	s->api = api;
 	__atomic_store_n(&s->line_opened, open_line, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->flipped, 0, __ATOMIC_SEQ_CST);
 	s->nknown = 0;
 	s->stale = 0;
 	pthread_mutex_unlock(&s->hlock);
@@ -511,6 +523,17 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 				  "file %d: bad LINE_CREATE/REMOVE (type %u) device %u",
 				  si, ev->type, ev->device_id);
 		break;
+	case KTAPI_EV_CALLINFO:
+		__atomic_add_fetch(&g.callinfos, 1, __ATOMIC_RELAXED);
+		if (!ev->handle || !ev->call_id || ev->state ||
+		    ev->state_mode || ev->privilege || !ev->info_state ||
+		    (ev->info_state & ~(KTAPI_CALLINFOSTATE_NUMOWNERINCR |
+					KTAPI_CALLINFOSTATE_NUMOWNERDECR |
+					KTAPI_CALLINFOSTATE_NUMMONITORS)))
+			violation(&g.ev_violations,
+				  "file %d: bad CALLINFO h %u call %u info %#x",
+				  si, ev->handle, ev->call_id, ev->info_state);
+		break;
 	case KTAPI_EV_OVERFLOW:
 		__atomic_add_fetch(&g.overflows, 1, __ATOMIC_RELAXED);
 		if (!ev->dropped || ev->handle || ev->call_id || ev->state ||
@@ -584,9 +607,14 @@ static void check_event(int si, unsigned int gen, const struct ktapi_event *ev,
 	}
 	/* CALLSTATE */
 	if (!t) {
-		/* Not announced: our own MAKE_CALL's handle, DIALING first. */
+		/*
+		 * Not announced: our own MAKE_CALL's handle, DIALING first,
+		 * as OWNER unless a SET_CALL_PRIVILEGE came first.
+		 */
 		if (!s->lenient && (ev->state != KTAPI_CALLSTATE_DIALING ||
-				    ev->privilege != KTAPI_PRIVILEGE_OWNER))
+				    (ev->privilege != KTAPI_PRIVILEGE_OWNER &&
+				     !__atomic_load_n(&s->flipped,
+						      __ATOMIC_SEQ_CST))))
 			violation(&g.ev_violations,
 				  "file %d: first event of handle %u (call %u) is CALLSTATE %#x priv %#x",
 				  si, ev->handle, ev->call_id, ev->state,
@@ -711,7 +739,8 @@ static const char *info_problem(const struct ktapi_call_info *ci, __u32 h,
 	if (ci->privilege != KTAPI_PRIVILEGE_OWNER &&
 	    ci->privilege != KTAPI_PRIVILEGE_MONITOR)
 		return "privilege";
-	if (ci->num_owners > 1)
+	/* Several owners only once SET_CALL_PRIVILEGE made some. */
+	if (ci->num_owners > 1 && !__atomic_load_n(&g.flips, __ATOMIC_SEQ_CST))
 		return "num_owners > 1";
 	if (ci->privilege == KTAPI_PRIVILEGE_OWNER && !ci->num_owners)
 		return "OWNER handle, num_owners 0";
@@ -839,6 +868,24 @@ static void do_op(struct worker *w)
 	} else if (k < 550) {
 		h = pick_handle(r, si);
 		check_call_op(OP_DROP, si, h, kt_drop(fd, h), s->prov);
+	} else if (k < 640) {
+		/* Any handle: our own, stale, another file's. */
+		__u32 p = rndn(r, 8) ? (rndn(r, 2) ? KTAPI_PRIVILEGE_OWNER :
+					KTAPI_PRIVILEGE_MONITOR) :
+				       KTAPI_PRIVILEGE_NONE;
+
+		h = pick_handle(r, si);
+		/* Before: a reader may see the new privilege at once. */
+		if (p != KTAPI_PRIVILEGE_NONE)
+			__atomic_store_n(&s->flipped, 1, __ATOMIC_SEQ_CST);
+		if (p == KTAPI_PRIVILEGE_OWNER)
+			__atomic_store_n(&g.flips, 1, __ATOMIC_SEQ_CST);
+		e = kt_set_priv(fd, h, p);
+		if (p == KTAPI_PRIVILEGE_NONE)
+			check(OP_SET_PRIV, si, h, e, 2, EINVAL, EBADFD);
+		else
+			check(OP_SET_PRIV, si, h, e, 4, 0, ENOENT, EBADFD,
+			      EBUSY);
 	} else if (k < 700) {
 		const char *bad;
 
@@ -1762,9 +1809,10 @@ int main(int argc, char **argv)
 	}
 	ksft_print_msg("bulkers: %llu large files released or force-closed, %llu calls made in them\n",
 		       g.bulk_files, g.bulk_calls);
-	ksft_print_msg("%llu operations in %.1f s: %.0f ops/s; %llu events read (%llu APPNEWCALL, %llu LINE_CLOSE, %llu OVERFLOW)\n",
+	ksft_print_msg("%llu operations in %.1f s: %.0f ops/s; %llu events read (%llu APPNEWCALL, %llu LINE_CLOSE, %llu OVERFLOW, %llu CALLINFO)\n",
 		       total, (t1 - t0) / 1e9, total / ((t1 - t0) / 1e9),
-		       g.events, g.appnewcalls, g.line_closes, g.overflows);
+		       g.events, g.appnewcalls, g.line_closes, g.overflows,
+		       g.callinfos);
 	for (i = 0; i < NOPS; i++) {
 		char line[512];
 		int len = 0;

@@ -59,14 +59,6 @@ TAP_DEFER=1
 # shellcheck source=scripts/tap.sh
 . "$here/tap.sh"
 
-find_prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
-}
-
 # wait_gone PATH: up to 5 s for PATH to disappear
 wait_gone() {
 	i=0

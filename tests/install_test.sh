@@ -34,7 +34,9 @@ CC=${CC:-cc}
 CXX=${CXX:-c++}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
-funcs=$(sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' "$TOP/userlib/libktapi.map")
+# Each once: a symbol with two versions (ktapi_get_call_info) is listed twice.
+funcs=$(sed -n 's/^[[:space:]]*\(ktapi_[a-z0-9_]*\);.*/\1/p' "$TOP/userlib/libktapi.map" |
+	LC_ALL=C sort -u)
 version=$VERSION
 # libktapi's version is VERSION, the soname's number its first component.
 lib_version=$VERSION
@@ -69,7 +71,8 @@ int main(void)
 	       ktapi_module_load(NULL, NULL) == -EINVAL ? "EINVAL" : "?");
 	printf("devcaps(NULL) %s\n",
 	       ktapi_get_devcaps(-1, 0, NULL) == -EFAULT ? "EFAULT" : "?");
-	return sizeof(struct ktapi_call_info) == 200 ? 0 : 1;
+	/* The installed header is today's: VER1, with app_name. */
+	return sizeof(struct ktapi_call_info) == 264 ? 0 : 1;
 }
 EOF
 # A TAPI program as Windows code writes it, built through libtapi.pc:
@@ -222,6 +225,14 @@ run_round() {
 		pass "$r: SONAME libktapi.so.$lib_major"
 	else
 		fail "$r: SONAME '$soname'"
+	fi
+	# Programs built before 0.3 keep the 200-byte GET_CALL_INFO.
+	syms=$(readelf --dyn-syms -W "$L/libktapi.so.$lib_version" 2>/dev/null)
+	if printf '%s\n' "$syms" | grep -q ' ktapi_get_call_info@LIBKTAPI_0\.1$' &&
+		printf '%s\n' "$syms" | grep -q ' ktapi_get_call_info@@LIBKTAPI_0\.3$'; then
+		pass "$r: ktapi_get_call_info@LIBKTAPI_0.1 and @@LIBKTAPI_0.3"
+	else
+		fail "$r: ktapi_get_call_info is not versioned 0.1 and 0.3 (default)"
 	fi
 	if readelf -dW "$D$prefix/bin/ktapictl" | grep -q -E 'RPATH|RUNPATH'; then
 		fail "$r: the installed ktapictl has an RPATH/RUNPATH:"

@@ -3,10 +3,12 @@
  * ktapictl - look at and drive the ktapi device from the command line.
  *
  *   ktapictl [--json] devices
- *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC]
+ *   ktapictl [--json] monitor DEVICE [--count N] [--timeout SEC] [--callinfo]
+ *            [--app NAME]
  *   ktapictl [--json] call FROM ADDRESS [--timeout SEC] [--hold SEC] [--async]
+ *            [--app NAME]
  *   ktapictl [--json] answer DEVICE [--timeout SEC] [--hold SEC] [--async]
- *            [--answer-after MS]
+ *            [--answer-after MS] [--app NAME]
  *   ktapictl [--json] provide ADDRESS [--name NAME] [--answer-after MS]
  *            [--busy | --reject | --never-reply] [--call-in FROM]
  *            [--hold SEC] [--count N] [--timeout SEC]
@@ -73,6 +75,8 @@ enum {
 
 static const char *prog = "ktapictl";
 static bool json;
+/* --app NAME: the application name of the line ktapictl opens, or NULL. */
+static const char *app_opt;
 
 /* ---------------------------------------------------------------------- */
 /* Messages and exit statuses                                             */
@@ -256,6 +260,34 @@ static const char *app_name(const struct ktapi_call_info *info,
 	return buf;
 }
 
+/* The KTAPI_CALLINFOSTATE_ bits of a CALLINFO record, "A|B", into @buf. */
+static const char *callinfo_bits(uint32_t bits, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ KTAPI_CALLINFOSTATE_NUMOWNERINCR, "NUMOWNERINCR" },
+		{ KTAPI_CALLINFOSTATE_NUMOWNERDECR, "NUMOWNERDECR" },
+		{ KTAPI_CALLINFOSTATE_NUMMONITORS, "NUMMONITORS" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(bits & names[i].bit))
+			continue;
+		bits &= ~names[i].bit;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      names[i].name);
+		if (n >= len)
+			return buf;
+	}
+	if (bits || !n)
+		snprintf(buf + n, len - n, "%s0x%" PRIx32, n ? "|" : "", bits);
+	return buf;
+}
+
 /*
  * One event.  @info, when not NULL, is the call info read right after an
  * APPNEWCALL: its origin, addresses and application name (if the leg has
@@ -270,7 +302,21 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 			  ev->type == KTAPI_EV_CALLSTATE;
 	bool dev_event = ev->type == KTAPI_EV_LINE_CREATE ||
 			 ev->type == KTAPI_EV_LINE_REMOVE;
+	char bits[64];
 
+	if (json && ev->type == KTAPI_EV_CALLINFO) {
+		json_begin("event");
+		json_str("event", type);
+		json_u64("time_ns", ev->time_ns);
+		json_u64("device", device);
+		json_u64("handle", ev->handle);
+		json_u64("call_id", ev->call_id);
+		json_u64("info_state", ev->info_state);
+		json_str("info", callinfo_bits(ev->info_state, bits,
+					       sizeof(bits)));
+		json_end();
+		return;
+	}
 	if (json) {
 		json_begin("event");
 		json_str("event", type);
@@ -330,6 +376,12 @@ static void print_event(uint32_t device, const struct ktapi_event *ev,
 		printf(" handle=%" PRIu32 " call_id=%" PRIu32 " request_id=%" PRIu32
 		       " result=%s\n", ev->handle, ev->call_id, ev->request_id,
 		       ev->result ? errname(ev->result) : "0");
+		return;
+	}
+	if (ev->type == KTAPI_EV_CALLINFO) {
+		printf(" handle=%" PRIu32 " call_id=%" PRIu32 " info=%s\n",
+		       ev->handle, ev->call_id,
+		       callinfo_bits(ev->info_state, bits, sizeof(bits)));
 		return;
 	}
 	printf(" handle=%" PRIu32 " call_id=%" PRIu32 " state=%s mode=%s privilege=%s",
@@ -507,7 +559,8 @@ static int open_device(void)
  *
  * Return: the descriptor, or a negative exit status.
  */
-static int open_line(uint32_t device, uint32_t privileges, char *address)
+static int open_line(uint32_t device, uint32_t privileges, uint32_t flags,
+		     char *address)
 {
 	struct ktapi_devcaps caps;
 	int fd, err;
@@ -534,7 +587,8 @@ static int open_line(uint32_t device, uint32_t privileges, char *address)
 	}
 	memcpy(address, caps.address, KTAPI_ADDRESS_MAX);
 	address[KTAPI_ADDRESS_MAX - 1] = '\0';
-	err = ktapi_line_open(fd, device, privileges, KTAPI_API_VERSION_2_2);
+	err = ktapi_line_open_ex(fd, device, privileges, KTAPI_API_VERSION_2_2,
+				 flags, app_opt);
 	if (err) {
 		err_msg("cannot open line device %" PRIu32 " as %s: %s", device,
 			ktapi_privilege_name(privileges), ERRTEXT(err));
@@ -601,6 +655,7 @@ struct opts {
 	uint32_t outcome;	/* provide: 0, or --busy/--reject's mode */
 	bool never_reply;	/* provide --never-reply */
 	const char *call_in;	/* provide --call-in FROM */
+	bool callinfo;		/* monitor --callinfo */
 };
 
 static int64_t deadline_after(double seconds)
@@ -745,7 +800,8 @@ static int cmd_monitor(uint32_t device, const struct opts *o)
 	bool done = false;
 
 	setup_signals();
-	fd = open_line(device, KTAPI_PRIVILEGE_MONITOR, address);
+	fd = open_line(device, KTAPI_PRIVILEGE_MONITOR,
+		       o->callinfo ? KTAPI_LINE_OPEN_CALLINFO : 0, address);
 	if (fd < 0)
 		return -fd;
 	if (o->timeout >= 0)
@@ -1079,7 +1135,7 @@ static int cmd_call(uint32_t device, const char *to, const struct opts *o)
 	int err;
 
 	setup_signals();
-	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, from);
+	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, 0, from);
 	if (f.fd < 0)
 		return -f.fd;
 	if (o->timeout >= 0)
@@ -1114,7 +1170,7 @@ static int cmd_answer(uint32_t device, const struct opts *o)
 	int64_t deadline = 0;
 
 	setup_signals();
-	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, address);
+	f.fd = open_line(device, KTAPI_PRIVILEGE_OWNER, 0, address);
 	if (f.fd < 0)
 		return -f.fd;
 	if (o->timeout >= 0)
@@ -1775,6 +1831,11 @@ static void usage(void)
 "                          provide: the far end hangs up (DISCONNECTED\n"
 "                          NORMAL) SEC seconds after CONNECTED\n"
 "  -a, --async             call, answer: asynchronous requests (REPLY records)\n"
+"      --callinfo          monitor: also print CALLINFO records (a call's\n"
+"                          number of owners or monitors changed)\n"
+"      --app NAME          monitor, call, answer: open the line with the\n"
+"                          application name NAME (the call info of the calls\n"
+"                          it makes or answers first reports it)\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "Options of provide:\n"
@@ -1808,7 +1869,8 @@ enum {
 	OPT_COUNT = 1 << 0, OPT_TIMEOUT = 1 << 1, OPT_HOLD = 1 << 2,
 	OPT_ASYNC = 1 << 3, OPT_NAME = 1 << 4, OPT_ANSWER_AFTER = 1 << 5,
 	OPT_BUSY = 1 << 6, OPT_REJECT = 1 << 7, OPT_NEVER_REPLY = 1 << 8,
-	OPT_CALL_IN = 1 << 9,
+	OPT_CALL_IN = 1 << 9, OPT_CALLINFO = 1 << 10,
+	OPT_APP = 1 << 11,
 };
 #define OPT_PROVIDE	(OPT_COUNT | OPT_TIMEOUT | OPT_HOLD | OPT_NAME | \
 			 OPT_ANSWER_AFTER | OPT_BUSY | OPT_REJECT | \
@@ -1816,7 +1878,7 @@ enum {
 
 /* Long options without a short one: values past the characters. */
 enum { LOPT_NAME = 256, LOPT_ANSWER_AFTER, LOPT_BUSY, LOPT_REJECT,
-       LOPT_NEVER_REPLY, LOPT_CALL_IN };
+       LOPT_NEVER_REPLY, LOPT_CALL_IN, LOPT_CALLINFO, LOPT_APP };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -1830,6 +1892,8 @@ static const struct option long_opts[] = {
 	{ "reject", no_argument, NULL, LOPT_REJECT },
 	{ "never-reply", no_argument, NULL, LOPT_NEVER_REPLY },
 	{ "call-in", required_argument, NULL, LOPT_CALL_IN },
+	{ "callinfo", no_argument, NULL, LOPT_CALLINFO },
+	{ "app", required_argument, NULL, LOPT_APP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -1860,6 +1924,19 @@ static bool parse_u32(const char *s, uint32_t *out)
 	if (errno || *end || v > UINT32_MAX)
 		return false;
 	*out = (uint32_t)v;
+	return true;
+}
+
+/* LINE_OPEN's rule for an application name (see ktapi(4)). */
+static bool valid_app_name(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (strlen(s) >= KTAPI_APP_NAME_MAX)
+		return false;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
 	return true;
 }
 
@@ -1950,6 +2027,17 @@ static int parse_opts(int argc, char **argv, bool stop_at_command,
 			o->call_in = optarg;
 			*seen |= OPT_CALL_IN;
 			break;
+		case LOPT_CALLINFO:
+			o->callinfo = true;
+			*seen |= OPT_CALLINFO;
+			break;
+		case LOPT_APP:
+			if (!valid_app_name(optarg))
+				return usage_error("bad --app '%s' (at most %d bytes, no control characters)",
+						   optarg, KTAPI_APP_NAME_MAX - 1);
+			app_opt = optarg;
+			*seen |= OPT_APP;
+			break;
 		case 'h':
 			usage();
 			return EX_OK;
@@ -1976,9 +2064,10 @@ struct command {
 
 static const struct command commands[] = {
 	{ "devices", 0, 0, 0 },
-	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT },
-	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC },
-	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_ANSWER_AFTER },
+	{ "monitor", 1, 1, OPT_COUNT | OPT_TIMEOUT | OPT_CALLINFO | OPT_APP },
+	{ "call", 2, 2, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_APP },
+	{ "answer", 1, 1, OPT_TIMEOUT | OPT_HOLD | OPT_ASYNC | OPT_ANSWER_AFTER |
+			  OPT_APP },
 	{ "provide", 1, 1, OPT_PROVIDE },
 	{ "close", 1, 1, 0 },
 	{ "stats", 0, 0, 0 },
@@ -1989,7 +2078,8 @@ static const struct command commands[] = {
 /* By bit of OPT_. */
 static const char *const opt_names[] = {
 	"--count", "--timeout", "--hold", "--async", "--name", "--answer-after",
-	"--busy", "--reject", "--never-reply", "--call-in",
+	"--busy", "--reject", "--never-reply", "--call-in", "--callinfo",
+	"--app",
 };
 
 static int device_arg(const char *s, uint32_t *dev)

@@ -11,6 +11,7 @@
 #      answerer on device 1 (--hold 1) and "call 0 1001"; every line each
 #      of them printed is checked, in order;
 #   4. calls that are not connected (UNAVAIL, BADADDRESS, no answer) exit 1;
+#      a monitor shows the app name of a "call --app";
 #   4b. "answer --answer-after": the caller rings that long; a caller that
 #      gives up first is not answered (DISCONNECTED, status 1);
 #   5. SIGTERM ends a monitor (0) and makes a connected caller drop (0);
@@ -311,6 +312,16 @@ expect_rc 1 "call to a device with a monitor but no owner exits 1" "$K" call 0 1
 has "$T/out" "call 1003: DISCONNECTED mode=UNAVAIL" 'state=DISCONNECTED mode=UNAVAIL'
 kill -TERM $mon3 2>/dev/null
 wait $mon3
+
+# --app: a monitor of the caller's device sees the caller's name.
+"$K" monitor 0 --count 1 --timeout 10 >"$T/appmon" 2>&1 &
+appmon=$!
+wait_lines 1 >/dev/null
+expect_rc 1 "call --app 'Dialer \"1\"' to 999 exits 1" "$K" call 0 999 --app 'Dialer "1"'
+wait_rc $appmon "monitor 0 --count 1 (the --app call)" 0
+has "$T/appmon" "monitor: APPNEWCALL of a call --app shows app=\"Dialer \\\"1\\\"\"" \
+	'^\[ *[0-9]+\.[0-9]+\] APPNEWCALL .* origin=OUTBOUND caller=1000 called=999 app="Dialer \\"1\\""$'
+expect_rc 2 "call --app with a control character: usage error" "$K" call 0 999 --app "$(printf 'a\tb')"
 
 expect_rc 1 "answer --timeout 0.5 with no call exits 1" "$K" answer 2 --timeout 0.5
 has "$T/err" "answer: reason on stderr" 'no call in time'

@@ -59,19 +59,6 @@ KTAPI_EXPORT int ktapi_get_devcaps(int fd, uint32_t device_id,
 	return ret;
 }
 
-KTAPI_EXPORT int ktapi_line_open(int fd, uint32_t device_id,
-				 uint32_t privileges, uint32_t api_version)
-{
-	struct ktapi_line_open arg;
-
-	memset(&arg, 0, sizeof(arg));
-	arg.size = sizeof(arg);
-	arg.device_id = device_id;
-	arg.privileges = privileges;
-	arg.api_version = api_version;
-	return ktapi_ioctl(fd, KTAPI_IOC_LINE_OPEN, &arg);
-}
-
 /*
  * Copy the C string @src into the char array @dst of @size bytes (zeroed
  * by the caller).  NULL is the empty string when @null_ok, else -EFAULT.
@@ -88,6 +75,32 @@ static int copy_string(char *dst, size_t size, const char *src, int null_ok)
 		return -EINVAL;
 	memcpy(dst, src, len);
 	return 0;
+}
+
+KTAPI_EXPORT int ktapi_line_open_ex(int fd, uint32_t device_id,
+				    uint32_t privileges, uint32_t api_version,
+				    uint32_t flags, const char *app_name)
+{
+	struct ktapi_line_open arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.flags = flags;
+	arg.device_id = device_id;
+	arg.privileges = privileges;
+	arg.api_version = api_version;
+	ret = copy_string(arg.app_name, sizeof(arg.app_name), app_name, 1);
+	if (ret)
+		return ret;
+	return ktapi_ioctl(fd, KTAPI_IOC_LINE_OPEN, &arg);
+}
+
+KTAPI_EXPORT int ktapi_line_open(int fd, uint32_t device_id,
+				 uint32_t privileges, uint32_t api_version)
+{
+	return ktapi_line_open_ex(fd, device_id, privileges, api_version, 0,
+				  NULL);
 }
 
 /* MAKE_CALL with @flags; returns 0 or the request id (ASYNC), or -errno. */
@@ -217,6 +230,18 @@ KTAPI_EXPORT int ktapi_get_call_info_v0_3(int fd, uint32_t handle,
 	return ktapi_get_call_info_sized(fd, handle, info, sizeof(*info));
 }
 __asm__(".symver ktapi_get_call_info_v0_3, ktapi_get_call_info@@LIBKTAPI_0.3");
+
+KTAPI_EXPORT int ktapi_set_call_privilege(int fd, uint32_t handle,
+					  uint32_t privilege)
+{
+	struct ktapi_call_privilege arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.size = sizeof(arg);
+	arg.handle = handle;
+	arg.privilege = privilege;
+	return ktapi_ioctl(fd, KTAPI_IOC_SET_CALL_PRIVILEGE, &arg);
+}
 
 KTAPI_EXPORT int ktapi_close_line_device(int fd, uint32_t device_id)
 {

@@ -546,6 +546,43 @@ const char *ktapi_disconnectmode_name(uint32_t mode);
  */
 const char *ktapi_error_name(int err);
 
+/* Since LIBKTAPI_0.3 (the libtapi issue). */
+
+/**
+ * ktapi_line_open_ex() - KTAPI_IOC_LINE_OPEN with flags and a name
+ * @fd, @device_id, @privileges, @api_version: as ktapi_line_open()
+ * @flags: 0 or KTAPI_LINE_OPEN_CALLINFO (the file reads KTAPI_EV_CALLINFO
+ *	records when a leg's number of owners or monitors changes)
+ * @app_name: the application's name, reported in the call info of the
+ *	legs this line makes or answers first; NULL or "" for none
+ *
+ * ktapi_line_open() is this with 0 and NULL.
+ *
+ * Return: as ktapi_line_open(); -EINVAL also for unknown @flags, and for
+ * an @app_name longer than KTAPI_APP_NAME_MAX - 1 (63) bytes (checked here,
+ * before the kernel is asked) or with a byte below 0x20 or 0x7f.
+ */
+int ktapi_line_open_ex(int fd, uint32_t device_id, uint32_t privileges,
+		       uint32_t api_version, uint32_t flags,
+		       const char *app_name);
+
+/**
+ * ktapi_set_call_privilege() - KTAPI_IOC_SET_CALL_PRIVILEGE
+ * @fd: a ktapi descriptor with an open line
+ * @handle: one of its call handles
+ * @privilege: KTAPI_PRIVILEGE_MONITOR or KTAPI_PRIVILEGE_OWNER, exactly
+ *
+ * TAPI's lineSetCallPrivilege: MONITOR to OWNER always works; OWNER to
+ * MONITOR too, but for the last owner of a leg that is neither IDLE nor
+ * OFFERING.  The privilege the handle has already is a no-op.  The other
+ * files that hold the leg and asked for them read a KTAPI_EV_CALLINFO.
+ *
+ * Return: 0, or -EINVAL (@privilege; LINEERR_INVALCALLPRIVILEGE), -ENOENT
+ * (LINEERR_INVALCALLHANDLE), -EBUSY (the last owner of an active leg;
+ * LINEERR_INVALCALLSTATE), -EBADFD (LINEERR_INVALLINEHANDLE), other -errno.
+ */
+int ktapi_set_call_privilege(int fd, uint32_t handle, uint32_t privilege);
+
 /**
  * ktapi_get_new_calls() - KTAPI_IOC_GET_NEW_CALLS: TAPI's lineGetNewCalls
  * @fd: a ktapi descriptor with an open line

@@ -54,6 +54,7 @@ static const struct ktapi_name events[] = {
 	N(KTAPI_EV_, REPLY),
 	N(KTAPI_EV_, LINE_CREATE),
 	N(KTAPI_EV_, LINE_REMOVE),
+	N(KTAPI_EV_, CALLINFO),
 };
 
 static const struct ktapi_name requests[] = {

@@ -85,6 +85,9 @@ void sipd_call_free(struct sipd_call *c)
 		c->line->live--;
 	d->st.calls--;
 	sipd_stats_changed(d);
+	free(c->media);
+	free(c->callid);
+	free(c->ftag);
 	free(c);
 }
 

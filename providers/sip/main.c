@@ -241,6 +241,7 @@ out:
 	}
 	sipd_prov_close(&d);
 	sipd_sip_stop(&d);
+	sipd_stats_flush(&d);
 	libre_close();
 out_prov:
 	if (d.prov_fd >= 0)

@@ -44,6 +44,31 @@ uint32_t sipd_final_mode(unsigned int scode)
 	}
 }
 
+/*
+ * The state an outgoing leg in @state goes to on provisional response
+ * @scode, or 0 for none: 100 PROCEEDING, 180 and 183 RINGBACK, and never
+ * backwards: PROCEEDING only from DIALING, RINGBACK only from DIALING or
+ * PROCEEDING; any other provisional response (181, 182, ...) and any
+ * provisional response after RINGBACK change nothing.
+ */
+uint32_t sipd_progress_state(uint32_t state, unsigned int scode)
+{
+	uint32_t to;
+
+	if (scode == 100)
+		to = KTAPI_CALLSTATE_PROCEEDING;
+	else if (scode == 180 || scode == 183)
+		to = KTAPI_CALLSTATE_RINGBACK;
+	else
+		return 0;
+	if (state == KTAPI_CALLSTATE_DIALING)
+		return to;
+	if (state == KTAPI_CALLSTATE_PROCEEDING &&
+	    to == KTAPI_CALLSTATE_RINGBACK)
+		return to;
+	return 0;
+}
+
 const char *sipd_mode_name(uint32_t mode)
 {
 	switch (mode) {
@@ -112,21 +137,40 @@ int sipd_user_decode(char *dst, size_t size, const char *src, size_t len)
 	return 0;
 }
 
-/* An address to a URI user part: '#' as "%23". Return 0, or -1. */
+/*
+ * RFC 3261 25.1: user = 1*( unreserved / escaped / user-unreserved ),
+ * unreserved = alphanum / mark.  Every other byte is escaped.
+ */
+static bool user_char(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+	       (ch >= 'A' && ch <= 'Z') ||
+	       (ch && strchr("-_.!~*'()" "&=+$,;?/", ch));
+}
+
+/*
+ * @src as a SIP URI user part: every byte that RFC 3261's user-unreserved
+ * and unreserved sets do not hold ('#' of an address included, and '%'
+ * itself) as "%XX".  Return 0, or -1 when it does not fit in @size.
+ */
 int sipd_user_encode(char *dst, size_t size, const char *src)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	size_t n = 0;
 
 	for (; *src; src++) {
-		const char *s = *src == '#' ? "%23" : NULL;
-		size_t k = s ? 3 : 1;
+		unsigned char ch = (unsigned char)*src;
+		size_t k = user_char(ch) ? 1 : 3;
 
 		if (n + k >= size)
 			return -1;
-		if (s)
-			memcpy(dst + n, s, 3);
-		else
-			dst[n] = *src;
+		if (k == 1) {
+			dst[n] = (char)ch;
+		} else {
+			dst[n] = '%';
+			dst[n + 1] = hex[ch >> 4];
+			dst[n + 2] = hex[ch & 15];
+		}
 		n += k;
 	}
 	if (!size)

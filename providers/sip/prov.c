@@ -235,11 +235,13 @@ int sipd_prov_start(struct sipd *d)
 
 	for (i = 0; i < d->o.nlines; i++) {
 		struct sipd_line *l = &d->line[i];
-		char name[KTAPI_ADDRESS_MAX + 96];
+		char name[sizeof(l->user) + 96];
 
 		memcpy(l->number, d->o.lines[i], sizeof(l->number));
-		/* sip:NUMBER@IP:PORT, cut at 63 characters for a long NUMBER. */
-		snprintf(name, sizeof(name), "sip:%s@%s:%u", l->number,
+		/* Fits: at most 3 bytes for each of the number's 63. */
+		(void)sipd_user_encode(l->user, sizeof(l->user), l->number);
+		/* sip:USER@IP:PORT, cut at 63 characters for a long NUMBER. */
+		snprintf(name, sizeof(name), "sip:%s@%s:%u", l->user,
 			 d->o.listen_ip, d->o.listen_port);
 		name[KTAPI_NAME_MAX - 1] = '\0';
 		err = ktapi_provider_add_line(d->prov_fd, l->number, name,

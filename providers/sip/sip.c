@@ -5,8 +5,10 @@
  * the legs' states (ktapi-sipd(8), MAPPING):
  *
  *   outgoing  INVITE sent DIALING (prov.c); 100 PROCEEDING; 180, 183
- *             RINGBACK; 2xx CONNECTED (libre sends the ACK); a final
- *             response >= 300 DISCONNECTED with sipd_final_mode(); no
+ *             RINGBACK (never backwards: sipd_progress_state()); 2xx
+ *             CONNECTED (libre sends the ACK); a 3xx DISCONNECTED/UNKNOWN,
+ *             not followed (trace_handler()); a final response >= 400
+ *             DISCONNECTED with sipd_final_mode(); no
  *             final answer within --answer-timeout (or no response at
  *             all: libre's timer B) CANCEL and DISCONNECTED/NOANSWER;
  *             BYE from the peer DISCONNECTED/NORMAL
@@ -28,8 +30,10 @@
  * (terminated, its handlers detached by libre) until the leg's DROP or
  * CLOSECALL, so "dialogs" counts the sessions held.
  *
- * SDP: offers and answers carry a session description with no media (no
- * m= line); any SDP the peer offers is accepted and ignored.
+ * SDP (sdp.c): no media.  Our offers have no m= line; our answer to an
+ * offer rejects every stream it offers (port 0, RFC 3264 6), an offer we
+ * cannot read is refused 488, a body that is no SDP 415.  One o= session
+ * id per call; its version grows only when our description changes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +52,6 @@ struct sipd_sip {
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr_req, *lsnr_resp;	/* what sipsess leaves */
 	struct dnsc *dnsc;
-	uint64_t sdp_version;
 };
 
 /* A peer's string for a log line: printable ASCII, at most 63 bytes. */
@@ -66,26 +69,53 @@ static void clean(char *dst, size_t size, const struct pl *pl)
 	dst[n] = '\0';
 }
 
-static struct mbuf *sdp_body(struct sipd *d)
+/* Our session description for @c: its o= line and its m= lines. */
+static struct mbuf *sdp_body(const struct sipd_call *c)
 {
-	struct mbuf *mb = mbuf_alloc(256);
-	uint64_t v = ++d->sip->sdp_version;
+	struct mbuf *mb = mbuf_alloc(SIPD_SDP_MAX);
+	int n;
 
 	if (!mb)
 		return NULL;
-	if (mbuf_printf(mb,
-			"v=0\r\n"
-			"o=" SIPD_NAME " %llu %llu IN IP4 %s\r\n"
-			"s=" SIPD_NAME "\r\n"
-			"c=IN IP4 %s\r\n"
-			"t=0 0\r\n",
-			(unsigned long long)v, (unsigned long long)v,
-			d->o.listen_ip, d->o.listen_ip)) {
+	n = sipd_sdp_build((char *)mb->buf, mb->size, c->sdp_id,
+			   c->sdp_version, c->d->o.listen_ip,
+			   c->media ? c->media : "");
+	if (n < 0) {
 		mem_deref(mb);
 		return NULL;
 	}
+	mb->end = (size_t)n;
 	mb->pos = 0;
 	return mb;
+}
+
+/*
+ * The m= lines answering the offer in @msg's body into @media (sdp.c:
+ * every stream rejected); "" when it has no body.  Return 0, or the SIP
+ * status to refuse it with: 415 for a body that is no SDP, 488 for an
+ * SDP the daemon does not take.
+ */
+static unsigned int offer_answer(char media[SIPD_SDP_MEDIA_BYTES],
+				 const struct sip_msg *msg)
+{
+	size_t len = mbuf_get_left(msg->mb);
+
+	media[0] = '\0';
+	if (!len)
+		return 0;
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
+		return 415;
+	if (sipd_sdp_reject(media, SIPD_SDP_MEDIA_BYTES,
+			    (const char *)mbuf_buf(msg->mb), len) < 0)
+		return 488;
+	return 0;
+}
+
+/* A new call's o= line: a random session id, version 1. */
+static void sdp_start(struct sipd_call *c)
+{
+	c->sdp_id = rand_u64() >> 1;	/* fits any reader's int64 */
+	c->sdp_version = 1;
 }
 
 static void dialogs(struct sipd *d, int delta)
@@ -143,25 +173,58 @@ void sipd_sip_end(struct sipd_call *c, unsigned int refuse)
  */
 #define SIPD_REINVITES			4
 #define SIPD_REINVITE_WINDOW_MS		32000
+/* Each with the 6 retransmissions of timer A in 32 s (RFC 3261 17.1.1.2). */
+#define SIPD_REINVITE_MSGS		(SIPD_REINVITES * 7)
 
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct sipd_call *c = arg;
 	uint64_t now = tmr_jiffies();
+	char media[SIPD_SDP_MEDIA_BYTES];
 
-	(void)msg;
 	if (now - c->reinvite_window >= SIPD_REINVITE_WINDOW_MS) {
 		c->reinvite_window = now;
 		c->reinvites = 0;
+		c->reinvite_msgs = 0;
 	}
-	if (++c->reinvites > SIPD_REINVITES) {
+	/*
+	 * libre keeps no server transaction for a re-INVITE: a
+	 * retransmission (the same CSeq) comes here again.  It is answered
+	 * as the first time and does not count as a re-INVITE, but each
+	 * answer is kept too: at most SIPD_REINVITE_MSGS in all.
+	 */
+	if (msg->cseq.num != c->reinvite_cseq || !c->reinvite_cseq)
+		c->reinvites++;
+	c->reinvite_msgs++;
+	c->reinvite_cseq = msg->cseq.num;
+	if (c->reinvites > SIPD_REINVITES ||
+	    c->reinvite_msgs > SIPD_REINVITE_MSGS) {
 		sipd_log_limited("call %u: re-INVITE refused 488 (more than %u in %u s)",
 				 (unsigned int)c->call_id, SIPD_REINVITES,
 				 SIPD_REINVITE_WINDOW_MS / 1000);
 		return EPROTO;
 	}
-	*descp = sdp_body(c->d);
+	/*
+	 * An offer: every stream rejected; the version grows only when our
+	 * description changes.  None: our last description again (an offer
+	 * keeps the m= lines of the last one, RFC 3264 8), the same version.
+	 */
+	if (offer_answer(media, msg)) {
+		sipd_log_limited("call %u: re-INVITE refused 488 (offer not taken)",
+				 (unsigned int)c->call_id);
+		return EPROTO;
+	}
+	if (mbuf_get_left(msg->mb) && strcmp(media, c->media ? c->media : "")) {
+		char *m = media[0] ? strdup(media) : NULL;
+
+		if (media[0] && !m)
+			return ENOMEM;
+		free(c->media);
+		c->media = m;
+		c->sdp_version++;
+	}
+	*descp = sdp_body(c);
 	return *descp ? 0 : ENOMEM;
 }
 
@@ -175,15 +238,16 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 static void progress_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipd_call *c = arg;
+	uint32_t to = sipd_progress_state(c->state, msg->scode);
 	char why[8];
 
+	if (!to) {
+		sipd_debug("call %u: %u ignored in %s", c->call_id,
+			   msg->scode, sipd_state_name(c->state));
+		return;
+	}
 	snprintf(why, sizeof(why), "%u", msg->scode);
-	if (msg->scode == 100)
-		sipd_call_state(c, KTAPI_CALLSTATE_PROCEEDING, 0, why);
-	else if (msg->scode == 180 || msg->scode == 183)
-		sipd_call_state(c, KTAPI_CALLSTATE_RINGBACK, 0, why);
-	else
-		sipd_debug("call %u: %u ignored", c->call_id, msg->scode);
+	sipd_call_state(c, to, 0, why);
 }
 
 static void estab_handler(const struct sip_msg *msg, void *arg)
@@ -223,6 +287,79 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (c->state != KTAPI_CALLSTATE_IDLE)
 		sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED, mode, why);
+}
+
+/*
+ * No redirects: one static peer (ktapi-sipd(8), MAPPING).  libre 1.1.0's
+ * sipsess follows a 3xx to an INVITE by itself, with a new INVITE to the
+ * first Contact (src/sipsess/connect.c), and cannot be told not to (the
+ * redirect handler came with libre 2.0).  The trace hook sees every
+ * message received before libre handles it: when it is a 3xx to the
+ * INVITE of an outgoing call not yet CONNECTED (its Call-ID, our From
+ * tag), the session is released there.  libre then ACKs the 3xx and,
+ * the session being terminated, sends nothing more; the leg goes
+ * DISCONNECTED/UNKNOWN.  Released while a provisional response had come,
+ * the session also sends a CANCEL, which crosses the 3xx (RFC 3261 9.2:
+ * the peer answers it 200, to no effect).
+ */
+static struct sipd_call *redirected_call(struct sipd *d,
+					 const struct sip_msg *msg)
+{
+	struct sipd_call *c;
+
+	if (msg->req || msg->scode < 300 || msg->scode > 399 ||
+	    pl_strcmp(&msg->cseq.met, "INVITE"))
+		return NULL;
+	for (c = d->calls; c; c = c->next) {
+		const struct sip_dialog *dlg;
+
+		if (!c->out || !c->sess || c->ended ||
+		    c->state == KTAPI_CALLSTATE_CONNECTED)
+			continue;
+		/* Before the 2xx the dialog's only INVITE is the first one. */
+		dlg = sipsess_dialog(c->sess);
+		if (sip_dialog_cmp_half(dlg, msg))
+			return c;
+	}
+	return NULL;
+}
+
+static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
+			  const struct sa *dst, const uint8_t *pkt, size_t len,
+			  void *arg)
+{
+	static const char prefix[] = "SIP/2.0 3";
+	struct sipd *d = arg;
+	struct sip_msg *msg;
+	struct sipd_call *c;
+	struct mbuf *mb;
+	char why[40];
+
+	(void)tp;
+	(void)src;
+	(void)dst;
+	if (tx || len < sizeof(prefix) || memcmp(pkt, prefix, sizeof(prefix) - 1))
+		return;
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	if (mbuf_write_mem(mb, pkt, len) == 0) {
+		mb->pos = 0;
+		if (sip_msg_decode(&msg, mb) == 0) {
+			c = redirected_call(d, msg);
+			if (c) {
+				snprintf(why, sizeof(why),
+					 "%u (redirect not followed)",
+					 msg->scode);
+				sipd_sip_free(c);
+				sipd_call_state(c, KTAPI_CALLSTATE_DISCONNECTED,
+						KTAPI_DISCONNECTMODE_UNKNOWN,
+						why);
+			}
+			mem_deref(msg);
+		}
+	}
+	mem_deref(mb);
 }
 
 /* --answer-timeout: no final answer (outgoing) or no ANSWER (incoming). */
@@ -267,7 +404,8 @@ int sipd_sip_invite(struct sipd_call *c)
 		 d->o.peer_port);
 	snprintf(from_uri, sizeof(from_uri), "sip:%s@%s:%u", from,
 		 d->o.listen_ip, d->o.listen_port);
-	sdp = sdp_body(d);
+	sdp_start(c);
+	sdp = sdp_body(c);
 	if (!sdp)
 		return -ENOMEM;
 	err = timer_start(c);
@@ -294,7 +432,7 @@ int sipd_sip_invite(struct sipd_call *c)
 /* ANSWER: 200 OK with our SDP.  Return 0 or -errno. */
 int sipd_sip_answer(struct sipd_call *c)
 {
-	struct mbuf *sdp = sdp_body(c->d);
+	struct mbuf *sdp = sdp_body(c);
 	int err;
 
 	if (!sdp)
@@ -318,13 +456,46 @@ static void refuse(struct sipd *d, const struct sip_msg *msg,
 			 to, scode, why);
 }
 
+/* A malloc()ed copy of @pl, NULL without memory. */
+static char *dup_pl(const struct pl *pl)
+{
+	char *p = malloc(pl->l + 1);
+
+	if (p) {
+		memcpy(p, pl->p, pl->l);
+		p[pl->l] = '\0';
+	}
+	return p;
+}
+
+/*
+ * An INVITE outside a dialog with the Call-ID and From tag of a call we
+ * hold: a retransmission that outlived its transaction (libre keeps an
+ * INVITE's 32 s after the final response, answering the same request
+ * again and a merged one 482 itself), a request that came twice another
+ * way, or a peer's mischief.  Never a new call: 482 Loop Detected, as
+ * libre does within the transaction (RFC 3261 8.2.2.2).
+ */
+static bool duplicate(const struct sipd *d, const struct sip_msg *msg)
+{
+	const struct sipd_call *c;
+
+	for (c = d->calls; c; c = c->next)
+		if (c->callid && !pl_strcmp(&msg->callid, c->callid) &&
+		    !pl_strcmp(&msg->from.tag, c->ftag))
+			return true;
+	return false;
+}
+
 static void connect_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipd *d = arg;
 	char from[KTAPI_ADDRESS_MAX], to[KTAPI_ADDRESS_MAX], dev[16];
 	char lfrom[KTAPI_ADDRESS_MAX], lto[KTAPI_ADDRESS_MAX];
+	char media[SIPD_SDP_MEDIA_BYTES];
 	struct sipd_line *l;
 	struct sipd_call *c;
+	unsigned int scode;
 	uint32_t call_id;
 	bool unknown;
 	int err;
@@ -336,6 +507,11 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	if (d->stopping) {
 		refuse(d, msg, "-", lfrom, lto, 503, "Service Unavailable",
 		       "stopping");
+		return;
+	}
+	if (duplicate(d, msg)) {
+		refuse(d, msg, "-", lfrom, lto, 482, "Loop Detected",
+		       "the Call-ID of a call held");
 		return;
 	}
 	/* 484 is about the request URI (RFC 3261 21.4.22): the called one. */
@@ -354,6 +530,24 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	l = sipd_line_by_number(d, to);
 	if (!l) {
 		refuse(d, msg, "-", from, to, 404, "Not Found", "no such line");
+		return;
+	}
+	/* The answer to its offer, before anything is kept. */
+	scode = offer_answer(media, msg);
+	if (scode == 415) {
+		d->st.refused++;
+		sipd_stats_changed(d);
+		(void)sip_replyf(d->sip->sip, msg, 415,
+				 "Unsupported Media Type",
+				 "Accept: application/sdp\r\n"
+				 "Content-Length: 0\r\n\r\n");
+		sipd_log_limited("call - dev - in %s->%s: refused 415 (body not SDP)",
+				 from, to);
+		return;
+	}
+	if (scode) {
+		refuse(d, msg, "-", from, to, 488, "Not Acceptable Here",
+		       "offer not taken");
 		return;
 	}
 	snprintf(dev, sizeof(dev), "%u", l->device_id);
@@ -389,15 +583,20 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
+	sdp_start(c);
+	c->media = media[0] ? strdup(media) : NULL;
+	c->callid = dup_pl(&msg->callid);
+	c->ftag = dup_pl(&msg->from.tag);
 	if (unknown)
 		sipd_call_log(c, "INVITE NEWCALL OFFERING, caller unknown (%s)",
 			      lfrom);
 	else
 		sipd_call_log(c, "INVITE NEWCALL OFFERING");
-	err = timer_start(c);
+	err = (media[0] && !c->media) || !c->callid || !c->ftag ? ENOMEM :
+	      timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,
-				     "Ringing", l->number, "application/sdp",
+				     "Ringing", l->user, "application/sdp",
 				     NULL, NULL, NULL, false, offer_handler,
 				     answer_handler, estab_handler, NULL, NULL,
 				     close_handler, c, NULL);
@@ -495,11 +694,12 @@ int sipd_sip_start(struct sipd *d)
 		sipd_log("DNS client: %s", strerror(err));
 		return -err;
 	}
-	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, NULL);
+	err = sip_alloc(&s->sip, s->dnsc, 32, 32, 32, SIPD_NAME, NULL, d);
 	if (err) {
 		sipd_log("SIP stack: %s", strerror(err));
 		return -err;
 	}
+	sip_set_trace_handler(s->sip, trace_handler);	/* arg: sip_alloc's */
 	sa_set_str(&laddr, d->o.listen_ip, d->o.listen_port);
 	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
 	if (err) {

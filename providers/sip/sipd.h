@@ -55,6 +55,7 @@ struct sipd_opts {
 /* One line device the daemon serves. */
 struct sipd_line {
 	char number[KTAPI_ADDRESS_MAX];
+	char user[3 * KTAPI_ADDRESS_MAX];	/* number as a URI user part */
 	uint32_t device_id;
 	unsigned int live;		/* calls not IDLE (the --max-calls bound) */
 };
@@ -78,6 +79,11 @@ struct sipd_call {
 	void *tmr;			/* struct tmr (sip.c), answer timeout */
 	uint64_t reinvite_window;	/* ms (tmr_jiffies()) it began */
 	unsigned int reinvites;		/* re-INVITEs answered in it */
+	unsigned int reinvite_msgs;	/* the same, retransmissions too */
+	uint32_t reinvite_cseq;		/* the last one's, 0 none */
+	uint64_t sdp_id, sdp_version;	/* our o= line, one id per call */
+	char *media;			/* our m= lines (sdp.c), NULL none */
+	char *callid, *ftag;		/* in: the INVITE's Call-ID, From tag */
 };
 
 /* Counters (stats.c); "calls" and "dialogs" are live counts. */
@@ -95,6 +101,9 @@ struct sipd {
 	struct sipd_stats st;
 	struct sipd_sip *sip;		/* sip.c's state */
 	bool stopping;
+	bool stats_dirty;		/* stats.c: FILE to be written */
+	void *stats_tmr;		/* struct tmr, this loop pass */
+	uint64_t stats_written;		/* ms (tmr_jiffies()), 0 never */
 };
 
 /* log.c */
@@ -113,10 +122,19 @@ void sipd_opts_print(const struct sipd_opts *o, FILE *f);
 /* map.c: the mapping and the address rule */
 bool sipd_address_valid(const char *a);
 uint32_t sipd_final_mode(unsigned int scode);
+uint32_t sipd_progress_state(uint32_t state, unsigned int scode);
 const char *sipd_mode_name(uint32_t mode);
 const char *sipd_state_name(uint32_t state);
 int sipd_user_decode(char *dst, size_t size, const char *src, size_t len);
 int sipd_user_encode(char *dst, size_t size, const char *src);
+
+/* sdp.c */
+#define SIPD_SDP_MEDIA_MAX	16	/* m= lines of an offer we answer */
+#define SIPD_SDP_MAX		2048	/* bytes of a description we send */
+#define SIPD_SDP_MEDIA_BYTES	(SIPD_SDP_MAX - 256)	/* of its m= lines */
+int sipd_sdp_reject(char *dst, size_t size, const char *offer, size_t len);
+int sipd_sdp_build(char *dst, size_t size, uint64_t id, uint64_t version,
+		   const char *ip, const char *media);
 
 /* call.c */
 struct sipd_call *sipd_call_new(struct sipd *d, struct sipd_line *line,
@@ -146,6 +164,7 @@ void sipd_sip_free(struct sipd_call *c);
 
 /* stats.c */
 void sipd_stats_changed(struct sipd *d);
+void sipd_stats_flush(struct sipd *d);
 void sipd_stats_log(const struct sipd *d);
 
 #endif /* KTAPI_SIPD_H */

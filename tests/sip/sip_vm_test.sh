@@ -18,10 +18,16 @@
 #   4. sipp (Debian sip-tester) in "b" as the independent peer of daemon C:
 #      its built-in uac calling 4001 (answered by "ktapictl answer"), its
 #      built-in uas answering "ktapictl call", and the scenarios next to
-#      this script: uas_refuse.xml (486, 404, 480, 603), uas_noanswer.xml
+#      this script: uas_refuse.xml (486, 404, 480, 603), uas_redirect.xml
+#      and uas_redirect_trying.xml (302, not followed), uas_noanswer.xml
 #      (NOANSWER at the answer timeout: CANCEL), uas_bye.xml (BYE from the
 #      callee after 200) and uac_cancel.xml (the caller's CANCEL: OFFERING,
-#      then DISCONNECTED NORMAL).  Each is checked against ktapi-sipd(8)'s
+#      then DISCONNECTED NORMAL) and uac_sdp.xml (an offer of audio: the
+#      answer rejects it, port 0; two re-INVITEs), uac_dup.xml (the INVITE
+#      again once connected: 482), uac_reinvite.xml (a fifth re-INVITE in
+#      32 s: 488, the call goes on) and uac_badsdp.xml (offers refused 488
+#      and 415, no call).  Each is checked against
+#      ktapi-sipd(8)'s
 #      mapping: the states and disconnect mode "ktapictl --json" printed,
 #      its exit status, and sipp's (0: every message it expected came);
 #      then daemon C holds no dialog;
@@ -58,14 +64,6 @@ SIPP_PORT=5080
 rm -rf "$W"
 mkdir -p "$W"
 cd "$W" || exit 2
-
-find_prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
-}
 
 # wait_for SECS CMD...: run CMD every 0.1 s until it succeeds, SECS at most.
 wait_for() {
@@ -272,7 +270,10 @@ sipp_result() {
 	fi
 }
 
-SIPP_OPTS="-m 1 -nostdin -timeout 30s -timeout_error -trace_err"
+# sipp gives up after SIPP_TIMEOUT seconds (a scenario that waits longer
+# sets it around its call).
+SIPP_TIMEOUT=30
+SIPP_OPTS="-m 1 -nostdin -timeout_error -trace_err"
 
 # scenario out|in TAG DESC WANT-APP-RC APP-REGEX [KTAPICTL-OPTS... --]
 #          SIPP-ARGS...: one sipp scenario with daemon C, then sipp_result.
@@ -294,7 +295,7 @@ scenario() {
 	esac
 	if [ "$_dir" = out ]; then
 		# shellcheck disable=SC2086 # lists of options
-		in_b "$sipp" "$@" -i "$IP_B" -p "$SIPP_PORT" $SIPP_OPTS \
+		in_b "$sipp" "$@" -i "$IP_B" -p "$SIPP_PORT" -timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
 			>"$W/$_tag.sipp" 2>&1 &
 		_sp=$!
 		wait_for 5 sipp_bound
@@ -312,7 +313,8 @@ scenario() {
 		_ap=$!
 		wait_for 5 lines_open_above "$_open"
 		# shellcheck disable=SC2086
-		in_b "$sipp" "$@" "$IP_A:5070" -s 4001 -i "$IP_B" -p 5090 $SIPP_OPTS \
+		in_b "$sipp" "$@" "$IP_A:5070" -s 4001 -i "$IP_B" -p 5090 \
+			-timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
 			>"$W/$_tag.sipp" 2>&1
 		sipp_rc=$?
 		# A call that never came: do not sit out answer's --timeout.
@@ -350,7 +352,16 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 	refuse 404 "Not Found" BADADDRESS
 	refuse 480 "Temporarily Unavailable" UNAVAIL
 	refuse 603 Decline REJECT
-	scenario out noanswer "no answer (--answer-timeout 3: CANCEL)" 1 \
+	# 3xx: no redirect is followed (one static peer); a second INVITE
+	# would fail sipp (an unexpected message).
+	scenario out redirect "302 at once: not followed" 1 \
+		'^DIALING DISCONNECTED/UNKNOWN IDLE$' -sf "$S/uas_redirect.xml"
+	scenario out redirect100 "100, then 302: not followed (our CANCEL crosses it)" 1 \
+		'^DIALING PROCEEDING DISCONNECTED/UNKNOWN IDLE$' -sf "$S/uas_redirect_trying.xml"
+	has "$W/sipd-c.log" "sipp 302: sipd-c logs the redirect it did not follow" \
+		'out 4001->9001: 302 \(redirect not followed\) DISCONNECTED UNKNOWN'
+	# 100 and 183 after the 180: still RINGBACK (states never go backwards).
+	scenario out noanswer "no answer (100, 180, 100, 183; --answer-timeout 3: CANCEL)" 1 \
 		"${ring}RINGBACK DISCONNECTED/NOANSWER IDLE$" -sf "$S/uas_noanswer.xml"
 	scenario out bye "BYE from the callee after 200" 0 \
 		"${ring}RINGBACK CONNECTED DISCONNECTED/NORMAL IDLE$" -sf "$S/uas_bye.xml"
@@ -359,6 +370,45 @@ if [ -n "$sipp" ] && [ -n "$DEV_C" ]; then
 		-sf "$S/uac_cancel.xml" -key caller 5001
 	has "$W/cancel.json" "sipp CANCEL from the caller: caller 5001, called 4001" \
 		'"caller":"5001","called":"4001"'
+	# RFC 3264 6: the answer rejects each offered stream (port 0); the
+	# scenario's own checks (ereg check_it) fail sipp otherwise.
+	scenario in sdp "offer of audio: answered m=audio 0, re-INVITEs" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		-sf "$S/uac_sdp.xml" -key caller 5002
+	# The INVITE again 34 s into the call, past libre's transaction
+	# (which absorbs it, or answers 482 to a merged one, for 32 s after
+	# the 200): ktapi-sipd's own 482, still one call.
+	SIPP_TIMEOUT=70
+	scenario in dup "the INVITE again 34 s later, past its transaction: 482, one call" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		--timeout 80 -- -sf "$S/uac_dup.xml" -key caller 5003
+	SIPP_TIMEOUT=30
+	has "$W/sipd-c.log" "sipp INVITE again: sipd-c refused it 482" \
+		'in 5003->4001: refused 482 '
+	# Five re-INVITEs in 32 s: the fifth gets 488, the call goes on.
+	scenario in reinvite "five re-INVITEs: 4 answered, the fifth 488, call goes on" 0 \
+		'^APPNEWCALL OFFERING CONNECTED DISCONNECTED/NORMAL IDLE$' \
+		-sf "$S/uac_reinvite.xml" -key caller 5004
+	has "$W/sipd-c.log" "sipp re-INVITEs: sipd-c logs the refused fifth" \
+		're-INVITE refused 488 \(more than 4 in 32 s\)'
+	# Offers it does not take, refused before any call exists (no
+	# application): 488 for a malformed m= line, 415 for a body that is
+	# no SDP.
+	# shellcheck disable=SC2086 # a list of options
+	in_b "$sipp" -sf "$S/uac_badsdp.xml" -key caller 5005 "$IP_A:5070" -s 4001 \
+		-i "$IP_B" -p 5090 -timeout "${SIPP_TIMEOUT}s" $SIPP_OPTS \
+		>"$W/badsdp.sipp" 2>&1
+	sipp_rc=$?
+	if [ "$sipp_rc" = 0 ]; then
+		pass "sipp offers not taken: 488 and 415 (sipp exit 0)"
+	else
+		fail "sipp offers not taken: sipp exit $sipp_rc"
+		show "$W/badsdp.sipp"
+	fi
+	has "$W/sipd-c.log" "sipp offers not taken: sipd-c refused the bad m= line 488" \
+		'in 5005->4001: refused 488 \(offer not taken\)'
+	has "$W/sipd-c.log" "sipp offers not taken: sipd-c refused the text/plain body 415" \
+		'in 5005->4001: refused 415 \(body not SDP\)'
 else
 	fail "sipp scenarios" "sipp: '${sipp:-not found}', device of 4001: '${DEV_C:-none}'"
 fi

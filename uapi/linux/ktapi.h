@@ -311,7 +311,15 @@
  * until a handle takes ownership or the caller gives up (no one can
  * ANSWER it meanwhile).  Asking for the privilege the handle has is 0 and
  * changes nothing.  The CALLSTATE records queued after the change carry
- * the new privilege.
+ * the new privilege (an APPNEWCALL still waiting behind a full queue
+ * carries the privilege its handle has when it enters the queue).  The
+ * checks, in this order: an open line (EBADFD), the privilege (EINVAL),
+ * the handle (ENOENT), then EBUSY.  Any line may take ownership, whatever
+ * the privileges and api_version it was opened with (TAPI lets any
+ * application own a call it has a handle to).  Nothing else depends on an
+ * owner: a line closed by a former owner is a monitor's (the leg is not
+ * dropped, a provider gets no DROP notice), and api 1.x's DEALLOCATE_CALL
+ * rule is about the sole owner the leg has now.
  *
  * KTAPI_IOC_GET_NEW_CALLS gives this file a MONITOR handle to each leg of
  * its line device that is not IDLE and that it holds no handle for (TAPI's
@@ -334,7 +342,9 @@
  * reads none, the handles given together when a leg is created cause
  * none (their APPNEWCALL and first CALLSTATE tell), and an IDLE leg sends
  * none.  A file holds at most one unread CALLINFO record per handle: a
- * change while one is queued ORs its bits into it.
+ * change while one is queued ORs its bits into it (the record keeps its
+ * place in the queue and its time_ns; a record a read() is copying at
+ * that moment counts as read).
  *
  * An application may name itself at LINE_OPEN (app_name: TAPI's friendly
  * application name of lineInitializeEx).  A leg takes the name of the

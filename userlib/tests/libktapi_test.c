@@ -164,13 +164,15 @@ TEST(event_name_of_every_type)
 	EXPECT_STREQ("REPLY", ktapi_event_name(KTAPI_EV_REPLY));
 	EXPECT_STREQ("LINE_CREATE", ktapi_event_name(KTAPI_EV_LINE_CREATE));
 	EXPECT_STREQ("LINE_REMOVE", ktapi_event_name(KTAPI_EV_LINE_REMOVE));
+	EXPECT_STREQ("CALLINFO", ktapi_event_name(KTAPI_EV_CALLINFO));
 }
 
 TEST(event_name_of_invalid_values)
 {
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0));
 	/* 5..7 are REPLY, LINE_CREATE and LINE_REMOVE since the providers. */
-	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(8));
+	/* 8 is CALLINFO since the libtapi issue. */
+	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(9));
 	EXPECT_STREQ(KTAPI_NAME_INVALID, ktapi_event_name(0xffffffff));
 }
 
@@ -353,6 +355,29 @@ TEST(calls_on_a_bad_descriptor_return_ebadf)
 	EXPECT_EQ(-EBADF, ktapi_make_call_async(-1, "1000", NULL, NULL));
 	EXPECT_EQ(-EBADF, ktapi_answer_async(-1, 1));
 	EXPECT_EQ(-EBADF, ktapi_drop_async(-1, 1));
+	EXPECT_EQ(-EBADF, ktapi_line_open_ex(-1, 0, KTAPI_PRIVILEGE_OWNER,
+					      KTAPI_API_VERSION_2_2,
+					      KTAPI_LINE_OPEN_CALLINFO, "app"));
+	EXPECT_EQ(-EBADF, ktapi_set_call_privilege(-1, 1,
+						    KTAPI_PRIVILEGE_OWNER));
+}
+
+/* An application name of 64 bytes or more does not fit: -EINVAL first. */
+TEST(line_open_ex_app_name_too_long_is_einval)
+{
+	char name[KTAPI_APP_NAME_MAX + 1];
+
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	EXPECT_EQ(-EINVAL, ktapi_line_open_ex(-1, 0, KTAPI_PRIVILEGE_OWNER,
+					       KTAPI_API_VERSION_2_2, 0, name));
+	name[KTAPI_APP_NAME_MAX] = '\0';
+	EXPECT_EQ(-EINVAL, ktapi_line_open_ex(-1, 0, KTAPI_PRIVILEGE_OWNER,
+					       KTAPI_API_VERSION_2_2, 0, name));
+	/* 63 bytes fit: the call reaches the (bad) descriptor. */
+	name[KTAPI_APP_NAME_MAX - 1] = '\0';
+	EXPECT_EQ(-EBADF, ktapi_line_open_ex(-1, 0, KTAPI_PRIVILEGE_OWNER,
+					      KTAPI_API_VERSION_2_2, 0, name));
 }
 
 TEST(provider_calls_on_a_bad_descriptor_return_ebadf)
@@ -1831,6 +1856,104 @@ TEST_F(call, get_new_calls_max_zero_counts)
 	ASSERT_EQ(0, ktapi_get_new_calls(n, NULL, 0, &count, NULL));
 	EXPECT_EQ(U(0), count);
 	close(n);
+}
+
+/* ---------------------------------------------------------------------
+ * LIBKTAPI_0.3: ktapi_line_open_ex() and ktapi_set_call_privilege().
+ */
+
+TEST_F(dev, line_open_ex_with_callinfo_and_name_succeeds)
+{
+	EXPECT_EQ(0, ktapi_line_open_ex(self->fd, 0, KTAPI_PRIVILEGE_MONITOR,
+					KTAPI_API_VERSION_2_2,
+					KTAPI_LINE_OPEN_CALLINFO, "dialer"));
+}
+
+TEST_F(dev, line_open_ex_null_name_succeeds)
+{
+	EXPECT_EQ(0, ktapi_line_open_ex(self->fd, 0, KTAPI_PRIVILEGE_OWNER,
+					KTAPI_API_VERSION_2_2, 0, NULL));
+}
+
+TEST_F(dev, line_open_ex_unknown_flag_is_einval)
+{
+	EXPECT_EQ(-EINVAL, ktapi_line_open_ex(self->fd, 0,
+					      KTAPI_PRIVILEGE_OWNER,
+					      KTAPI_API_VERSION_2_2, 2, NULL));
+	/* Nothing was opened. */
+	EXPECT_EQ(0, ktapi_line_open(self->fd, 0, KTAPI_PRIVILEGE_OWNER,
+				     KTAPI_API_VERSION_2_2));
+}
+
+TEST_F(call, set_call_privilege_monitor_to_owner)
+{
+	struct ktapi_call_info ci;
+
+	place_call(_metadata, self);
+	ASSERT_EQ(0, ktapi_set_call_privilege(self->m, self->hm,
+					      KTAPI_PRIVILEGE_OWNER));
+	ASSERT_EQ(0, ktapi_get_call_info(self->m, self->hm, &ci));
+	EXPECT_EQ(U(KTAPI_PRIVILEGE_OWNER), ci.privilege);
+	EXPECT_EQ(U(2), ci.num_owners);
+	EXPECT_EQ(U(0), ci.num_monitors);
+}
+
+TEST_F(call, set_call_privilege_last_owner_of_connected_leg_is_ebusy)
+{
+	place_call(_metadata, self);
+	ASSERT_EQ(0, ktapi_answer(self->b, self->hb));
+	EXPECT_EQ(-EBUSY, ktapi_set_call_privilege(self->b, self->hb,
+						   KTAPI_PRIVILEGE_MONITOR));
+}
+
+TEST_F(call, set_call_privilege_bad_privilege_is_einval)
+{
+	place_call(_metadata, self);
+	EXPECT_EQ(-EINVAL, ktapi_set_call_privilege(self->b, self->hb,
+						    KTAPI_PRIVILEGE_NONE));
+	EXPECT_EQ(-EINVAL, ktapi_set_call_privilege(self->b, self->hb,
+						    KTAPI_PRIVILEGE_OWNER |
+						    KTAPI_PRIVILEGE_MONITOR));
+}
+
+TEST_F(call, set_call_privilege_unknown_handle_is_enoent)
+{
+	place_call(_metadata, self);
+	EXPECT_EQ(-ENOENT, ktapi_set_call_privilege(self->b, self->hb + 1000,
+						    KTAPI_PRIVILEGE_MONITOR));
+}
+
+/* A line opened with KTAPI_LINE_OPEN_CALLINFO reads the CALLINFO record. */
+TEST_F(call, callinfo_record_after_set_call_privilege)
+{
+	struct ktapi_event ev;
+	uint32_t h;
+	int c;
+
+	c = ktapi_open(0);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, ktapi_line_open_ex(c, 1, KTAPI_PRIVILEGE_MONITOR,
+					KTAPI_API_VERSION_2_2,
+					KTAPI_LINE_OPEN_CALLINFO, NULL));
+	place_call(_metadata, self);
+	ev = expect_event(_metadata, c, KTAPI_EV_APPNEWCALL, 0, self->cb,
+			  KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
+	h = ev.handle;
+	expect_event(_metadata, c, KTAPI_EV_CALLSTATE, h, self->cb,
+		     KTAPI_CALLSTATE_OFFERING, 0, KTAPI_PRIVILEGE_MONITOR);
+	ASSERT_EQ(0, ktapi_set_call_privilege(self->b, self->hb,
+					      KTAPI_PRIVILEGE_MONITOR));
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(1, ktapi_read_events(c, &ev, 1, EV_TIMEOUT_MS));
+	EXPECT_EQ(U(KTAPI_EV_CALLINFO), ev.type);
+	EXPECT_EQ(h, ev.handle);
+	EXPECT_EQ(self->cb, ev.call_id);
+	EXPECT_EQ(U(KTAPI_CALLINFOSTATE_NUMOWNERDECR |
+		    KTAPI_CALLINFOSTATE_NUMMONITORS), ev.info_state);
+	/* b caused it, m did not ask for them: neither reads one. */
+	expect_no_event(_metadata, self->b);
+	expect_no_event(_metadata, self->m);
+	close(c);
 }
 
 #endif /* KTAPI_TEST_PURE_ONLY */
