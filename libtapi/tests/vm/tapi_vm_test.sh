@@ -48,13 +48,9 @@ section() {
 	echo "# tapi_vm_test: $(($(date +%s) - t0)) s: $1"
 }
 
-# prog NAME: the program's path, "" when missing.
+# prog NAME: the program's path, "" when missing (tap.sh's find_prog).
 prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
+	find_prog "$1"
 }
 
 K=$(prog ktapictl)
