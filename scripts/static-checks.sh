@@ -10,7 +10,7 @@
 #                on every file (scripts/kbuild-module.sh --lint): no compiler
 #                or sparse message
 #   cppcheck     userlib/, selftests/, examples/, tools/, providers/,
-#                libtapi/src, libtapi/tests/unit and lib (warning, style,
+#                libtapi/src, libtapi/tests/unit, lib and vm (warning, style,
 #                performance, portability; inline suppressions honoured;
 #                the kernel's kselftest headers are not checked)
 #   uapi C/C++   uapi/linux/ktapi.h alone in a C file (gcc -std=c99, 64 and
@@ -154,7 +154,7 @@ run_cppcheck() {
 	log=$out/cppcheck.log
 	dirs=
 	for d in userlib selftests examples tools providers libtapi/src \
-		libtapi/tests/unit libtapi/tests/lib; do
+		libtapi/tests/unit libtapi/tests/lib libtapi/tests/vm; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
 	# variableScope is not checked: kernel style declares a function's

@@ -350,16 +350,16 @@ static void *shutdown_later(void *arg)
 /* A lineGetMessage blocked when lineShutdown comes returns at once. */
 TEST(getmessage_shutdown_meanwhile)
 {
-	HLINEAPP app = init_app("x", NULL), keep = init_app("keep", NULL);
+	HLINEAPP app = init_app("x", NULL), other = init_app("other", NULL);
 	LINEMESSAGE m;
 	pthread_t t;
 
 	ASSERT_NE(0, app);
-	ASSERT_NE(0, keep);
+	ASSERT_NE(0, other);
 	ASSERT_EQ(0, pthread_create(&t, NULL, shutdown_later, &app));
 	EXPECT_EQ(LINEERR_INVALAPPHANDLE, lineGetMessage(app, &m, 10000));
 	pthread_join(t, NULL);
-	EXPECT_EQ(0, lineShutdown(keep));
+	EXPECT_EQ(0, lineShutdown(other));
 }
 
 TEST(getmessage_errors)
@@ -929,27 +929,55 @@ TEST_F(call, getnewcalls)
 /*
  * LINE_CALLINFO: the other holders of a call learn of a new monitor, a
  * new owner and an owner gone (NUMMONITORS, NUMOWNERINCR, NUMOWNERDECR);
- * the application that made the change does not.
+ * the application that made the change does not.  The call is CONNECTED,
+ * a late monitor (lineGetNewCalls) holds h; what came before is read.
  */
-TEST_F(call, callinfo_messages)
+static HCALL callinfo_setup(FIXTURE_DATA(call) *self)
+{
+	HCALL h;
+
+	if (!answer(self) || !open_monitor(self))
+		return 0;
+	count_msgs(self->app, LINE_CALLINFO, 100);
+	h = new_call(self);
+	count_msgs(self->mon_app, LINE_CALLINFO, 100);
+	return h;
+}
+
+TEST_F(call, callinfo_nummonitors)
 {
 	LINEMESSAGE m;
-	HCALL h;
 
 	ASSERT_TRUE(answer(self));
 	ASSERT_TRUE(open_monitor(self));
 	count_msgs(self->app, LINE_CALLINFO, 100);
-	h = new_call(self);
-	ASSERT_NE(0, h);
+	ASSERT_NE(0, new_call(self));
 	ASSERT_TRUE(wait_msg(self->app, LINE_CALLINFO, self->hin, 0, &m, 3000));
 	EXPECT_TRUE(m.dwParam1 & LINECALLINFOSTATE_NUMMONITORS);
 	EXPECT_EQ(0, count_msgs(self->mon_app, LINE_CALLINFO, 200));
+}
 
+TEST_F(call, callinfo_numownerincr)
+{
+	LINEMESSAGE m;
+	HCALL h = callinfo_setup(self);
+
+	ASSERT_NE(0, h);
+	count_msgs(self->app, LINE_CALLINFO, 100);
 	ASSERT_EQ(0, lineSetCallPrivilege(h, LINECALLPRIVILEGE_OWNER));
 	ASSERT_TRUE(wait_msg(self->app, LINE_CALLINFO, self->hin, 0, &m, 3000));
 	EXPECT_TRUE(m.dwParam1 & LINECALLINFOSTATE_NUMOWNERINCR);
 	EXPECT_EQ(0, count_msgs(self->mon_app, LINE_CALLINFO, 200));
+}
 
+TEST_F(call, callinfo_numownerdecr)
+{
+	LINEMESSAGE m;
+	HCALL h = callinfo_setup(self);
+
+	ASSERT_NE(0, h);
+	ASSERT_EQ(0, lineSetCallPrivilege(h, LINECALLPRIVILEGE_OWNER));
+	count_msgs(self->app, LINE_CALLINFO, 200);
 	ASSERT_EQ(0, lineSetCallPrivilege(self->hin, LINECALLPRIVILEGE_MONITOR));
 	ASSERT_TRUE(wait_msg(self->mon_app, LINE_CALLINFO, h, 0, &m, 3000));
 	EXPECT_TRUE(m.dwParam1 & LINECALLINFOSTATE_NUMOWNERDECR);

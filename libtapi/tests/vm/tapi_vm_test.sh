@@ -17,7 +17,7 @@
 #      lineGetNewCalls, and the owner gets LINE_CALLINFO (NUMMONITORS);
 #   5. eventmode: the call through lineGetMessage, USEEVENT's hEvent
 #      (WaitForSingleObject), USEHIDDENWINDOW's callback, lineInitialize's
-#      callback; C and C++;
+#      callback; C and C++; and tapi-demo, README's example;
 #   6. leak: calls never deallocated, lines closed or not: 0 bytes kept at
 #      lineClose and lineShutdown, in each of the four modes;
 #   7. errors: the kselftest of every function's error codes (its own TAP
@@ -48,13 +48,9 @@ section() {
 	echo "# tapi_vm_test: $(($(date +%s) - t0)) s: $1"
 }
 
-# prog NAME: the program's path, "" when missing.
+# prog NAME: the program's path, "" when missing (tap.sh's find_prog).
 prog() {
-	if [ -x "$here/$1" ]; then
-		echo "$here/$1"
-	else
-		command -v "$1" 2>/dev/null
-	fi
+	find_prog "$1"
 }
 
 K=$(prog ktapictl)
@@ -321,6 +317,15 @@ for sfx in "" _cxx; do
 			"eventmode: $m: ok"
 	done
 done
+
+# README's example (make demo runs it too).
+if need tapi-demo; then
+	run "tapi-demo (README's example): one call, both legs IDLE" "$T/demo.txt" \
+		"$(prog tapi-demo)"
+	ordered "tapi-demo: its messages" "$T/demo.txt" '^lineMakeCall: request 1$' \
+		'^LINE_CALLSTATE +outgoing call: CONNECTED$' \
+		'^LINE_CALLSTATE +outgoing call: IDLE$' '^done: both calls IDLE$'
+fi
 
 # --- 6. leak -------------------------------------------------------------------
 
