@@ -157,7 +157,8 @@ LT_EXPORT LONG WINAPI lineGetCallStatus(HCALL hCall,
 	if (err)
 		return err;
 	lt_vp_set(&vp, CS(dwCallState), ki.state);
-	lt_vp_set(&vp, CS(dwCallStateMode), ki.state_mode);
+	lt_vp_set(&vp, CS(dwCallStateMode),
+		  lt_state_mode(ki.state, ki.state_mode));
 	lt_vp_set(&vp, CS(dwCallPrivilege), ki.privilege);
 	lt_vp_set(&vp, CS(dwCallFeatures),
 		  lt_call_features(ki.state, ki.privilege));

@@ -56,6 +56,17 @@ int lt_errno(LONG lineerr);
  */
 #define LT_REPLY_PARAM(e) ((DWORD_PTR)(DWORD)(e))
 
+/*
+ * The dwCallStateMode TAPI gives for the kernel's state and state_mode: an
+ * OFFERING call is LINEOFFERINGMODE_ACTIVE (it alerts, nobody else holds
+ * it inactive); a DISCONNECTED call's LINEDISCONNECTMODE_ is the kernel's
+ * own value; other states have no mode.
+ */
+static inline DWORD lt_state_mode(uint32_t state, uint32_t mode)
+{
+	return state == LINECALLSTATE_OFFERING ? LINEOFFERINGMODE_ACTIVE : mode;
+}
+
 /* ---- handles.c: the process's HLINEAPP, HLINE and HCALL values ---- */
 
 enum lt_kind { LT_APP = 1, LT_LINE, LT_CALL };

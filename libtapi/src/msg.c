@@ -132,7 +132,7 @@ static void lt_callstate(struct lt_line *l, struct lt_call *c, uint32_t state,
 	c->state = state;
 	c->mode = mode;
 	lt_msg_push(l->app, l->h, c->h, LINE_CALLSTATE, l->instance,
-		    state, mode, priv);
+		    state, lt_state_mode(state, mode), priv);
 }
 
 static void lt_on_appnewcall(struct lt_line *l, const struct ktapi_event *ev)

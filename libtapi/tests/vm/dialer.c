@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 		ZeroMemory(&status, sizeof(status));
 		status.dwTotalSize = sizeof(status);
 		rc = lineGetCallStatus(hCall, &status);
-		TT_EXPECT(rc == LINEERR_INVALCALLHANDLE,
+		TT_EXPECT(rc == (LONG)LINEERR_INVALCALLHANDLE,
 			  "lineGetCallStatus after lineDeallocateCall: %s",
 			  tt_err_name(rc));
 	}

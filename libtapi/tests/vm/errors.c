@@ -7,7 +7,7 @@
  * Needs ktapi loaded with at least two loopback lines (devices 0 and 1,
  * addresses 1000 and 1001).  TAPI_NOREPLY_DEVICE (environment): a line
  * device served by "ktapictl provide ... --never-reply", for a LINE_REPLY
- * that carries an error (reply_error_sign_extended fails without it).
+ * that carries an error (reply_error_is_the_dword fails without it).
  *
  * Usage: tapi_errors [kselftest harness options: -t TEST, -f FIXTURE]
  */
@@ -582,10 +582,12 @@ TEST_F(app, makecall_bad_address)
 
 /*
  * A request that fails after it was sent (a provider that never replies):
- * LINE_REPLY's dwParam2 is the LINEERR_ as a LONG sign-extended into the
- * DWORD_PTR, and lineMakeCall's hCall is not written.
+ * LINE_REPLY's dwParam2 is the LINEERR_'s 32-bit value zero-extended into
+ * the DWORD_PTR, as tapi32 gives it on Win64 (so that both
+ * m.dwParam2 == LINEERR_X and (LONG)m.dwParam2 < 0 hold), and
+ * lineMakeCall's hCall is not written.
  */
-TEST_F(app, reply_error_sign_extended)
+TEST_F(app, reply_error_is_the_dword)
 {
 	const char *dev = getenv("TAPI_NOREPLY_DEVICE");
 	LINEMESSAGE m;
@@ -602,8 +604,9 @@ TEST_F(app, reply_error_sign_extended)
 	err = (LONG)m.dwParam2;
 	TH_LOG("LINE_REPLY dwParam2 0x%lx", (unsigned long)m.dwParam2);
 	EXPECT_LT(err, 0);
-	EXPECT_EQ((DWORD_PTR)(LONG_PTR)err, m.dwParam2);
+	EXPECT_EQ((DWORD_PTR)(DWORD)err, m.dwParam2);
 	EXPECT_EQ(0x80000000u, (DWORD)err & 0xffff0000u);
+	EXPECT_EQ(0ull, (unsigned long long)m.dwParam2 >> 32);
 	EXPECT_EQ(0, call);
 	EXPECT_EQ(0, lineClose(line));
 }
@@ -615,6 +618,7 @@ FIXTURE(call) {
 	HLINE out, in, mon;
 	HCALL hout, hin;
 	DWORD ndevs;
+	DWORD offering_mode;	/* dwParam2 of hin's LINE_CALLSTATE OFFERING */
 };
 
 FIXTURE_SETUP(call)
@@ -639,6 +643,7 @@ FIXTURE_SETUP(call)
 	self->hin = (HCALL)m.dwParam2;
 	ASSERT_TRUE(wait_msg(self->app, LINE_CALLSTATE, self->hin,
 			     LINECALLSTATE_OFFERING, &m, 5000));
+	self->offering_mode = (DWORD)m.dwParam2;
 }
 
 FIXTURE_TEARDOWN(call)
@@ -646,6 +651,19 @@ FIXTURE_TEARDOWN(call)
 	if (self->mon_app)
 		lineShutdown(self->mon_app);
 	lineShutdown(self->app);
+}
+
+/* An alerting call is LINEOFFERINGMODE_ACTIVE, in its message and status. */
+TEST_F(call, offering_mode_is_active)
+{
+	LINECALLSTATUS s;
+
+	EXPECT_EQ(LINEOFFERINGMODE_ACTIVE, self->offering_mode);
+	memset(&s, 0, sizeof(s));
+	s.dwTotalSize = sizeof(s);
+	ASSERT_EQ(0, lineGetCallStatus(self->hin, &s));
+	EXPECT_EQ(LINECALLSTATE_OFFERING, s.dwCallState);
+	EXPECT_EQ(LINEOFFERINGMODE_ACTIVE, s.dwCallStateMode);
 }
 
 /* Answers the incoming call; both legs CONNECTED. */

@@ -106,7 +106,7 @@ static inline const char *tt_origin_name(DWORD origin)
 /* A LINEERR_ value's name (0 is "0", a request id "request id"). */
 static inline const char *tt_err_name(LONG err)
 {
-	switch (err) {
+	switch ((DWORD)err) {
 	case 0: return "0";
 	case LINEERR_ALLOCATED: return "LINEERR_ALLOCATED";
 	case LINEERR_BADDEVICEID: return "LINEERR_BADDEVICEID";
@@ -354,7 +354,7 @@ static inline BOOL tt_next_message(HLINEAPP hLineApp, LINEMESSAGE *msg,
 
 	for (secs = 0; secs < dwTimeoutSecs; secs++) {
 		rc = lineGetMessage(hLineApp, msg, 1000);
-		if (rc == LINEERR_OPERATIONFAILED)
+		if (rc == (LONG)LINEERR_OPERATIONFAILED)
 			continue;
 		if (rc) {
 			TT_FAIL("lineGetMessage: %s", tt_err_name(rc));

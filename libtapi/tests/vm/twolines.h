@@ -303,7 +303,7 @@ static inline void tl_pump(DWORD dwTimeout)
 		if (!rc)
 			tl_on_message(&m);
 		else
-			TT_EXPECT(rc == LINEERR_OPERATIONFAILED,
+			TT_EXPECT(rc == (LONG)LINEERR_OPERATIONFAILED,
 				  "lineGetMessage: %s", tt_err_name(rc));
 		break;
 	case TL_EVENT:
