@@ -34,7 +34,7 @@ endif
 
 # Extra options for scripts/vm-run.sh, e.g. VM_OPTS="--qemu-opt=-icount
 # --qemu-opt=shift=auto --append slub_debug=FZPU".
-VM_TIMEOUT ?= 600
+VM_TIMEOUT ?= 1200
 VM_OPTS ?=
 
 # make check: the kernels the tests run on, by version series.  For each,

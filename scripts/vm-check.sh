@@ -62,11 +62,13 @@ vmdir=$out/vm
 # What the VM gets: every program of O/selftests (the kselftests and
 # run_vm_tests.sh), libktapi's test, ktapictl and its VM test, the TAPI
 # programs of O/tapitests/bin (make tapitests: tapi_vm_test.sh and what it
-# runs), the TAP writer, the udev rule and udevadm; the libraries
+# runs), libtapi's own VM programs (O/libtapi/lt_* and lt_vm_test.sh),
+# the TAP writer, the udev rule and udevadm; the libraries
 # (libktapi, and the installed libtapi of O/tapitests/lib).
 bins=
 for f in "$out"/selftests/* "$out/userlib/libktapi_test" "$out/tools/ktapictl" \
-	"$top/tools/ktapictl_vm_test.sh" "$out"/tapitests/bin/*; do
+	"$top/tools/ktapictl_vm_test.sh" "$out"/tapitests/bin/* "$out"/libtapi/lt_* \
+	"$top/libtapi/tests/lib/lt_vm_test.sh"; do
 	if [ -f "$f" ] && [ -x "$f" ]; then bins="$bins --bin $f"; fi
 done
 for f in "$s/tap.sh" "$top/udev/60-ktapi.rules" $(command -v udevadm); do

@@ -22,6 +22,9 @@
 #   6. ktapictl_vm_test.sh, which loads and unloads the module itself.
 #   7. tapi_vm_test.sh (libtapi/tests/vm): TAPI programs built against the
 #      installed libtapi, which loads and unloads the module itself.
+#   8. lt_vm_test.sh (libtapi/tests/lib): libtapi's own programs (memory
+#      kept at lineClose/lineShutdown, threads, LINE_CLOSE, LINE_CREATE,
+#      overflow), which load and unload the module themselves.
 #
 # The results of these steps are printed last as a TAP document of their
 # own ("ok N - ..."), ending with "# run_vm_tests: N passed, N failed, N
@@ -317,5 +320,9 @@ run_test ktapictl_vm_test.sh
 # --- 7. TAPI programs on libtapi (make tapitests), loading ktapi themselves --
 
 run_test tapi_vm_test.sh
+
+# --- 8. libtapi's own programs (tests/lib: memory, threads, LINE_CLOSE, ...) --
+
+run_test lt_vm_test.sh
 
 finish
