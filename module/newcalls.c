@@ -256,11 +256,14 @@ int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd)
 	struct mem_cgroup *old;
 	int ret;
 
-	if (nc->reserved || nc->max_handles > KTAPI_NEW_CALLS_MAX)
+	if (nc->reserved)
 		return -EINVAL;
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&w.f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
+	/* A field value: after the state ("General ioctl format"). */
+	if (nc->max_handles > KTAPI_NEW_CALLS_MAX)
+		return -EINVAL;
 
 	if (nc->max_handles) {
 		/* The count: no handle reserved, every leg found is counted. */
