@@ -222,8 +222,8 @@
  * Every state change of a leg queues one CALLSTATE record to every file
  * holding a handle to it; a leg's first state counts as a change.  A file
  * given a handle it did not ask for (every handle except MAKE_CALL's own
- * result) reads an APPNEWCALL record for it first, then its CALLSTATE
- * records.  A file opened with KTAPI_LINE_OPEN_CALLINFO also reads
+ * result and GET_NEW_CALLS's) reads an APPNEWCALL record for it first,
+ * then its CALLSTATE records.  A file opened with KTAPI_LINE_OPEN_CALLINFO also reads
  * CALLINFO records (LINE_CALLINFO: a leg's number of owners or monitors
  * changed, see "Call privilege and new calls"); they are dropped and
  * counted like CALLSTATE records.
@@ -250,8 +250,8 @@
  * DEALLOCATE_CALL named it before it was read) is not delivered, and is
  * counted in that OVERFLOW instead.  So every record that is not
  * delivered is counted in exactly one OVERFLOW, and once a file has read
- * all it can, every handle it holds but MAKE_CALL's results was announced
- * to it by exactly one APPNEWCALL.
+ * all it can, every handle it holds but MAKE_CALL's and GET_NEW_CALLS's
+ * results was announced to it by exactly one APPNEWCALL.
  *
  * A REPLY record (the completion of a KTAPI_REQ_ASYNC request, see
  * "Requests") is never dropped either: like an APPNEWCALL it waits behind
