@@ -347,7 +347,10 @@
  * none.  A file holds at most one unread CALLINFO record per handle: a
  * change while one is queued ORs its bits into it (the record keeps its
  * place in the queue and its time_ns; a record a read() is copying at
- * that moment counts as read).
+ * that moment counts as read, the records behind those it copies do not).
+ * A read() that faults (EFAULT) leaves the records it could not copy
+ * unread, so after one, two unread CALLINFO records of a handle may be
+ * queued.
  *
  * An application may name itself at LINE_OPEN (app_name: TAPI's friendly
  * application name of lineInitializeEx).  A leg takes the name of the
