@@ -968,8 +968,13 @@ struct ktapi_call_privilege {
  * @reserved: must be 0
  *
  * ENOSPC when a handle was to be made and the file's handle space is
- * full, EFAULT when the handles array cannot be written: then no handle
- * is made.  ENOMEM: nothing is made.
+ * full (checked before anything is written), EFAULT when the handles array
+ * or the struct cannot be written: then no handle is made.  ENOMEM:
+ * nothing is made.  The struct is written again when a leg ended or came
+ * while the handles were made; should that fail (another thread unmapped
+ * it meanwhile), the handles made are voided again and the result is
+ * EFAULT, but their CALLSTATE and the other holders' CALLINFO records may
+ * have been queued already.
  */
 struct ktapi_new_calls {
 	__u32 size;
