@@ -722,9 +722,14 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 	while (done < max) {
 		spin_lock(&q->lock);
 		head = q->head;
-		n = q->count;
 		hup = q->hup;
-		/* Not to be taken back while copied: see push_device. */
+		/*
+		 * The run copied next, whole records contiguous in the ring:
+		 * exactly these are being read, no merge into them nor taking
+		 * back (push_device); every later record still may be.
+		 */
+		n = min_t(size_t, q->count, max - done);
+		n = min(n, q->len - head);
 		q->reading = n;
 		spin_unlock(&q->lock);
 		if (!n) {
@@ -749,9 +754,6 @@ ssize_t ktapi_evq_read(struct ktapi_evq *q, char __user *buf, size_t count,
 				return ret;
 			continue;
 		}
-		n = min_t(size_t, n, max - done);
-		n = min(n, q->len - head);
-
 		left = copy_to_user(buf + done * sz, &q->ring[head], n * sz);
 		if (left) {
 			/* Keep the whole records that were copied. */

@@ -373,10 +373,6 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 
 	if (lo->reserved)
 		return -EINVAL;
-	/* A VER0 caller's app_name is zero-extended: no name. */
-	name_len = ktapi_app_name_check(lo->app_name);
-	if (name_len < 0)
-		return name_len;
 	if (READ_ONCE(f->state) != KTAPI_FILE_NEW)
 		return -EBUSY;
 	line = ktapi_line_get(lo->device_id);
@@ -384,6 +380,12 @@ int ktapi_ioctl_line_open(struct ktapi_ucmd *ucmd)
 		return -ENODEV;
 	if (!ktapi_privileges_valid(lo->privileges)) {
 		ret = -EINVAL;
+		goto out;
+	}
+	/* A VER0 caller's app_name is zero-extended: no name. */
+	name_len = ktapi_app_name_check(lo->app_name);
+	if (name_len < 0) {
+		ret = name_len;
 		goto out;
 	}
 	if (lo->api_version < KTAPI_API_VERSION_MIN ||

@@ -33,11 +33,14 @@
  * APPNEWCALL (the numbers are the result), each under its leg's pair lock;
  * legs found beyond the reservations are out_remaining, and the other
  * holders of each leg given a handle that asked for them read a CALLINFO
- * record (KTAPI_CALLINFOSTATE_NUMMONITORS).  When that walk
- * found fewer legs (one ended meanwhile) or more, the array and the struct
- * are written again; those pages were just written, so that only fails if
- * another thread unmapped them meanwhile: then the handles made are voided
- * again and the result is EFAULT.
+ * record (KTAPI_CALLINFOSTATE_NUMMONITORS).  The walk publishes the
+ * reservations in the order their numbers were written, so the handles
+ * made are always the first out_count of the array written: when that
+ * walk found fewer legs (one ended meanwhile) or more, only the struct is
+ * written again.  Its page was just written, so that only fails if another
+ * thread unmapped it meanwhile: then the handles made are voided again
+ * (records of them may have been queued already) and the result is
+ * EFAULT.
  */
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -55,7 +58,12 @@ struct ktapi_new_calls_walk {
 	struct ktapi_file *f;
 	/* Reserved handles to publish (call_node); none: only count. */
 	struct list_head reserved;
-	u32 *published;		/* the numbers of the handles published */
+	/*
+	 * The reserved numbers, in the order of w->reserved: the walk
+	 * publishes them in that order, so the first nr_published are the
+	 * handles published.
+	 */
+	const u32 *ids;
 	u32 nr_published;
 	u32 found;		/* legs that qualified and got no handle */
 	u64 now;
@@ -120,7 +128,8 @@ static void ktapi_new_calls_visit(struct ktapi_new_calls_walk *w,
 		w->ret = -EBADFD;
 		goto out;
 	}
-	w->published[w->nr_published++] = mine->id;
+	/* mine is w->ids[w->nr_published]: reserved in that order. */
+	w->nr_published++;
 	/* The other holders that asked: this file reads none. */
 	ktapi_callinfo_notify(c, w->f, KTAPI_CALLINFOSTATE_NUMMONITORS);
 out:
@@ -189,7 +198,7 @@ static void ktapi_new_calls_undo(struct ktapi_new_calls_walk *w)
 
 	for (i = 0; i < w->nr_published; i++) {
 		rcu_read_lock();
-		h = xa_load(&w->f->handles, w->published[i]);
+		h = xa_load(&w->f->handles, w->ids[i]);
 		if (h) {
 			spin_lock(h->leg->lock);
 			/* Deallocated meanwhile by another thread: gone. */
@@ -256,11 +265,14 @@ int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd)
 	struct mem_cgroup *old;
 	int ret;
 
-	if (nc->reserved || nc->max_handles > KTAPI_NEW_CALLS_MAX)
+	if (nc->reserved)
 		return -EINVAL;
 	/* Pairs with the release in LINE_OPEN: f->line is set. */
 	if (smp_load_acquire(&w.f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
+	/* A field value: after the state ("General ioctl format"). */
+	if (nc->max_handles > KTAPI_NEW_CALLS_MAX)
+		return -EINVAL;
 
 	if (nc->max_handles) {
 		/* The count: no handle reserved, every leg found is counted. */
@@ -271,14 +283,12 @@ int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd)
 		want = min(count, nc->max_handles);
 	}
 	if (want) {
-		/* The reserved numbers, then the published ones. */
 		old = ktapi_charge_begin(w.f);
-		ids = kvmalloc_array(2 * want, sizeof(*ids),
-				     GFP_KERNEL_ACCOUNT);
+		ids = kvmalloc_array(want, sizeof(*ids), GFP_KERNEL_ACCOUNT);
 		ktapi_charge_end(old);
 		if (!ids)
 			return -ENOMEM;
-		w.published = ids + want;
+		w.ids = ids;
 		ret = ktapi_new_calls_reserve(&w, want, ids);
 		if (ret)
 			goto out;
@@ -300,11 +310,13 @@ int ktapi_ioctl_get_new_calls(struct ktapi_ucmd *ucmd)
 		goto out_unreserve;
 	}
 	if (w.nr_published != want || w.found != count - want) {
+		/*
+		 * The handles published are the first nr_published of the
+		 * array already written: only the struct is written again.
+		 */
 		nc->out_count = w.nr_published;
 		nc->out_remaining = w.found;
-		ret = ktapi_new_calls_respond(ucmd, w.published,
-					      w.nr_published != want ?
-					      w.nr_published : 0);
+		ret = ktapi_new_calls_respond(ucmd, NULL, 0);
 		if (ret)
 			ktapi_new_calls_undo(&w);
 	}

@@ -280,6 +280,30 @@ TEST_F(names, unterminated_einval)
 	BAD_NAME(name, sizeof(name));
 }
 
+/*
+ * The name is a field value, checked with the privileges (the header's
+ * "General ioctl format"): a file whose line is already open gets EBUSY
+ * for a LINE_OPEN with a bad name, not EINVAL.
+ */
+TEST_F(names, bad_name_on_open_line_ebusy)
+{
+	int fd = NAMED(0, P_OWN, "First");
+
+	EXPECT_EQ(EBUSY, open_named(fd, 0, P_OWN, "a\tb"));
+	close(fd);
+}
+
+/* ... and a device that does not exist is ENODEV, whatever the name. */
+TEST_F(names, bad_name_on_bad_device_enodev)
+{
+	int fd = FD();
+
+	EXPECT_EQ(ENODEV, open_named(fd, 0xffffffff, P_OWN, "\x01"));
+	/* Nothing changed: the file can still open a line. */
+	EXPECT_EQ(0, open_named(fd, 0, P_OWN, "Good"));
+	close(fd);
+}
+
 /* ---- Which leg takes which name ---------------------------------------- */
 
 /* An incoming leg has no name until it is answered. */

@@ -7,6 +7,12 @@
  */
 #define _GNU_SOURCE
 
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
 #include "ktapi_utils.h"
 
 /*
@@ -203,6 +209,84 @@ TEST_F(ci, new_record_after_read)
 	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
 	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC);
 	EXPECT_NO_EV(self->m);
+}
+
+/* A read() of one record into @buf, in its own thread. */
+struct stalled_read {
+	int fd;
+	void *buf;
+	ssize_t ret;
+};
+
+static void *stalled_read_fn(void *arg)
+{
+	struct stalled_read *r = arg;
+
+	r->ret = read(r->fd, r->buf, sizeof(struct ktapi_event));
+	return NULL;
+}
+
+/*
+ * A read() copies only the records it copies: while it copies the first
+ * record of [CALLSTATE, CALLINFO] (one record asked for), a change still
+ * merges into the CALLINFO behind it, and no second CALLINFO of the handle
+ * is queued.  The copy is held in copy_to_user by a userfaultfd page, so
+ * the change comes exactly while the read runs.
+ */
+TEST_F(ci, merge_while_reading_other_record)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_zeropage zp = { .mode = 0 };
+	struct stalled_read r = { .fd = self->m };
+	struct ktapi_event ev;
+	struct uffd_msg msg;
+	struct pollfd pfd;
+	pthread_t t;
+	int uffd;
+	void *mem;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s (needs root or "
+		     "vm.unprivileged_userfaultfd=1)", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api)) TH_LOG("%s", strerror(errno));
+	mem = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(mem != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	reg.range.start = (uintptr_t)mem;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg)) TH_LOG("%s", strerror(errno));
+
+	/* m's queue: [CALLSTATE(hm, DISCONNECTED), CALLINFO(hm, NUMMONITORS)]. */
+	ASSERT_OK(kt_drop(self->a, self->pr.ha));
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+
+	r.buf = mem;
+	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_read_fn, &r));
+	/* The reader is in copy_to_user of the CALLSTATE when this comes. */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 10000)) TH_LOG("no fault from the read");
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	/* NUMOWNERDECR while the read runs: merged into the CALLINFO. */
+	EXPECT_OK(kt_dealloc(self->b, self->pr.hb));
+	zp.range.start = (uintptr_t)mem;
+	zp.range.len = page;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_ZEROPAGE, &zp)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ((ssize_t)sizeof(ev), r.ret) TH_LOG("read: %s", strerror(errno));
+	memcpy(&ev, mem, sizeof(ev));
+	EXPECT_EQ(EV_CS, ev.type);
+	EXPECT_EQ(self->hm, ev.handle);
+	EXPECT_EQ(S_DISC, ev.state);
+
+	EXPECT_CI(self->m, self->hm, CB, CI_MON | CI_OWNDEC);
+	EXPECT_NO_EV(self->m);
+	munmap(mem, page);
+	close(uffd);
 }
 
 /* SET_CALL_PRIVILEGE to OWNER: NUMOWNERINCR | NUMMONITORS to the others. */

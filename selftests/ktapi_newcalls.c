@@ -419,6 +419,31 @@ TEST_F(call, no_line_ebadfd)
 	close(fd);
 }
 
+/*
+ * max_handles is a field value, checked after the state ("General ioctl
+ * format"): above the limit on a file without a line is EBADFD.
+ */
+TEST_F(call, no_line_max_above_limit_ebadfd)
+{
+	int fd = FD();
+
+	EXPECT_ERRNO(EBADFD, new_calls(fd, NULL, KTAPI_NEW_CALLS_MAX + 1,
+				       NULL, NULL));
+	close(fd);
+}
+
+/* ... but reserved is checked before the state: EINVAL. */
+TEST_F(call, no_line_reserved_einval)
+{
+	int fd = FD();
+	__u32 h;
+
+	EXPECT_ERRNO(EINVAL, new_calls_raw(fd, sizeof(struct ktapi_new_calls),
+					   0, (__u64)(uintptr_t)&h, 1, 1,
+					   NULL, NULL));
+	close(fd);
+}
+
 /* max_handles above KTAPI_NEW_CALLS_MAX: EINVAL; the maximum itself is fine. */
 TEST_F(call, max_above_limit_einval)
 {

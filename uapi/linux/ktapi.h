@@ -222,8 +222,8 @@
  * Every state change of a leg queues one CALLSTATE record to every file
  * holding a handle to it; a leg's first state counts as a change.  A file
  * given a handle it did not ask for (every handle except MAKE_CALL's own
- * result) reads an APPNEWCALL record for it first, then its CALLSTATE
- * records.  A file opened with KTAPI_LINE_OPEN_CALLINFO also reads
+ * result and GET_NEW_CALLS's) reads an APPNEWCALL record for it first,
+ * then its CALLSTATE records.  A file opened with KTAPI_LINE_OPEN_CALLINFO also reads
  * CALLINFO records (LINE_CALLINFO: a leg's number of owners or monitors
  * changed, see "Call privilege and new calls"); they are dropped and
  * counted like CALLSTATE records.
@@ -250,8 +250,8 @@
  * DEALLOCATE_CALL named it before it was read) is not delivered, and is
  * counted in that OVERFLOW instead.  So every record that is not
  * delivered is counted in exactly one OVERFLOW, and once a file has read
- * all it can, every handle it holds but MAKE_CALL's results was announced
- * to it by exactly one APPNEWCALL.
+ * all it can, every handle it holds but MAKE_CALL's and GET_NEW_CALLS's
+ * results was announced to it by exactly one APPNEWCALL.
  *
  * A REPLY record (the completion of a KTAPI_REQ_ASYNC request, see
  * "Requests") is never dropped either: like an APPNEWCALL it waits behind
@@ -347,7 +347,10 @@
  * none.  A file holds at most one unread CALLINFO record per handle: a
  * change while one is queued ORs its bits into it (the record keeps its
  * place in the queue and its time_ns; a record a read() is copying at
- * that moment counts as read).
+ * that moment counts as read, the records behind those it copies do not).
+ * A read() that faults (EFAULT) leaves the records it could not copy
+ * unread, so after one, two unread CALLINFO records of a handle may be
+ * queued.
  *
  * An application may name itself at LINE_OPEN (app_name: TAPI's friendly
  * application name of lineInitializeEx).  A leg takes the name of the
@@ -965,8 +968,13 @@ struct ktapi_call_privilege {
  * @reserved: must be 0
  *
  * ENOSPC when a handle was to be made and the file's handle space is
- * full, EFAULT when the handles array cannot be written: then no handle
- * is made.  ENOMEM: nothing is made.
+ * full (checked before anything is written), EFAULT when the handles array
+ * or the struct cannot be written: then no handle is made.  ENOMEM:
+ * nothing is made.  The struct is written again when a leg ended or came
+ * while the handles were made; should that fail (another thread unmapped
+ * it meanwhile), the handles made are voided again and the result is
+ * EFAULT, but their CALLSTATE and the other holders' CALLINFO records may
+ * have been queued already.
  */
 struct ktapi_new_calls {
 	__u32 size;
