@@ -424,6 +424,61 @@ TEST_F_TIMEOUT(ci, queue_full_merges, 600)
 }
 
 /*
+ * The merge finds the unread record behind a ring that went round: m has
+ * read 2 records (the fixture's), so 2k = q - 1 or q - 2 records more put
+ * the CALLINFO in slot 1 or 0, before the head.  A change still merges
+ * into it, and nothing is queued or dropped.
+ */
+TEST_F_TIMEOUT(ci, merge_slot_wrapped, 600)
+{
+	unsigned long q = self->p.event_queue_len, k = (q - 1) / 2;
+
+	fill(_metadata, self->m, k);
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+	read_no_ci(_metadata, self->m, 2 * k);
+	EXPECT_CI(self->m, self->hm, CB, CI_MON | CI_OWNDEC);
+	EXPECT_NO_EV(self->m);
+}
+
+/*
+ * No merge into another handle's record: hm's CALLINFO is read, then q - 1
+ * records later the same ring slot holds hx's unread CALLINFO (another
+ * call of device 1).  hm's next change is a new record, and hx's record
+ * keeps its own bits.
+ */
+TEST_F_TIMEOUT(ci, merge_refused_other_handle, 600)
+{
+	unsigned long q = self->p.event_queue_len, k = (q - 1) / 2;
+	struct pair pr2;
+	__u32 hx, hn2;
+
+	__call_ab(_metadata, self->a, self->b, self->addr_b, &pr2);
+	hx = watch(_metadata, self->m, pr2.cb);
+	watch(_metadata, self->m2, pr2.cb);
+	hn2 = watch(_metadata, self->n, pr2.cb);
+
+	ASSERT_OK(kt_dealloc(self->n, self->hn));
+	EXPECT_CI(self->m, self->hm, CB, CI_MON);
+	/* q - 1 records: 2k, and for an even q hx's DISCONNECTED. */
+	fill(_metadata, self->m, k);
+	if (q % 2 == 0)
+		ASSERT_OK(kt_drop(self->a, pr2.ha));
+	read_no_ci(_metadata, self->m, 1);
+	/* In hm's old slot: hx's NUMMONITORS. */
+	ASSERT_OK(kt_dealloc(self->n, hn2));
+	/* hm's NUMOWNERDECR: refused the merge there, queued in the last room. */
+	ASSERT_OK(kt_dealloc(self->b, self->pr.hb));
+
+	read_no_ci(_metadata, self->m, 2 * k - 1);
+	if (q % 2 == 0)
+		EXPECT_CS(self->m, hx, pr2.cb, S_DISC, M_NORMAL, P_MON);
+	EXPECT_CI(self->m, hx, pr2.cb, CI_MON);
+	EXPECT_CI(self->m, self->hm, CB, CI_OWNDEC);
+	EXPECT_NO_EV(self->m);
+}
+
+/*
  * CLOSE_LINE_DEVICE closes the lines one after the other, oldest first:
  * a MONITOR line closed first is told to the lines closed after it, while
  * the leg is not IDLE yet.
