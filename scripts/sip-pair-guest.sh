@@ -76,8 +76,11 @@ peer_up() {
 	ping -c 1 -W 1 "$peer" >/dev/null 2>&1
 }
 
-dialogs_zero() {
-	[ "$(stat_of dialogs)" = 0 ]
+# The call is over in the daemon: its dialog and its leg are gone (the
+# leg goes at the module's CLOSECALL, after the application deallocated;
+# the stats file follows within 0.1 s).
+call_over() {
+	[ "$(stat_of dialogs)" = 0 ] && [ "$(stat_of calls)" = 0 ]
 }
 
 [ $# -ge 4 ] || usage
@@ -162,8 +165,8 @@ say "app-rc $app_rc"
 
 rc=0
 [ "$app_rc" -eq 0 ] || rc=1
-if ! wait_for 10 dialogs_zero; then
-	say "FAIL: the daemon's dialogs did not return to 0 within 10 s"
+if ! wait_for 10 call_over; then
+	say "FAIL: the daemon's dialogs and calls did not return to 0 within 10 s"
 	rc=1
 fi
 say "stats $(tr '\n' ' ' <"$stats" 2>/dev/null)"
