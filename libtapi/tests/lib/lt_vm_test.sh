@@ -3,7 +3,7 @@
 #
 # libtapi's own VM programs (tests/lib), in the test VM as root with
 # nothing else using ktapi, each a TAP result with its output as
-# diagnostics: lt_smoke, lt_memory (GLIBC_TUNABLES: no thread cache),
+# diagnostics: lt_smoke, lt_memory (its own allocator counts),
 # lt_close, lt_create (with a "ktapictl provide" line), lt_threads, and
 # lt_overflow with event_queue_len=8.  The module is loaded (modprobe)
 # and unloaded around each group.
@@ -40,8 +40,8 @@ load() {
 
 load lines=4
 run "lt_smoke: a call made, answered, dropped, deallocated; then UNINITIALIZED" lt_smoke
-run "lt_memory: no byte kept at lineClose and lineShutdown" \
-	env GLIBC_TUNABLES=glibc.malloc.tcache_count=0 lt_memory
+run "lt_memory: no block and no byte kept at lineClose and lineShutdown" \
+	lt_memory
 run "lt_close: a line closed by force stays until its LINE_CLOSE is read" \
 	lt_close
 run "lt_threads: four threads and the callback, lineShutdown meanwhile" \
