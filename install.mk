@@ -313,7 +313,8 @@ HOST_TAPDIR := $(O)/host
 HOST_TAPS := $(HOST_TAPDIR)/ktapictl.tap $(HOST_TAPDIR)/man.tap \
 	$(HOST_TAPDIR)/install.tap $(HOST_TAPDIR)/dkms.tap \
 	$(HOST_TAPDIR)/modinfo.tap $(HOST_TAPDIR)/sipd_conf.tap \
-	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/tapi-header.tap \
+	$(HOST_TAPDIR)/sipd_map.tap $(HOST_TAPDIR)/sipd_table.tap \
+	$(HOST_TAPDIR)/tapi-header.tap \
 	$(HOST_TAPDIR)/tapi-symbols.tap $(HOST_TAPDIR)/tapi-unit.tap \
 	$(HOST_TAPDIR)/tapi-unavail.tap
 
@@ -325,6 +326,7 @@ check-host: tools providers libtapi
 		"modinfo tests/modinfo_test.sh $(CURDIR)/module/ktapi.ko" \
 		"sipd_conf tests/sipd_conf_test.sh $(O)/providers/ktapi-sipd" \
 		"sipd_map $(O)/providers/map_test" \
+		"sipd_table $(O)/providers/table_test" \
 		"tapi-header libtapi/tests/header/check-header.sh $(HOST_TAPDIR)/tapi-header" \
 		"tapi-symbols libtapi/tests/symbols.sh $(O)/libtapi/libtapi.so.1 libtapi/include/tapi.h" \
 		"tapi-unit $(O)/libtapi/unit_test" \

@@ -7,7 +7,10 @@
  *
  * What a peer can make happen at will (refused INVITEs, stray responses)
  * is logged through sipd_log_limited(): at most LOG_BURST lines per
- * second, then one line saying how many were left out.
+ * second, then one line saying how many were left out.  The call events
+ * (sipd_call_log(), one line each) have a budget of their own,
+ * LOG_CALL_BURST a second: a peer that makes and cancels calls as fast
+ * as it can neither floods the log nor silences the other lines.
  *
  * libre writes a line to stderr itself for every datagram it cannot
  * decode (src/sip/transp.c), which a peer could send at will: with
@@ -25,14 +28,19 @@
 #include "sipd.h"
 
 #define LOG_BURST	20
+#define LOG_CALL_BURST	200
+
+struct budget {
+	time_t window;
+	unsigned int in_window;
+	unsigned long suppressed;
+};
 
 static struct {
 	FILE *out;
 	bool syslog;
 	bool verbose;
-	time_t window;
-	unsigned int in_window;
-	unsigned long suppressed;
+	struct budget other, calls;
 } lg;
 
 void sipd_log_open(bool foreground, bool verbose)
@@ -80,26 +88,34 @@ void sipd_log(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Within the budget of this second?  Else count the line as suppressed. */
-static bool budget(void)
+/*
+ * Within @b's @burst lines of this second?  Else count the line as
+ * suppressed; the first line of a later second says how many were.
+ */
+static bool within(struct budget *b, unsigned int burst, const char *what)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (ts.tv_sec != lg.window) {
-		lg.window = ts.tv_sec;
-		lg.in_window = 0;
-		if (lg.suppressed) {
-			sipd_log("%lu log lines suppressed", lg.suppressed);
-			lg.suppressed = 0;
+	if (ts.tv_sec != b->window) {
+		b->window = ts.tv_sec;
+		b->in_window = 0;
+		if (b->suppressed) {
+			sipd_log("%lu %s suppressed", b->suppressed, what);
+			b->suppressed = 0;
 		}
 	}
-	if (lg.in_window >= LOG_BURST) {
-		lg.suppressed++;
+	if (b->in_window >= burst) {
+		b->suppressed++;
 		return false;
 	}
-	lg.in_window++;
+	b->in_window++;
 	return true;
+}
+
+static bool budget(void)
+{
+	return within(&lg.other, LOG_BURST, "log lines");
 }
 
 void sipd_log_limited(const char *fmt, ...)
@@ -131,6 +147,8 @@ void sipd_call_log(const struct sipd_call *c, const char *fmt, ...)
 	char what[256];
 	va_list ap;
 
+	if (!within(&lg.calls, LOG_CALL_BURST, "call event lines"))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);

@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 		sipd_log("signals: %s", strerror(err));
 		goto out;
 	}
-	if (sipd_sip_start(&d) || sipd_prov_start(&d))
+	if (sipd_calls_init(&d) || sipd_sip_start(&d) || sipd_prov_start(&d))
 		goto out;
 	log_ready(&d);
 	report(ready_fd, SIPD_EX_OK);
@@ -242,6 +242,7 @@ out:
 	sipd_prov_close(&d);
 	sipd_sip_stop(&d);
 	sipd_stats_flush(&d);
+	sipd_calls_fini(&d);
 	libre_close();
 out_prov:
 	if (d.prov_fd >= 0)

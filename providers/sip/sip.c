@@ -310,7 +310,8 @@ static struct sipd_call *redirected_call(struct sipd *d,
 	if (msg->req || msg->scode < 300 || msg->scode > 399 ||
 	    pl_strcmp(&msg->cseq.met, "INVITE"))
 		return NULL;
-	for (c = d->calls; c; c = c->next) {
+	for (c = NULL; (c = sipd_call_next_by_callid(d, msg->callid.p,
+						     msg->callid.l, c));) {
 		const struct sip_dialog *dlg;
 
 		if (!c->out || !c->sess || c->ended ||
@@ -394,6 +395,7 @@ int sipd_sip_invite(struct sipd_call *c)
 	struct sipd *d = c->d;
 	char to[3 * KTAPI_ADDRESS_MAX], from[3 * KTAPI_ADDRESS_MAX];
 	char to_uri[3 * KTAPI_ADDRESS_MAX + 96], from_uri[3 * KTAPI_ADDRESS_MAX + 96];
+	const char *callid;
 	struct mbuf *sdp;
 	int err;
 
@@ -417,6 +419,14 @@ int sipd_sip_invite(struct sipd_call *c)
 				      progress_handler, estab_handler, NULL,
 				      NULL, close_handler, c, NULL);
 	mem_deref(sdp);
+	/* Its Call-ID, for the 3xx check (redirected_call()). */
+	if (!err) {
+		callid = sip_dialog_callid(sipsess_dialog(c->sess));
+		if (!callid || sipd_call_set_callid(c, callid, strlen(callid))) {
+			mem_deref(c->sess);	/* the session ends, CANCEL */
+			err = ENOMEM;
+		}
+	}
 	if (err) {
 		c->sess = NULL;
 		timer_stop(c);
@@ -476,13 +486,13 @@ static char *dup_pl(const struct pl *pl)
  * way, or a peer's mischief.  Never a new call: 482 Loop Detected, as
  * libre does within the transaction (RFC 3261 8.2.2.2).
  */
-static bool duplicate(const struct sipd *d, const struct sip_msg *msg)
+static bool duplicate(struct sipd *d, const struct sip_msg *msg)
 {
-	const struct sipd_call *c;
+	struct sipd_call *c = NULL;
 
-	for (c = d->calls; c; c = c->next)
-		if (c->callid && !pl_strcmp(&msg->callid, c->callid) &&
-		    !pl_strcmp(&msg->from.tag, c->ftag))
+	while ((c = sipd_call_next_by_callid(d, msg->callid.p, msg->callid.l,
+					     c)))
+		if (!c->out && !pl_strcmp(&msg->from.tag, c->ftag))
 			return true;
 	return false;
 }
@@ -585,14 +595,14 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	c->state = KTAPI_CALLSTATE_OFFERING;	/* NEWCALL's */
 	sdp_start(c);
 	c->media = media[0] ? strdup(media) : NULL;
-	c->callid = dup_pl(&msg->callid);
 	c->ftag = dup_pl(&msg->from.tag);
 	if (unknown)
 		sipd_call_log(c, "INVITE NEWCALL OFFERING, caller unknown (%s)",
 			      lfrom);
 	else
 		sipd_call_log(c, "INVITE NEWCALL OFFERING");
-	err = (media[0] && !c->media) || !c->callid || !c->ftag ? ENOMEM :
+	err = (media[0] && !c->media) || !c->ftag ||
+	      sipd_call_set_callid(c, msg->callid.p, msg->callid.l) ? ENOMEM :
 	      timer_start(c);
 	if (!err)
 		err = sipsess_accept(&c->sess, d->sip->sock, msg, 180,

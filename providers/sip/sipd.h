@@ -65,7 +65,10 @@ struct sipd;
 
 /* One leg (call.c): from its MAKECALL or NEWCALL until its CLOSECALL. */
 struct sipd_call {
-	struct sipd_call *next;
+	struct sipd_call *next, **pprev;	/* d->calls, every leg */
+	struct sipd_call *id_next;	/* its bucket of d->by_id */
+	struct sipd_call *cid_next;	/* its bucket of d->by_callid */
+	uint32_t cid_hash;		/* of callid, when set */
 	struct sipd *d;
 	uint32_t call_id;
 	struct sipd_line *line;
@@ -83,7 +86,8 @@ struct sipd_call {
 	uint32_t reinvite_cseq;		/* the last one's, 0 none */
 	uint64_t sdp_id, sdp_version;	/* our o= line, one id per call */
 	char *media;			/* our m= lines (sdp.c), NULL none */
-	char *callid, *ftag;		/* in: the INVITE's Call-ID, From tag */
+	char *callid;			/* the dialog's Call-ID, NULL before */
+	char *ftag;			/* in: the INVITE's From tag */
 };
 
 /* Counters (stats.c); "calls" and "dialogs" are live counts. */
@@ -97,7 +101,11 @@ struct sipd {
 	struct sipd_line line[SIPD_LINES_MAX];
 	unsigned int nlines;
 	int prov_fd;
-	struct sipd_call *calls;	/* call.c's table */
+	struct sipd_call *calls;	/* call.c's table: every leg */
+	struct sipd_call **by_id;	/* ... hashed by call id */
+	struct sipd_call **by_callid;	/* ... hashed by Call-ID, once set */
+	uint32_t nbuckets;		/* of each, a power of two */
+	uint32_t hash_seed;		/* by_callid's: peers choose Call-IDs */
 	struct sipd_stats st;
 	struct sipd_sip *sip;		/* sip.c's state */
 	bool stopping;
@@ -137,10 +145,15 @@ int sipd_sdp_build(char *dst, size_t size, uint64_t id, uint64_t version,
 		   const char *ip, const char *media);
 
 /* call.c */
+int sipd_calls_init(struct sipd *d);
+void sipd_calls_fini(struct sipd *d);
 struct sipd_call *sipd_call_new(struct sipd *d, struct sipd_line *line,
 				uint32_t call_id, bool out, const char *from,
 				const char *to);
 struct sipd_call *sipd_call_find(struct sipd *d, uint32_t call_id);
+int sipd_call_set_callid(struct sipd_call *c, const char *callid, size_t len);
+struct sipd_call *sipd_call_next_by_callid(struct sipd *d, const char *callid,
+					   size_t len, struct sipd_call *after);
 void sipd_call_free(struct sipd_call *c);
 struct sipd_line *sipd_line_by_device(struct sipd *d, uint32_t device_id);
 struct sipd_line *sipd_line_by_number(struct sipd *d, const char *number);
