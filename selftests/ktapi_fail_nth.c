@@ -1663,3 +1663,308 @@ int main(int argc, char **argv)
 }
 
 KT_TESTS_IN_ORDER()
+
+/* ------------------------------------------------------------------ */
+/*
+ * The libtapi issue's commands (DOC: Call privilege and new calls):
+ * GET_NEW_CALLS, LINE_OPEN with an app_name, SET_CALL_PRIVILEGE.  After
+ * the summary above (these count in the totals, but not in its 13), each
+ * checking itself that failures were injected where the command
+ * allocates.
+ */
+
+/* GET_NEW_CALLS's result, for the golden check. */
+static __u32 nc_ids[8], nc_count, nc_remaining;
+
+/* The name LINE_OPEN gives (KTAPI_LINE_OPEN_SIZE_VER1). */
+#define NTH_APP_NAME	"fail-nth dialer"
+
+/*
+ * FBO2 again, now reading CALLINFO records; FA dials dev1 twice: two
+ * OFFERING legs there (FB owns them, FBM and FBO2 monitor them); then FN
+ * opens dev1 as a monitor, holding neither.
+ */
+static void prep_new_calls(struct __test_metadata *_metadata, struct world *w)
+{
+	struct ktapi_event evs[MAXEV];
+	__u32 h;
+	int n, j;
+
+	close(w->fd[FBO2]);
+	w->fd[FBO2] = kt_open();
+	ASSERT_LE(0, w->fd[FBO2]);
+	ASSERT_EQ(0, kt_line_open_flags(w->fd[FBO2], 1,
+					slot_def[FBO2].priv,
+					KTAPI_API_VERSION_2_2,
+					KTAPI_LINE_OPEN_CALLINFO));
+	ASSERT_EQ(0, kt_make_call(w->fd[FA], "1001", &w->h_out, NULL));
+	ASSERT_EQ(0, kt_make_call(w->fd[FA], "1001", &h, NULL));
+	n = kt_drain_evs(w->fd[FBM], evs, MAXEV);
+	for (j = 0; j < n && j < MAXEV; j++)
+		if (evs[j].type == KTAPI_EV_APPNEWCALL && !w->h_in_mon)
+			w->h_in_mon = evs[j].handle;
+	ASSERT_NE(0, w->h_in_mon);
+	world_drain(_metadata, w);
+	w->fd[FN] = kt_open();
+	ASSERT_LE(0, w->fd[FN]);
+	ASSERT_EQ(0, kt_line_open(w->fd[FN], 1, KTAPI_PRIVILEGE_MONITOR,
+				  KTAPI_API_VERSION_2_2));
+	memset(nc_ids, 0, sizeof(nc_ids));
+	nc_count = nc_remaining = ~0U;
+}
+
+static int run_new_calls(struct world *w)
+{
+	struct ktapi_new_calls nc = {
+		.size = sizeof(nc),
+		.handles = (__u64)(uintptr_t)nc_ids,
+		.max_handles = 4,
+	};
+	int ret = kt_err(ioctl(w->fd[FN], KTAPI_IOC_GET_NEW_CALLS, &nc));
+
+	nc_count = nc.out_count;
+	nc_remaining = nc.out_remaining;
+	return ret;
+}
+
+/*
+ * FN holds a MONITOR handle to each of dev1's two legs, named in the
+ * array; every holder sees three monitors; FBO2 reads one CALLINFO
+ * record per leg (NUMMONITORS), nobody else a record.
+ */
+static void golden_new_calls(struct __test_metadata *_metadata,
+			     struct world *w, const struct snap *b,
+			     const struct snap *a)
+{
+	const struct fsnap *fn = &a->f[FN];
+	int i, j;
+
+	(void)w;
+	ASSERT_EQ(2, nc_count);
+	ASSERT_EQ(0, nc_remaining);
+	ASSERT_EQ(0, b->f[FN].nh);
+	ASSERT_EQ(2, fn->nh);
+	ASSERT_EQ(b->st.handles + 2, a->st.handles);
+	ASSERT_EQ(b->st.calls, a->st.calls);
+	for (j = 0; j < 2; j++) {
+		ASSERT_TRUE(nc_ids[0] == fn->hv[j] || nc_ids[1] == fn->hv[j]);
+		ASSERT_EQ(KTAPI_PRIVILEGE_MONITOR, fn->hi[j].privilege);
+		ASSERT_EQ(KTAPI_CALLSTATE_OFFERING, fn->hi[j].state);
+		ASSERT_EQ(1, fn->hi[j].num_owners);
+		ASSERT_EQ(3, fn->hi[j].num_monitors);
+	}
+	ASSERT_NE(nc_ids[0], nc_ids[1]);
+	ASSERT_EQ(0, nc_ids[2]);
+	ASSERT_EQ(0, fn->nev);
+	ASSERT_EQ(2, a->f[FBO2].nev);
+	for (j = 0; j < 2; j++) {
+		ASSERT_EQ(KTAPI_EV_CALLINFO, a->f[FBO2].ev[j].type);
+		ASSERT_EQ(KTAPI_CALLINFOSTATE_NUMMONITORS,
+			  a->f[FBO2].ev[j].info_state);
+	}
+	for (i = 0; i < NSLOT; i++)
+		if (i != FBO2)
+			ASSERT_EQ(0, a->f[i].nev) TH_LOG("%s", sname(i));
+	for (i = FB; i <= FBO2; i++)
+		for (j = 0; j < a->f[i].nh; j++)
+			ASSERT_EQ(3, a->f[i].hi[j].num_monitors)
+				TH_LOG("%s #%d", sname(i), j);
+}
+
+/* LINE_OPEN of FN with a name, reading CALLINFO records. */
+static int run_line_open_named(struct world *w)
+{
+	struct ktapi_line_open lo = {
+		.size = KTAPI_LINE_OPEN_SIZE_VER1,
+		.flags = KTAPI_LINE_OPEN_CALLINFO,
+		.device_id = 1,
+		.privileges = KTAPI_PRIVILEGE_MONITOR,
+		.api_version = KTAPI_API_VERSION_2_2,
+		.app_name = NTH_APP_NAME,
+	};
+
+	return kt_err(ioctl(w->fd[FN], KTAPI_IOC_LINE_OPEN, &lo));
+}
+
+/* FBM's handle of the first leg takes ownership: FBO2 is told. */
+static int run_set_priv(struct world *w)
+{
+	return kt_set_priv(w->fd[FBM], w->h_in_mon, KTAPI_PRIVILEGE_OWNER);
+}
+
+static void golden_set_priv(struct __test_metadata *_metadata,
+			    struct world *w, const struct snap *b,
+			    const struct snap *a)
+{
+	const struct fsnap *m = &a->f[FBM];
+	int j;
+
+	(void)b;
+	ASSERT_EQ(2, m->nh);
+	for (j = 0; j < m->nh; j++) {
+		bool it = m->hv[j] == w->h_in_mon;
+
+		ASSERT_EQ(it ? KTAPI_PRIVILEGE_OWNER : KTAPI_PRIVILEGE_MONITOR,
+			  m->hi[j].privilege);
+		ASSERT_EQ(it ? 2 : 1, m->hi[j].num_owners);
+		ASSERT_EQ(it ? 1 : 2, m->hi[j].num_monitors);
+	}
+	ASSERT_EQ(1, a->f[FBO2].nev);
+	ASSERT_EQ(KTAPI_EV_CALLINFO, a->f[FBO2].ev[0].type);
+	ASSERT_EQ(KTAPI_CALLINFOSTATE_NUMOWNERINCR |
+		  KTAPI_CALLINFOSTATE_NUMMONITORS,
+		  a->f[FBO2].ev[0].info_state);
+}
+
+/*
+ * One operation of this section: @min_enomem of its injected failures at
+ * least must have been ENOMEM (0: it may allocate nothing).
+ */
+#define FAIL_NTH_T13(test, opname, p, r, g, min_enomem)		\
+	static const struct op op_##test = {				\
+		.name = opname, .prep = p, .run = r, .golden = g,	\
+	};								\
+	TEST_F_TIMEOUT(fail_nth, test, 900)				\
+	{								\
+		unsigned int e0 = totals->enomem;			\
+									\
+		run_fail_nth(_metadata, &op_##test);			\
+		if (_metadata->skip)					\
+			return;						\
+		ASSERT_LE(e0 + (min_enomem), totals->enomem)		\
+			TH_LOG("%s: no allocation failed with ENOMEM",	\
+			       opname);					\
+	}
+
+/* Its ids array, each reservation of the two handles. */
+FAIL_NTH_T13(get_new_calls, "GET_NEW_CALLS", prep_new_calls, run_new_calls,
+	     golden_new_calls, 3)
+/* The name. */
+FAIL_NTH_T13(line_open_app_name, "LINE_OPEN(app_name)", prep_new_file,
+	     run_line_open_named, golden_line_open, 1)
+/* Allocates nothing (privilege.c): the golden run is all there is. */
+FAIL_NTH_T13(set_call_privilege, "SET_CALL_PRIVILEGE", prep_new_calls,
+	     run_set_priv, golden_set_priv, 0)
+
+/*
+ * LINE_OPEN with an app_name, each allocation failing in turn: ENOMEM
+ * leaves the file without a line (EBADFD, no line counted) and a retry
+ * opens it; or it opened despite the failure.  Either way the line has
+ * the name: its call reports it.
+ */
+TEST_F_TIMEOUT(call, fail_nth_line_open_app_name, 300)
+{
+	struct ktapi_line_open lo = {
+		.size = KTAPI_LINE_OPEN_SIZE_VER1,
+		.device_id = 0,
+		.privileges = P_OWN,
+		.api_version = API_CUR,
+		.app_name = NTH_APP_NAME,
+	};
+	struct ktapi_stats s0, s1;
+	struct ktapi_call_info ci;
+	unsigned int n, enomem = 0;
+	bool hit = true;
+	int fd, ret;
+	__u32 h;
+
+	nth_begin(_metadata, &s0);
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		fd = FD();
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		ret = kt_err(ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo));
+		hit = nth_disarm() == 1;
+		if (ret) {
+			EXPECT_EQ(ENOMEM, ret) TH_LOG("allocation %u", n);
+			enomem++;
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.lines_open, s1.lines_open)
+				TH_LOG("allocation %u", n);
+			EXPECT_ERRNO(EBADFD, kt_info(fd, 0, &ci));
+			EXPECT_ERRNO(EBADFD, kt_make_call(fd, "999", NULL, NULL));
+			ASSERT_OK(kt_err(ioctl(fd, KTAPI_IOC_LINE_OPEN, &lo)));
+		}
+		ASSERT_OK(kt_make_call(fd, "999", &h, NULL));
+		GET_INFO(fd, h, &ci);
+		EXPECT_STREQ(NTH_APP_NAME, ci.app_name) TH_LOG("allocation %u", n);
+		close(fd);
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(0, enomem) TH_LOG("no allocation of LINE_OPEN failed");
+	ksft_print_msg("LINE_OPEN(app_name): %u allocations, %u ENOMEM\n",
+		       n - 2, enomem);
+}
+
+/*
+ * GET_NEW_CALLS of two legs, each allocation failing in turn: ENOMEM
+ * with no handle made (the array not counted, no monitor added, no
+ * record for the holder that reads CALLINFO), then a retry gives both;
+ * or both at once.
+ */
+TEST_F_TIMEOUT(call, fail_nth_get_new_calls, 300)
+{
+	struct ktapi_new_calls nc = { .size = sizeof(nc), .max_handles = 4 };
+	struct ktapi_stats s0, s1;
+	struct ktapi_call_info ci;
+	unsigned int n, enomem = 0;
+	__u32 ids[4], hb[2];
+	bool hit = true;
+	int m, fd, ret, i;
+
+	nth_begin(_metadata, &s0);
+	m = LINE_CI(1, P_MON);
+	for (i = 0; i < 2; i++)
+		ASSERT_OK(kt_make_call(self->a, self->addr_b, NULL, NULL));
+	for (i = 0; i < 2; i++) {
+		struct ktapi_event ev;
+
+		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
+		hb[i] = ev.handle;
+		EXPECT_CS(self->b, hb[i], ev.call_id, S_OFFERING, 0, P_OWN);
+	}
+	kt_drain(self->a);
+	kt_drain(m);
+	nc.handles = (__u64)(uintptr_t)ids;
+	for (n = 1; n < MAX_ITER && hit && _metadata->passed; n++) {
+		fd = LINE(1, P_NONE);
+		memset(ids, 0, sizeof(ids));
+		nc.out_count = nc.out_remaining = ~0U;
+		GET_STATS(&s0);
+		ASSERT_EQ(0, nth_arm(n));
+		ret = kt_err(ioctl(fd, KTAPI_IOC_GET_NEW_CALLS, &nc));
+		hit = nth_disarm() == 1;
+		if (ret) {
+			EXPECT_EQ(ENOMEM, ret) TH_LOG("allocation %u", n);
+			enomem++;
+			GET_STATS(&s1);
+			EXPECT_EQ(s0.handles, s1.handles) TH_LOG("allocation %u", n);
+			EXPECT_EQ(s0.events_queued, s1.events_queued)
+				TH_LOG("allocation %u", n);
+			for (i = 0; i < 2; i++) {
+				GET_INFO(self->b, hb[i], &ci);
+				EXPECT_EQ(1, ci.num_monitors) TH_LOG("allocation %u", n);
+			}
+			EXPECT_NO_EV(m, fd, self->b);
+			ASSERT_OK(kt_err(ioctl(fd, KTAPI_IOC_GET_NEW_CALLS, &nc)));
+		}
+		EXPECT_EQ(2, nc.out_count) TH_LOG("allocation %u", n);
+		EXPECT_EQ(0, nc.out_remaining) TH_LOG("allocation %u", n);
+		for (i = 0; i < 2; i++) {
+			GET_INFO(fd, ids[i], &ci);
+			EXPECT_EQ(P_MON, ci.privilege);
+			EXPECT_EQ(2, ci.num_monitors) TH_LOG("allocation %u", n);
+		}
+		EXPECT_NE(ids[0], ids[1]);
+		/* One record per leg for m: NUMMONITORS, its handle's. */
+		EXPECT_EQ(2, kt_drain(m)) TH_LOG("allocation %u", n);
+		close(fd);
+		/* fd's handles voided: m is told again. */
+		EXPECT_EQ(2, kt_drain(m)) TH_LOG("allocation %u", n);
+	}
+	EXPECT_FALSE(hit) TH_LOG("still failing after %u allocations", n);
+	EXPECT_LT(2, enomem) TH_LOG("GET_NEW_CALLS allocated too little?");
+	ksft_print_msg("GET_NEW_CALLS(2 legs): %u allocations, %u ENOMEM\n",
+		       n - 2, enomem);
+	close(m);
+}

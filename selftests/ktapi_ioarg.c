@@ -15,7 +15,7 @@
 
 enum ioc_kind {
 	K_DEVCAPS, K_LINE_OPEN, K_MAKE_CALL, K_ANSWER, K_DROP, K_CALL_INFO,
-	K_DEALLOC, K_CLOSE_LINE,
+	K_DEALLOC, K_CLOSE_LINE, K_SET_PRIV, K_NEW_CALLS,
 };
 
 union kt_arg {
@@ -29,6 +29,8 @@ union kt_arg {
 	struct ktapi_call_op op;
 	struct ktapi_call_info info;
 	struct ktapi_close_line_device close_line;
+	struct ktapi_call_privilege priv;
+	struct ktapi_new_calls nc;
 	unsigned char raw[256];
 };
 
@@ -44,6 +46,11 @@ FIXTURE(ioarg) {
 	bool stats;		/* stats readable: the leak checks run */
 	struct ktapi_stats s_start;	/* before the fixture opened anything */
 	struct ktapi_stats s_lines;	/* its lines open, before any call */
+	/* K_NEW_CALLS: the array good.nc.handles points to (NC_SENTINEL) */
+	__u32 nc_ids[8];
+	__u32 nc_own[2];	/* the caller's handles of the two legs */
+	__u32 nc_cid[2];	/* their call ids */
+	__u32 nc_extra;		/* a handle of fd made by a case, or 0 */
 };
 
 FIXTURE_VARIANT(ioarg) {
@@ -75,6 +82,11 @@ _Static_assert(KTAPI_CLOSE_LINE_DEVICE_SIZE_VER0 ==
 _Static_assert(KTAPI_CALL_INFO_SIZE_VER0 ==
 	       KT_OFFSETOFEND(struct ktapi_call_info, called_address),
 	       "call_info");
+_Static_assert(KTAPI_CALL_PRIVILEGE_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_call_privilege, privilege),
+	       "call_privilege");
+_Static_assert(KTAPI_NEW_CALLS_SIZE_VER0 ==
+	       KT_OFFSETOFEND(struct ktapi_new_calls, reserved), "new_calls");
 
 /*
  * The ioctls, one variant each of ioarg; those whose struct has a reserved
@@ -99,6 +111,16 @@ _Static_assert(KTAPI_CALL_INFO_SIZE_VER0 ==
 					CALL_OP)
 #define IOC_CLOSE_LINE_DEVICE	IOC_RSV(K_CLOSE_LINE, KTAPI_IOC_CLOSE_LINE_DEVICE, \
 					ktapi_close_line_device, CLOSE_LINE_DEVICE)
+/* The libtapi issue's: no reserved field, no flags; reserved, no flags. */
+#define IOC_SET_CALL_PRIVILEGE	IOC(K_SET_PRIV, KTAPI_IOC_SET_CALL_PRIVILEGE, \
+				    ktapi_call_privilege, CALL_PRIVILEGE)
+#define IOC_GET_NEW_CALLS	IOC_RSV(K_NEW_CALLS, KTAPI_IOC_GET_NEW_CALLS, \
+					ktapi_new_calls, NEW_CALLS)
+
+/* K_NEW_CALLS: the context's two legs, given in nc_ids[0..2); the rest stays. */
+#define NC_LEGS		2
+#define NC_MAX		4
+#define NC_SENTINEL	0xa5a5a5a5u
 
 FIXTURE_VARIANT_ADD(ioarg, get_devcaps) { IOC_GET_DEVCAPS };
 FIXTURE_VARIANT_ADD(ioarg, line_open) { IOC_LINE_OPEN };
@@ -108,6 +130,8 @@ FIXTURE_VARIANT_ADD(ioarg, drop) { IOC_DROP };
 FIXTURE_VARIANT_ADD(ioarg, get_call_info) { IOC_GET_CALL_INFO };
 FIXTURE_VARIANT_ADD(ioarg, deallocate_call) { IOC_DEALLOCATE_CALL };
 FIXTURE_VARIANT_ADD(ioarg, close_line_device) { IOC_CLOSE_LINE_DEVICE };
+FIXTURE_VARIANT_ADD(ioarg, set_call_privilege) { IOC_SET_CALL_PRIVILEGE };
+FIXTURE_VARIANT_ADD(ioarg, get_new_calls) { IOC_GET_NEW_CALLS };
 
 /* The stats once the fixture's lines are open, before it makes a call. */
 static void ioarg_lines_open(FIXTURE_DATA(ioarg) *self)
@@ -123,6 +147,7 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 {
 	char addr_b[KTAPI_ADDRESS_MAX];
 	struct ktapi_event ev;
+	size_t i;
 
 	KT_REQUIRE(&self->p);
 	if (self->p.lines < 2)
@@ -188,6 +213,43 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 		ioarg_lines_open(self);
 		self->good.close_line.device_id = 1;
 		break;
+	case K_SET_PRIV:
+		/*
+		 * b's OWNER handle of an OFFERING leg, its only owner: it may
+		 * step back to MONITOR (the change is seen in GET_CALL_INFO).
+		 */
+		self->a = LINE(0, P_OWN);
+		self->b = LINE(1, P_OWN);
+		ioarg_lines_open(self);
+		DEV_ADDR(self->a, 1, addr_b);
+		ASSERT_OK(kt_make_call(self->a, addr_b, NULL, NULL));
+		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
+		kt_drain(self->b);
+		self->handle = ev.handle;
+		self->call_id = ev.call_id;
+		self->fd = self->b;
+		self->good.priv.handle = self->handle;
+		self->good.priv.privilege = P_MON;
+		break;
+	case K_NEW_CALLS:
+		/*
+		 * Two DISCONNECTED legs on device 0 (a's calls to no
+		 * device), then a line there that holds neither: it is given
+		 * a MONITOR handle to each.  a's records are left for
+		 * ioarg_clean_calls(), which deallocates its handles.
+		 */
+		self->a = LINE(0, P_OWN);
+		ioarg_lines_open(self);
+		for (i = 0; i < NC_LEGS; i++)
+			ASSERT_OK(kt_make_call(self->a, "999", &self->nc_own[i],
+					       &self->nc_cid[i]));
+		self->fd = LINE(0, P_NONE);
+		for (i = 0; i < ARRAY_SIZE(self->nc_ids); i++)
+			self->nc_ids[i] = NC_SENTINEL;
+		self->nc_extra = 0;
+		self->good.nc.handles = (__u64)(uintptr_t)self->nc_ids;
+		self->good.nc.max_handles = NC_MAX;
+		break;
 	}
 }
 
@@ -202,6 +264,12 @@ static void ioarg_clean_calls(FIXTURE_DATA(ioarg) *self)
 	int fds[3] = { self->fd, self->a, self->b };
 	int round, i, j, n;
 
+	/* K_NEW_CALLS: the handles GET_NEW_CALLS made (no record names them). */
+	for (i = 0; i < (int)ARRAY_SIZE(self->nc_ids); i++)
+		if (self->nc_ids[i] && self->nc_ids[i] != NC_SENTINEL)
+			kt_dealloc(self->fd, self->nc_ids[i]);
+	if (self->nc_extra)
+		kt_dealloc(self->fd, self->nc_extra);
 	if (self->handle) {
 		kt_drop(self->fd, self->handle);
 		kt_dealloc(self->fd, self->handle);
@@ -366,6 +434,79 @@ static size_t ioarg_len(const void *arg, size_t size)
 	return usize < size ? usize : size;
 }
 
+/*
+ * K_NEW_CALLS after a success with @nc: a MONITOR handle of fd to each of
+ * the two legs, in nc_ids[0..2) and counted in out_count; the rest of the
+ * array is not written.
+ */
+static void ioarg_check_new_calls(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(ioarg) *self,
+				  const struct ktapi_new_calls *nc)
+{
+	struct ktapi_call_info ci;
+	bool seen[NC_LEGS] = { false };
+	size_t i, j;
+
+	ASSERT_EQ(NC_LEGS, nc->out_count);
+	EXPECT_EQ(0, nc->out_remaining);
+	EXPECT_EQ((__u64)(uintptr_t)self->nc_ids, nc->handles);
+	EXPECT_EQ(NC_MAX, nc->max_handles);
+	for (i = 0; i < NC_LEGS; i++) {
+		ASSERT_NE(0, self->nc_ids[i]);
+		ASSERT_NE(NC_SENTINEL, self->nc_ids[i]);
+		GET_INFO(self->fd, self->nc_ids[i], &ci);
+		EXPECT_EQ(P_MON, ci.privilege);
+		EXPECT_EQ(S_DISC, ci.state);
+		EXPECT_EQ(1, ci.num_owners);
+		EXPECT_EQ(1, ci.num_monitors);
+		for (j = 0; j < NC_LEGS; j++)
+			if (ci.call_id == self->nc_cid[j]) {
+				EXPECT_FALSE(seen[j]) TH_LOG("leg %zu twice", j);
+				seen[j] = true;
+			}
+	}
+	for (j = 0; j < NC_LEGS; j++)
+		EXPECT_TRUE(seen[j]) TH_LOG("leg %zu not given", j);
+	for (i = NC_LEGS; i < ARRAY_SIZE(self->nc_ids); i++)
+		EXPECT_EQ(NC_SENTINEL, self->nc_ids[i]) TH_LOG("entry %zu", i);
+	/* No APPNEWCALL: the numbers are the result. */
+	EXPECT_NO_EV(self->fd);
+}
+
+/*
+ * Before the retry of a failed call: the commands whose retry would not
+ * show it check that the failure changed nothing.  SET_CALL_PRIVILEGE:
+ * the handle is still the leg's OWNER (a retry asks for what the handle
+ * would then have: 0 too).  GET_NEW_CALLS: no leg has a monitor, fd
+ * holds nothing and read nothing.
+ */
+static void ioarg_check_untouched(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(ioarg) *self,
+				  const FIXTURE_VARIANT(ioarg) *variant)
+{
+	struct ktapi_call_info ci;
+	size_t i;
+
+	switch (variant->kind) {
+	case K_SET_PRIV:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(P_OWN, ci.privilege);
+		EXPECT_EQ(1, ci.num_owners);
+		EXPECT_EQ(0, ci.num_monitors);
+		break;
+	case K_NEW_CALLS:
+		for (i = 0; i < NC_LEGS; i++) {
+			GET_INFO(self->a, self->nc_own[i], &ci);
+			EXPECT_EQ(0, ci.num_monitors) TH_LOG("leg %zu", i);
+			EXPECT_EQ(1, ci.num_owners) TH_LOG("leg %zu", i);
+		}
+		EXPECT_NO_EV(self->fd);
+		break;
+	default:
+		break;
+	}
+}
+
 /* After a successful call with @arg: check that it did what it should. */
 static void ioarg_check_done(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(ioarg) *self,
@@ -423,6 +564,16 @@ static void ioarg_check_done(struct __test_metadata *_metadata,
 		EXPECT_NO_EV(self->a);
 		EXPECT_ERRNO(EBADFD, kt_make_call(self->a, "999", NULL, NULL));
 		break;
+	case K_SET_PRIV:
+		GET_INFO(self->fd, self->handle, &ci);
+		EXPECT_EQ(P_MON, ci.privilege);
+		EXPECT_EQ(0, ci.num_owners);
+		EXPECT_EQ(1, ci.num_monitors);
+		EXPECT_EQ(S_OFFERING, ci.state);
+		break;
+	case K_NEW_CALLS:
+		ioarg_check_new_calls(_metadata, self, &out.nc);
+		break;
 	}
 }
 #define CHECK_DONE(arg)	ioarg_check_done(_metadata, self, variant, arg)
@@ -431,6 +582,7 @@ static void ioarg_check_done(struct __test_metadata *_metadata,
 #define RETRY_GOOD()							\
 	do {								\
 		union kt_arg __good = self->good;			\
+		ioarg_check_untouched(_metadata, self, variant);	\
 		ASSERT_OK(kt_err(ioctl(self->fd, variant->cmd, &__good)));	\
 		CHECK_DONE(&__good);					\
 	} while (0)
@@ -447,7 +599,7 @@ static int ioarg_call(FIXTURE_DATA(ioarg) *self,
 static bool ioarg_writes_back(const FIXTURE_VARIANT(ioarg) *variant)
 {
 	return variant->kind == K_DEVCAPS || variant->kind == K_MAKE_CALL ||
-	       variant->kind == K_CALL_INFO;
+	       variant->kind == K_CALL_INFO || variant->kind == K_NEW_CALLS;
 }
 
 /*
@@ -475,6 +627,13 @@ static void ioarg_spoil_values(union kt_arg *arg,
 		break;
 	case K_CALL_INFO:
 		arg->info.handle = 0;
+		break;
+	case K_SET_PRIV:
+		arg->priv.handle = 0;
+		break;
+	case K_NEW_CALLS:
+		/* An array that cannot be written: EFAULT if it got that far. */
+		arg->nc.handles = 8;
 		break;
 	case K_MAKE_CALL:
 		break;
@@ -784,6 +943,10 @@ static void ioarg_fill_unset(union kt_arg *arg,
 		n = offsetof(struct ktapi_call_info, call_id);
 		memset(arg->raw + n, 0xff, variant->size - n);
 		break;
+	case K_NEW_CALLS:
+		arg->nc.out_count = ~0U;
+		arg->nc.out_remaining = ~0U;
+		break;
 	default:
 		break;	/* no output, every byte is given */
 	}
@@ -854,6 +1017,10 @@ static void ioarg_expect_out(struct __test_metadata *_metadata,
 		strcpy(w->called_address, "999");
 		/* The fixture's line gave no name: every byte 0. */
 		memset(w->app_name, 0, KTAPI_APP_NAME_MAX);
+		break;
+	case K_NEW_CALLS:
+		want->nc.out_count = NC_LEGS;
+		want->nc.out_remaining = 0;
 		break;
 	default:
 		break;	/* nothing is written */
@@ -1022,6 +1189,7 @@ FIXTURE_VARIANT_ADD(ioarg_reserved, answer) { .io = { IOC_ANSWER } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, drop) { .io = { IOC_DROP } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, deallocate_call) { .io = { IOC_DEALLOCATE_CALL } };
 FIXTURE_VARIANT_ADD(ioarg_reserved, close_line_device) { .io = { IOC_CLOSE_LINE_DEVICE } };
+FIXTURE_VARIANT_ADD(ioarg_reserved, get_new_calls) { .io = { IOC_GET_NEW_CALLS } };
 /* The reserved fields the providers' growth added. */
 #define IOC_CALL_OP_RSV2(k, c)	IOC(k, c, ktapi_call_op, CALL_OP), \
 				.reserved_off = offsetof(struct ktapi_call_op, reserved2)
@@ -1134,6 +1302,136 @@ TEST_F(call, readonly_make_call_efault_leaves_nothing)
 	if (stats)
 		EXPECT_CALLS_HANDLES(&s0, &s1, 0, 0);
 	EXPECT_OK(kt_make_call(self->a, "999", NULL, NULL));
+}
+
+/*
+ * ioarg_array: GET_NEW_CALLS's handles array, a user pointer the struct
+ * carries, which the matrix above does not reach (its pointers are the
+ * struct's).  The ioarg context of get_new_calls (two legs to give), with
+ * an array the kernel cannot write: EFAULT and no handle made ("EFAULT
+ * when the handles array or the struct cannot be written: then no handle
+ * is made"); with max_handles 0 the array is unused ("unused when
+ * max_handles is 0"): any address is fine.  An array of exactly
+ * max_handles entries that ends where an unmapped page begins is fine.
+ */
+enum nc_array {
+	NCA_NULL, NCA_KERNEL, NCA_NONCANONICAL, NCA_UNMAPPED, NCA_READONLY,
+	NCA_CROSSES, NCA_FITS,
+};
+
+FIXTURE(ioarg_array) {
+	FIXTURE_DATA(ioarg) io;
+};
+
+FIXTURE_VARIANT(ioarg_array) {
+	enum nc_array where;
+	__u32 max;		/* max_handles */
+	int err;		/* what GET_NEW_CALLS gives */
+};
+
+/* Entry 1 is in the PROT_NONE page: two legs to write, the second faults. */
+FIXTURE_VARIANT_ADD(ioarg_array, null) { NCA_NULL, NC_MAX, EFAULT };
+FIXTURE_VARIANT_ADD(ioarg_array, kernel) { NCA_KERNEL, NC_MAX, EFAULT };
+FIXTURE_VARIANT_ADD(ioarg_array, noncanonical) { NCA_NONCANONICAL, NC_MAX, EFAULT };
+FIXTURE_VARIANT_ADD(ioarg_array, unmapped) { NCA_UNMAPPED, NC_MAX, EFAULT };
+FIXTURE_VARIANT_ADD(ioarg_array, readonly) { NCA_READONLY, NC_MAX, EFAULT };
+FIXTURE_VARIANT_ADD(ioarg_array, crosses_unmapped) { NCA_CROSSES, NC_MAX, EFAULT };
+/* One entry, the last 4 bytes before the PROT_NONE page, max_handles 1. */
+FIXTURE_VARIANT_ADD(ioarg_array, fits_before_unmapped) { NCA_FITS, 1, 0 };
+
+static const FIXTURE_VARIANT(ioarg) ioarg_array_io = { IOC_GET_NEW_CALLS };
+
+FIXTURE_SETUP(ioarg_array)
+{
+	ioarg_prepare(_metadata, &self->io, &ioarg_array_io);
+}
+
+FIXTURE_TEARDOWN(ioarg_array)
+{
+	ioarg_release(_metadata, &self->io);
+}
+
+/* The array's address for @where (NCA_READONLY: makes the page so). */
+static __u64 nc_array_addr(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(ioarg) *io, enum nc_array where)
+{
+	switch (where) {
+	case NCA_NULL:
+		return 0;
+	case NCA_KERNEL:
+		/* A 64-bit field: a kernel address for -m32 programs too. */
+		return 0xffff888000000000ULL;
+	case NCA_NONCANONICAL:
+		return 0x8000000000000000ULL;
+	case NCA_UNMAPPED:
+		return (__u64)(uintptr_t)(io->map + 2 * io->pg);
+	case NCA_READONLY:
+		ASSERT_EQ(0, mprotect(io->map, io->pg, PROT_READ));
+		return (__u64)(uintptr_t)io->map;
+	case NCA_CROSSES:
+	case NCA_FITS:
+		return (__u64)(uintptr_t)(io->map + 2 * io->pg - sizeof(__u32));
+	}
+	return 0;
+}
+
+TEST_F(ioarg_array, handles_array)
+{
+	const FIXTURE_VARIANT(ioarg) *ivar = &ioarg_array_io;
+	FIXTURE_DATA(ioarg) *io = &self->io;
+	union kt_arg arg = io->good, good;
+	struct ktapi_call_info ci;
+	__u32 h;
+
+	arg.nc.handles = nc_array_addr(_metadata, io, variant->where);
+	arg.nc.max_handles = variant->max;
+	arg.nc.out_count = arg.nc.out_remaining = 0xdeadbeef;
+	ASSERT_EQ(variant->err,
+		  kt_err(ioctl(io->fd, KTAPI_IOC_GET_NEW_CALLS, &arg)))
+		TH_LOG("%s", kt_errname(variant->err));
+	if (variant->err) {
+		/* The input fields are as they were. */
+		EXPECT_EQ(nc_array_addr(_metadata, io, variant->where),
+			  arg.nc.handles);
+		EXPECT_EQ(variant->max, arg.nc.max_handles);
+		EXPECT_EQ(0, arg.nc.reserved);
+		ioarg_check_untouched(_metadata, io, ivar);
+		ASSERT_EQ(0, mprotect(io->map, io->pg, PROT_READ | PROT_WRITE));
+		/* Nothing was made: both legs are still new to fd. */
+		good = io->good;
+		ASSERT_OK(kt_err(ioctl(io->fd, KTAPI_IOC_GET_NEW_CALLS, &good)));
+		ioarg_check_new_calls(_metadata, io, &good.nc);
+		return;
+	}
+	/* NCA_FITS: one handle, in the one entry; the other leg remains. */
+	EXPECT_EQ(1, arg.nc.out_count);
+	EXPECT_EQ(NC_LEGS - 1, arg.nc.out_remaining);
+	memcpy(&h, (void *)(uintptr_t)arg.nc.handles, sizeof(h));
+	io->nc_extra = h;
+	GET_INFO(io->fd, h, &ci);
+	EXPECT_EQ(P_MON, ci.privilege);
+	EXPECT_TRUE(ci.call_id == io->nc_cid[0] || ci.call_id == io->nc_cid[1]);
+	EXPECT_NO_EV(io->fd);
+}
+
+/* max_handles 0: the array is not used, whatever its address; only counts. */
+TEST_F(ioarg_array, max_zero_array_unused)
+{
+	const FIXTURE_VARIANT(ioarg) *ivar = &ioarg_array_io;
+	FIXTURE_DATA(ioarg) *io = &self->io;
+	union kt_arg arg = io->good, good;
+
+	arg.nc.handles = nc_array_addr(_metadata, io, variant->where);
+	arg.nc.max_handles = 0;
+	arg.nc.out_count = arg.nc.out_remaining = 0xdeadbeef;
+	ASSERT_OK(kt_err(ioctl(io->fd, KTAPI_IOC_GET_NEW_CALLS, &arg)));
+	EXPECT_EQ(0, arg.nc.out_count);
+	EXPECT_EQ(NC_LEGS, arg.nc.out_remaining);
+	ioarg_check_untouched(_metadata, io, ivar);
+	ASSERT_EQ(0, mprotect(io->map, io->pg, PROT_READ | PROT_WRITE));
+	good = io->good;
+	ASSERT_OK(kt_err(ioctl(io->fd, KTAPI_IOC_GET_NEW_CALLS, &good)));
+	ioarg_check_new_calls(_metadata, io, &good.nc);
 }
 
 TEST_HARNESS_MAIN
