@@ -14,10 +14,11 @@
  *
  * Lifetime: the name is constant once made.  A leg's pointer is set once
  * (rcu_assign_pointer(), under the pair lock: at the leg's creation, or by
- * the first ANSWER) and read by GET_CALL_INFO under RCU.  The leg's
- * reference is put by the leg's RCU callback, after every reader that
- * could reach the leg, and the file's after ktapi_srcu's grace period, so
- * the last put may free the name at once: no reader can still see it.
+ * the first ANSWER) and read by GET_CALL_INFO under RCU.  A leg is freed
+ * at once (SLAB_TYPESAFE_BY_RCU, call.c) and puts its reference then,
+ * while a reader may still look at the leg: so the last put frees the
+ * name after an RCU grace period (kfree_rcu()).  The file's reference is
+ * put after ktapi_srcu's grace period.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -99,7 +100,7 @@ static bool ktapi_app_name_counted(const struct ktapi_app_name *n)
 void ktapi_app_name_put(struct ktapi_app_name *n)
 {
 	if (ktapi_app_name_counted(n) && refcount_dec_and_test(&n->ref))
-		kfree(n);
+		kfree_rcu(n, rcu);
 }
 
 /*

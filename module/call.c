@@ -29,10 +29,36 @@
  *    that change (state, state_mode, states_seen, state_time_ns, the
  *    counts, and whether its own handle was removed) without any lock.
  *  - Handles are looked up under rcu_read_lock().  A removed handle is
- *    erased from the map before it is freed, and allocated handles and
- *    legs are freed with call_rcu(), so a lookup never sees freed memory,
- *    and a lookup may take the pair lock of what it found and then check
- *    the handle's dead flag.  Module exit waits with rcu_barrier().
+ *    erased from the map before it is freed, but legs (with their
+ *    embedded handle) and allocated handles are freed at once, into
+ *    caches made with SLAB_TYPESAFE_BY_RCU: under rcu_read_lock() what a
+ *    lookup found is still memory of a leg or a handle, but it may have
+ *    been freed and reused for another call since.  So:
+ *     - the constructors (ktapi_leg_ctor(), ktapi_handle_ctor()) set once
+ *       per object, never again, what a reader may touch in any object:
+ *       leg->seq, leg->pair_lock, leg->lock (some pair lock), the dead
+ *       flags (true: an unpublished handle is dead) and own.leg;
+ *       allocation is kmem_cache_alloc() and explicit init of the rest;
+ *     - a handle's dead flag is cleared only by ktapi_handle_publish(),
+ *       after leg, file and id are set, in a leg->seq write section;
+ *       ktapi_handle_leg() reads the leg after it, so a handle that was
+ *       ever published names some leg;
+ *     - a leg's reuse (ktapi_leg_alloc()) initialises it in a leg->seq
+ *       write section, so a reader's read section that does not retry
+ *       read one life of the leg;
+ *     - a lockless reader checks, in such a read section, that the handle
+ *       is live, is still handle @id of the file it looked in and names
+ *       that leg (ktapi_handle_valid()), and only then follows the leg's
+ *       pointers (its devices, its name: freed after an RCU grace period,
+ *       which its read section holds off);
+ *     - a reader that wants the pair lock takes the lock the leg points
+ *       to (a constructed spinlock, whatever the leg is now), then checks
+ *       again that the handle is live on that leg and that the leg's lock
+ *       is the one it holds: ktapi_handle_found_locked() and
+ *       ktapi_handle_call_locked() (internal.h), the only way to it;
+ *       CALLSTATE checks prov->legs again under the lock it took.
+ *    No call_rcu() is left here: the caches' destruction waits for their
+ *    slab pages' grace periods itself.
  *  - A leg lives while a handle names it: the holders list of its handles
  *    is the only reference, and the last handle to go kills the leg.  The
  *    OUTBOUND leg's memory, which holds the pair lock, is freed only once
@@ -111,8 +137,11 @@ static struct ktapi_id_block *ktapi_id_block_new(void)
 	return b;
 }
 
-/* Give @c a call id, unique among live calls and never 0. */
-static int ktapi_call_id_alloc(struct ktapi_leg *c)
+/*
+ * A call id, unique among live calls and never 0, in *@id, and the block
+ * it is from (a reference) in *@block.
+ */
+static int ktapi_call_id_alloc(struct ktapi_id_block **block, u32 *id)
 {
 	struct ktapi_id_block *fresh = NULL, *old = NULL;
 	struct ktapi_id_cursor *cur;
@@ -134,8 +163,8 @@ static int ktapi_call_id_alloc(struct ktapi_leg *c)
 			return -ENOMEM;
 	}
 	atomic_inc(&cur->cur->live);
-	c->id_block = cur->cur;
-	c->call_id = cur->cur->nr << KTAPI_ID_BLOCK_SHIFT | cur->used++;
+	*block = cur->cur;
+	*id = cur->cur->nr << KTAPI_ID_BLOCK_SHIFT | cur->used++;
 	put_cpu_ptr(&ktapi_id_cursor);
 	/* Not needed after all (another task of this CPU made one). */
 	if (fresh)
@@ -145,12 +174,46 @@ static int ktapi_call_id_alloc(struct ktapi_leg *c)
 	return 0;
 }
 
+/*
+ * Once per object of a slab, never at its reuse: what a lockless reader
+ * may touch in a leg, whether it is live, free or someone else's.
+ */
+static void ktapi_leg_ctor(void *obj)
+{
+	struct ktapi_leg *c = obj;
+
+	seqcount_init(&c->seq);
+	spin_lock_init(&c->pair_lock);
+	c->lock = &c->pair_lock;
+	c->own.leg = c;
+	c->own.embedded = true;
+	c->own.dead = true;
+}
+
+static void ktapi_handle_ctor(void *obj)
+{
+	struct ktapi_given_handle *g = obj;
+
+	/* No leg until published: read only once dead is false. */
+	g->h.leg = NULL;
+	g->h.embedded = false;
+	g->h.dead = true;
+}
+
+#define KTAPI_TYPESAFE	(SLAB_ACCOUNT | SLAB_TYPESAFE_BY_RCU)
+
 int ktapi_leg_cache_init(void)
 {
-	ktapi_leg_cache = KMEM_CACHE(ktapi_leg, SLAB_ACCOUNT);
+	ktapi_leg_cache = kmem_cache_create("ktapi_leg",
+					    sizeof(struct ktapi_leg),
+					    __alignof__(struct ktapi_leg),
+					    KTAPI_TYPESAFE, ktapi_leg_ctor);
 	if (!ktapi_leg_cache)
 		return -ENOMEM;
-	ktapi_pleg_cache = KMEM_CACHE(ktapi_pleg, SLAB_ACCOUNT);
+	ktapi_pleg_cache = kmem_cache_create("ktapi_pleg",
+					     sizeof(struct ktapi_pleg),
+					     __alignof__(struct ktapi_pleg),
+					     KTAPI_TYPESAFE, ktapi_leg_ctor);
 	if (!ktapi_pleg_cache) {
 		kmem_cache_destroy(ktapi_leg_cache);
 		return -ENOMEM;
@@ -159,7 +222,7 @@ int ktapi_leg_cache_init(void)
 	ktapi_handle_cache = kmem_cache_create("ktapi_handle",
 					       sizeof(struct ktapi_given_handle),
 					       __alignof__(struct ktapi_given_handle),
-					       SLAB_ACCOUNT, NULL);
+					       KTAPI_TYPESAFE, ktapi_handle_ctor);
 	if (!ktapi_handle_cache) {
 		kmem_cache_destroy(ktapi_pleg_cache);
 		kmem_cache_destroy(ktapi_leg_cache);
@@ -173,8 +236,6 @@ void ktapi_leg_cache_exit(void)
 	struct ktapi_id_cursor *cur;
 	unsigned int cpu;
 
-	/* Calls and handles freed with call_rcu(). */
-	rcu_barrier();
 	for_each_possible_cpu(cpu) {
 		cur = per_cpu_ptr(&ktapi_id_cursor, cpu);
 		if (cur->cur)
@@ -183,6 +244,7 @@ void ktapi_leg_cache_exit(void)
 	}
 	WARN_ON(!xa_empty(&ktapi_id_blocks));
 	xa_destroy(&ktapi_id_blocks);
+	/* SLAB_TYPESAFE_BY_RCU: these wait for the slab pages' RCU frees. */
 	kmem_cache_destroy(ktapi_handle_cache);
 	kmem_cache_destroy(ktapi_pleg_cache);
 	kmem_cache_destroy(ktapi_leg_cache);
@@ -203,6 +265,11 @@ void ktapi_leg_cache_exit(void)
  * leg.  The leg has no state yet; the caller either publishes handles to it or
  * frees it with ktapi_leg_free().
  *
+ * The object may be a freed leg that a lockless reader is still looking
+ * at: it is initialised in a write section of its seq (which, like
+ * pair_lock, keeps its constructor's initialisation), so that a reader
+ * that read any of it before sees its read section retry.
+ *
  * Return: the leg, or NULL when memory ran out.
  */
 struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
@@ -210,13 +277,14 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 				  struct ktapi_line_dev *caller_line,
 				  const char *called_address, u32 origin)
 {
+	bool prov = ktapi_line_is_provider(line);
 	struct mem_cgroup *old = set_active_memcg(payer);
+	struct ktapi_id_block *block;
 	struct ktapi_leg *c;
+	u32 call_id;
 
-	if (unlikely(ktapi_line_is_provider(line)))
-		c = kmem_cache_zalloc(ktapi_pleg_cache, gfp);
-	else
-		c = kmem_cache_zalloc(ktapi_leg_cache, gfp);
+	c = kmem_cache_alloc(unlikely(prov) ? ktapi_pleg_cache :
+			     ktapi_leg_cache, gfp);
 	ktapi_charge_end(old);
 	if (!c)
 		return NULL;
@@ -225,36 +293,68 @@ struct ktapi_leg *ktapi_leg_alloc(struct mem_cgroup *payer, gfp_t gfp,
 	 * of whoever runs on this CPU, and its allocation may reclaim, which
 	 * must not happen in another user's cgroup.  The caller pays.
 	 */
-	if (ktapi_call_id_alloc(c)) {
-		kmem_cache_free(ktapi_line_is_provider(line) ?
-				ktapi_pleg_cache : ktapi_leg_cache, c);
+	if (ktapi_call_id_alloc(&block, &call_id)) {
+		kmem_cache_free(unlikely(prov) ? ktapi_pleg_cache :
+				ktapi_leg_cache, c);
 		return NULL;
 	}
-	seqcount_init(&c->seq);
-	spin_lock_init(&c->pair_lock);
-	c->lock = &c->pair_lock;
-	c->pair_legs = 1;
-	INIT_LIST_HEAD(&c->holders);
 	/* A provider's devices outlive their legs (nothing for loopback). */
 	ktapi_line_hold(line);
 	ktapi_line_hold(caller_line);
+	/* Every field but seq, pair_lock and own.leg, embedded and dead. */
+	preempt_disable();
+	write_seqcount_begin(&c->seq);
+	c->state = 0;
+	c->state_mode = 0;
+	c->states_seen = 0;
+	c->num_owners = 0;
+	c->num_monitors = 0;
+	c->state_time_ns = 0;
+	c->lock = &c->pair_lock;
+	c->call_id = call_id;
+	c->related_call_id = 0;
+	RCU_INIT_POINTER(c->app_name, NULL);
+	c->create_time_ns = 0;
 	c->line = line;
 	c->caller_line = caller_line;
+	c->id_block = block;
+	c->peer = NULL;
+	c->pair_legs = 1;
 	c->origin = origin;
-	strscpy(c->called_address, called_address, sizeof(c->called_address));
-	c->own.embedded = true;
+	c->own_ci_slot = 0;
+	INIT_LIST_HEAD(&c->holders);
+	strscpy_pad(c->called_address, called_address,
+		    sizeof(c->called_address));
+	c->own.file = NULL;
+	c->own.id = 0;
+	c->own.privilege = 0;
+	if (unlikely(prov)) {
+		struct ktapi_pleg *pl = ktapi_pleg(c);
+
+		pl->close = NULL;
+		pl->ready = false;
+		pl->closed = false;
+		memset(pl->caller_address, 0, sizeof(pl->caller_address));
+	}
+	write_seqcount_end(&c->seq);
+	preempt_enable();
 	ktapi_stat_inc(KTAPI_STAT_CALLS);
 	ktapi_stat_inc(KTAPI_STAT_CALLS_TOTAL);
 	return c;
 }
 
-static void ktapi_leg_free_rcu(struct rcu_head *rcu)
+/*
+ * Free @c at once.  A lockless reader may still look at it, and at what
+ * it points to: the devices and the name are freed after an RCU grace
+ * period (kfree_rcu()), and the reader checks the leg's seq and its
+ * handle before it trusts anything it read (see the header comment).
+ */
+static void ktapi_leg_destroy(struct ktapi_leg *c)
 {
-	struct ktapi_leg *c = container_of(rcu, struct ktapi_leg, rcu);
 	struct kmem_cache *cache = ktapi_line_is_provider(c->line) ?
 				   ktapi_pleg_cache : ktapi_leg_cache;
 
-	/* GET_CALL_INFO read them until the grace period: now they may go. */
+	ktapi_id_block_put(c->id_block);
 	ktapi_app_name_put(rcu_dereference_protected(c->app_name, true));
 	ktapi_line_put(c->line);
 	ktapi_line_put(c->caller_line);
@@ -264,9 +364,8 @@ static void ktapi_leg_free_rcu(struct rcu_head *rcu)
 /* Free a leg no handle ever named. */
 void ktapi_leg_free(struct ktapi_leg *c)
 {
-	ktapi_id_block_put(c->id_block);
 	ktapi_stat_dec(KTAPI_STAT_CALLS);
-	call_rcu(&c->rcu, ktapi_leg_free_rcu);
+	ktapi_leg_destroy(c);
 }
 
 /*
@@ -293,10 +392,8 @@ void ktapi_reap(struct ktapi_reap *reap)
 {
 	unsigned int i;
 
-	for (i = 0; i < reap->n; i++) {
-		ktapi_id_block_put(reap->legs[i]->id_block);
-		call_rcu(&reap->legs[i]->rcu, ktapi_leg_free_rcu);
-	}
+	for (i = 0; i < reap->n; i++)
+		ktapi_leg_destroy(reap->legs[i]);
 	reap->n = 0;
 }
 
@@ -422,7 +519,7 @@ static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
 {
 	int ret;
 
-	h->file = f;
+	WRITE_ONCE(h->file, f);
 	do {
 		ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
 				      XA_LIMIT(1, f->max_handles),
@@ -461,12 +558,22 @@ static struct ktapi_handle *ktapi_handle_try_reserve(struct ktapi_file *f,
 	struct ktapi_handle *h;
 	int ret;
 
-	g = kmem_cache_zalloc(ktapi_handle_cache, gfp);
+	g = kmem_cache_alloc(ktapi_handle_cache, gfp);
 	if (!g) {
 		h = ERR_PTR(-ENOMEM);
 		goto out;
 	}
+	/*
+	 * Maybe a freed handle a lockless reader still looks at: leg, dead
+	 * and embedded keep what they hold (dead is true), the rest is set
+	 * here and by the reservation (file, id).
+	 */
+	g->h.privilege = 0;
 	INIT_LIST_HEAD(&g->ann_node);
+	g->ann_time_ns = 0;
+	g->ann_state = 0;
+	g->ci_slot = 0;
+	g->ann_seq = 0;
 	h = &g->h;
 	ret = ktapi_handle_reserve_gfp(h, f, gfp);
 	if (ret) {
@@ -512,16 +619,9 @@ struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
 void ktapi_handle_unreserve(struct ktapi_handle *h)
 {
 	xa_erase(&h->file->handles, h->id);
-	/* Never visible to a lookup: no grace period needed. */
+	/* Dead all along: a lookup that found it meanwhile sees ENOENT. */
 	if (!h->embedded)
 		kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
-}
-
-static void ktapi_handle_free_rcu(struct rcu_head *rcu)
-{
-	struct ktapi_handle *h = container_of(rcu, struct ktapi_handle, rcu);
-
-	kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
 }
 
 /**
@@ -548,11 +648,11 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 		spin_unlock(&f->evq.lock);
 		return false;
 	}
-	h->leg = c;
-	h->privilege = privilege;
+	WRITE_ONCE(h->leg, c);
+	WRITE_ONCE(h->privilege, privilege);
 	list_add_tail(&h->call_node, &c->holders);
+	/* Its barrier orders leg, file and id before dead (ktapi_handle_leg()). */
 	ktapi_leg_write_begin(c);
-	/* Set by ktapi_handle_unpublish() when published before. */
 	WRITE_ONCE(h->dead, false);
 	if (privilege == KTAPI_PRIVILEGE_OWNER)
 		c->num_owners++;
@@ -673,8 +773,9 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	       KTAPI_CALLINFOSTATE_NUMOWNERDECR : KTAPI_CALLINFOSTATE_NUMMONITORS;
 	/* An APPNEWCALL that still waits for room goes before the handle. */
 	ktapi_evq_withdraw(h);
+	/* Dead: a lockless reader that still finds it sees ENOENT. */
 	if (!h->embedded)
-		call_rcu(&h->rcu, ktapi_handle_free_rcu);
+		kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 
 	last = list_empty(&c->holders);
@@ -704,6 +805,13 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 /* Handles voided per RCU read section of ktapi_file_void_handles(). */
 #define KTAPI_VOID_BATCH	64
 
+/* ktapi_file_void_handles() of one handle, under its pair lock. */
+static int ktapi_handle_void_locked(struct ktapi_handle *h, void *reap)
+{
+	ktapi_handle_remove(h, true, reap);
+	return 0;
+}
+
 /**
  * ktapi_file_void_handles - line close: void every handle of the file
  * @f: a file whose queue is closed (release or forced close)
@@ -721,6 +829,7 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 	unsigned long next = 0;
 	struct ktapi_handle *h;
 	unsigned int n;
+	int ret;
 
 	do {
 		XA_STATE(xas, &f->handles, next);
@@ -731,11 +840,10 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 			/* Reserved slots (zero entries) are skipped too. */
 			if (xas_retry(&xas, h))
 				continue;
-			spin_lock(h->leg->lock);
-			if (!h->dead)
-				ktapi_handle_remove(h, true, &reap);
-			spin_unlock(h->leg->lock);
-			/* Inside the read section: h and its legs still exist. */
+			/* Gone meanwhile, or voided by another thread. */
+			ktapi_handle_found_locked(f, xas.xa_index, h,
+						  ktapi_handle_void_locked,
+						  &reap, &ret);
 			ktapi_reap(&reap);
 			if (++n == KTAPI_VOID_BATCH) {
 				next = xas.xa_index + 1;
@@ -754,7 +862,11 @@ void ktapi_file_void_handles(struct ktapi_file *f)
  * together with the handle's dead flag: ktapi_handle_remove() sets it in
  * the same write section as it changes the counts, so a snapshot of a live
  * handle always counts that handle, and one of a handle removed meanwhile
- * is ENOENT.  The constant fields need only RCU.
+ * is ENOENT.  The leg may be freed and reused for another call at any
+ * time (SLAB_TYPESAFE_BY_RCU): its reuse is a write section too, so the
+ * fields that are constant in one life of a leg are read before the read
+ * section's last check (ktapi_leg_lookup_rcu()'s caller does it, with
+ * the sequence it returns), and only after ktapi_handle_valid().
  */
 struct ktapi_leg_snap {
 	u32 state;
@@ -767,17 +879,19 @@ struct ktapi_leg_snap {
 
 /*
  * The call of handle @id of @f, its snapshot in @snap, its privilege in
- * @priv; NULL when there is no such handle.  Under rcu_read_lock().
+ * @priv; NULL when there is no such handle.  Under rcu_read_lock().  The
+ * leg's constant fields may be read after it, and are of the same life of
+ * the leg if read_seqcount_retry(&leg->seq, *@seqp) is false after them.
  */
 static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 					      struct ktapi_leg_snap *snap,
-					      u32 *priv)
+					      u32 *priv, unsigned int *seqp)
 {
 	XA_STATE(xas, &f->handles, id);
 	struct ktapi_handle *h;
 	struct ktapi_leg *c;
 	unsigned int seq;
-	bool dead;
+	bool valid;
 
 	/* xa_load() without its own RCU section; reserved slots are empty. */
 	do {
@@ -787,10 +901,12 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 	} while (xas_retry(&xas, h));
 	if (!h)
 		return NULL;
-	c = h->leg;
+	c = ktapi_handle_leg(h);
+	if (!c)
+		return NULL;
 	do {
 		seq = read_seqcount_begin(&c->seq);
-		dead = READ_ONCE(h->dead);
+		valid = ktapi_handle_valid(h, f, id, c);
 		*priv = READ_ONCE(h->privilege);
 		snap->state = c->state;
 		snap->state_mode = c->state_mode;
@@ -799,7 +915,8 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 		snap->num_monitors = c->num_monitors;
 		snap->state_time_ns = c->state_time_ns;
 	} while (read_seqcount_retry(&c->seq, seq));
-	return dead ? NULL : c;
+	*seqp = seq;
+	return valid ? c : NULL;
 }
 
 int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
@@ -808,6 +925,7 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	struct ktapi_file *f = ucmd->file;
 	struct ktapi_leg_snap snap;
 	struct ktapi_leg *c;
+	unsigned int seq;
 
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -816,7 +934,8 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 		return -ENOENT;
 
 	rcu_read_lock();
-	c = ktapi_leg_lookup_rcu(f, ci->handle, &snap, &ci->privilege);
+again:
+	c = ktapi_leg_lookup_rcu(f, ci->handle, &snap, &ci->privilege, &seq);
 	if (!c) {
 		rcu_read_unlock();
 		return -ENOENT;
@@ -839,6 +958,9 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	       sizeof(ci->called_address));
 	/* Every byte: a VER0 caller's struct ends before it (not copied). */
 	memcpy(ci->app_name, ktapi_leg_app_name(c), sizeof(ci->app_name));
+	/* The leg changed, or was freed and reused: read it all again. */
+	if (read_seqcount_retry(&c->seq, seq))
+		goto again;
 	rcu_read_unlock();
 	return 0;
 }
@@ -861,7 +983,8 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
  * then writes the whole struct again, or fails (EFAULT, or ENOENT when the
  * handle went meanwhile) with it half written, as the uapi header allows:
  * on error the output fields are undefined.  Input fields (size, flags,
- * handle) are never written here.
+ * handle) are never written here.  So is a leg that changed, or was freed
+ * and reused, while it was copied: its read section ends after the copy.
  *
  * Return: 0, -EAGAIN for "use the full path".
  */
@@ -872,7 +995,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	u32 size, flags, handle, priv;
 	const char *caller, *name;
 	struct ktapi_leg *c;
-	unsigned int i;
+	unsigned int i, seq;
 
 	if (!user_read_access_begin(uci, offsetofend(typeof(*uci), handle)))
 		return -EAGAIN;
@@ -888,7 +1011,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 		return -EAGAIN;
 
 	rcu_read_lock();
-	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv);
+	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv, &seq);
 	if (!c)
 		goto out_again;
 	/* No call inside the user access section (objtool): before it. */
@@ -934,6 +1057,8 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	}
 	user_write_access_end();
 	pagefault_enable();
+	if (read_seqcount_retry(&c->seq, seq))
+		goto out_again;
 	rcu_read_unlock();
 	return 0;
 

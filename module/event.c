@@ -210,8 +210,13 @@ static void ktapi_evq_flush_locked(struct ktapi_evq *q)
 			};
 
 			ktapi_evq_put_locked(q, &ev);
-			/* The last access to g: see ktapi_evq_withdraw(). */
-			list_del_init(&g->ann_node);
+			/*
+			 * The last access to g, with release: once
+			 * ktapi_evq_withdraw()'s list_empty_careful() sees
+			 * it unlinked, every access to g here is done, and
+			 * g may be freed at once.
+			 */
+			list_del_init_careful(&g->ann_node);
 		} else if (q->dropped) {
 			struct ktapi_event ev = {
 				.type = KTAPI_EV_OVERFLOW,
@@ -505,9 +510,9 @@ void ktapi_evq_withdraw(struct ktapi_handle *h)
 	/*
 	 * Linked only under the pair lock, which we hold, so an unlinked
 	 * handle stays unlinked.  A reader may be unlinking it now, with
-	 * list_del_init() as its last access: once both pointers point
-	 * back to the node it is done (and it reads under evq.lock, an RCU
-	 * read section, while the handle is freed after a grace period).
+	 * list_del_init_careful() as its last access: once
+	 * list_empty_careful() sees it unlinked it is done, and the
+	 * handle may be freed at once (ktapi_handle_remove()).
 	 */
 	if (list_empty_careful(&g->ann_node))
 		return;

@@ -115,9 +115,11 @@
  * preempted for that many publishes (not split into batches yet).
  *
  * Lock-free readers: GET_CALL_INFO looks the handle up under RCU and reads
- * the changing fields in a leg->seq read section; handles, legs and the
- * pair lock's leg are freed after an RCU grace period.  Call ids come from
- * per-CPU blocks (call.c), whose XArray is locked only once per 64 calls.
+ * the leg in a leg->seq read section; handles and legs are freed at once
+ * into SLAB_TYPESAFE_BY_RCU caches, so what a reader found may be another
+ * call's by then, and every reader validates it (call.c's header comment,
+ * ktapi_handle_call_locked()).  Call ids come from per-CPU blocks
+ * (call.c), whose XArray is locked only once per 64 calls.
  *
  * Memory: a file keeps the memory cgroup of its opener (file->memcg);
  * whatever the module allocates on behalf of a file is allocated under
@@ -142,7 +144,10 @@
  *       slot per file stays reserved to keep the cursor's leaf alive.
  *   The embedded owner handle (ktapi_leg.own): the OWNER handle MAKE_CALL
  *       returns is part of the OUTBOUND leg, so the commonest call costs one
- *       slab object less to make, free and RCU-free.
+ *       slab object less to make and free.
+ *   Legs and handles freed at once (call.c, SLAB_TYPESAFE_BY_RCU): no RCU
+ *       callback per call, and the slab's per-CPU freelist serves the next
+ *       call; the price is the validation of every lockless lookup.
  *   The GET_CALL_INFO fast path (call.c, ktapi_call_info_fast()): the
  *       common request (today's size, no flags, a valid handle) is answered
  *       straight into the user's struct under RCU with page faults off,
@@ -397,27 +402,80 @@ static inline void ktapi_charge_end(struct mem_cgroup *old)
 /*
  * A handle: one file's name for one call, with a privilege.  The OWNER
  * handle MAKE_CALL returns is part of its call (ktapi_leg.own); the others
- * are allocated, as struct ktapi_given_handle.  A published handle is read
- * under RCU by GET_CALL_INFO, so an allocated one is freed after a grace
- * period.
+ * are allocated, as struct ktapi_given_handle.  Both are freed at once
+ * into SLAB_TYPESAFE_BY_RCU caches (call.c): a lockless reader checks
+ * what it found with ktapi_handle_leg() and ktapi_handle_valid().
  */
 struct ktapi_handle {
-	struct ktapi_leg *leg;	/* constant once published */
-	struct ktapi_file *file;
-	union {
-		struct list_head call_node;	/* in leg->holders; pair lock */
-		struct rcu_head rcu;		/* once removed */
-	};
-	u32 id;
+	/*
+	 * Set at publish before dead is cleared, never cleared: once an
+	 * object was published it always points to a leg (maybe freed).
+	 */
+	struct ktapi_leg *leg;
+	struct ktapi_file *file;	/* set at reserve; then constant */
+	struct list_head call_node;	/* in leg->holders; pair lock */
+	u32 id;				/* set at reserve; then constant */
 	/*
 	 * OWNER or MONITOR: set at publish; changed (SET_CALL_PRIVILEGE)
 	 * under the pair lock and file->evq.lock, in a leg->seq write
 	 * section, so it is read under either lock or in a read section.
 	 */
 	u16 privilege;
-	bool embedded;			/* ktapi_leg.own */
-	bool dead;			/* removed; written in a leg->seq section */
+	bool embedded;			/* ktapi_leg.own; constant (ctor) */
+	/*
+	 * Not published (reserved, removed, or free in its slab: true from
+	 * the constructor on); cleared only by ktapi_handle_publish(), in a
+	 * leg->seq write section, after leg, file and id are set.
+	 */
+	bool dead;
 };
+
+/**
+ * ktapi_handle_leg - the leg a handle found without its pair lock names
+ * @h: a handle found in a file's map under rcu_read_lock()
+ *
+ * @h may be freed, or reused for another call, meanwhile (its cache is
+ * SLAB_TYPESAFE_BY_RCU): a dead one names nothing, and the leg of a live
+ * one is read after its dead flag (ktapi_handle_publish() sets it first),
+ * so it is never NULL.  Not a validation: see ktapi_handle_valid().
+ *
+ * Return: the leg, or NULL when @h is dead.
+ */
+static __always_inline struct ktapi_leg *
+ktapi_handle_leg(const struct ktapi_handle *h)
+{
+	if (READ_ONCE(h->dead))
+		return NULL;
+	/* Pairs with the write barrier of ktapi_handle_publish()'s section. */
+	smp_rmb();
+	return READ_ONCE(h->leg);
+}
+
+/**
+ * ktapi_handle_valid - whether @h is handle @id of @f, live, naming @c
+ * @h: a handle found at @id of @f's map under rcu_read_lock()
+ * @f: the file
+ * @id: the handle id looked up
+ * @c: the leg ktapi_handle_leg() gave
+ *
+ * Meaningful in a read section of @c->seq that does not retry, or under
+ * @c's pair lock: a leg's reuse (ktapi_leg_alloc()) and every publish and
+ * removal of its handles are write sections of its seq.  Until it is
+ * true, nothing that @c points to may be dereferenced: a freed leg's
+ * pointers may dangle.
+ */
+static __always_inline bool ktapi_handle_valid(const struct ktapi_handle *h,
+					       const struct ktapi_file *f,
+					       u32 id,
+					       const struct ktapi_leg *c)
+{
+	if (READ_ONCE(h->dead))
+		return false;
+	/* As in ktapi_handle_leg(): leg, file and id after dead. */
+	smp_rmb();
+	return READ_ONCE(h->leg) == c && READ_ONCE(h->file) == f &&
+	       READ_ONCE(h->id) == id;
+}
 
 /*
  * An allocated handle: one given to a file that did not ask for it (the
@@ -471,9 +529,9 @@ struct ktapi_id_block;
  * TAPI object a handle names; the kernel object is always a leg.
  *
  * A leg lives as long as a handle names it: the last
- * handle to go frees it (after an RCU grace period, for GET_CALL_INFO).
- * The OUTBOUND leg holds the pair lock of both legs, so its memory lives
- * until both legs are gone.
+ * handle to go frees it, at once, into a SLAB_TYPESAFE_BY_RCU cache (see
+ * call.c).  The OUTBOUND leg holds the pair lock of both legs, so it is
+ * freed only once both legs are gone.
  */
 struct ktapi_leg {
 	/*
@@ -482,7 +540,8 @@ struct ktapi_leg {
 	 * state, state_mode, states_seen, state_time_ns, num_owners,
 	 * num_monitors and each handle's dead and privilege.  A plain
 	 * seqcount, so that a reader never takes the pair lock, not even on
-	 * PREEMPT_RT.
+	 * PREEMPT_RT.  Initialised once by the slab's constructor, never
+	 * again: a reuse of the leg is a write section of it too.
 	 */
 	seqcount_t seq;
 	u32 state;
@@ -524,13 +583,15 @@ struct ktapi_leg {
 	u16 own_ci_slot;
 	/*
 	 * Next to pair_legs, origin and own_ci_slot: no padding, 224 bytes
-	 * (pahole), 18 idle calls per slab page.
+	 * (pahole).
 	 */
-	spinlock_t pair_lock;			/* OUTBOUND leg: see lock */
-	union {
-		struct list_head holders;	/* ktapi_handle.call_node */
-		struct rcu_head rcu;		/* once freed */
-	};
+	/*
+	 * OUTBOUND leg: see lock.  Initialised once by the slab's
+	 * constructor, never again: a reader may lock it in a freed or
+	 * reused leg (ktapi_handle_call_locked()).
+	 */
+	spinlock_t pair_lock;
+	struct list_head holders;		/* ktapi_handle.call_node */
 	char called_address[KTAPI_ADDRESS_MAX] __aligned(8);
 	/* MAKE_CALL's OWNER handle to an OUTBOUND leg (unused otherwise). */
 	struct ktapi_handle own;
@@ -553,6 +614,84 @@ static inline u16 *ktapi_handle_ci_slot(struct ktapi_handle *h)
 	if (h->embedded)
 		return &h->leg->own_ci_slot;
 	return &ktapi_given(h)->ci_slot;
+}
+
+/*
+ * A function called under a handle's pair lock by ktapi_handle_found_locked()
+ * and ktapi_handle_call_locked(): the handle is live, its leg is h->leg.
+ */
+typedef int (*ktapi_handle_fn)(struct ktapi_handle *h, void *arg);
+
+/**
+ * ktapi_handle_found_locked - run @fn under the pair lock of a found handle
+ * @f: the file
+ * @id: the handle id
+ * @h: what was found at @id of @f's map, under rcu_read_lock()
+ * @fn: called with the pair lock held if @h is still handle @id of @f
+ * @arg: its argument
+ * @ret: @fn's result
+ *
+ * The pair lock is read from a leg @h names, so it is a pair lock
+ * (ktapi_leg.pair_lock, never initialised again) even when that leg was
+ * freed or reused meanwhile; once it is held, @h is checked again in a
+ * read section of the leg's seq: still live, naming that leg, whose lock
+ * is still the one taken.  Then nothing can remove @h until the unlock.
+ * Under rcu_read_lock(), which keeps the legs' slab pages.  One shape for
+ * every user, so that sparse sees the lock taken and dropped here.
+ *
+ * Return: false when @h is no longer handle @id of @f (nothing done).
+ */
+static __always_inline bool ktapi_handle_found_locked(struct ktapi_file *f,
+						      u32 id,
+						      struct ktapi_handle *h,
+						      ktapi_handle_fn fn,
+						      void *arg, int *ret)
+{
+	struct ktapi_leg *c = ktapi_handle_leg(h);
+	spinlock_t *lock;	/* the pair lock taken */
+	unsigned int seq;
+	bool ok;
+
+	if (!c || !ktapi_handle_valid(h, f, id, c))
+		return false;
+	lock = READ_ONCE(c->lock);
+	spin_lock(lock);
+	do {
+		seq = read_seqcount_begin(&c->seq);
+		ok = ktapi_handle_valid(h, f, id, c) &&
+		     READ_ONCE(c->lock) == lock;
+	} while (read_seqcount_retry(&c->seq, seq));
+	if (ok)
+		*ret = fn(h, arg);
+	spin_unlock(lock);
+	return ok;
+}
+
+/**
+ * ktapi_handle_call_locked - run @fn under the pair lock of handle @id of @f
+ * @f: the file
+ * @id: the handle id, not 0
+ * @fn: called with the pair lock held, the handle live
+ * @arg: its argument
+ *
+ * The one way to reach a handle by its id with its pair lock: under
+ * rcu_read_lock(), ktapi_handle_found_locked() of what @f's map holds.
+ *
+ * Return: @fn's result, or -ENOENT when @f has no live handle @id.
+ */
+static __always_inline int ktapi_handle_call_locked(struct ktapi_file *f,
+						    u32 id, ktapi_handle_fn fn,
+						    void *arg)
+{
+	struct ktapi_handle *h;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	h = xa_load(&f->handles, id);
+	if (h && !ktapi_handle_found_locked(f, id, h, fn, arg, &ret))
+		ret = -ENOENT;
+	rcu_read_unlock();
+	return ret;
 }
 
 /*
@@ -728,6 +867,7 @@ int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer);
  */
 struct ktapi_app_name {
 	refcount_t ref;
+	struct rcu_head rcu;	/* GET_CALL_INFO may read it after the put */
 	/* NUL-padded: every byte is copied out as is. */
 	char name[KTAPI_APP_NAME_MAX] __aligned(8);
 };

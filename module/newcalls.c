@@ -101,16 +101,16 @@ static bool ktapi_new_calls_held(const struct ktapi_leg *c,
 /*
  * Handle @h of another file of the device: if its leg qualifies and @h
  * stands for it, give it the next reserved handle, or count it.  Under
- * rcu_read_lock(), which keeps @h, its leg and the pair lock in memory.
+ * its pair lock (ktapi_new_calls_file()).
  */
-static void ktapi_new_calls_visit(struct ktapi_new_calls_walk *w,
-				  struct ktapi_handle *h)
+static int ktapi_new_calls_visit(struct ktapi_handle *h, void *arg)
 {
+	struct ktapi_new_calls_walk *w = arg;
 	struct ktapi_leg *c = h->leg;
 	struct ktapi_handle *mine;
 
-	spin_lock(c->lock);
-	if (h->dead || c->state == KTAPI_CALLSTATE_IDLE ||
+	lockdep_assert_held(c->lock);
+	if (c->state == KTAPI_CALLSTATE_IDLE ||
 	    c->line != w->f->line || !ktapi_new_calls_stands(h) ||
 	    ktapi_new_calls_held(c, w->f))
 		goto out;
@@ -133,7 +133,7 @@ static void ktapi_new_calls_visit(struct ktapi_new_calls_walk *w,
 	/* The other holders that asked: this file reads none. */
 	ktapi_callinfo_notify(c, w->f, KTAPI_CALLINFOSTATE_NUMMONITORS);
 out:
-	spin_unlock(c->lock);
+	return 0;
 }
 
 /* Walk @g's handles (a file of the device other than w->f).  May sleep. */
@@ -143,6 +143,7 @@ static void ktapi_new_calls_file(struct ktapi_new_calls_walk *w,
 	unsigned long next = 0;
 	struct ktapi_handle *h;
 	unsigned int n;
+	int ret;
 
 	do {
 		XA_STATE(xas, &g->handles, next);
@@ -153,7 +154,10 @@ static void ktapi_new_calls_file(struct ktapi_new_calls_walk *w,
 			/* Reserved slots (zero entries) are skipped too. */
 			if (xas_retry(&xas, h))
 				continue;
-			ktapi_new_calls_visit(w, h);
+			/* A handle gone meanwhile is not looked at. */
+			ktapi_handle_found_locked(g, xas.xa_index, h,
+						  ktapi_new_calls_visit, w,
+						  &ret);
 			if (w->ret)
 				break;
 			if (++n == KTAPI_NEW_CALLS_BATCH) {
@@ -189,24 +193,22 @@ static void ktapi_new_calls_walk(struct ktapi_new_calls_walk *w)
 	srcu_read_unlock(&ktapi_srcu, idx);
 }
 
+static int ktapi_new_calls_undo_locked(struct ktapi_handle *h, void *reap)
+{
+	ktapi_handle_remove(h, false, reap);
+	return 0;
+}
+
 /* Void the handles the walk published (a late EFAULT, or a signal). */
 static void ktapi_new_calls_undo(struct ktapi_new_calls_walk *w)
 {
 	struct ktapi_reap reap = { .n = 0 };
-	struct ktapi_handle *h;
 	u32 i;
 
 	for (i = 0; i < w->nr_published; i++) {
-		rcu_read_lock();
-		h = xa_load(&w->f->handles, w->ids[i]);
-		if (h) {
-			spin_lock(h->leg->lock);
-			/* Deallocated meanwhile by another thread: gone. */
-			if (!h->dead)
-				ktapi_handle_remove(h, false, &reap);
-			spin_unlock(h->leg->lock);
-		}
-		rcu_read_unlock();
+		/* Deallocated meanwhile by another thread: ENOENT, gone. */
+		ktapi_handle_call_locked(w->f, w->ids[i],
+					 ktapi_new_calls_undo_locked, &reap);
 		ktapi_reap(&reap);
 	}
 	w->nr_published = 0;

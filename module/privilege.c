@@ -62,6 +62,12 @@ static int ktapi_set_privilege_locked(struct ktapi_handle *h, u32 priv)
 	return 0;
 }
 
+/* ktapi_set_privilege_locked() for ktapi_handle_call_locked(). */
+static int ktapi_set_privilege_fn(struct ktapi_handle *h, void *priv)
+{
+	return ktapi_set_privilege_locked(h, *(u32 *)priv);
+}
+
 /**
  * ktapi_ioctl_set_call_privilege - KTAPI_IOC_SET_CALL_PRIVILEGE
  * @ucmd: the command, its argument a struct ktapi_call_privilege
@@ -75,9 +81,6 @@ int ktapi_ioctl_set_call_privilege(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_call_privilege *cp = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
-	struct ktapi_handle *h;
-	spinlock_t *lock;	/* the pair lock of the handle's call */
-	int ret;
 
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		return -EBADFD;
@@ -87,20 +90,6 @@ int ktapi_ioctl_set_call_privilege(struct ktapi_ucmd *ucmd)
 	if (!cp->handle)
 		return -ENOENT;
 
-	rcu_read_lock();
-	h = xa_load(&f->handles, cp->handle);
-	if (!h) {
-		rcu_read_unlock();
-		return -ENOENT;
-	}
-	/* h->leg was set before the handle was stored, and stays. */
-	lock = h->leg->lock;
-	spin_lock(lock);
-	if (h->dead)
-		ret = -ENOENT;
-	else
-		ret = ktapi_set_privilege_locked(h, cp->privilege);
-	spin_unlock(lock);
-	rcu_read_unlock();
-	return ret;
+	return ktapi_handle_call_locked(f, cp->handle, ktapi_set_privilege_fn,
+					&cp->privilege);
 }

@@ -597,19 +597,19 @@ out:
  * (appname.c), if the asker still holds the handle.  The call id tells a
  * handle id given again to another call meanwhile.
  */
+static int ktapi_preq_answered_locked(struct ktapi_handle *h, void *req)
+{
+	struct ktapi_preq *r = req;
+
+	if (h->leg->call_id == r->rec.call_id)
+		ktapi_leg_take_app_name(h->leg, r->f);
+	return 0;
+}
+
 static void ktapi_preq_answered(struct ktapi_preq *req)
 {
-	struct ktapi_handle *h;
-
-	rcu_read_lock();
-	h = xa_load(&req->f->handles, req->handle);
-	if (h) {
-		spin_lock(h->leg->lock);
-		if (!h->dead && h->leg->call_id == req->rec.call_id)
-			ktapi_leg_take_app_name(h->leg, req->f);
-		spin_unlock(h->leg->lock);
-	}
-	rcu_read_unlock();
+	ktapi_handle_call_locked(req->f, req->handle,
+				 ktapi_preq_answered_locked, req);
 }
 
 /*
@@ -807,6 +807,27 @@ err_leg:
 	return ret;
 }
 
+/* ktapi_provider_call_op()'s checks, under the handle's pair lock. */
+struct ktapi_pcall_op {
+	bool answer;
+	/*
+	 * Out: the leg and its call id.  Once the pair lock is dropped the
+	 * leg may be freed and reused: ktapi_preq_queue() only compares it
+	 * with what prov->legs maps the call id to.
+	 */
+	struct ktapi_leg *leg;
+	u32 call_id;
+};
+
+static int ktapi_provider_call_op_check(struct ktapi_handle *h, void *arg)
+{
+	struct ktapi_pcall_op *o = arg;
+
+	o->leg = h->leg;
+	o->call_id = h->leg->call_id;
+	return ktapi_call_op_check_locked(h, o->answer);
+}
+
 /**
  * ktapi_provider_call_op - ANSWER or DROP on a line of a provider's device
  * @ucmd: the command; the line is open, the handle non-zero
@@ -820,28 +841,20 @@ int ktapi_provider_call_op(struct ktapi_ucmd *ucmd)
 	struct ktapi_file *f = ucmd->file;
 	bool async = op->flags & KTAPI_REQ_ASYNC;
 	bool answer = ucmd->cmd == KTAPI_IOC_ANSWER;
+	struct ktapi_pcall_op o = { .answer = answer };
 	struct ktapi_provider *prov;
-	struct ktapi_handle *h;
 	struct ktapi_preq *req;
 	struct ktapi_leg *c;
 	u32 call_id;
 	int ret = 0;
 
 	/* The checks first: a refused op allocates nothing. */
-	rcu_read_lock();
-	h = xa_load(&f->handles, op->handle);
-	if (!h) {
-		rcu_read_unlock();
-		return -ENOENT;
-	}
-	c = h->leg;
-	spin_lock(c->lock);
-	ret = ktapi_call_op_check_locked(h, answer);
-	call_id = c->call_id;
-	spin_unlock(c->lock);
-	rcu_read_unlock();
+	ret = ktapi_handle_call_locked(f, op->handle,
+				       ktapi_provider_call_op_check, &o);
 	if (ret)
 		return ret;
+	c = o.leg;
+	call_id = o.call_id;
 
 	prov = ktapi_provider_of(f);
 	if (!prov)
@@ -1247,19 +1260,27 @@ int ktapi_provider_ioctl_callstate(struct ktapi_ucmd *ucmd)
 	if (!ktapi_callstate_valid(cs->state, cs->state_mode))
 		return -EINVAL;
 
-	/* Legs are freed after a grace period, once unmapped. */
+	/*
+	 * Legs are freed at once after they are unmapped (typesafe): the
+	 * one found may be another call's by the time its lock is held.  A
+	 * provider's leg's lock is its own pair_lock in every life (call.c),
+	 * and it is unmapped under it (ktapi_pleg_close_locked()), so the
+	 * leg is still the call id's if prov->legs still maps it there.
+	 */
 	rcu_read_lock();
 	c = xa_load(&prov->legs, cs->call_id);
 	if (!c) {
 		rcu_read_unlock();
 		return -ENOENT;
 	}
-	spin_lock(c->lock);
-	if (ktapi_pleg(c)->closed)
+	spin_lock(&c->pair_lock);
+	if (c->lock != &c->pair_lock ||
+	    xa_load(&prov->legs, cs->call_id) != c ||
+	    c->call_id != cs->call_id || ktapi_pleg(c)->closed)
 		ret = -ENOENT;
 	else
 		ret = ktapi_callstate_locked(c, cs->state, cs->state_mode);
-	spin_unlock(c->lock);
+	spin_unlock(&c->pair_lock);
 	rcu_read_unlock();
 	return ret;
 }

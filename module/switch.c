@@ -455,6 +455,32 @@ int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer)
 	return 0;
 }
 
+/* ktapi_call_op_async()'s request, for ktapi_call_op_async_locked(). */
+struct ktapi_async_op {
+	struct ktapi_reply *r;		/* NULL once queued */
+	bool answer;
+};
+
+static int ktapi_call_op_async_locked(struct ktapi_handle *h, void *arg)
+{
+	struct ktapi_async_op *a = arg;
+	struct ktapi_file *f = h->file;
+	struct ktapi_leg *c = h->leg;
+	int ret;
+
+	ret = ktapi_call_op_check_locked(h, a->answer);
+	if (ret)
+		return ret;
+	spin_lock(&f->evq.lock);
+	ktapi_reply_queue_locked(f, a->r, h->id, c->call_id, 0,
+				 ktime_get_ns());
+	spin_unlock(&f->evq.lock);
+	a->r = NULL;
+	ret = a->answer ? ktapi_answer_handle_locked(h) : ktapi_drop_locked(c);
+	WARN_ON_ONCE(ret);
+	return ret;
+}
+
 /*
  * ANSWER or DROP with KTAPI_REQ_ASYNC.  The REPLY is allocated and its
  * request id written back before anything is looked at, so a fault leaves
@@ -467,48 +493,46 @@ static int ktapi_call_op_async(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_call_op *op = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
-	bool answer = ucmd->cmd == KTAPI_IOC_ANSWER;
-	struct ktapi_reply *r;
-	struct ktapi_handle *h;
-	struct ktapi_leg *c;
+	struct ktapi_async_op a = {
+		.answer = ucmd->cmd == KTAPI_IOC_ANSWER,
+	};
 	int ret;
 
-	r = ktapi_reply_alloc(f);
-	if (IS_ERR(r))
-		return PTR_ERR(r);
-	op->request_id = r->request_id;
+	a.r = ktapi_reply_alloc(f);
+	if (IS_ERR(a.r))
+		return PTR_ERR(a.r);
+	op->request_id = a.r->request_id;
 	if (ktapi_ucmd_respond(ucmd, sizeof(*op))) {
-		ktapi_reply_free(f, r);
+		ktapi_reply_free(f, a.r);
 		return -EFAULT;
 	}
 
-	rcu_read_lock();
-	h = xa_load(&f->handles, op->handle);
-	if (!h) {
-		rcu_read_unlock();
-		ktapi_reply_free(f, r);
-		return -ENOENT;
-	}
-	c = h->leg;
-	spin_lock(c->lock);
-	ret = ktapi_call_op_check_locked(h, answer);
-	if (!ret) {
-		spin_lock(&f->evq.lock);
-		ktapi_reply_queue_locked(f, r, h->id, c->call_id, 0,
-					 ktime_get_ns());
-		spin_unlock(&f->evq.lock);
-		r = NULL;
-		ret = answer ? ktapi_answer_handle_locked(h) :
-			       ktapi_drop_locked(c);
-		WARN_ON_ONCE(ret);
-	}
-	spin_unlock(c->lock);
-	rcu_read_unlock();
-	if (r)
-		ktapi_reply_free(f, r);
+	ret = ktapi_handle_call_locked(f, op->handle,
+				       ktapi_call_op_async_locked, &a);
+	if (a.r)
+		ktapi_reply_free(f, a.r);
 	else
 		ktapi_evq_wake(&f->evq);
 	return ret;
+}
+
+/* ktapi_ioctl_call_op()'s request, for ktapi_call_op_locked(). */
+struct ktapi_sync_op {
+	unsigned int cmd;
+	struct ktapi_reap reap;
+};
+
+static int ktapi_call_op_locked(struct ktapi_handle *h, void *arg)
+{
+	struct ktapi_sync_op *o = arg;
+
+	if (o->cmd == KTAPI_IOC_DEALLOCATE_CALL)
+		return ktapi_deallocate_locked(h->file, h, &o->reap);
+	if (h->privilege != KTAPI_PRIVILEGE_OWNER)
+		return -EACCES;
+	if (o->cmd == KTAPI_IOC_ANSWER)
+		return ktapi_answer_handle_locked(h);
+	return ktapi_drop_locked(h->leg);
 }
 
 /**
@@ -523,9 +547,7 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	struct ktapi_call_op *op = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
 	unsigned int cmd = ucmd->cmd;
-	struct ktapi_reap reap = { .n = 0 };
-	struct ktapi_handle *h;
-	spinlock_t *lock;	/* the pair lock of the handle's call */
+	struct ktapi_sync_op o = { .cmd = cmd, .reap.n = 0 };
 	int ret;
 
 	if (op->reserved || op->reserved2)
@@ -541,28 +563,8 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	if (unlikely(op->flags & KTAPI_REQ_ASYNC))
 		return ktapi_call_op_async(ucmd);
 
-	rcu_read_lock();
-	h = xa_load(&f->handles, op->handle);
-	if (!h) {
-		rcu_read_unlock();
-		return -ENOENT;
-	}
-	/* h->leg was set before the handle was stored, and stays. */
-	lock = h->leg->lock;
-	spin_lock(lock);
-	if (h->dead)
-		ret = -ENOENT;
-	else if (cmd == KTAPI_IOC_DEALLOCATE_CALL)
-		ret = ktapi_deallocate_locked(f, h, &reap);
-	else if (h->privilege != KTAPI_PRIVILEGE_OWNER)
-		ret = -EACCES;
-	else if (cmd == KTAPI_IOC_ANSWER)
-		ret = ktapi_answer_handle_locked(h);
-	else
-		ret = ktapi_drop_locked(h->leg);
-	spin_unlock(lock);
-	/* A removed handle and its legs stay in memory until here. */
-	rcu_read_unlock();
-	ktapi_reap(&reap);
+	ret = ktapi_handle_call_locked(f, op->handle, ktapi_call_op_locked, &o);
+	/* The legs whose last handle went, after their pair lock. */
+	ktapi_reap(&o.reap);
 	return ret;
 }

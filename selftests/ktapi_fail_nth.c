@@ -1376,7 +1376,13 @@ static int prun_make_call(struct pworld *w)
 
 static void pok_make_call(struct __test_metadata *_metadata, struct pworld *w)
 {
+	unsigned int i;
+
 	EXPECT_CS(w->app, w->h, w->cid, S_DIALING, 0, P_OWN);
+	/* The thread counts the request after its REPLY: wait for it. */
+	for (i = 0; i < 200 && !__atomic_load_n(&w->pl.makecalls,
+						 __ATOMIC_SEQ_CST); i++)
+		kt_sleep_ms(10);
 	EXPECT_EQ(1, w->pl.makecalls);
 	EXPECT_EQ(0, w->pl.errors);
 }

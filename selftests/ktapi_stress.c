@@ -42,7 +42,9 @@
  * starting values; a call round trip still works.  A separate phase probes
  * GET_CALL_INFO on a handle while its MAKE_CALL is being published and
  * while it is being deallocated (handles are cyclic, so the next one is
- * known in advance).
+ * known in advance), and another GET_CALL_INFO, DROP and
+ * SET_CALL_PRIVILEGE on a handle while it is deallocated and its objects
+ * reused by new calls (the reuse probe).
  *
  * The run is bounded by time (default 10 s).  The seed is printed; -s SEED
  * replays each thread's sequence of operations (not the interleaving).
@@ -1610,6 +1612,200 @@ static bool publish_probe(unsigned int ms, unsigned long long *calls,
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * The reuse probe (issue 14): legs and handles are freed at once into
+ * SLAB_TYPESAFE_BY_RCU caches, so a lookup racing DEALLOCATE_CALL may find
+ * the memory of a handle or leg already given to another call.  Thread A
+ * makes a target call T (to TARGET_ADDR), tells thread B its handle and
+ * call id, deallocates it as soon as B is at it and at once makes
+ * REUSE_CALLS calls to REUSE_ADDR, which take T's freed objects from the
+ * slab's per-CPU freelist.  B loops on T's handle: GET_CALL_INFO must give
+ * ENOENT or T's own call (call id, device, addresses, origin, privilege
+ * as B set it); DROP (which takes the pair lock) 0 once (T goes IDLE),
+ * then EBUSY, or ENOENT; SET_CALL_PRIVILEGE to MONITOR once T is IDLE,
+ * 0 or ENOENT (EBUSY is another call's: T is IDLE), and after it DROP is
+ * EACCES.  A then checks that its new calls were not touched: still
+ * DISCONNECTED and OWNER, no IDLE seen.
+ */
+#define REUSE_CALLS	4
+
+struct reuse {
+	int fd;
+	char target_addr[KTAPI_ADDRESS_MAX];
+	char caller_addr[KTAPI_ADDRESS_MAX];
+	__u32 dev;
+	/* Written by A: the round, then the target; round last. */
+	volatile __u32 handle, call_id, round;
+	volatile __u32 at;		/* B: the round it is looking at */
+	volatile __u32 gone;		/* B: the round it saw ENOENT in */
+	volatile int stop;
+	unsigned long long infos, drops, privs, wrong;
+};
+
+static void reuse_bad(struct reuse *p, __u32 h, const char *what,
+		      const struct ktapi_call_info *ci)
+{
+	p->wrong++;
+	violation(&g.probe_violations,
+		  "reuse probe, handle %u (call %u): %s (call %u dev %u origin %u priv %#x state %#x called '%.16s' caller '%.16s')",
+		  h, p->call_id, what, ci ? ci->call_id : 0,
+		  ci ? ci->device_id : 0, ci ? ci->origin : 0,
+		  ci ? ci->privilege : 0, ci ? ci->state : 0,
+		  ci ? ci->called_address : "", ci ? ci->caller_address : "");
+}
+
+static void *reuse_main(void *arg)
+{
+	struct reuse *p = arg;
+	struct ktapi_call_info ci;
+	__u32 round = 0, h = 0, cid = 0, priv = 0;
+	bool idle = false;
+	unsigned int n = 0;
+	int e;
+
+	while (!p->stop) {
+		if (p->round != round) {
+			round = p->round;
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			h = p->handle;
+			cid = p->call_id;
+			priv = KTAPI_PRIVILEGE_OWNER;
+			idle = false;
+			n = 0;
+			p->at = round;
+		}
+		if (!h || p->gone == round) {
+			sched_yield();
+			continue;
+		}
+		switch (n++ % 4) {
+		case 0:
+		case 2:
+			e = kt_info(p->fd, h, &ci);
+			p->infos++;
+			if (e == ENOENT)
+				break;
+			if (e) {
+				reuse_bad(p, h, kt_errname(e), NULL);
+				break;
+			}
+			if (ci.call_id != cid || ci.device_id != p->dev ||
+			    ci.origin != KTAPI_CALLORIGIN_OUTBOUND ||
+			    ci.num_owners + ci.num_monitors != 1 ||
+			    strcmp(ci.called_address, p->target_addr) ||
+			    strcmp(ci.caller_address, p->caller_addr))
+				reuse_bad(p, h, "GET_CALL_INFO gave another call",
+					  &ci);
+			else if (ci.privilege != priv)
+				reuse_bad(p, h, "GET_CALL_INFO privilege", &ci);
+			continue;
+		case 1:
+			e = kt_drop(p->fd, h);
+			p->drops++;
+			if (e == ENOENT)
+				break;
+			if (priv == KTAPI_PRIVILEGE_MONITOR ? e != EACCES :
+			    e && !(e == EBUSY && idle))
+				reuse_bad(p, h, e ? kt_errname(e) :
+					  "DROP of an IDLE call gave 0", NULL);
+			if (!e && idle)
+				reuse_bad(p, h, "DROP twice", NULL);
+			if (!e)
+				idle = true;
+			continue;
+		default:
+			if (!idle || priv == KTAPI_PRIVILEGE_MONITOR)
+				continue;
+			e = kt_set_priv(p->fd, h, KTAPI_PRIVILEGE_MONITOR);
+			p->privs++;
+			if (e == ENOENT)
+				break;
+			if (e)
+				reuse_bad(p, h, kt_errname(e), NULL);
+			else
+				priv = KTAPI_PRIVILEGE_MONITOR;
+			continue;
+		}
+		/* ENOENT: gone for good (handles are cyclic). */
+		p->gone = round;
+	}
+	return NULL;
+}
+
+static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
+			struct reuse *p)
+{
+	const char *reuse_addr = g.lines >= 3 ? "1002" : "1001";
+	__u32 nh[REUSE_CALLS], h, cid;
+	struct ktapi_call_info ci;
+	pthread_t tid;
+	__u64 end = kt_now_ns() + ms * 1000000ULL, t;
+	unsigned int i;
+	int e;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->target_addr, sizeof(p->target_addr), "1001");
+	p->fd = kt_open();
+	if (p->fd < 0 || kt_line_open(p->fd, 0, KTAPI_PRIVILEGE_OWNER,
+				      KTAPI_API_VERSION_2_2) ||
+	    kt_make_call(p->fd, p->target_addr, &h, NULL) ||
+	    kt_info(p->fd, h, &ci)) {
+		printf("# reuse probe: setup failed: %s\n", strerror(errno));
+		return false;
+	}
+	/* No owner on device 1: the call is DISCONNECTED at once. */
+	p->dev = ci.device_id;
+	memcpy(p->caller_addr, ci.caller_address, sizeof(p->caller_addr));
+	kt_dealloc(p->fd, h);
+	pthread_create(&tid, NULL, reuse_main, p);
+	*rounds = 0;
+	while (kt_now_ns() < end && !g.probe_violations) {
+		e = kt_make_call(p->fd, p->target_addr, &h, &cid);
+		if (e) {
+			violation(&g.probe_violations, "reuse probe: MAKE_CALL %s",
+				  kt_errname(e));
+			break;
+		}
+		p->handle = h;
+		p->call_id = cid;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		p->round = ++*rounds;
+		/* Deallocate while B is at it (it may be slow to start). */
+		for (t = kt_now_ns() + 20000000ULL;
+		     p->at != p->round && kt_now_ns() < t;)
+			;
+		kt_dealloc(p->fd, h);
+		for (i = 0; i < REUSE_CALLS; i++)
+			if (kt_make_call(p->fd, reuse_addr, &nh[i], NULL))
+				nh[i] = 0;
+		/* Let B look at the freed handle while the new calls live. */
+		for (t = kt_now_ns() + 2000000ULL;
+		     p->gone != p->round && kt_now_ns() < t;)
+			;
+		for (i = 0; i < REUSE_CALLS; i++) {
+			if (!nh[i])
+				continue;
+			e = kt_info(p->fd, nh[i], &ci);
+			if (e || ci.state != KTAPI_CALLSTATE_DISCONNECTED ||
+			    (ci.states_seen & KTAPI_CALLSTATE_IDLE) ||
+			    ci.privilege != KTAPI_PRIVILEGE_OWNER ||
+			    strcmp(ci.called_address, reuse_addr))
+				violation(&g.probe_violations,
+					  "reuse probe: new call %u touched by ops on handle %u: %s state %#x seen %#x priv %#x",
+					  nh[i], h, e ? kt_errname(e) : "",
+					  ci.state, ci.states_seen,
+					  ci.privilege);
+			kt_dealloc(p->fd, nh[i]);
+		}
+		kt_drain(p->fd);
+	}
+	p->stop = 1;
+	pthread_join(tid, NULL);
+	close(p->fd);
+	return g.probe_violations == 0;
+}
+
+/* ------------------------------------------------------------------ */
 
 static bool roundtrip(void)
 {
@@ -1688,7 +1884,7 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no %s\n", KTAPI_STATS);
 	if (g.providers && access(KTAPI_PROVIDER_DEV, F_OK))
 		ksft_exit_fail_msg("-p: no %s\n", KTAPI_PROVIDER_DEV);
-	ksft_set_plan(5);
+	ksft_set_plan(6);
 	g.lines = kt_param("lines");
 	g.max_handles = kt_param("max_handles");
 	if (g.lines < g.devices || g.max_handles <= 0)
@@ -1870,6 +2066,16 @@ int main(int argc, char **argv)
 	ksft_print_msg("publish probe: %llu calls, GET_CALL_INFO found %llu of them while they were made or deallocated\n",
 		       calls, hits);
 	ksft_test_result(ok, "GET_CALL_INFO racing MAKE_CALL and DEALLOCATE_CALL sees a consistent call\n");
+
+	{
+		struct reuse rp;
+
+		ok = reuse_probe(g.duration > 20 ? 5000 : 2000, &calls, &rp);
+		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE on a handle being deallocated and its objects reused\n",
+			       calls, rp.infos, rp.drops, rp.privs);
+		ksft_test_result(ok && rp.infos > 0,
+				 "a handle looked up while its call is freed and its memory reused gives ENOENT or its own call, never another\n");
+	}
 
 	ksft_test_result(roundtrip() && !kt_stats_read(&st) &&
 			 st.files == base.files && st.calls == base.calls &&
