@@ -6,19 +6,35 @@
  * Handle map: file->handles is an allocating XArray (XA_FLAGS_ALLOC1, so 0
  * is never a handle; XA_FLAGS_ACCOUNT, so its nodes are charged to the
  * caller's memory cgroup) mapping a handle to its struct ktapi_handle.  A
- * handle is made in two steps, as drm_gem_handle_create_tail() does since
- * its 2025 race fix:
+ * handle is stored once, by its reservation, and made visible by a flag:
  *
- *   ktapi_handle_reserve()  allocates the id with a NULL entry: lookups see
- *                           nothing there, so a half-made call cannot be
- *                           reached by another thread guessing the handle;
- *   ktapi_handle_publish()  stores the finished handle (under the pair
- *                           lock; the slot exists, so this cannot fail).
+ *   ktapi_handle_reserve()  stores the handle, dead (as every handle not
+ *                           published is: see below), in a free slot:
+ *                           lookups see ENOENT there, so a half-made call
+ *                           cannot be reached by another thread guessing
+ *                           the handle;
+ *   ktapi_handle_publish()  clears its dead flag in the leg's seqcount
+ *                           write section, under the pair lock: no second
+ *                           XArray walk, nothing allocated, nothing can
+ *                           fail but a closed line;
+ *   ktapi_handle_unpublish() sets it again (the handle keeps its slot);
+ *   ktapi_handle_unreserve() erases a handle never published, or
+ *                           unpublished again.
  *
- * A reservation that is not published is erased by ktapi_handle_unreserve().
+ * The id is the one xa_alloc_cyclic() would give, the lowest free id from
+ * the cursor f->next_handle up to max_handles, then from 1: the slot at
+ * the cursor, almost always free, is tried first under the xa_lock when
+ * its leaf node exists (ktapi_handle_store_at_cursor()), else
+ * __xa_alloc_cyclic() searches.  f->nr_handles counts the handles in the
+ * map, published or being made.
+ *
+ * So a slot holds one of: nothing; a zero entry, the zombie slot of
+ * ktapi_handle_unmap() (f->zombie, never a handle); a dead handle (being
+ * made, or unpublished); a published one.  Whoever walks the map skips
+ * zero entries with xas_retry() and dead handles with ktapi_handle_leg().
  * Deletion (DEALLOCATE_CALL, line close) happens under the pair lock of the
  * handle's call and finds only published, live entries: an empty or
- * reserved slot, or a handle already removed (dead), is ENOENT.
+ * zombie slot, or a dead handle, is ENOENT.
  *
  * Locking and lifetime (the order is in internal.h):
  *  - The pair lock (*leg->lock, shared by the two legs of one call)
@@ -498,37 +514,75 @@ void ktapi_leg_drop(struct ktapi_leg *c)
 
 /*
  * Erase @f's reserved zombie slot (see ktapi_handle_unmap()), if it has one.
- * Return: whether there was one.
+ * Under the handles xa_lock.  Return: whether there was one.
  */
-static bool ktapi_handle_zombie_erase(struct ktapi_file *f)
+static bool ktapi_handle_zombie_erase_locked(struct ktapi_file *f)
 {
-	u32 id;
+	u32 id = f->zombie;
 
-	xa_lock(&f->handles);
-	id = f->zombie;
+	lockdep_assert_held(&f->handles.xa_lock);
 	if (id) {
 		__xa_erase(&f->handles, id);
 		WRITE_ONCE(f->zombie, 0);
 	}
-	xa_unlock(&f->handles);
 	return id;
+}
+
+/*
+ * Store dead @h in the slot at @f's cursor if that slot is free and within
+ * the limit: the id __xa_alloc_cyclic() would give, the lowest free one
+ * from the cursor on.  Only in an existing leaf node, so nothing is
+ * allocated.  Under the handles xa_lock.  Return: whether @h was stored.
+ */
+static bool ktapi_handle_store_at_cursor(struct ktapi_handle *h,
+					 struct ktapi_file *f)
+{
+	u32 id = max(f->next_handle, 1U);
+	XA_STATE(xas, &f->handles, id);
+
+	lockdep_assert_held(&f->handles.xa_lock);
+	if (unlikely(id > f->max_handles))
+		return false;
+	/* A NULL slot of an allocating XArray is marked XA_FREE_MARK. */
+	if (xas_load(&xas) || !xas_valid(&xas) || !xas.xa_node ||
+	    xas.xa_node->shift)
+		return false;
+	WRITE_ONCE(h->id, id);
+	xas_store(&xas, h);
+	/* As __xa_alloc() does: the slot is no longer free. */
+	xas_clear_mark(&xas, XA_FREE_MARK);
+	/* max_handles < U32_MAX: the cursor never wraps to 0 here. */
+	f->next_handle = id + 1;
+	return true;
 }
 
 static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
 				    struct ktapi_file *f, gfp_t gfp)
 {
-	int ret;
+	int ret = 0;
 
+	/* Dead since its constructor or its last removal: see the top. */
+	WARN_ON_ONCE(!READ_ONCE(h->dead));
 	WRITE_ONCE(h->file, f);
-	do {
-		ret = xa_alloc_cyclic(&f->handles, &h->id, NULL,
-				      XA_LIMIT(1, f->max_handles),
-				      &f->next_handle, gfp);
+	xa_lock(&f->handles);
+	if (likely(ktapi_handle_store_at_cursor(h, f)))
+		goto out;
+	for (;;) {
+		/* Drops and retakes the xa_lock to allocate a node. */
+		ret = __xa_alloc_cyclic(&f->handles, &h->id, h,
+					XA_LIMIT(1, f->max_handles),
+					&f->next_handle, gfp);
 		/* Full: a deallocated handle may still hold its slot. */
-	} while (ret == -EBUSY && READ_ONCE(f->zombie) &&
-		 ktapi_handle_zombie_erase(f));
-	if (ret < 0)
+		if (ret != -EBUSY || !ktapi_handle_zombie_erase_locked(f))
+			break;
+	}
+	if (ret < 0) {
+		xa_unlock(&f->handles);
 		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+out:
+	WRITE_ONCE(f->nr_handles, f->nr_handles + 1);
+	xa_unlock(&f->handles);
 	return 0;
 }
 
@@ -615,10 +669,15 @@ struct ktapi_handle *ktapi_handle_reserve(struct ktapi_file *f,
 	return h;
 }
 
-/* Give back a reserved, never published handle. */
+/* Give back a reserved handle, never published or unpublished again. */
 void ktapi_handle_unreserve(struct ktapi_handle *h)
 {
-	xa_erase(&h->file->handles, h->id);
+	struct ktapi_file *f = h->file;
+
+	xa_lock(&f->handles);
+	__xa_erase(&f->handles, h->id);
+	WRITE_ONCE(f->nr_handles, f->nr_handles - 1);
+	xa_unlock(&f->handles);
 	/* Dead all along: a lookup that found it meanwhile sees ENOENT. */
 	if (!h->embedded)
 		kmem_cache_free(ktapi_handle_cache, ktapi_given(h));
@@ -640,7 +699,6 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 			  u32 privilege, bool announce, u64 now)
 {
 	struct ktapi_file *f = h->file;
-	void *old;
 
 	lockdep_assert_held(c->lock);
 	spin_lock(&f->evq.lock);
@@ -659,12 +717,7 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 	else
 		c->num_monitors++;
 	ktapi_leg_write_end(c);
-	/* The slot exists, so nothing is allocated and nothing can fail. */
-	xa_lock(&f->handles);
-	old = __xa_store(&f->handles, h->id, h, GFP_NOWAIT);
-	WRITE_ONCE(f->nr_handles, f->nr_handles + 1);
-	xa_unlock(&f->handles);
-	WARN_ON_ONCE(old);
+	/* In its slot since the reservation: nothing to store. */
 	if (announce)
 		ktapi_evq_queue_locked(&f->evq, KTAPI_EV_APPNEWCALL, h,
 				       c->state, 0, now);
@@ -681,14 +734,13 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
  * ktapi_handle_unpublish - undo ktapi_handle_publish() of an unannounced handle
  * @h: a handle published without an APPNEWCALL, under its pair lock
  *
- * The handle is only reserved again (its slot stays), and dead for a
- * lookup or a call op that found it meanwhile: they see ENOENT.  No record
- * was queued for it, so nothing else is undone.
+ * The handle is only reserved again (dead in its slot), and a lookup or a
+ * call op that found it meanwhile sees ENOENT.  No record was queued for
+ * it, so nothing else is undone.
  */
 void ktapi_handle_unpublish(struct ktapi_handle *h)
 {
 	struct ktapi_leg *c = h->leg;
-	struct ktapi_file *f = h->file;
 
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
@@ -700,11 +752,6 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
 	else
 		c->num_monitors--;
 	ktapi_leg_write_end(c);
-	/* Storing NULL in an allocating XArray keeps the slot reserved. */
-	xa_lock(&f->handles);
-	__xa_store(&f->handles, h->id, NULL, GFP_NOWAIT);
-	WRITE_ONCE(f->nr_handles, f->nr_handles - 1);
-	xa_unlock(&f->handles);
 	ktapi_stat_dec(KTAPI_STAT_HANDLES);
 }
 
@@ -715,7 +762,7 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
  * So with @keep one slot per file stays reserved as a "zombie" to keep the
  * leaf the cursor is in: a handle in the zombie's leaf is erased at once;
  * one in another leaf becomes the zombie, and the old zombie is erased.
- * Lookups see a reserved slot as empty.
+ * Lookups see the zombie slot (a zero entry) as empty.
  */
 static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
 {
@@ -837,10 +884,14 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 		n = 0;
 		rcu_read_lock();
 		xas_for_each(&xas, h, ULONG_MAX) {
-			/* Reserved slots (zero entries) are skipped too. */
+			/* The zombie slot (a zero entry) is skipped too. */
 			if (xas_retry(&xas, h))
 				continue;
-			/* Gone meanwhile, or voided by another thread. */
+			/*
+			 * Gone meanwhile, voided by another thread, or dead:
+			 * being made (it never will be published: the queue
+			 * is closed, and its maker unreserves it).
+			 */
 			ktapi_handle_found_locked(f, xas.xa_index, h,
 						  ktapi_handle_void_locked,
 						  &reap, &ret);
@@ -853,7 +904,9 @@ void ktapi_file_void_handles(struct ktapi_file *f)
 		rcu_read_unlock();
 		cond_resched();
 	} while (n == KTAPI_VOID_BATCH);
-	ktapi_handle_zombie_erase(f);
+	xa_lock(&f->handles);
+	ktapi_handle_zombie_erase_locked(f);
+	xa_unlock(&f->handles);
 }
 
 /*
@@ -893,7 +946,7 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 	unsigned int seq;
 	bool valid;
 
-	/* xa_load() without its own RCU section; reserved slots are empty. */
+	/* xa_load() without its own RCU section; the zombie slot is empty. */
 	do {
 		h = xas_load(&xas);
 		if (xa_is_zero(h))

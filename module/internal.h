@@ -357,7 +357,7 @@ struct ktapi_file {
 	 * (see ktapi_handle_unmap()); 0 for none.  Handles xa_lock.
 	 */
 	u32 zombie;
-	u32 nr_handles;			/* published handles; handles xa_lock */
+	u32 nr_handles;			/* handles in the map; handles xa_lock */
 	/*
 	 * NEW -> OPEN under line->lock and evq.lock (released, after the
 	 * fields below); OPEN -> CLOSED under line->lock and evq.lock

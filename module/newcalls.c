@@ -151,7 +151,7 @@ static void ktapi_new_calls_file(struct ktapi_new_calls_walk *w,
 		n = 0;
 		rcu_read_lock();
 		xas_for_each(&xas, h, ULONG_MAX) {
-			/* Reserved slots (zero entries) are skipped too. */
+			/* The zombie slot (a zero entry) is skipped too. */
 			if (xas_retry(&xas, h))
 				continue;
 			/* A handle gone meanwhile is not looked at. */

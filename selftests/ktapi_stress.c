@@ -44,7 +44,10 @@
  * while it is being deallocated (handles are cyclic, so the next one is
  * known in advance), and another GET_CALL_INFO, DROP and
  * SET_CALL_PRIVILEGE on a handle while it is deallocated and its objects
- * reused by new calls (the reuse probe).
+ * reused by new calls (the reuse probe); another aims GET_CALL_INFO, DROP,
+ * DEALLOCATE_CALL and SET_CALL_PRIVILEGE from several threads at the
+ * handles a MAKE_CALL is about to publish (the one-step publish:
+ * publish_guess_race()).
  *
  * The run is bounded by time (default 10 s).  The seed is printed; -s SEED
  * replays each thread's sequence of operations (not the interleaving).
@@ -136,6 +139,7 @@ static struct {
 	unsigned long long callinfos;
 	int flips;			/* atomic: a SET_CALL_PRIVILEGE to OWNER */
 	unsigned long long violations, ev_violations, probe_violations;
+	unsigned long long guess_violations;
 	pthread_mutex_t log_lock;
 	pthread_t reader_tid[MAX_READERS];
 } g = {
@@ -1611,6 +1615,205 @@ static bool publish_probe(unsigned int ms, unsigned long long *calls,
 	return g.probe_violations == 0;
 }
 
+/*
+ * The one-step publish (module/call.c): a handle is in the file's map from
+ * its reservation on, unpublished until MAKE_CALL's commit.  Thread A makes
+ * calls on one file (only its own handles live there, so the next one is
+ * its last plus one); GUESSERS threads aim GET_CALL_INFO, DROP,
+ * DEALLOCATE_CALL and SET_CALL_PRIVILEGE at the handles A's next calls
+ * will get, and at the last one.  MAKE_CALL writes its struct back (the
+ * handle, the call id) before it publishes anything, so an operation that
+ * finds a handle (any result but ENOENT) must come after the handle is in
+ * A's struct: a handle found that A has not been given is a lookup that
+ * saw an unpublished handle.  What GET_CALL_INFO returns is checked as the
+ * call's (info_problem(), the call id A was given, an OUTBOUND leg on line
+ * 0 to the address dialled), never half made.
+ */
+#define GUESSERS	3
+#define GUESS_RING	1024
+
+struct guess_race {
+	int fd;
+	struct ktapi_make_call mc;	/* A's; read by the guessers */
+	__u32 last;			/* atomic: the handle A got last */
+	__u32 call_ids[GUESS_RING];	/* by handle, before last is set */
+	int done;			/* atomic: A stopped */
+	unsigned long long found, early, ops;	/* atomic */
+};
+
+/* The highest handle A was given: returned, or written back by MAKE_CALL. */
+static __u32 guess_given(struct guess_race *gr)
+{
+	__u32 last = __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE);
+	__u32 mc = __atomic_load_n(&gr->mc.handle, __ATOMIC_ACQUIRE);
+
+	return mc > last ? mc : last;
+}
+
+static void guess_info(struct guess_race *gr, __u32 h,
+		       const struct ktapi_call_info *ci)
+{
+	const char *bad = info_problem(ci, h, kt_now_ns());
+	__u32 id;
+
+	if (!bad && (ci->origin != KTAPI_CALLORIGIN_OUTBOUND ||
+		     ci->device_id != 0))
+		bad = "not A's OUTBOUND leg on line 0";
+	if (!bad && strcmp((const char *)ci->called_address, "1001") &&
+	    strcmp((const char *)ci->called_address, "999"))
+		bad = "called_address";
+	if (!bad && !(ci->states_seen & KTAPI_CALLSTATE_DIALING))
+		bad = "states_seen lacks DIALING (published before its state)";
+	/* The call id A is told: wait for its MAKE_CALL to return. */
+	while (!bad && __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE) < h) {
+		if (__atomic_load_n(&gr->done, __ATOMIC_ACQUIRE)) {
+			bad = "a handle A's MAKE_CALL never returned";
+			break;
+		}
+		sched_yield();
+	}
+	if (!bad) {
+		id = __atomic_load_n(&gr->call_ids[h % GUESS_RING],
+				     __ATOMIC_RELAXED);
+		if (ci->call_id != id)
+			bad = "call_id is not the one MAKE_CALL returned";
+	}
+	if (bad)
+		violation(&g.guess_violations,
+			  "one-step publish: GET_CALL_INFO of handle %u: %s (call %u state %#x seen %#x own %u mon %u priv %#x)",
+			  h, bad, ci->call_id, ci->state, ci->states_seen,
+			  ci->num_owners, ci->num_monitors, ci->privilege);
+}
+
+static void *guesser_main(void *arg)
+{
+	struct guess_race *gr = arg;
+	struct ktapi_call_info ci;
+	__u64 r = (__u64)(uintptr_t)&ci ^ kt_now_ns();
+	__u32 h, given;
+	int e, op;
+
+	while (!__atomic_load_n(&gr->done, __ATOMIC_ACQUIRE)) {
+		/* The next handles, mostly; now and then the live one. */
+		h = __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE) +
+		    (rndn(&r, 8) ? 1 + rndn(&r, 3) : 0);
+		if (!h)
+			continue;
+		op = rndn(&r, 6);
+		switch (op) {
+		case 0:
+		case 1:
+		case 2:
+			e = kt_info(gr->fd, h, &ci);
+			break;
+		case 3:
+			e = kt_drop(gr->fd, h);
+			break;
+		case 4:
+			e = kt_dealloc(gr->fd, h);
+			break;
+		default:
+			e = kt_set_priv(gr->fd, h, rndn(&r, 2) ?
+					KTAPI_PRIVILEGE_MONITOR :
+					KTAPI_PRIVILEGE_OWNER);
+			break;
+		}
+		__atomic_add_fetch(&gr->ops, 1, __ATOMIC_RELAXED);
+		if (e == ENOENT)
+			continue;
+		given = guess_given(gr);
+		if ((op <= 2 && e) || (op == 3 && e && e != EBUSY && e != EACCES) ||
+		    (op == 4 && e) || (op == 5 && e && e != EBUSY)) {
+			violation(&g.guess_violations,
+				  "one-step publish: %s of handle %u: %s",
+				  op <= 2 ? "GET_CALL_INFO" : op == 3 ? "DROP" :
+				  op == 4 ? "DEALLOCATE_CALL" :
+				  "SET_CALL_PRIVILEGE", h, kt_errname(e));
+			continue;
+		}
+		__atomic_add_fetch(&gr->found, 1, __ATOMIC_RELAXED);
+		if (h > given) {
+			violation(&g.guess_violations,
+				  "one-step publish: handle %u found (op %d: %s) before MAKE_CALL gave it (given %u)",
+				  h, op, kt_errname(e), given);
+			continue;
+		}
+		if (h > __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE))
+			__atomic_add_fetch(&gr->early, 1, __ATOMIC_RELAXED);
+		if (op <= 2)
+			guess_info(gr, h, &ci);
+	}
+	return NULL;
+}
+
+static bool publish_guess_race(unsigned int ms, unsigned long long *calls,
+			       struct guess_race *gr)
+{
+	pthread_t tid[GUESSERS];
+	__u64 end = kt_now_ns() + ms * 1000000ULL;
+	int fb, e;
+	__u32 h, last = 0;
+	unsigned int i;
+
+	memset(gr, 0, sizeof(*gr));
+	gr->fd = kt_open();
+	fb = kt_open();
+	if (gr->fd < 0 || fb < 0 ||
+	    kt_line_open(gr->fd, 0, KTAPI_PRIVILEGE_OWNER,
+			 KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER, KTAPI_API_VERSION_2_2)) {
+		printf("# one-step publish race: setup failed: %s\n",
+		       strerror(errno));
+		return false;
+	}
+	for (i = 0; i < GUESSERS; i++)
+		pthread_create(&tid[i], NULL, guesser_main, gr);
+	*calls = 0;
+	/* A new file: handles 1, 2, ...; stop well before they wrap. */
+	while (kt_now_ns() < end && *calls + 16 < (unsigned long long)g.max_handles) {
+		memset(&gr->mc, 0, sizeof(gr->mc));
+		gr->mc.size = sizeof(gr->mc);
+		/* Half to line 1 (a callee leg), half to no line. */
+		strcpy((char *)gr->mc.dest_address, *calls & 1 ? "999" : "1001");
+		e = kt_err(ioctl(gr->fd, KTAPI_IOC_MAKE_CALL, &gr->mc));
+		if (e) {
+			violation(&g.guess_violations,
+				  "one-step publish: MAKE_CALL %s", kt_errname(e));
+			break;
+		}
+		(*calls)++;
+		h = gr->mc.handle;
+		if (h != last + 1)
+			violation(&g.guess_violations,
+				  "one-step publish: handle %u after %u (not cyclic)",
+				  h, last);
+		last = h;
+		__atomic_store_n(&gr->call_ids[h % GUESS_RING], gr->mc.call_id,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&gr->last, h, __ATOMIC_RELEASE);
+		/* A guesser may have deallocated it already. */
+		e = kt_dealloc(gr->fd, h);
+		if (e && e != ENOENT)
+			violation(&g.guess_violations,
+				  "one-step publish: DEALLOCATE_CALL of %u: %s",
+				  h, kt_errname(e));
+		kt_drain(gr->fd);
+		if (*calls % 64 == 0) {
+			/* Deallocate what fb was given. */
+			close(fb);
+			fb = kt_open();
+			kt_line_open(fb, 1, KTAPI_PRIVILEGE_OWNER,
+				     KTAPI_API_VERSION_2_2);
+		}
+	}
+	__atomic_store_n(&gr->done, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < GUESSERS; i++)
+		pthread_join(tid[i], NULL);
+	close(gr->fd);
+	close(fb);
+	return g.guess_violations == 0;
+}
+
 /* ------------------------------------------------------------------ */
 /*
  * The reuse probe (issue 14): legs and handles are freed at once into
@@ -1848,6 +2051,7 @@ int main(int argc, char **argv)
 	struct worker bulkers[MAX_BULKERS], provs[MAX_PROVIDERS];
 	unsigned long long total = 0, calls = 0, hits = 0;
 	struct ktapi_stats base, st;
+	static struct guess_race gr;
 	pthread_rwlockattr_t rwattr;
 	struct sigaction sa;
 	bool seeded = false, ok;
@@ -1884,7 +2088,7 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no %s\n", KTAPI_STATS);
 	if (g.providers && access(KTAPI_PROVIDER_DEV, F_OK))
 		ksft_exit_fail_msg("-p: no %s\n", KTAPI_PROVIDER_DEV);
-	ksft_set_plan(6);
+	ksft_set_plan(7);
 	g.lines = kt_param("lines");
 	g.max_handles = kt_param("max_handles");
 	if (g.lines < g.devices || g.max_handles <= 0)
@@ -2076,6 +2280,12 @@ int main(int argc, char **argv)
 		ksft_test_result(ok && rp.infos > 0,
 				 "a handle looked up while its call is freed and its memory reused gives ENOENT or its own call, never another\n");
 	}
+
+	ok = publish_guess_race(g.duration > 20 ? 5000 : 2000, &calls, &gr);
+	ksft_print_msg("one-step publish race: %llu calls, %llu guesses, %llu found (%llu before MAKE_CALL returned)\n",
+		       calls, gr.ops, gr.found, gr.early);
+	ksft_test_result(ok && calls > 0 && gr.found > 0,
+			 "handles guessed while MAKE_CALL publishes them: ENOENT until given, never half made\n");
 
 	ksft_test_result(roundtrip() && !kt_stats_read(&st) &&
 			 st.files == base.files && st.calls == base.calls &&
