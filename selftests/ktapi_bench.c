@@ -969,9 +969,18 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name),
 			 "MAKE+DEALLOCATE at %lu live / at 1000", big);
 		goal(name, fg.make_at[AT_BIG] / fg.make_at[AT_1K], 1.3, "x", 3);
-		goal(cgdir[0] ? "kernel memory per idle call with its handle (memcg)"
-			      : "kernel memory per idle call with its handle (Slab)",
-		     fg.bytes_per_call, 256, " bytes", 1);
+		/*
+		 * A few thousand calls reuse the slab objects the loops
+		 * before freed (SLAB_TYPESAFE_BY_RCU caches, freed at once):
+		 * their delta is noise, not their memory.
+		 */
+		if (big >= BIG_N)
+			goal(cgdir[0] ? "kernel memory per idle call with its handle (memcg)"
+				      : "kernel memory per idle call with its handle (Slab)",
+			     fg.bytes_per_call, 256, " bytes", 1);
+		else
+			printf("BENCH-GOAL: kernel memory per idle call with its handle: not measured (-b %lu: below %lu calls the delta is slab reuse): NOT met\n",
+			       big, (unsigned long)BIG_N);
 		snprintf(name, sizeof(name), "release of %lu calls", big);
 		goal(name, fg.release_big / 1e9, 2, " x 1e9 insn", 3);
 		if (fg.make_provider >= 0)
