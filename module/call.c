@@ -1025,19 +1025,20 @@ again:
  *
  * The common case: size is the kernel's (or the first published one,
  * KTAPI_CALL_INFO_SIZE_VER0, of programs built before app_name), no flags,
- * an open line and a valid handle.  The result is written straight into the user's struct,
- * under RCU with page faults disabled.  Anything else (another size, a
- * fault, an error) is left to the full path of the dispatcher, which
+ * an open line and a valid handle.  The call's fields are copied to the
+ * stack in the leg's read section, checked with read_seqcount_retry(),
+ * and only then, after rcu_read_unlock(), written to the user's struct
+ * without the dispatcher's copy of the whole struct.  Anything else
+ * (another size, a fault, an error, a leg that changed or was freed and
+ * reused meanwhile) is left to the full path of the dispatcher, which
  * checks everything in the documented order.
  *
- * A fault midway (a page not present yet is one: faults are disabled)
- * leaves the user's struct half written: the output fields before the
- * fault hold this snapshot, those after it what they held.  The full path
- * then writes the whole struct again, or fails (EFAULT, or ENOENT when the
- * handle went meanwhile) with it half written, as the uapi header allows:
- * on error the output fields are undefined.  Input fields (size, flags,
- * handle) are never written here.  So is a leg that changed, or was freed
- * and reused, while it was copied: its read section ends after the copy.
+ * A fault midway leaves the user's struct half written with this call's
+ * own snapshot (never another call's: nothing is written before the
+ * check); the full path then writes the whole struct again, or fails
+ * (EFAULT, or ENOENT when the handle went meanwhile), as the uapi header
+ * allows: on error the output fields are undefined.  Input fields (size,
+ * flags, handle) are never written here.
  *
  * Return: 0, -EAGAIN for "use the full path".
  */
@@ -1045,8 +1046,14 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci)
 {
 	struct ktapi_leg_snap snap;
+	struct {
+		u32 call_id, related_call_id, device_id, origin;
+		u64 create_time_ns;
+		u64 caller[KTAPI_ADDRESS_MAX / sizeof(u64)];
+		u64 called[KTAPI_ADDRESS_MAX / sizeof(u64)];
+		u64 name[KTAPI_APP_NAME_MAX / sizeof(u64)];
+	} fx;
 	u32 size, flags, handle, priv;
-	const char *caller, *name;
 	struct ktapi_leg *c;
 	unsigned int i, seq;
 
@@ -1067,16 +1074,31 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv, &seq);
 	if (!c)
 		goto out_again;
-	/* No call inside the user access section (objtool): before it. */
-	name = ktapi_leg_app_name(c);
-	pagefault_disable();
+	/*
+	 * The leg may be freed and reused for another user's call at any
+	 * time: what is constant in one life of it is copied here first and
+	 * checked against the read section before any byte of it reaches
+	 * user memory (a copy written straight out would show another
+	 * call's addresses and name, even if the result is then -EAGAIN).
+	 */
+	fx.call_id = c->call_id;
+	fx.related_call_id = READ_ONCE(c->related_call_id);
+	fx.device_id = c->line->id;
+	fx.origin = c->origin;
+	fx.create_time_ns = c->create_time_ns;
+	memcpy(fx.caller, ktapi_leg_caller_address(c), sizeof(fx.caller));
+	memcpy(fx.called, c->called_address, sizeof(fx.called));
+	if (size == sizeof(*uci))
+		memcpy(fx.name, ktapi_leg_app_name(c), sizeof(fx.name));
+	if (read_seqcount_retry(&c->seq, seq))
+		goto out_again;
+	rcu_read_unlock();
 	if (!user_write_access_begin(uci, size))
-		goto out_pf;
-	unsafe_put_user(c->call_id, &uci->call_id, out_fault);
-	unsafe_put_user(READ_ONCE(c->related_call_id), &uci->related_call_id,
-			out_fault);
-	unsafe_put_user(c->line->id, &uci->device_id, out_fault);
-	unsafe_put_user(c->origin, &uci->origin, out_fault);
+		return -EAGAIN;
+	unsafe_put_user(fx.call_id, &uci->call_id, out_fault);
+	unsafe_put_user(fx.related_call_id, &uci->related_call_id, out_fault);
+	unsafe_put_user(fx.device_id, &uci->device_id, out_fault);
+	unsafe_put_user(fx.origin, &uci->origin, out_fault);
 	unsafe_put_user(KTAPI_CALLREASON_DIRECT, &uci->reason, out_fault);
 	unsafe_put_user(snap.state, &uci->state, out_fault);
 	unsafe_put_user(snap.state_mode, &uci->state_mode, out_fault);
@@ -1084,35 +1106,26 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	unsafe_put_user(priv, &uci->privilege, out_fault);
 	unsafe_put_user(snap.num_owners, &uci->num_owners, out_fault);
 	unsafe_put_user(snap.num_monitors, &uci->num_monitors, out_fault);
-	unsafe_put_user(c->create_time_ns, &uci->create_time_ns, out_fault);
+	unsafe_put_user(fx.create_time_ns, &uci->create_time_ns, out_fault);
 	unsafe_put_user(snap.state_time_ns, &uci->state_time_ns, out_fault);
-	/*
-	 * Both addresses in one loop of 8-byte words: half the instructions
-	 * of two unsafe_copy_to_user().  The kernel's arrays are 8-byte
-	 * aligned.
-	 */
+	/* Both addresses in one loop of 8-byte words (aligned copies). */
 	static_assert(KTAPI_ADDRESS_MAX % sizeof(u64) == 0);
-	caller = ktapi_leg_caller_address(c);
 	for (i = 0; i < KTAPI_ADDRESS_MAX / sizeof(u64); i++) {
-		unsafe_put_user(((const u64 *)caller)[i],
+		unsafe_put_user(fx.caller[i],
 				(u64 __user *)uci->caller_address + i,
 				out_fault);
-		unsafe_put_user(((const u64 *)c->called_address)[i],
+		unsafe_put_user(fx.called[i],
 				(u64 __user *)uci->called_address + i,
 				out_fault);
 	}
 	if (size == sizeof(*uci)) {
 		static_assert(KTAPI_APP_NAME_MAX % sizeof(u64) == 0);
 		for (i = 0; i < KTAPI_APP_NAME_MAX / sizeof(u64); i++)
-			unsafe_put_user(((const u64 *)name)[i],
+			unsafe_put_user(fx.name[i],
 					(u64 __user *)uci->app_name + i,
 					out_fault);
 	}
 	user_write_access_end();
-	pagefault_enable();
-	if (read_seqcount_retry(&c->seq, seq))
-		goto out_again;
-	rcu_read_unlock();
 	return 0;
 
 in_fault:
@@ -1120,8 +1133,7 @@ in_fault:
 	return -EAGAIN;
 out_fault:
 	user_write_access_end();
-out_pf:
-	pagefault_enable();
+	return -EAGAIN;
 out_again:
 	rcu_read_unlock();
 	return -EAGAIN;
