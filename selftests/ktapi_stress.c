@@ -1645,8 +1645,14 @@ struct guess_race {
 /* The highest handle A was given: returned, or written back by MAKE_CALL. */
 static __u32 guess_given(struct guess_race *gr)
 {
-	__u32 last = __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE);
+	/*
+	 * The struct first: A stores last, then clears the struct for its
+	 * next MAKE_CALL, so a struct read as cleared means last is already
+	 * the handle it held.  (last first could read the old last, then the
+	 * cleared struct, and take a handle A was given for one not given.)
+	 */
 	__u32 mc = __atomic_load_n(&gr->mc.handle, __ATOMIC_ACQUIRE);
+	__u32 last = __atomic_load_n(&gr->last, __ATOMIC_ACQUIRE);
 
 	return mc > last ? mc : last;
 }
