@@ -181,6 +181,12 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 		strcpy(self->good.make_call.dest_address, "999");
 		break;
 	case K_ANSWER:
+	case K_SET_PRIV:
+		/*
+		 * b's OWNER handle of an OFFERING leg, its only owner: ANSWER
+		 * answers it; SET_CALL_PRIVILEGE may step it back to MONITOR
+		 * (the change is seen in GET_CALL_INFO).
+		 */
 		self->a = LINE(0, P_OWN);
 		self->b = LINE(1, P_OWN);
 		ioarg_lines_open(self);
@@ -191,7 +197,12 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 		self->handle = ev.handle;
 		self->call_id = ev.call_id;
 		self->fd = self->b;
-		self->good.op.handle = self->handle;
+		if (variant->kind == K_ANSWER) {
+			self->good.op.handle = self->handle;
+		} else {
+			self->good.priv.handle = self->handle;
+			self->good.priv.privilege = P_MON;
+		}
 		break;
 	case K_DROP:
 	case K_CALL_INFO:
@@ -212,24 +223,6 @@ static void ioarg_prepare(struct __test_metadata *_metadata,
 		self->a = LINE(1, P_MON);	/* the victim */
 		ioarg_lines_open(self);
 		self->good.close_line.device_id = 1;
-		break;
-	case K_SET_PRIV:
-		/*
-		 * b's OWNER handle of an OFFERING leg, its only owner: it may
-		 * step back to MONITOR (the change is seen in GET_CALL_INFO).
-		 */
-		self->a = LINE(0, P_OWN);
-		self->b = LINE(1, P_OWN);
-		ioarg_lines_open(self);
-		DEV_ADDR(self->a, 1, addr_b);
-		ASSERT_OK(kt_make_call(self->a, addr_b, NULL, NULL));
-		EXPECT_NEW(&ev, self->b, ANY, S_OFFERING, P_OWN);
-		kt_drain(self->b);
-		self->handle = ev.handle;
-		self->call_id = ev.call_id;
-		self->fd = self->b;
-		self->good.priv.handle = self->handle;
-		self->good.priv.privilege = P_MON;
 		break;
 	case K_NEW_CALLS:
 		/*
