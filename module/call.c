@@ -489,6 +489,19 @@ void ktapi_leg_set_state(struct ktapi_leg *c, u32 state, u32 mode)
 	ktapi_leg_set_state_at(c, state, mode, ktime_get_ns());
 }
 
+/* Disconnect @c's peer, if not IDLE, as @c left state @old at @now. */
+static void ktapi_leg_disconnect_peer(struct ktapi_leg *c, u32 old, u64 now)
+{
+	struct ktapi_leg *peer = c->peer;
+
+	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
+	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
+		ktapi_leg_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
+				       old == KTAPI_CALLSTATE_OFFERING ?
+				       KTAPI_DISCONNECTMODE_REJECT :
+				       KTAPI_DISCONNECTMODE_NORMAL, now);
+}
+
 /**
  * ktapi_leg_drop - move a non-IDLE leg to IDLE, disconnecting its peer
  * @c: the leg, under its pair lock
@@ -499,17 +512,26 @@ void ktapi_leg_set_state(struct ktapi_leg *c, u32 state, u32 mode)
 void ktapi_leg_drop(struct ktapi_leg *c)
 {
 	u32 old = c->state;
-	struct ktapi_leg *peer = c->peer;
 	u64 now = ktime_get_ns();
 
 	lockdep_assert_held(c->lock);
 	ktapi_leg_set_state_at(c, KTAPI_CALLSTATE_IDLE, 0, now);
-	if (peer && peer->state != KTAPI_CALLSTATE_IDLE &&
-	    peer->state != KTAPI_CALLSTATE_DISCONNECTED)
-		ktapi_leg_set_state_at(peer, KTAPI_CALLSTATE_DISCONNECTED,
-				       old == KTAPI_CALLSTATE_OFFERING ?
-				       KTAPI_DISCONNECTMODE_REJECT :
-				       KTAPI_DISCONNECTMODE_NORMAL, now);
+	ktapi_leg_disconnect_peer(c, old, now);
+}
+
+/*
+ * ktapi_leg_drop() of a leg whose last handle just went, before it is
+ * killed: nobody can see its own IDLE state any more (no holder to tell,
+ * and a lockless reader of its handles finds them dead), so only tracers
+ * are told of it; its peer is disconnected as ktapi_leg_drop() does.
+ */
+static void ktapi_leg_drop_unheld(struct ktapi_leg *c)
+{
+	lockdep_assert_held(c->lock);
+	trace_ktapi_call_state(c->call_id, c->line->id, c->state,
+			       KTAPI_CALLSTATE_IDLE, 0);
+	if (c->peer)
+		ktapi_leg_disconnect_peer(c, c->state, ktime_get_ns());
 }
 
 /*
@@ -560,6 +582,7 @@ static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
 				    struct ktapi_file *f, gfp_t gfp)
 {
 	int ret = 0;
+	u32 id;
 
 	/* Dead since its constructor or its last removal: see the top. */
 	WARN_ON_ONCE(!READ_ONCE(h->dead));
@@ -569,7 +592,7 @@ static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
 		goto out;
 	for (;;) {
 		/* Drops and retakes the xa_lock to allocate a node. */
-		ret = __xa_alloc_cyclic(&f->handles, &h->id, h,
+		ret = __xa_alloc_cyclic(&f->handles, &id, h,
 					XA_LIMIT(1, f->max_handles),
 					&f->next_handle, gfp);
 		/* Full: a deallocated handle may still hold its slot. */
@@ -580,6 +603,8 @@ static int ktapi_handle_reserve_gfp(struct ktapi_handle *h,
 		xa_unlock(&f->handles);
 		return ret == -EBUSY ? -ENOSPC : ret;
 	}
+	/* Lockless readers may look at @h (dead) meanwhile: one store. */
+	WRITE_ONCE(h->id, id);
 out:
 	WRITE_ONCE(f->nr_handles, f->nr_handles + 1);
 	xa_unlock(&f->handles);
@@ -708,6 +733,7 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 	}
 	WRITE_ONCE(h->leg, c);
 	WRITE_ONCE(h->privilege, privilege);
+	WRITE_ONCE(f->last, h);
 	list_add_tail(&h->call_node, &c->holders);
 	/* Its barrier orders leg, file and id before dead (ktapi_handle_leg()). */
 	ktapi_leg_write_begin(c);
@@ -730,6 +756,17 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 	return true;
 }
 
+/*
+ * Before @h is unpublished or removed, and so before it may be freed:
+ * its file's lookup cache no longer names it.  Only if it still does: a
+ * handle published into that file since (under another pair lock, and
+ * the file's evq.lock) stays cached.
+ */
+static void ktapi_handle_uncache(struct ktapi_handle *h)
+{
+	cmpxchg(&h->file->last, h, NULL);
+}
+
 /**
  * ktapi_handle_unpublish - undo ktapi_handle_publish() of an unannounced handle
  * @h: a handle published without an APPNEWCALL, under its pair lock
@@ -744,6 +781,7 @@ void ktapi_handle_unpublish(struct ktapi_handle *h)
 
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
+	ktapi_handle_uncache(h);
 	list_del(&h->call_node);
 	ktapi_leg_write_begin(c);
 	WRITE_ONCE(h->dead, true);
@@ -789,7 +827,8 @@ static void ktapi_handle_unmap(struct ktapi_file *f, u32 id, bool keep)
  * @reap: where a leg to free after the pair lock goes
  *
  * When the last handle of a leg goes, a non-IDLE leg is dropped (its peer
- * sees DISCONNECTED), it is unlinked from its peer and killed.  A leg on a
+ * sees DISCONNECTED; its own IDLE, which nobody can see any more, is only
+ * traced), it is unlinked from its peer and killed.  A leg on a
  * provider's device is never dropped here (its provider reports its
  * states): its provider gets a DROP notice where a loopback leg would be
  * dropped with handles left, and a CLOSECALL when the last one goes.
@@ -807,6 +846,7 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 	lockdep_assert_held(c->lock);
 	trace_ktapi_handle_free(c->line->id, h->id, c->call_id, h->privilege);
 	ktapi_handle_unmap(f, h->id, !line_close);
+	ktapi_handle_uncache(h);
 	list_del(&h->call_node);
 	ktapi_leg_write_begin(c);
 	WRITE_ONCE(h->dead, true);
@@ -832,8 +872,10 @@ void ktapi_handle_remove(struct ktapi_handle *h, bool line_close,
 		else if (line_close && sole_owner &&
 			 c->state != KTAPI_CALLSTATE_IDLE)
 			ktapi_provider_owner_gone(c);
-	} else if (c->state != KTAPI_CALLSTATE_IDLE &&
-		   ((line_close && sole_owner) || last)) {
+	} else if (c->state != KTAPI_CALLSTATE_IDLE && last) {
+		ktapi_leg_drop_unheld(c);
+	} else if (c->state != KTAPI_CALLSTATE_IDLE && line_close &&
+		   sole_owner) {
 		ktapi_leg_drop(c);
 	}
 
@@ -930,6 +972,56 @@ struct ktapi_leg_snap {
 	u64 state_time_ns;
 };
 
+/* Read @c's changing fields: in a read section of @c->seq, or locked. */
+static __always_inline void ktapi_leg_read_snap(const struct ktapi_leg *c,
+						struct ktapi_leg_snap *snap)
+{
+	snap->state = c->state;
+	snap->state_mode = c->state_mode;
+	snap->states_seen = c->states_seen;
+	snap->num_owners = c->num_owners;
+	snap->num_monitors = c->num_monitors;
+	snap->state_time_ns = c->state_time_ns;
+}
+
+/*
+ * What is constant in one life of a leg, as GET_CALL_INFO reports it.  A
+ * leg found without its pair lock may be freed and reused for another
+ * user's call at any time, so this is copied to the stack first and
+ * checked against the read section before any byte of it is used (a copy
+ * written straight out would show another call's addresses and name).
+ */
+struct ktapi_leg_fixed {
+	u32 call_id;
+	u32 related_call_id;
+	u32 device_id;
+	u32 origin;
+	u64 create_time_ns;
+	u64 caller[KTAPI_ADDRESS_MAX / sizeof(u64)];
+	u64 called[KTAPI_ADDRESS_MAX / sizeof(u64)];
+	u64 name[KTAPI_APP_NAME_MAX / sizeof(u64)];
+};
+
+/*
+ * Copy @c's constant fields into @fx, the name only @with_name.  Under
+ * rcu_read_lock(), after ktapi_leg_lookup_rcu() found @c (valid only if
+ * the read section does not retry after it), or under the pair lock.
+ */
+static __always_inline void ktapi_leg_read_fixed(struct ktapi_leg *c,
+						 struct ktapi_leg_fixed *fx,
+						 bool with_name)
+{
+	fx->call_id = c->call_id;
+	fx->related_call_id = READ_ONCE(c->related_call_id);
+	fx->device_id = c->line->id;
+	fx->origin = c->origin;
+	fx->create_time_ns = c->create_time_ns;
+	memcpy(fx->caller, ktapi_leg_caller_address(c), sizeof(fx->caller));
+	memcpy(fx->called, c->called_address, sizeof(fx->called));
+	if (with_name)
+		memcpy(fx->name, ktapi_leg_app_name(c), sizeof(fx->name));
+}
+
 /*
  * The call of handle @id of @f, its snapshot in @snap, its privilege in
  * @priv; NULL when there is no such handle.  Under rcu_read_lock().  The
@@ -940,18 +1032,11 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 					      struct ktapi_leg_snap *snap,
 					      u32 *priv, unsigned int *seqp)
 {
-	XA_STATE(xas, &f->handles, id);
-	struct ktapi_handle *h;
+	struct ktapi_handle *h = ktapi_handle_find_rcu(f, id);
 	struct ktapi_leg *c;
 	unsigned int seq;
 	bool valid;
 
-	/* xa_load() without its own RCU section; the zombie slot is empty. */
-	do {
-		h = xas_load(&xas);
-		if (xa_is_zero(h))
-			h = NULL;
-	} while (xas_retry(&xas, h));
 	if (!h)
 		return NULL;
 	c = ktapi_handle_leg(h);
@@ -961,24 +1046,63 @@ static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
 		seq = read_seqcount_begin(&c->seq);
 		valid = ktapi_handle_valid(h, f, id, c);
 		*priv = READ_ONCE(h->privilege);
-		snap->state = c->state;
-		snap->state_mode = c->state_mode;
-		snap->states_seen = c->states_seen;
-		snap->num_owners = c->num_owners;
-		snap->num_monitors = c->num_monitors;
-		snap->state_time_ns = c->state_time_ns;
+		ktapi_leg_read_snap(c, snap);
 	} while (read_seqcount_retry(&c->seq, seq));
 	*seqp = seq;
 	return valid ? c : NULL;
 }
 
+/* The kernel's struct of GET_CALL_INFO's full path, from what was read. */
+static void ktapi_call_info_fill(struct ktapi_call_info *ci,
+				 const struct ktapi_leg_snap *snap, u32 priv,
+				 const struct ktapi_leg_fixed *fx)
+{
+	ci->call_id = fx->call_id;
+	ci->related_call_id = fx->related_call_id;
+	ci->device_id = fx->device_id;
+	ci->origin = fx->origin;
+	ci->reason = KTAPI_CALLREASON_DIRECT;
+	ci->state = snap->state;
+	ci->state_mode = snap->state_mode;
+	ci->states_seen = snap->states_seen;
+	ci->privilege = priv;
+	ci->num_owners = snap->num_owners;
+	ci->num_monitors = snap->num_monitors;
+	ci->create_time_ns = fx->create_time_ns;
+	ci->state_time_ns = snap->state_time_ns;
+	memcpy(ci->caller_address, fx->caller, sizeof(ci->caller_address));
+	memcpy(ci->called_address, fx->called, sizeof(ci->called_address));
+	/* Every byte: a VER0 caller's struct ends before it (not copied). */
+	memcpy(ci->app_name, fx->name, sizeof(ci->app_name));
+}
+
+/* GET_CALL_INFO under the pair lock of a live handle. */
+static int ktapi_call_info_locked(struct ktapi_handle *h, void *arg)
+{
+	struct ktapi_leg_snap snap;
+	struct ktapi_leg_fixed fx;
+
+	ktapi_leg_read_snap(h->leg, &snap);
+	ktapi_leg_read_fixed(h->leg, &fx, true);
+	ktapi_call_info_fill(arg, &snap, h->privilege, &fx);
+	return 0;
+}
+
+/*
+ * The full path: one lockless try; if the leg changed meanwhile (or was
+ * freed and reused), the call is read under its pair lock, so a reader
+ * never retries without bound against a call that keeps changing.
+ */
 int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 {
 	struct ktapi_call_info *ci = ucmd->arg;
 	struct ktapi_file *f = ucmd->file;
 	struct ktapi_leg_snap snap;
+	struct ktapi_leg_fixed fx;
 	struct ktapi_leg *c;
 	unsigned int seq;
+	bool changed = false;
+	u32 priv;
 
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)
@@ -987,34 +1111,18 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 		return -ENOENT;
 
 	rcu_read_lock();
-again:
-	c = ktapi_leg_lookup_rcu(f, ci->handle, &snap, &ci->privilege, &seq);
-	if (!c) {
-		rcu_read_unlock();
-		return -ENOENT;
+	c = ktapi_leg_lookup_rcu(f, ci->handle, &snap, &priv, &seq);
+	if (c) {
+		ktapi_leg_read_fixed(c, &fx, true);
+		changed = read_seqcount_retry(&c->seq, seq);
 	}
-	ci->state = snap.state;
-	ci->state_mode = snap.state_mode;
-	ci->states_seen = snap.states_seen;
-	ci->num_owners = snap.num_owners;
-	ci->num_monitors = snap.num_monitors;
-	ci->state_time_ns = snap.state_time_ns;
-	ci->call_id = c->call_id;
-	ci->related_call_id = READ_ONCE(c->related_call_id);
-	ci->device_id = c->line->id;
-	ci->origin = c->origin;
-	ci->reason = KTAPI_CALLREASON_DIRECT;
-	ci->create_time_ns = c->create_time_ns;
-	memcpy(ci->caller_address, ktapi_leg_caller_address(c),
-	       sizeof(ci->caller_address));
-	memcpy(ci->called_address, c->called_address,
-	       sizeof(ci->called_address));
-	/* Every byte: a VER0 caller's struct ends before it (not copied). */
-	memcpy(ci->app_name, ktapi_leg_app_name(c), sizeof(ci->app_name));
-	/* The leg changed, or was freed and reused: read it all again. */
-	if (read_seqcount_retry(&c->seq, seq))
-		goto again;
 	rcu_read_unlock();
+	if (!c)
+		return -ENOENT;
+	if (unlikely(changed))
+		return ktapi_handle_call_locked(f, ci->handle,
+						ktapi_call_info_locked, ci);
+	ktapi_call_info_fill(ci, &snap, priv, &fx);
 	return 0;
 }
 
@@ -1045,14 +1153,9 @@ again:
 int ktapi_call_info_fast(struct ktapi_file *f,
 			 struct ktapi_call_info __user *uci)
 {
-	struct ktapi_leg_snap snap;
-	struct {
-		u32 call_id, related_call_id, device_id, origin;
-		u64 create_time_ns;
-		u64 caller[KTAPI_ADDRESS_MAX / sizeof(u64)];
-		u64 called[KTAPI_ADDRESS_MAX / sizeof(u64)];
-		u64 name[KTAPI_APP_NAME_MAX / sizeof(u64)];
-	} fx;
+	/* Every byte copied out is written first: no zeroing (INIT_STACK). */
+	struct ktapi_leg_snap snap __uninitialized;
+	struct ktapi_leg_fixed fx __uninitialized;
 	u32 size, flags, handle, priv;
 	struct ktapi_leg *c;
 	unsigned int i, seq;
@@ -1074,22 +1177,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	c = ktapi_leg_lookup_rcu(f, handle, &snap, &priv, &seq);
 	if (!c)
 		goto out_again;
-	/*
-	 * The leg may be freed and reused for another user's call at any
-	 * time: what is constant in one life of it is copied here first and
-	 * checked against the read section before any byte of it reaches
-	 * user memory (a copy written straight out would show another
-	 * call's addresses and name, even if the result is then -EAGAIN).
-	 */
-	fx.call_id = c->call_id;
-	fx.related_call_id = READ_ONCE(c->related_call_id);
-	fx.device_id = c->line->id;
-	fx.origin = c->origin;
-	fx.create_time_ns = c->create_time_ns;
-	memcpy(fx.caller, ktapi_leg_caller_address(c), sizeof(fx.caller));
-	memcpy(fx.called, c->called_address, sizeof(fx.called));
-	if (size == sizeof(*uci))
-		memcpy(fx.name, ktapi_leg_app_name(c), sizeof(fx.name));
+	ktapi_leg_read_fixed(c, &fx, size == sizeof(*uci));
 	if (read_seqcount_retry(&c->seq, seq))
 		goto out_again;
 	rcu_read_unlock();

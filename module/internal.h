@@ -347,8 +347,19 @@ enum ktapi_file_state {
 
 /* One open file of /dev/ktapi, an open line once LINE_OPENed. */
 struct ktapi_file {
-	/* handle -> struct ktapi_handle; NULL entries are reservations. */
+	/*
+	 * handle -> struct ktapi_handle (dead while being made); a zero
+	 * entry is the zombie slot.  See call.c's header comment.
+	 */
 	struct xarray handles;
+	/*
+	 * The handle last published into this file, or NULL: set under the
+	 * pair lock and evq.lock by ktapi_handle_publish(), cleared (cmpxchg)
+	 * when that handle is removed or unpublished, before it is freed.
+	 * A lookup cache only (ktapi_handle_find_rcu()): what it points to
+	 * is validated as a map entry is.
+	 */
+	struct ktapi_handle *last;
 	u32 next_handle;		/* cyclic cursor; handles xa_lock */
 	u32 max_handles;
 	/*
@@ -623,6 +634,39 @@ static inline u16 *ktapi_handle_ci_slot(struct ktapi_handle *h)
 typedef int (*ktapi_handle_fn)(struct ktapi_handle *h, void *arg);
 
 /**
+ * ktapi_handle_find_rcu - what @f's map holds at @id, without its lock
+ * @f: the file
+ * @id: the handle id, not 0
+ *
+ * The handle @f was last given (f->last) first: TAPI programs ask about
+ * the call they were just told about.  If its id is @id, it is the map's
+ * entry at @id, or was one a moment ago (as any entry a lockless lookup
+ * found may have been removed since), and the tree is not walked.  The
+ * cache is cleared before its handle is freed, so under rcu_read_lock()
+ * what it gives is a handle's memory, like a map entry's.  Under
+ * rcu_read_lock().
+ *
+ * Return: a handle, to validate with ktapi_handle_leg() and
+ * ktapi_handle_valid() (dead, freed or reused meanwhile), or NULL.
+ */
+static __always_inline struct ktapi_handle *
+ktapi_handle_find_rcu(struct ktapi_file *f, u32 id)
+{
+	struct ktapi_handle *h = READ_ONCE(f->last);
+	XA_STATE(xas, &f->handles, id);
+
+	if (likely(h) && READ_ONCE(h->id) == id)
+		return h;
+	/* xa_load() without its own RCU section; the zombie slot is empty. */
+	do {
+		h = xas_load(&xas);
+		if (xa_is_zero(h))
+			h = NULL;
+	} while (xas_retry(&xas, h));
+	return h;
+}
+
+/**
  * ktapi_handle_found_locked - run @fn under the pair lock of a found handle
  * @f: the file
  * @id: the handle id
@@ -687,7 +731,7 @@ static __always_inline int ktapi_handle_call_locked(struct ktapi_file *f,
 	int ret = -ENOENT;
 
 	rcu_read_lock();
-	h = xa_load(&f->handles, id);
+	h = ktapi_handle_find_rcu(f, id);
 	if (h && !ktapi_handle_found_locked(f, id, h, fn, arg, &ret))
 		ret = -ENOENT;
 	rcu_read_unlock();
