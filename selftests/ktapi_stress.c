@@ -1836,6 +1836,14 @@ static bool publish_guess_race(unsigned int ms, unsigned long long *calls,
  * 0 or ENOENT (EBUSY is another call's: T is IDLE), and after it DROP is
  * EACCES.  A then checks that its new calls were not touched: still
  * DISCONNECTED and OWNER, no IDLE seen.
+ *
+ * T is the handle its file was given last, which lookups try before the
+ * XArray (the file's cache, ktapi_handle_find_rcu()).  In odd rounds the
+ * new calls are made on a second file whose next handle is T's (both
+ * files' cyclic cursors are brought level first): T's leg, with its
+ * embedded handle, is reused under T's own handle id in another file, so
+ * a lookup that took T from the cache or from the map before the reuse
+ * is only told apart by the handle's file.
  */
 #define REUSE_CALLS	4
 
@@ -1850,7 +1858,27 @@ struct reuse {
 	volatile __u32 gone;		/* B: the round it saw ENOENT in */
 	volatile int stop;
 	unsigned long long infos, drops, privs, wrong;
+	/* Rounds whose first new call, on the second file, got T's id. */
+	unsigned long long same_id;
 };
+
+/*
+ * Make and deallocate calls on @fd until its next handle, *@next (the
+ * last one given + 1), is at least @to.  Return: false on an error.
+ */
+static bool reuse_advance(int fd, const char *addr, __u32 *next, __u32 to)
+{
+	unsigned int n;
+	__u32 h;
+
+	for (n = 0; *next < to && n < 2 * REUSE_CALLS + 2; n++) {
+		if (kt_make_call(fd, addr, &h, NULL))
+			return false;
+		kt_dealloc(fd, h);
+		*next = h + 1;
+	}
+	return true;
+}
 
 static void reuse_bad(struct reuse *p, __u32 h, const char *what,
 		      const struct ktapi_call_info *ci)
@@ -1946,18 +1974,22 @@ static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
 			struct reuse *p)
 {
 	const char *reuse_addr = g.lines >= 3 ? "1002" : "1001";
-	__u32 nh[REUSE_CALLS], h, cid;
+	__u32 nh[REUSE_CALLS], h, cid, next = 0, next2 = 1;
 	struct ktapi_call_info ci;
 	pthread_t tid;
 	__u64 end = kt_now_ns() + ms * 1000000ULL, t;
 	unsigned int i;
-	int e;
+	int e, fd2, nfd;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->target_addr, sizeof(p->target_addr), "1001");
 	p->fd = kt_open();
-	if (p->fd < 0 || kt_line_open(p->fd, 0, KTAPI_PRIVILEGE_OWNER,
-				      KTAPI_API_VERSION_2_2) ||
+	fd2 = kt_open();
+	if (p->fd < 0 || fd2 < 0 ||
+	    kt_line_open(p->fd, 0, KTAPI_PRIVILEGE_OWNER,
+			 KTAPI_API_VERSION_2_2) ||
+	    kt_line_open(fd2, 0, KTAPI_PRIVILEGE_OWNER,
+			 KTAPI_API_VERSION_2_2) ||
 	    kt_make_call(p->fd, p->target_addr, &h, NULL) ||
 	    kt_info(p->fd, h, &ci)) {
 		printf("# reuse probe: setup failed: %s\n", strerror(errno));
@@ -1967,15 +1999,26 @@ static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
 	p->dev = ci.device_id;
 	memcpy(p->caller_addr, ci.caller_address, sizeof(p->caller_addr));
 	kt_dealloc(p->fd, h);
+	next = h + 1;
 	pthread_create(&tid, NULL, reuse_main, p);
 	*rounds = 0;
 	while (kt_now_ns() < end && !g.probe_violations) {
+		/* Odd rounds: T's next handle is the second file's too. */
+		nfd = *rounds & 1 ? p->fd : fd2;
+		if (nfd == fd2 &&
+		    (!reuse_advance(fd2, reuse_addr, &next2, next) ||
+		     !reuse_advance(p->fd, p->target_addr, &next, next2))) {
+			violation(&g.probe_violations,
+				  "reuse probe: MAKE_CALL to level the files failed");
+			break;
+		}
 		e = kt_make_call(p->fd, p->target_addr, &h, &cid);
 		if (e) {
 			violation(&g.probe_violations, "reuse probe: MAKE_CALL %s",
 				  kt_errname(e));
 			break;
 		}
+		next = h + 1;
 		p->handle = h;
 		p->call_id = cid;
 		__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -1986,8 +2029,14 @@ static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
 			;
 		kt_dealloc(p->fd, h);
 		for (i = 0; i < REUSE_CALLS; i++)
-			if (kt_make_call(p->fd, reuse_addr, &nh[i], NULL))
+			if (kt_make_call(nfd, reuse_addr, &nh[i], NULL))
 				nh[i] = 0;
+		if (nfd == fd2) {
+			p->same_id += nh[0] == h;
+			next2 = nh[REUSE_CALLS - 1] + 1;
+		} else {
+			next = nh[REUSE_CALLS - 1] + 1;
+		}
 		/* Let B look at the freed handle while the new calls live. */
 		for (t = kt_now_ns() + 2000000ULL;
 		     p->gone != p->round && kt_now_ns() < t;)
@@ -1995,7 +2044,7 @@ static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
 		for (i = 0; i < REUSE_CALLS; i++) {
 			if (!nh[i])
 				continue;
-			e = kt_info(p->fd, nh[i], &ci);
+			e = kt_info(nfd, nh[i], &ci);
 			if (e || ci.state != KTAPI_CALLSTATE_DISCONNECTED ||
 			    (ci.states_seen & KTAPI_CALLSTATE_IDLE) ||
 			    ci.privilege != KTAPI_PRIVILEGE_OWNER ||
@@ -2005,13 +2054,15 @@ static bool reuse_probe(unsigned int ms, unsigned long long *rounds,
 					  nh[i], h, e ? kt_errname(e) : "",
 					  ci.state, ci.states_seen,
 					  ci.privilege);
-			kt_dealloc(p->fd, nh[i]);
+			kt_dealloc(nfd, nh[i]);
 		}
 		kt_drain(p->fd);
+		kt_drain(fd2);
 	}
 	p->stop = 1;
 	pthread_join(tid, NULL);
 	close(p->fd);
+	close(fd2);
 	return g.probe_violations == 0;
 }
 
@@ -2282,9 +2333,9 @@ int main(int argc, char **argv)
 		struct reuse rp;
 
 		ok = reuse_probe(g.duration > 20 ? 5000 : 2000, &calls, &rp);
-		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE on a handle being deallocated and its objects reused\n",
-			       calls, rp.infos, rp.drops, rp.privs);
-		ksft_test_result(ok && rp.infos > 0,
+		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE on a handle being deallocated and its objects reused (%llu times under its own id in another file)\n",
+			       calls, rp.infos, rp.drops, rp.privs, rp.same_id);
+		ksft_test_result(ok && rp.infos > 0 && rp.same_id > 0,
 				 "a handle looked up while its call is freed and its memory reused gives ENOENT or its own call, never another\n");
 	}
 
