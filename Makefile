@@ -60,7 +60,7 @@ VM_TEST_LIBS = $(addprefix --lib ,$(wildcard $(O)/userlib/libktapi.so*))
 VMRUN_ARGS = --kernel $(VM_KERNEL) --kver $(KREL) --timeout $(VM_TIMEOUT) \
 	--module $(MODULE) $(VM_TEST_LIBS) $(VM_OPTS)
 
-.PHONY: all module userlib libtapi selftests siptests tapitests kernel-tools deps demo check vm-demo bench bench-xarray \
+.PHONY: all module userlib libtapi selftests siptests tapitests kernel-tools deps demo check vm-demo bench bench-xarray bench-profile \
 	demo-sip vm-demo-sip \
 	vm-check sparse checkpatch lint check-debug vm-check-debug debug-kernel \
 	clean distclean help check-kdir check-vm-kernel providers
@@ -215,6 +215,13 @@ bench: all check-vm-kernel
 	echo "== make bench: goals ($(O)/bench/goals.txt)"; \
 	cat $(O)/bench/goals.txt
 
+# make bench-profile: tools/tbprof, a QEMU plugin counting the kernel
+# instructions of every translation block, in the icount VM of make bench:
+# ENOTTY, GET_CALL_INFO and MAKE+DEALLOCATE, per operation, by function.
+# Tables in $(O)/tbprof/MODE.txt.
+bench-profile: all check-vm-kernel
+	tools/tbprof/profile.sh $(VM_KERNEL) $(KREL) $(MODULE) $(O)/tbprof
+
 # make bench-xarray: tools/xa_cost, a throw-away module measuring one
 # operation of an allocating XArray as the handle map uses it, in the same
 # icount VM as make bench.  Table in $(O)/bench/xa_cost.txt.
@@ -304,7 +311,7 @@ clean:
 	-@[ ! -f selftests/Makefile ] || $(MAKE) -C selftests O=$(O)/selftests KTOOLS=$(KTOOLS) clean
 	-@[ ! -f providers/sip/Makefile ] || $(MAKE) -C providers/sip O=$(O)/providers clean
 	rm -rf $(KTOOLS) $(O)/userlib $(O)/selftests $(O)/sip $(TAPITESTS_O) $(VMDIR) $(O)/kbuild $(O)/ko \
-		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench
+		$(LINTDIR) $(O)/ci-*.log $(O)/ci.tap $(XA_COST_DIR) $(O)/bench $(O)/tbprof
 	-@rmdir $(O) 2>/dev/null || :
 
 # clean, and the cached debug kernel too (rebuilding it takes minutes).
@@ -341,6 +348,7 @@ help:
 	@echo '  bench          ktapi_bench in the stock VM, icount then wall time'
 	@echo '                 ($$(O)/bench/icount.txt, wall.txt, CSV, and the goal'
 	@echo '                 lines of issue 14 in goals.txt; BENCH_ARGS="-b 1000": quick)'
+	@echo '  bench-profile  kernel instructions per operation by function (tools/tbprof)'
 	@echo '  bench-xarray   the cost of one XArray operation (tools/xa_cost), icount'
 	@echo '  debug-kernel   build the debug kernel into $$(O)/debug-kernel (cached)'
 	@echo '  sparse         the module with W=1 C=2 (sparse) against KDIR (one check of lint)'
