@@ -130,7 +130,7 @@
  *
  * DOC: Speed
  *
- * Four mechanisms exist only for speed; each is measured by make bench
+ * These mechanisms exist only for speed; each is measured by make bench
  * (README's Benchmark section) and would cost correctness nothing to remove:
  *
  *   Call id blocks (call.c, ktapi_call_id_alloc()): a call id from one
@@ -148,10 +148,16 @@
  *   Legs and handles freed at once (call.c, SLAB_TYPESAFE_BY_RCU): no RCU
  *       callback per call, and the slab's per-CPU freelist serves the next
  *       call; the price is the validation of every lockless lookup.
+ *   The last-handle cache (ktapi_file.last, ktapi_handle_find_rcu()):
+ *       the handle last published into a file is tried before the XArray
+ *       by every lookup by id; cleared before its handle can be freed,
+ *       and validated as a map entry is.
+ *   No IDLE for an unheld leg (call.c, ktapi_leg_drop_unheld()): a leg
+ *       whose last handle went is only traced as going IDLE, not written.
  *   The GET_CALL_INFO fast path (call.c, ktapi_call_info_fast()): the
- *       common request (today's size, no flags, a valid handle) is answered
- *       straight into the user's struct under RCU with page faults off,
- *       without a 200-byte copy in and out.  A fault midway leaves the
+ *       common request (today's size, no flags, a valid handle) is read
+ *       under RCU to the stack, checked, and written into the user's
+ *       struct, without a 264-byte copy in and out.  A fault midway leaves the
  *       user's struct half written and falls back to the full path, which
  *       writes it all again or fails with EFAULT.
  */
