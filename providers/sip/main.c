@@ -213,6 +213,7 @@ int main(int argc, char **argv)
 	}
 	if (sipd_calls_init(&d) || sipd_sip_start(&d) || sipd_prov_start(&d))
 		goto out;
+	sipd_stats_start(&d);
 	log_ready(&d);
 	report(ready_fd, SIPD_EX_OK);
 	ready_fd = -1;

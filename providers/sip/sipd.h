@@ -177,6 +177,7 @@ void sipd_sip_free(struct sipd_call *c);
 
 /* stats.c */
 void sipd_stats_changed(struct sipd *d);
+void sipd_stats_start(struct sipd *d);
 void sipd_stats_flush(struct sipd *d);
 void sipd_stats_log(const struct sipd *d);
 

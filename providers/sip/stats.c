@@ -5,7 +5,9 @@
  * (a timer, started by the first change), at most every STATS_GAP_MS (a
  * peer's flood of refused INVITEs is one pass per datagram), and last
  * by sipd_stats_flush(); atomically (FILE.tmp, then rename()), one "key
- * value" line each.  SIGUSR1 logs them on one line.
+ * value" line each.  The first write is sipd_stats_start()'s, before the
+ * ready line: from then on FILE is this daemon's, never what a daemon
+ * before it left there.  SIGUSR1 logs them on one line.
  *
  *   lines       line devices added (0 once the provider file is closed)
  *   calls       legs kept (from MAKECALL or NEWCALL to CLOSECALL)
@@ -79,6 +81,16 @@ void sipd_stats_changed(struct sipd *d)
 	since = tmr_jiffies() - d->stats_written;
 	tmr_start(d->stats_tmr, since < STATS_GAP_MS ? STATS_GAP_MS - since : 0,
 		  stats_due, d);
+}
+
+/* Write FILE now, pending change or not (once started, before "ready"). */
+void sipd_stats_start(struct sipd *d)
+{
+	if (!d->o.stats[0])
+		return;
+	if (d->stats_tmr)
+		tmr_cancel(d->stats_tmr);
+	stats_write(d);
 }
 
 /* Write what is pending now, and drop the timer (before libre_close()). */

@@ -174,8 +174,20 @@ starter sipd-b "$NSB" --listen "$IP_B" --line 3001 --line 3002 --peer "$IP_A"
 starter sipd-c - --listen "$IP_A:5070" --line 4001 --peer "$IP_B:$SIPP_PORT" \
 	--answer-timeout 3
 for d in sipd-a sipd-b sipd-c; do
+	# What an earlier daemon left (the restart of sip_call meets that).
+	echo "lines 99" >"$W/$d.stats"
 	if "$W/start-$d.sh" 2>"$W/start-$d.err"; then
 		pass "$d ready: $(sed -n 's/.*ktapi-sipd: ready //p' "$W/$d.log" | tail -n 1)"
+		# Its --stats file is written before the ready line.
+		_want=$(sed -n 's/.*ktapi-sipd: ready .*lines=//p' "$W/$d.log" |
+			tail -n 1 | tr ',' '\n' | grep -c .)
+		_got=$(sed -n 's/^lines //p' "$W/$d.stats" 2>/dev/null)
+		if [ "$_got" = "$_want" ]; then
+			pass "$d: its stats file is written when it is ready (lines $_got)"
+		else
+			fail "$d: its stats file is written when it is ready" \
+				"lines '$_got', want $_want"
+		fi
 	else
 		fail "$d ready"
 		show "$W/start-$d.err"
