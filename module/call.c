@@ -757,6 +757,23 @@ bool ktapi_handle_publish(struct ktapi_handle *h, struct ktapi_leg *c,
 }
 
 /*
+ * ktapi_handle_find_rcu()'s miss: xa_load() without its own RCU section
+ * (the caller holds rcu_read_lock()); the zombie slot reads as empty.
+ */
+struct ktapi_handle *ktapi_handle_load_rcu(struct ktapi_file *f, u32 id)
+{
+	XA_STATE(xas, &f->handles, id);
+	struct ktapi_handle *h;
+
+	do {
+		h = xas_load(&xas);
+		if (xa_is_zero(h))
+			h = NULL;
+	} while (xas_retry(&xas, h));
+	return h;
+}
+
+/*
  * Before @h is unpublished or removed, and so before it may be freed:
  * its file's lookup cache no longer names it.  Only if it still does: a
  * handle published into that file since (under another pair lock, and
@@ -1028,9 +1045,9 @@ static __always_inline void ktapi_leg_read_fixed(struct ktapi_leg *c,
  * leg's constant fields may be read after it, and are of the same life of
  * the leg if read_seqcount_retry(&leg->seq, *@seqp) is false after them.
  */
-static struct ktapi_leg *ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id,
-					      struct ktapi_leg_snap *snap,
-					      u32 *priv, unsigned int *seqp)
+static __always_inline struct ktapi_leg *
+ktapi_leg_lookup_rcu(struct ktapi_file *f, u32 id, struct ktapi_leg_snap *snap,
+		     u32 *priv, unsigned int *seqp)
 {
 	struct ktapi_handle *h = ktapi_handle_find_rcu(f, id);
 	struct ktapi_leg *c;
@@ -1126,6 +1143,27 @@ int ktapi_ioctl_get_call_info(struct ktapi_ucmd *ucmd)
 	return 0;
 }
 
+/*
+ * The eight words of @s to the user's @d, unrolled (a loop costs as many
+ * instructions again): between user_write_access_begin() and
+ * user_write_access_end().  Return: false on a fault.
+ */
+static __always_inline bool ktapi_put_user_words8(u64 __user *d,
+						  const u64 s[8])
+{
+	unsafe_put_user(s[0], d + 0, fault);
+	unsafe_put_user(s[1], d + 1, fault);
+	unsafe_put_user(s[2], d + 2, fault);
+	unsafe_put_user(s[3], d + 3, fault);
+	unsafe_put_user(s[4], d + 4, fault);
+	unsafe_put_user(s[5], d + 5, fault);
+	unsafe_put_user(s[6], d + 6, fault);
+	unsafe_put_user(s[7], d + 7, fault);
+	return true;
+fault:
+	return false;
+}
+
 /**
  * ktapi_call_info_fast - GET_CALL_INFO without copying the struct
  * @f: the file
@@ -1158,7 +1196,7 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	struct ktapi_leg_fixed fx __uninitialized;
 	u32 size, flags, handle, priv;
 	struct ktapi_leg *c;
-	unsigned int i, seq;
+	unsigned int seq;
 
 	if (!user_read_access_begin(uci, offsetofend(typeof(*uci), handle)))
 		return -EAGAIN;
@@ -1196,23 +1234,16 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 	unsafe_put_user(snap.num_monitors, &uci->num_monitors, out_fault);
 	unsafe_put_user(fx.create_time_ns, &uci->create_time_ns, out_fault);
 	unsafe_put_user(snap.state_time_ns, &uci->state_time_ns, out_fault);
-	/* Both addresses in one loop of 8-byte words (aligned copies). */
-	static_assert(KTAPI_ADDRESS_MAX % sizeof(u64) == 0);
-	for (i = 0; i < KTAPI_ADDRESS_MAX / sizeof(u64); i++) {
-		unsafe_put_user(fx.caller[i],
-				(u64 __user *)uci->caller_address + i,
-				out_fault);
-		unsafe_put_user(fx.called[i],
-				(u64 __user *)uci->called_address + i,
-				out_fault);
-	}
-	if (size == sizeof(*uci)) {
-		static_assert(KTAPI_APP_NAME_MAX % sizeof(u64) == 0);
-		for (i = 0; i < KTAPI_APP_NAME_MAX / sizeof(u64); i++)
-			unsafe_put_user(fx.name[i],
-					(u64 __user *)uci->app_name + i,
-					out_fault);
-	}
+	/* The addresses and the name, 64 bytes each. */
+	static_assert(sizeof(fx.caller) == sizeof(uci->caller_address));
+	static_assert(sizeof(fx.called) == sizeof(uci->called_address));
+	static_assert(sizeof(fx.name) == sizeof(uci->app_name));
+	if (!ktapi_put_user_words8((u64 __user *)uci->caller_address, fx.caller) ||
+	    !ktapi_put_user_words8((u64 __user *)uci->called_address, fx.called))
+		goto out_fault;
+	if (size == sizeof(*uci) &&
+	    !ktapi_put_user_words8((u64 __user *)uci->app_name, fx.name))
+		goto out_fault;
 	user_write_access_end();
 	return 0;
 

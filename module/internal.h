@@ -655,21 +655,17 @@ typedef int (*ktapi_handle_fn)(struct ktapi_handle *h, void *arg);
  * Return: a handle, to validate with ktapi_handle_leg() and
  * ktapi_handle_valid() (dead, freed or reused meanwhile), or NULL.
  */
+struct ktapi_handle *ktapi_handle_load_rcu(struct ktapi_file *f, u32 id);
+
 static __always_inline struct ktapi_handle *
 ktapi_handle_find_rcu(struct ktapi_file *f, u32 id)
 {
 	struct ktapi_handle *h = READ_ONCE(f->last);
-	XA_STATE(xas, &f->handles, id);
 
 	if (likely(h) && READ_ONCE(h->id) == id)
 		return h;
-	/* xa_load() without its own RCU section; the zombie slot is empty. */
-	do {
-		h = xas_load(&xas);
-		if (xa_is_zero(h))
-			h = NULL;
-	} while (xas_retry(&xas, h));
-	return h;
+	/* Out of line: the hit path builds no xa_state. */
+	return ktapi_handle_load_rcu(f, id);
 }
 
 /**
