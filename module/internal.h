@@ -905,6 +905,8 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
 int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);
+int ktapi_deallocate_fast(struct ktapi_file *f,
+			  struct ktapi_call_op __user *uop);
 int ktapi_call_op_check_locked(const struct ktapi_handle *h, bool answer);
 
 /*

@@ -424,7 +424,8 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 		.cmd = cmd,
 		.ubuffer = uarg,
 	};
-	union ktapi_ucmd_buffer buf;
+	/* Not zeroed (INIT_STACK_ALL_ZERO): see the copy below. */
+	union ktapi_ucmd_buffer buf __uninitialized;
 	int ret;
 
 	if (!op->execute)
@@ -440,7 +441,9 @@ static __always_inline int ktapi_ucmd_run(const struct ktapi_ioctl_op *op,
 	 * its op->size bytes, the user's or, past a shorter user's size,
 	 * zeroes; a longer struct needs a zero tail (E2BIG), which is
 	 * neither copied nor ever written.  No byte of buf past op->size is
-	 * read or copied out, so buf needs no memset of its own.
+	 * read or copied out, so buf needs no memset of its own, nor the
+	 * compiler's (CONFIG_INIT_STACK_ALL_ZERO would zero its 264 bytes
+	 * for every command: __uninitialized).
 	 */
 	if (likely(ucmd.user_size == op->size))
 		/* copy_struct_from_user() of equal sizes, at a constant size. */
@@ -514,9 +517,13 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	unsigned int nr = _IOC_NR(cmd);
 	int ret;
 
+	/* The common cases without a copy of the struct, else in full. */
 	if (cmd == KTAPI_IOC_GET_CALL_INFO) {
-		/* The common case without a copy of the struct, else in full. */
 		ret = ktapi_call_info_fast(filp->private_data, uarg);
+		if (ret != -EAGAIN)
+			return ret;
+	} else if (cmd == KTAPI_IOC_DEALLOCATE_CALL) {
+		ret = ktapi_deallocate_fast(filp->private_data, uarg);
 		if (ret != -EAGAIN)
 			return ret;
 	}

@@ -315,7 +315,8 @@ int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd)
 		.cs.monitors = LIST_HEAD_INIT(s.cs.monitors),
 		.unused = LIST_HEAD_INIT(s.unused),
 	};
-	char address[KTAPI_ADDRESS_MAX];
+	/* Every byte copied from @mc before use: not zeroed (INIT_STACK). */
+	char address[KTAPI_ADDRESS_MAX] __uninitialized;
 	struct ktapi_line_dev *line;
 	unsigned int tries = 0;
 	int ret, idx;
@@ -567,4 +568,54 @@ int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd)
 	/* The legs whose last handle went, after their pair lock. */
 	ktapi_reap(&o.reap);
 	return ret;
+}
+
+/**
+ * ktapi_deallocate_fast - DEALLOCATE_CALL without the dispatcher's copy
+ * @f: the file
+ * @uop: the user's struct
+ *
+ * The common case, as ktapi_call_info_fast() takes GET_CALL_INFO's: the
+ * kernel's size or the first published one (KTAPI_CALL_OP_SIZE_VER0),
+ * no flags, zero reserved fields, an open line and a handle id not 0,
+ * read with unsafe_get_user() (DEALLOCATE_CALL writes nothing back).
+ * Anything else is left, with nothing done, to the full path of the
+ * dispatcher (ktapi_ioctl_call_op()), which checks everything in the
+ * documented order; what this one returns is what that would return.
+ *
+ * Return: the command's result, or -EAGAIN for "use the full path"
+ * (DEALLOCATE_CALL itself never fails with EAGAIN).
+ */
+int ktapi_deallocate_fast(struct ktapi_file *f,
+			  struct ktapi_call_op __user *uop)
+{
+	struct ktapi_sync_op o = {
+		.cmd = KTAPI_IOC_DEALLOCATE_CALL,
+		.reap.n = 0,
+	};
+	u32 size, flags, handle, reserved, reserved2 = 0;
+	int ret;
+
+	if (!user_read_access_begin(uop, sizeof(*uop)))
+		return -EAGAIN;
+	unsafe_get_user(size, &uop->size, fault);
+	unsafe_get_user(flags, &uop->flags, fault);
+	unsafe_get_user(handle, &uop->handle, fault);
+	unsafe_get_user(reserved, &uop->reserved, fault);
+	if (size == sizeof(*uop))
+		unsafe_get_user(reserved2, &uop->reserved2, fault);
+	user_read_access_end();
+	if ((size != sizeof(*uop) && size != KTAPI_CALL_OP_SIZE_VER0) ||
+	    flags || reserved || reserved2 || !handle)
+		return -EAGAIN;
+	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
+		return -EAGAIN;
+
+	ret = ktapi_handle_call_locked(f, handle, ktapi_call_op_locked, &o);
+	ktapi_reap(&o.reap);
+	return ret;
+
+fault:
+	user_read_access_end();
+	return -EAGAIN;
 }
