@@ -160,6 +160,15 @@
  *       struct, without a 264-byte copy in and out.  A fault midway leaves the
  *       user's struct half written and falls back to the full path, which
  *       writes it all again or fails with EFAULT.
+ *   The MAKE_CALL and DEALLOCATE_CALL fast paths (switch.c,
+ *       ktapi_make_call_fast(), ktapi_deallocate_fast()): the common
+ *       request (today's size or VER0, no flags) is read with
+ *       unsafe_get_user() and done without the dispatcher; anything
+ *       else goes, with nothing done, to the full path.
+ *   No stack zeroing where every byte is written before use
+ *       (__uninitialized against CONFIG_INIT_STACK_ALL_ZERO): the
+ *       dispatcher's argument buffer, MAKE_CALL's address, the fast
+ *       path's copies.
  */
 #ifndef _KTAPI_INTERNAL_H
 #define _KTAPI_INTERNAL_H
@@ -902,6 +911,8 @@ bool ktapi_callee_publish_owner(struct ktapi_callee *cs, struct ktapi_leg *in,
 void ktapi_publish_monitors(struct list_head *list, struct ktapi_leg *c,
 			    struct list_head *unused, u64 now);
 int ktapi_ioctl_make_call(struct ktapi_ucmd *ucmd);
+int ktapi_make_call_fast(struct ktapi_file *f,
+			 struct ktapi_make_call __user *umc);
 int ktapi_answer_locked(struct ktapi_leg *c);
 int ktapi_drop_locked(struct ktapi_leg *c);
 int ktapi_ioctl_call_op(struct ktapi_ucmd *ucmd);

@@ -522,6 +522,10 @@ static long ktapi_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		ret = ktapi_call_info_fast(filp->private_data, uarg);
 		if (ret != -EAGAIN)
 			return ret;
+	} else if (cmd == KTAPI_IOC_MAKE_CALL) {
+		ret = ktapi_make_call_fast(filp->private_data, uarg);
+		if (ret != -EAGAIN)
+			return ret;
 	} else if (cmd == KTAPI_IOC_DEALLOCATE_CALL) {
 		ret = ktapi_deallocate_fast(filp->private_data, uarg);
 		if (ret != -EAGAIN)

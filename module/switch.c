@@ -400,6 +400,71 @@ out_reply:
 	return ret;
 }
 
+/**
+ * ktapi_make_call_fast - MAKE_CALL without the dispatcher
+ * @f: the file
+ * @umc: the user's struct
+ *
+ * The common request (the kernel's size or KTAPI_MAKE_CALL_SIZE_VER0, no
+ * flags) is read with unsafe_get_user() into the kernel's struct as the
+ * dispatcher's copy would leave it (the fields past a VER0 size zero; the
+ * out fields, which the handler writes before they are copied back, zero
+ * too), and handed to ktapi_ioctl_make_call() as the dispatcher would.
+ * Anything else, and a provider's device (whose request may fail with
+ * EAGAIN), is left, with nothing done, to the full path.
+ *
+ * Return: the command's result, or -EAGAIN for "use the full path" (on
+ * the loopback switch a synchronous MAKE_CALL never fails with EAGAIN).
+ */
+int ktapi_make_call_fast(struct ktapi_file *f,
+			 struct ktapi_make_call __user *umc)
+{
+	struct ktapi_make_call mc __uninitialized;
+	struct ktapi_ucmd ucmd = {
+		.file = f,
+		.cmd = KTAPI_IOC_MAKE_CALL,
+		.ubuffer = umc,
+		.arg = &mc,
+	};
+	u64 *addr = (u64 *)mc.dest_address;
+	u64 __user *uaddr = (u64 __user *)umc->dest_address;
+
+	static_assert(sizeof(mc.dest_address) == 8 * sizeof(u64));
+	static_assert(offsetof(struct ktapi_make_call, dest_address) % 8 == 0);
+	/* Pairs with the release in LINE_OPEN: f->line is set. */
+	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN ||
+	    ktapi_line_is_provider(f->line))
+		return -EAGAIN;
+	if (!user_read_access_begin(umc, sizeof(*umc)))
+		return -EAGAIN;
+	unsafe_get_user(mc.size, &umc->size, fault);
+	unsafe_get_user(mc.flags, &umc->flags, fault);
+	unsafe_get_user(addr[0], uaddr + 0, fault);
+	unsafe_get_user(addr[1], uaddr + 1, fault);
+	unsafe_get_user(addr[2], uaddr + 2, fault);
+	unsafe_get_user(addr[3], uaddr + 3, fault);
+	unsafe_get_user(addr[4], uaddr + 4, fault);
+	unsafe_get_user(addr[5], uaddr + 5, fault);
+	unsafe_get_user(addr[6], uaddr + 6, fault);
+	unsafe_get_user(addr[7], uaddr + 7, fault);
+	mc.reserved = 0;
+	if (mc.size == sizeof(mc))
+		unsafe_get_user(mc.reserved, &umc->reserved, fault);
+	user_read_access_end();
+	if ((mc.size != sizeof(mc) && mc.size != KTAPI_MAKE_CALL_SIZE_VER0) ||
+	    mc.flags)
+		return -EAGAIN;
+	mc.handle = 0;
+	mc.call_id = 0;
+	mc.request_id = 0;
+	ucmd.user_size = mc.size;
+	return ktapi_ioctl_make_call(&ucmd);
+
+fault:
+	user_read_access_end();
+	return -EAGAIN;
+}
+
 /* ANSWER of an OWNER handle's leg, under its pair lock. */
 int ktapi_answer_locked(struct ktapi_leg *c)
 {

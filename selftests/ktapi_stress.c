@@ -1834,8 +1834,10 @@ static bool publish_guess_race(unsigned int ms, unsigned long long *calls,
  * as B set it); DROP (which takes the pair lock) 0 once (T goes IDLE),
  * then EBUSY, or ENOENT; SET_CALL_PRIVILEGE to MONITOR once T is IDLE,
  * 0 or ENOENT (EBUSY is another call's: T is IDLE), and after it DROP is
- * EACCES.  A then checks that its new calls were not touched: still
- * DISCONNECTED and OWNER, no IDLE seen.
+ * EACCES; in one round of four (of those that reuse T's id in the second
+ * file, below) B deallocates T instead, racing A: 0 or ENOENT.  A then
+ * checks that its new calls were not touched: still DISCONNECTED and
+ * OWNER, no IDLE seen.
  *
  * T is the handle its file was given last, which lookups try before the
  * XArray (the file's cache, ktapi_handle_find_rcu()).  In odd rounds the
@@ -1858,6 +1860,8 @@ struct reuse {
 	volatile __u32 gone;		/* B: the round it saw ENOENT in */
 	volatile int stop;
 	unsigned long long infos, drops, privs, wrong;
+	/* B's DEALLOCATE_CALLs of T, and those that found it (A's gave ENOENT). */
+	unsigned long long deallocs, dealloc_won;
 	/* Rounds whose first new call, on the second file, got T's id. */
 	unsigned long long same_id;
 };
@@ -1914,6 +1918,22 @@ static void *reuse_main(void *arg)
 		}
 		if (!h || p->gone == round) {
 			sched_yield();
+			continue;
+		}
+		/*
+		 * Every other odd round (whose new calls take T's id in the
+		 * second file): DEALLOCATE_CALL (ktapi_deallocate_fast())
+		 * racing A's, 0 or ENOENT; the new call under T's id is
+		 * never the one it removes (A checks them).
+		 */
+		if (round % 4 == 1) {
+			e = kt_dealloc(p->fd, h);
+			p->deallocs++;
+			if (!e)
+				p->dealloc_won++;
+			else if (e != ENOENT)
+				reuse_bad(p, h, kt_errname(e), NULL);
+			p->gone = round;
 			continue;
 		}
 		switch (n++ % 4) {
@@ -2333,9 +2353,11 @@ int main(int argc, char **argv)
 		struct reuse rp;
 
 		ok = reuse_probe(g.duration > 20 ? 5000 : 2000, &calls, &rp);
-		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE on a handle being deallocated and its objects reused (%llu times under its own id in another file)\n",
-			       calls, rp.infos, rp.drops, rp.privs, rp.same_id);
-		ksft_test_result(ok && rp.infos > 0 && rp.same_id > 0,
+		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE, %llu DEALLOCATE_CALL (%llu before A's) on a handle being deallocated and its objects reused (%llu times under its own id in another file)\n",
+			       calls, rp.infos, rp.drops, rp.privs,
+			       rp.deallocs, rp.dealloc_won, rp.same_id);
+		ksft_test_result(ok && rp.infos > 0 && rp.same_id > 0 &&
+				 rp.deallocs > 0,
 				 "a handle looked up while its call is freed and its memory reused gives ENOENT or its own call, never another\n");
 	}
 
