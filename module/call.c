@@ -1200,12 +1200,14 @@ int ktapi_call_info_fast(struct ktapi_file *f,
 
 	if (!user_read_access_begin(uci, offsetofend(typeof(*uci), handle)))
 		return -EAGAIN;
+	/* The size first: nothing past a smaller struct is read. */
 	unsafe_get_user(size, &uci->size, in_fault);
+	if (size != sizeof(*uci) && size != KTAPI_CALL_INFO_SIZE_VER0)
+		goto in_fault;
 	unsafe_get_user(flags, &uci->flags, in_fault);
 	unsafe_get_user(handle, &uci->handle, in_fault);
 	user_read_access_end();
-	if ((size != sizeof(*uci) && size != KTAPI_CALL_INFO_SIZE_VER0) ||
-	    flags || !handle)
+	if (flags || !handle)
 		return -EAGAIN;
 	/* Pairs with the release in LINE_OPEN. */
 	if (smp_load_acquire(&f->state) != KTAPI_FILE_OPEN)

@@ -648,6 +648,8 @@ static inline u16 *ktapi_handle_ci_slot(struct ktapi_handle *h)
  */
 typedef int (*ktapi_handle_fn)(struct ktapi_handle *h, void *arg);
 
+struct ktapi_handle *ktapi_handle_load_rcu(struct ktapi_file *f, u32 id);
+
 /**
  * ktapi_handle_find_rcu - what @f's map holds at @id, without its lock
  * @f: the file
@@ -664,8 +666,6 @@ typedef int (*ktapi_handle_fn)(struct ktapi_handle *h, void *arg);
  * Return: a handle, to validate with ktapi_handle_leg() and
  * ktapi_handle_valid() (dead, freed or reused meanwhile), or NULL.
  */
-struct ktapi_handle *ktapi_handle_load_rcu(struct ktapi_file *f, u32 id);
-
 static __always_inline struct ktapi_handle *
 ktapi_handle_find_rcu(struct ktapi_file *f, u32 id)
 {

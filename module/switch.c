@@ -419,7 +419,8 @@ out_reply:
 int ktapi_make_call_fast(struct ktapi_file *f,
 			 struct ktapi_make_call __user *umc)
 {
-	struct ktapi_make_call mc __uninitialized;
+	/* Aligned for the address's 8-byte words. */
+	struct ktapi_make_call mc __uninitialized __aligned(8);
 	struct ktapi_ucmd ucmd = {
 		.file = f,
 		.cmd = KTAPI_IOC_MAKE_CALL,
@@ -437,7 +438,10 @@ int ktapi_make_call_fast(struct ktapi_file *f,
 		return -EAGAIN;
 	if (!user_read_access_begin(umc, sizeof(*umc)))
 		return -EAGAIN;
+	/* The size first: nothing past a smaller struct is read. */
 	unsafe_get_user(mc.size, &umc->size, fault);
+	if (mc.size != sizeof(mc) && mc.size != KTAPI_MAKE_CALL_SIZE_VER0)
+		goto fault;
 	unsafe_get_user(mc.flags, &umc->flags, fault);
 	unsafe_get_user(addr[0], uaddr + 0, fault);
 	unsafe_get_user(addr[1], uaddr + 1, fault);
@@ -447,12 +451,17 @@ int ktapi_make_call_fast(struct ktapi_file *f,
 	unsafe_get_user(addr[5], uaddr + 5, fault);
 	unsafe_get_user(addr[6], uaddr + 6, fault);
 	unsafe_get_user(addr[7], uaddr + 7, fault);
+	/*
+	 * The last word of the user's struct too (ignored on input): as
+	 * the dispatcher's copy, a struct that ends in an unmapped page is
+	 * EFAULT (the full path's) before anything is made.
+	 */
+	unsafe_get_user(mc.call_id, &umc->call_id, fault);
 	mc.reserved = 0;
 	if (mc.size == sizeof(mc))
 		unsafe_get_user(mc.reserved, &umc->reserved, fault);
 	user_read_access_end();
-	if ((mc.size != sizeof(mc) && mc.size != KTAPI_MAKE_CALL_SIZE_VER0) ||
-	    mc.flags)
+	if (mc.flags)
 		return -EAGAIN;
 	mc.handle = 0;
 	mc.call_id = 0;
@@ -663,15 +672,17 @@ int ktapi_deallocate_fast(struct ktapi_file *f,
 
 	if (!user_read_access_begin(uop, sizeof(*uop)))
 		return -EAGAIN;
+	/* The size first: nothing past a smaller struct is read. */
 	unsafe_get_user(size, &uop->size, fault);
+	if (size != sizeof(*uop) && size != KTAPI_CALL_OP_SIZE_VER0)
+		goto fault;
 	unsafe_get_user(flags, &uop->flags, fault);
 	unsafe_get_user(handle, &uop->handle, fault);
 	unsafe_get_user(reserved, &uop->reserved, fault);
 	if (size == sizeof(*uop))
 		unsafe_get_user(reserved2, &uop->reserved2, fault);
 	user_read_access_end();
-	if ((size != sizeof(*uop) && size != KTAPI_CALL_OP_SIZE_VER0) ||
-	    flags || reserved || reserved2 || !handle)
+	if (flags || reserved || reserved2 || !handle)
 		return -EAGAIN;
 	if (READ_ONCE(f->state) != KTAPI_FILE_OPEN)
 		return -EAGAIN;

@@ -1927,6 +1927,11 @@ static void *reuse_main(void *arg)
 		 * never the one it removes (A checks them).
 		 */
 		if (round % 4 == 1) {
+			__u64 t = kt_now_ns() + (round / 4 % 4) * 2000;
+
+			/* 0 to 6 us late: A's DEALLOCATE first, at times. */
+			while (kt_now_ns() < t)
+				;
 			e = kt_dealloc(p->fd, h);
 			p->deallocs++;
 			if (!e)
@@ -2353,7 +2358,7 @@ int main(int argc, char **argv)
 		struct reuse rp;
 
 		ok = reuse_probe(g.duration > 20 ? 5000 : 2000, &calls, &rp);
-		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE, %llu DEALLOCATE_CALL (%llu before A's) on a handle being deallocated and its objects reused (%llu times under its own id in another file)\n",
+		ksft_print_msg("reuse probe: %llu rounds: %llu GET_CALL_INFO, %llu DROP, %llu SET_CALL_PRIVILEGE, %llu DEALLOCATE_CALL (%llu of them before A's) on a handle being deallocated and its objects reused (%llu times under its own id in another file)\n",
 			       calls, rp.infos, rp.drops, rp.privs,
 			       rp.deallocs, rp.dealloc_won, rp.same_id);
 		ksft_test_result(ok && rp.infos > 0 && rp.same_id > 0 &&

@@ -32,7 +32,8 @@
 	"closecalls" sep "%lu%s" "invites_in" sep "%lu%s"		\
 	"invites_out" sep "%lu%s" "refused" sep "%lu%s"
 
-static void stats_write(struct sipd *d)
+/* Return: false when FILE could not be written. */
+static bool stats_write(struct sipd *d)
 {
 	const struct sipd_stats *s = &d->st;
 	char tmp[sizeof(d->o.stats) + 8];
@@ -45,7 +46,7 @@ static void stats_write(struct sipd *d)
 	f = fopen(tmp, "we");
 	if (!f) {
 		sipd_log_limited("stats: %s: %s", tmp, strerror(errno));
-		return;
+		return false;
 	}
 	fprintf(f, STATS_FMT(" "), s->lines, "\n", s->calls, "\n",
 		s->dialogs, "\n", s->closecalls, "\n", s->invites_in, "\n",
@@ -54,7 +55,9 @@ static void stats_write(struct sipd *d)
 	if (fclose(f) || err || rename(tmp, d->o.stats)) {
 		sipd_log_limited("stats: %s: %s", d->o.stats, strerror(errno));
 		remove(tmp);
+		return false;
 	}
+	return true;
 }
 
 static void stats_due(void *arg)
@@ -83,14 +86,18 @@ void sipd_stats_changed(struct sipd *d)
 		  stats_due, d);
 }
 
-/* Write FILE now, pending change or not (once started, before "ready"). */
+/*
+ * Write FILE now, pending change or not (once started, before "ready");
+ * if that fails, no earlier daemon's FILE is left to pass for this one's.
+ */
 void sipd_stats_start(struct sipd *d)
 {
 	if (!d->o.stats[0])
 		return;
 	if (d->stats_tmr)
 		tmr_cancel(d->stats_tmr);
-	stats_write(d);
+	if (!stats_write(d))
+		remove(d->o.stats);
 }
 
 /* Write what is pending now, and drop the timer (before libre_close()). */
